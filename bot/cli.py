@@ -1,0 +1,135 @@
+"""The ``norae`` command line (typer). Settings are read here, once, when a command starts."""
+
+from __future__ import annotations
+
+import asyncio
+import json
+import logging
+from typing import Annotated
+
+import typer
+
+from bot.settings import Settings, SettingsError, load_settings
+
+app = typer.Typer(
+    help="norae (노래): a chat bot that writes with people.",
+    no_args_is_help=True,
+    pretty_exceptions_enable=False,
+)
+
+log = logging.getLogger("norae")
+
+
+def _settings(**overrides: object) -> Settings:
+    try:
+        settings = load_settings(**overrides)
+    except SettingsError as exc:
+        typer.secho(f"norae: {exc}", fg="red", err=True)
+        raise typer.Exit(2) from None
+    _setup_logging(settings.log_level)
+    return settings
+
+
+def _setup_logging(level: str) -> None:
+    from rich.logging import RichHandler
+
+    logging.basicConfig(
+        level=level.upper(),
+        format="%(name)s: %(message)s",
+        handlers=[RichHandler(show_path=False, rich_tracebacks=False)],
+        force=True,
+    )
+
+
+def _redis_url(settings: Settings) -> str:
+    if not settings.redis.url:
+        typer.secho(
+            "norae: NORAE_REDIS_URL is not set (only `norae up` starts its own Redis)",
+            fg="red",
+            err=True,
+        )
+        raise typer.Exit(2)
+    return settings.redis.url
+
+
+@app.command()
+def up(
+    no_worker: Annotated[
+        bool, typer.Option("--no-worker", help="Do not start a worker (one runs elsewhere).")
+    ] = False,
+) -> None:
+    """Run everything locally: Redis (when NORAE_REDIS_URL is unset), a worker, web, Discord."""
+    from bot.embedded_redis import RedisNotFound
+    from bot.up import run_up
+
+    settings = _settings()
+    try:
+        asyncio.run(run_up(settings, with_worker=not no_worker))
+    except RedisNotFound as exc:
+        typer.secho(f"norae: {exc}", fg="red", err=True)
+        raise typer.Exit(1) from None
+
+
+@app.command()
+def worker(
+    kinds: Annotated[
+        str | None, typer.Option(help="Comma-separated job kinds (default NORAE_WORKER_KINDS).")
+    ] = None,
+    metrics_port: Annotated[
+        int | None, typer.Option(help="Prometheus port, 0 for none (default 9400).")
+    ] = None,
+) -> None:
+    """Run an inference worker: joins the consumer group and batches jobs from Redis."""
+    settings = _settings()
+    if kinds is not None:
+        settings.worker.kinds = [k.strip() for k in kinds.split(",") if k.strip()]
+    if metrics_port is not None:
+        settings.worker.metrics_port = metrics_port
+    url = _redis_url(settings)
+    from models.loading import ModelLoadError
+    from models.serve import serve
+
+    try:
+        asyncio.run(serve(settings, url))
+    except (ModelLoadError, ValueError) as exc:
+        typer.secho(f"norae worker: {exc}", fg="red", err=True)
+        raise typer.Exit(1) from None
+
+
+@app.command()
+def web() -> None:
+    """Serve only the web front door (Redis and workers run elsewhere)."""
+    from bot.up import run_up
+
+    settings = _settings()
+    _redis_url(settings)
+    asyncio.run(run_up(settings, with_worker=False))
+
+
+@app.command()
+def health() -> None:
+    """Check Redis and list live workers (exit 1 when Redis is down)."""
+    from bot.web import health as report
+    from storage.connection import connect
+
+    settings = _settings()
+    url = _redis_url(settings)
+
+    async def check() -> dict[str, object]:
+        redis = connect(url)
+        try:
+            return await report(redis)
+        finally:
+            await redis.aclose()
+
+    result = asyncio.run(check())
+    typer.echo(json.dumps(result, indent=2))
+    raise typer.Exit(0 if result["ok"] else 1)
+
+
+def main() -> None:
+    app(prog_name="norae")
+
+
+if __name__ == "__main__":  # pragma: no cover
+    main()

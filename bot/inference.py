@@ -1,0 +1,199 @@
+"""The inference client: how the bot asks the workers for model work (DESIGN §2).
+
+One reply reader per process resolves a future per job id. A call fails fast with
+:class:`InferenceBusy` when the kind's backlog is full, and with :class:`InferenceTimeout` when no
+answer comes in time (the message says whether any worker serves the kind at all).
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import logging
+import time
+import uuid
+from typing import Any
+
+from redis.exceptions import ConnectionError as RedisConnectionError
+from redis.exceptions import TimeoutError as RedisTimeoutError
+
+from models.jobs import (
+    ClassifyRequest,
+    ClassifyResult,
+    GenerateRequest,
+    GenerateResult,
+    Job,
+    JobResult,
+    Prediction,
+    Status,
+)
+from storage import keys
+from storage.connection import Redis
+from storage.job_streams import JobStreams, QueueFull
+
+log = logging.getLogger(__name__)
+
+TOUCH_EVERY_S = 60.0
+READ_BLOCK_MS = 500
+
+
+class InferenceError(RuntimeError):
+    """Model work failed; ``str()`` is safe to show a user."""
+
+
+class InferenceBusy(InferenceError):
+    pass
+
+
+class InferenceTimeout(InferenceError):
+    pass
+
+
+class JobFailed(InferenceError):
+    def __init__(self, message: str, status: Status) -> None:
+        super().__init__(message)
+        self.status = status
+
+
+class InferenceClient:
+    def __init__(
+        self,
+        redis: Redis,
+        *,
+        max_queue: int = 1000,
+        timeout_s: float = 30.0,
+        client_id: str | None = None,
+    ) -> None:
+        self.streams = JobStreams(redis)
+        self.max_queue = max_queue
+        self.timeout_s = timeout_s
+        self.client_id = client_id or uuid.uuid4().hex
+        self.reply_stream = keys.reply_stream(self.client_id)
+        self._pending: dict[str, asyncio.Future[JobResult]] = {}
+        self._reader: asyncio.Task[None] | None = None
+        self._last_id = "0-0"
+        self._closing = False
+
+    async def start(self) -> None:
+        if self._reader is None:
+            self._closing = False
+            self._reader = asyncio.create_task(self._read_replies(), name="inference-replies")
+
+    async def close(self) -> None:
+        if self._reader is not None:
+            # Let the reader leave between two blocking reads: cancelling redis-py in the middle
+            # of a blocking XREAD can leave the task hanging.
+            self._closing = True
+            try:
+                await asyncio.wait_for(self._reader, timeout=READ_BLOCK_MS / 1000 + 5)
+            except TimeoutError:
+                log.warning("reply reader did not stop in time")
+            self._reader = None
+        for fut in self._pending.values():
+            if not fut.done():
+                fut.set_exception(InferenceError("the inference client was closed"))
+        self._pending.clear()
+        with contextlib.suppress(RedisConnectionError, RedisTimeoutError, OSError):
+            await self.streams.drop_reply_stream(self.reply_stream)
+
+    async def __aenter__(self) -> InferenceClient:
+        await self.start()
+        return self
+
+    async def __aexit__(self, *exc: object) -> None:
+        await self.close()
+
+    # --- typed calls -----------------------------------------------------------------------
+
+    async def generate(
+        self, prompts: list[str], *, timeout: float | None = None, **params: Any
+    ) -> list[list[str]]:
+        """Continuations per prompt (``n`` each). ``params`` are :class:`GenerateRequest` fields."""
+        request = GenerateRequest(prompts=prompts, **params)
+        result = await self.submit("generate", request.model_dump(), timeout=timeout)
+        return GenerateResult.model_validate(result).texts
+
+    async def classify(self, texts: list[str], *, timeout: float | None = None) -> list[Prediction]:
+        request = ClassifyRequest(texts=texts)
+        result = await self.submit("classify", request.model_dump(), timeout=timeout)
+        return ClassifyResult.model_validate(result).predictions
+
+    # --- the envelope ----------------------------------------------------------------------
+
+    async def submit(
+        self, kind: str, payload: dict[str, Any], *, timeout: float | None = None
+    ) -> dict[str, Any]:
+        """Enqueue one job and wait for its result payload."""
+        if self._reader is None:
+            await self.start()
+        wait = self.timeout_s if timeout is None else timeout
+        job = Job(
+            kind=kind, deadline=time.time() + wait, reply_to=self.reply_stream, payload=payload
+        )
+        fut: asyncio.Future[JobResult] = asyncio.get_running_loop().create_future()
+        self._pending[job.id] = fut
+        try:
+            try:
+                await self.streams.enqueue(
+                    kind, job.model_dump_json().encode(), max_queue=self.max_queue
+                )
+            except QueueFull:
+                raise InferenceBusy(
+                    f"the model is busy ({self.max_queue} {kind} jobs waiting); try again soon"
+                ) from None
+            try:
+                reply = await asyncio.wait_for(asyncio.shield(fut), timeout=wait)
+            except TimeoutError:
+                raise InferenceTimeout(await self._timeout_message(kind, wait)) from None
+        finally:
+            self._pending.pop(job.id, None)
+        if reply.status is Status.OK and reply.result is not None:
+            return reply.result
+        if reply.status is Status.EXPIRED:
+            raise JobFailed(f"the {kind} job expired before a worker reached it", reply.status)
+        raise JobFailed(f"the {kind} job failed: {reply.error or reply.status}", reply.status)
+
+    async def _timeout_message(self, kind: str, wait: float) -> str:
+        try:
+            workers = await self.streams.live_workers()
+        except (RedisConnectionError, RedisTimeoutError, OSError):
+            return f"no answer to the {kind} job within {wait:g}s (Redis is unreachable)"
+        if not any(kind in w.get("kinds", []) for w in workers):
+            return f"no worker serves {kind!r} jobs (is `norae worker` running?)"
+        return f"no answer to the {kind} job within {wait:g}s"
+
+    async def _read_replies(self) -> None:
+        backoff = 0.1
+        last_touch = 0.0
+        while not self._closing:
+            try:
+                if time.monotonic() - last_touch > TOUCH_EVERY_S:
+                    await self.streams.touch_reply_stream(self.reply_stream)
+                    last_touch = time.monotonic()
+                replies = await self.streams.read_replies(
+                    self.reply_stream, self._last_id, block_ms=READ_BLOCK_MS
+                )
+                backoff = 0.1
+            except (RedisConnectionError, RedisTimeoutError, OSError) as exc:
+                log.warning("reply reader: redis unavailable (%s)", exc)
+                await asyncio.sleep(backoff)
+                backoff = min(backoff * 2, 5.0)
+                continue
+            for entry_id, raw in replies:
+                self._last_id = entry_id
+                self._resolve(raw)
+            if replies:
+                with contextlib.suppress(RedisConnectionError, RedisTimeoutError, OSError):
+                    await self.streams.trim_reply_stream(self.reply_stream, self._last_id)
+
+    def _resolve(self, raw: bytes) -> None:
+        try:
+            reply = JobResult.model_validate_json(raw)
+        except ValueError:
+            log.error("unreadable reply on %s: %r", self.reply_stream, raw[:200])
+            return
+        fut = self._pending.get(reply.id)
+        if fut is None or fut.done():
+            log.debug("late or duplicate reply for job %s ignored", reply.id)
+            return
+        fut.set_result(reply)

@@ -1,0 +1,127 @@
+"""``norae up``: everything in one command for a laptop or a small server.
+
+Starts (or uses) Redis, a model worker in a child process (the bot process never imports torch),
+the web server, and the Discord bot when a token is set. Ctrl-C or SIGTERM stops all of it; the
+children also die with this process if it is killed (PR_SET_PDEATHSIG), so nothing is orphaned.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import logging
+import os
+import signal
+import subprocess
+import sys
+import time
+
+from aiohttp import web
+
+from bot.discord_bot import NoraeBot
+from bot.embedded_redis import EmbeddedRedis, die_with_parent
+from bot.inference import InferenceClient
+from bot.settings import Settings
+from bot.web import create_app
+from storage.connection import connect
+
+log = logging.getLogger(__name__)
+
+WORKER_STOP_GRACE_S = 15.0
+
+
+class ChildProcess:
+    """A restartable child (the worker) with backoff, stopped with SIGTERM then SIGKILL."""
+
+    def __init__(self, name: str, argv: list[str], env: dict[str, str]) -> None:
+        self.name, self.argv, self.env = name, argv, env
+        self.proc: subprocess.Popen[bytes] | None = None
+        self.restarts = 0
+
+    def start(self) -> None:
+        self.proc = subprocess.Popen(self.argv, env=self.env, preexec_fn=die_with_parent)
+        log.info("%s started (pid %d)", self.name, self.proc.pid)
+
+    async def supervise(self, stopping: asyncio.Event) -> None:
+        backoff = 1.0
+        while not stopping.is_set():
+            self.start()
+            started = time.monotonic()
+            assert self.proc is not None
+            while self.proc.poll() is None and not stopping.is_set():
+                with contextlib.suppress(TimeoutError):
+                    await asyncio.wait_for(stopping.wait(), timeout=0.5)
+            if stopping.is_set():
+                return
+            code = self.proc.returncode
+            backoff = 1.0 if time.monotonic() - started > 60 else min(backoff * 2, 60.0)
+            self.restarts += 1
+            log.error("%s exited with %s; restarting in %.0fs", self.name, code, backoff)
+            with contextlib.suppress(TimeoutError):
+                await asyncio.wait_for(stopping.wait(), timeout=backoff)
+
+    def stop(self) -> None:
+        if self.proc is None or self.proc.poll() is not None:
+            return
+        self.proc.send_signal(signal.SIGTERM)
+        try:
+            self.proc.wait(WORKER_STOP_GRACE_S)
+        except subprocess.TimeoutExpired:
+            log.warning("%s did not stop in %.0fs; killing it", self.name, WORKER_STOP_GRACE_S)
+            self.proc.kill()
+            self.proc.wait()
+
+
+async def run_up(settings: Settings, *, with_worker: bool = True) -> None:
+    embedded: EmbeddedRedis | None = None
+    redis_url = settings.redis.url
+    if redis_url is None:
+        embedded = EmbeddedRedis(settings.data_dir / "redis")
+        redis_url = embedded.start()
+    worker: ChildProcess | None = None
+    stopping = asyncio.Event()
+    loop = asyncio.get_running_loop()
+    for sig in (signal.SIGINT, signal.SIGTERM):
+        loop.add_signal_handler(sig, stopping.set)
+    redis = connect(redis_url, max_connections=settings.redis.max_connections)
+    inference = InferenceClient(
+        redis, max_queue=settings.worker.max_queue, timeout_s=settings.inference.timeout_s
+    )
+    runner: web.AppRunner | None = None
+    discord_bot: NoraeBot | None = None
+    tasks: list[asyncio.Task[None]] = []
+    try:
+        if with_worker:
+            env = dict(os.environ, NORAE_REDIS_URL=redis_url)
+            worker = ChildProcess("worker", [sys.executable, "-m", "bot", "worker"], env)
+            tasks.append(asyncio.create_task(worker.supervise(stopping)))
+        await inference.start()
+        runner = web.AppRunner(create_app(redis, inference))
+        await runner.setup()
+        site = web.TCPSite(runner, settings.web.host, settings.web.port)
+        await site.start()
+        log.info("web chat on http://%s:%d", settings.web.host, settings.web.port)
+        if settings.discord.token is not None:
+            discord_bot = NoraeBot(settings, redis, inference)
+            token = settings.discord.token.get_secret_value()
+            tasks.append(asyncio.create_task(discord_bot.start(token)))
+        else:
+            log.info("no NORAE_DISCORD_TOKEN set: Discord stays off, the web chat is the way in")
+        await stopping.wait()
+        log.info("stopping…")
+    finally:
+        stopping.set()
+        if discord_bot is not None:
+            await discord_bot.close()
+        if runner is not None:
+            await runner.cleanup()
+        await inference.close()
+        if worker is not None:
+            await asyncio.to_thread(worker.stop)
+        for task in tasks:
+            task.cancel()
+        await asyncio.gather(*tasks, return_exceptions=True)
+        await redis.aclose()
+        if embedded is not None:
+            embedded.stop()
+        log.info("stopped")

@@ -1,0 +1,126 @@
+"""The job protocol between the bot and the inference workers (DESIGN §2).
+
+Plain pydantic, importable without torch. A job travels as JSON in one stream field; its payload is
+validated by the model registered for its kind. Results are published to the caller's reply stream.
+Bump ``PROTOCOL_VERSION`` on an incompatible change; workers dead-letter versions they do not know.
+"""
+
+from __future__ import annotations
+
+import time
+import uuid
+from enum import StrEnum
+from typing import Any
+
+from pydantic import BaseModel, ConfigDict, Field, field_validator
+
+PROTOCOL_VERSION = 1
+
+MAX_PROMPTS = 64
+MAX_PROMPT_CHARS = 20_000
+MAX_NEW_TOKENS = 1024
+MAX_CANDIDATES = 16
+MAX_TEXTS = 256
+MAX_TEXT_CHARS = 5_000
+
+
+class Status(StrEnum):
+    OK = "ok"
+    EXPIRED = "expired"
+    ERROR = "error"
+    DEAD = "dead"  # dead-lettered after too many deliveries or malformed
+
+
+class Job(BaseModel):
+    """The envelope. ``payload`` is checked against the kind's payload model by the worker."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    v: int = PROTOCOL_VERSION
+    id: str = Field(default_factory=lambda: uuid.uuid4().hex, min_length=1, max_length=64)
+    kind: str = Field(min_length=1, max_length=32, pattern=r"^[a-z][a-z0-9_]*$")
+    created: float = Field(default_factory=time.time)
+    deadline: float
+    reply_to: str = Field(min_length=1, max_length=200)
+    payload: dict[str, Any]
+
+    def expired(self, now: float | None = None) -> bool:
+        return (time.time() if now is None else now) >= self.deadline
+
+
+class JobResult(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    v: int = PROTOCOL_VERSION
+    id: str
+    kind: str
+    status: Status
+    result: dict[str, Any] | None = None
+    error: str | None = None
+    worker: str | None = None
+    batch_size: int = 0
+
+
+# --- payloads --------------------------------------------------------------------------------
+
+
+class GenerateRequest(BaseModel):
+    """Continue each prompt ``n`` times."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    prompts: list[str] = Field(min_length=1, max_length=MAX_PROMPTS)
+    n: int = Field(default=1, ge=1, le=MAX_CANDIDATES)
+    max_new_tokens: int = Field(default=64, ge=1, le=MAX_NEW_TOKENS)
+    temperature: float = Field(default=0.9, ge=0.0, le=5.0)
+    top_p: float = Field(default=0.95, gt=0.0, le=1.0)
+    repetition_penalty: float = Field(default=1.1, ge=1.0, le=5.0)
+    stop: list[str] = Field(default_factory=list, max_length=8)
+    seed: int | None = Field(default=None, ge=0)
+
+    @field_validator("prompts")
+    @classmethod
+    def _prompt_sizes(cls, prompts: list[str]) -> list[str]:
+        for p in prompts:
+            if len(p) > MAX_PROMPT_CHARS:
+                raise ValueError(f"prompt longer than {MAX_PROMPT_CHARS} characters")
+        return prompts
+
+    @field_validator("stop")
+    @classmethod
+    def _no_empty_stop(cls, stop: list[str]) -> list[str]:
+        if any(not s for s in stop):
+            raise ValueError("stop strings must not be empty")
+        return stop
+
+    def sampling_key(self) -> tuple[object, ...]:
+        """Jobs with equal keys can share one forward pass."""
+        return (self.temperature, self.top_p, self.repetition_penalty, self.seed)
+
+
+class GenerateResult(BaseModel):
+    texts: list[list[str]]  # per prompt, n continuations (prompt not included)
+
+
+class ClassifyRequest(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    texts: list[str] = Field(min_length=1, max_length=MAX_TEXTS)
+
+    @field_validator("texts")
+    @classmethod
+    def _text_sizes(cls, texts: list[str]) -> list[str]:
+        for t in texts:
+            if len(t) > MAX_TEXT_CHARS:
+                raise ValueError(f"text longer than {MAX_TEXT_CHARS} characters")
+        return texts
+
+
+class Prediction(BaseModel):
+    label: str
+    score: float
+    probs: dict[str, float]
+
+
+class ClassifyResult(BaseModel):
+    predictions: list[Prediction]

@@ -1,0 +1,101 @@
+"""``norae worker``: load the configured models, then run the worker until SIGTERM/SIGINT."""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+import signal
+import time
+
+from bot.settings import Settings
+from models.handlers import ClassifyHandler, GenerateHandler, JobHandler, NoopHandler
+from models.worker import Worker, WorkerConfig
+from storage.connection import connect
+from storage.job_streams import JobStreams
+
+log = logging.getLogger(__name__)
+
+KNOWN_KINDS = ("generate", "classify", "noop")
+
+
+def build_handlers(settings: Settings) -> dict[str, JobHandler]:
+    """Load what the served kinds need. Raises ModelLoadError naming a missing model file."""
+    unknown = sorted(set(settings.worker.kinds) - set(KNOWN_KINDS))
+    if unknown:
+        raise ValueError(f"NORAE_WORKER_KINDS: unknown job kind(s) {unknown}; known: {KNOWN_KINDS}")
+    handlers: dict[str, JobHandler] = {}
+    ms, ws = settings.models, settings.worker
+    if "generate" in ws.kinds:
+        if ms.backend == "remote":
+            from models.remote import RemoteGenerator
+
+            assert ms.remote_url is not None  # checked by ModelSettings
+            handlers["generate"] = GenerateHandler(
+                RemoteGenerator(
+                    ms.remote_url,
+                    ms.remote_model or ms.generator,
+                    api_key=ms.remote_api_key.get_secret_value() if ms.remote_api_key else None,
+                    timeout_s=ms.remote_timeout_s,
+                )
+            )
+        else:
+            from models.generation import LocalGenerator
+            from models.loading import load_causal_lm, pick_device
+
+            loaded = load_causal_lm(ms.generator, pick_device(ws.device))
+            handlers["generate"] = GenerateHandler(
+                LocalGenerator(
+                    loaded,
+                    context_tokens=ms.context_tokens,
+                    forward_batch_size=ws.forward_batch_size,
+                )
+            )
+    if "classify" in ws.kinds:
+        from models.classification import LocalClassifier
+        from models.loading import load_classifier, pick_device
+
+        handlers["classify"] = ClassifyHandler(
+            LocalClassifier(
+                load_classifier(ms.classifier, pick_device(ws.device)),
+                forward_batch_size=ws.forward_batch_size,
+            )
+        )
+    if "noop" in ws.kinds:
+        handlers["noop"] = NoopHandler()
+    return handlers
+
+
+def worker_config(settings: Settings) -> WorkerConfig:
+    ws = settings.worker
+    return WorkerConfig(
+        max_batch=ws.max_batch,
+        max_wait_ms=ws.max_wait_ms,
+        block_ms=ws.block_ms,
+        visibility_timeout_s=ws.visibility_timeout_s,
+        max_deliveries=ws.max_deliveries,
+        janitor_interval_s=ws.janitor_interval_s,
+        heartbeat_interval_s=ws.heartbeat_interval_s,
+    )
+
+
+async def serve(settings: Settings, redis_url: str) -> None:
+    started = time.perf_counter()
+    handlers = build_handlers(settings)
+    log.info("models ready in %.1fs", time.perf_counter() - started)
+    if settings.worker.metrics_port:
+        from prometheus_client import start_http_server
+
+        start_http_server(settings.worker.metrics_port)
+        log.info("metrics on :%d/metrics", settings.worker.metrics_port)
+    redis = connect(redis_url, max_connections=settings.redis.max_connections)
+    streams = JobStreams(redis, result_ttl_s=settings.worker.result_ttl_s)
+    worker = Worker(streams, handlers, worker_config(settings))
+    loop = asyncio.get_running_loop()
+    for sig in (signal.SIGTERM, signal.SIGINT):
+        loop.add_signal_handler(sig, worker.stop)
+    try:
+        await worker.run()
+    finally:
+        for handler in handlers.values():
+            await handler.close()
+        await redis.aclose()
