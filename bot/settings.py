@@ -12,6 +12,7 @@ from typing import Literal
 
 from pydantic import BaseModel, Field, SecretStr, ValidationError, model_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
+from pydantic_settings.exceptions import SettingsError as SourceError
 
 ENV_PREFIX = "NORAE_"
 
@@ -138,6 +139,10 @@ def load_settings(**overrides: object) -> Settings:
     """Read settings now; a bad value raises :class:`SettingsError` naming the variable."""
     try:
         return Settings(**overrides)  # type: ignore[arg-type]
+    except SourceError as exc:  # a value that is not even parseable (lists are JSON)
+        raise SettingsError(
+            f"invalid setting\n  {exc} (list values are JSON, e.g. NORAE_WORKER_KINDS='[\"generate\"]')"
+        ) from None
     except ValidationError as exc:
         lines = []
         for err in exc.errors():

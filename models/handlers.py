@@ -9,12 +9,14 @@ from __future__ import annotations
 
 import asyncio
 from collections.abc import Hashable
-from typing import Any, Protocol
+from typing import TYPE_CHECKING, Any, Protocol
 
 from pydantic import BaseModel, ConfigDict, Field
 
-from models.classification import LocalClassifier
 from models.jobs import ClassifyRequest, GenerateRequest
+
+if TYPE_CHECKING:  # torch is imported only by workers that load a model
+    from models.classification import LocalClassifier
 
 
 class JobHandler(Protocol):

@@ -12,6 +12,9 @@ from pathlib import Path
 
 import pytest
 
+# No model hub is reachable from test machines: fail a hub lookup at once instead of retrying.
+os.environ.setdefault("HF_HUB_OFFLINE", "1")
+
 from bot.embedded_redis import free_port
 from storage.connection import Redis, connect
 

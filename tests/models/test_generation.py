@@ -1,0 +1,61 @@
+"""Batched local generation: n candidates, stop strings, per-job lengths, seeds, odd prompts."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from models.generation import LocalGenerator
+from models.jobs import GenerateRequest
+from models.loading import load_causal_lm
+from models.text import apply_stop
+
+
+@pytest.fixture(scope="module")
+def generator(tiny_gpt2: Path) -> LocalGenerator:
+    return LocalGenerator(load_causal_lm(str(tiny_gpt2)), context_tokens=64, forward_batch_size=4)
+
+
+def test_results_follow_jobs_prompts_and_n(generator: LocalGenerator) -> None:
+    reqs = [
+        GenerateRequest(prompts=["옛날에", "Once upon"], n=3, max_new_tokens=4, seed=1),
+        GenerateRequest(prompts=["하나"], n=1, max_new_tokens=2, seed=1),
+    ]
+    out = generator.generate(reqs)  # 7 rows in chunks of 4
+    assert [len(r.texts) for r in out] == [2, 1]
+    assert [len(t) for t in out[0].texts] == [3, 3] and len(out[1].texts[0]) == 1
+
+
+def test_seed_makes_a_batch_repeatable(generator: LocalGenerator) -> None:
+    req = GenerateRequest(prompts=["The night"], n=2, max_new_tokens=6, seed=42)
+    assert generator.generate([req]) == generator.generate([req])
+
+
+def test_greedy_decoding_needs_no_sampling(generator: LocalGenerator) -> None:
+    req = GenerateRequest(prompts=["abc"], max_new_tokens=5, temperature=0.0)
+    first = generator.generate([req])[0].texts[0][0]
+    assert generator.generate([req])[0].texts[0][0] == first
+
+
+def test_empty_and_overlong_prompts_still_generate(generator: LocalGenerator) -> None:
+    req = GenerateRequest(prompts=["", "노래 " * 2000], max_new_tokens=3, seed=0)
+    out = generator.generate([req])[0].texts
+    assert len(out) == 2  # the long one was cut from the left to fit the context
+
+
+def test_mixed_sampling_settings_are_refused(generator: LocalGenerator) -> None:
+    a = GenerateRequest(prompts=["a"], temperature=0.5)
+    b = GenerateRequest(prompts=["b"], temperature=0.9)
+    with pytest.raises(ValueError, match="share sampling settings"):
+        generator.generate([a, b])
+
+
+def test_too_many_new_tokens_for_the_model_is_an_error(generator: LocalGenerator) -> None:
+    with pytest.raises(ValueError, match="leaves no room for a prompt"):
+        generator.generate([GenerateRequest(prompts=["a"], max_new_tokens=1000)])
+
+
+def test_apply_stop_cuts_at_the_earliest_stop() -> None:
+    assert apply_stop("one. two\n\nthree", ["\n\n", "two"]) == "one. "
+    assert apply_stop("nothing to cut", ["@@"]) == "nothing to cut"

@@ -1,0 +1,68 @@
+"""Job streams on a real redis-server: admission, idempotent publish, key names."""
+
+from __future__ import annotations
+
+import pytest
+
+from storage import keys
+from storage.connection import Redis, connect, ping
+from storage.job_streams import JobStreams, QueueFull
+
+
+def test_every_key_has_the_norae_prefix() -> None:
+    for key in (
+        keys.job_stream("generate"),
+        keys.dead_letter_stream(),
+        keys.reply_stream("c"),
+        keys.job_result("j"),
+        keys.worker_heartbeat("w"),
+        keys.health_probe(),
+    ):
+        assert key.startswith("norae:")
+
+
+async def test_enqueue_refuses_past_the_limit(redis: Redis) -> None:
+    streams = JobStreams(redis)
+    await streams.enqueue("generate", b"a", max_queue=2)
+    await streams.enqueue("generate", b"b", max_queue=2)
+    with pytest.raises(QueueFull):
+        await streams.enqueue("generate", b"c", max_queue=2)
+    assert await streams.depth("generate") == 2
+
+
+async def test_publish_is_once_per_job_and_acks_each_time(redis: Redis) -> None:
+    streams = JobStreams(redis)
+    await streams.ensure_group("noop")
+    await streams.ensure_group("noop")  # idempotent
+    reply = keys.reply_stream("c1")
+    for _ in range(2):
+        await streams.enqueue("noop", b"{}", max_queue=10)
+    (e1, e2) = await streams.read(["noop"], "w1", count=10, block_ms=None)
+    assert await streams.publish("noop", e1.entry_id, "job-1", reply, b'{"n": 1}') is True
+    # a second worker finishing the same job (after a failover) publishes nothing
+    assert await streams.publish("noop", e2.entry_id, "job-1", reply, b'{"n": 2}') is False
+    assert [fields[b"result"] for _id, fields in await redis.xrange(reply)] == [b'{"n": 1}']
+    assert await streams.depth("noop") == 0  # both entries acknowledged and deleted
+    assert 0 < await redis.ttl(reply) <= 3600  # reply streams of vanished clients expire
+    assert await streams.stored_result("job-1") == b'{"n": 1}'
+
+
+async def test_publish_refuses_a_reply_address_outside_reply_streams(redis: Redis) -> None:
+    with pytest.raises(ValueError, match="not a reply stream"):
+        await JobStreams(redis).publish("noop", "", "j", "norae:jobs:generate", b"{}")
+
+
+async def test_ping_reports_down_without_raising() -> None:
+    from bot.embedded_redis import free_port
+
+    dead = connect(f"redis://127.0.0.1:{free_port()}/0", retries=0)
+    assert await ping(dead) is False
+    await dead.aclose()
+
+
+async def test_heartbeats_list_live_workers(redis: Redis) -> None:
+    streams = JobStreams(redis)
+    await streams.heartbeat("w1", {"id": "w1", "kinds": ["generate"]}, ttl_s=5)
+    assert await streams.live_workers() == [{"id": "w1", "kinds": ["generate"]}]
+    await streams.clear_heartbeat("w1")
+    assert await streams.live_workers() == []
