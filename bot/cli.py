@@ -20,6 +20,17 @@ app = typer.Typer(
 log = logging.getLogger("norae")
 
 
+def _mount_subcommands() -> None:
+    # Their modules import torch only inside the commands, so the bot process stays light.
+    from models.training.cli import emotion_app, train_app
+
+    app.add_typer(train_app, name="train", help="Train the generator or the emotion classifier.")
+    app.add_typer(emotion_app, name="emotion", help="Score emotions with the configured model.")
+
+
+_mount_subcommands()
+
+
 def _settings(**overrides: object) -> Settings:
     try:
         settings = load_settings(**overrides)

@@ -10,7 +10,7 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Literal
 
-from pydantic import BaseModel, Field, SecretStr, ValidationError, model_validator
+from pydantic import BaseModel, Field, SecretStr, ValidationError, field_validator, model_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 from pydantic_settings.exceptions import SettingsError as SourceError
 
@@ -35,10 +35,20 @@ class DiscordSettings(BaseModel):
     shard_count: int | None = Field(default=None, gt=0)
     shard_ids: list[int] | None = Field(default=None, description="Shards this process runs.")
 
+    @field_validator("token", mode="before")
+    @classmethod
+    def _empty_is_unset(cls, value: object) -> object:
+        return None if value == "" else value  # compose passes ${NORAE_DISCORD_TOKEN:-} as ""
+
 
 class KakaoSettings(BaseModel):
     secret: SecretStr | None = Field(default=None, description="Shared secret for /kakao/skill.")
     bot_ids: list[str] = Field(default_factory=list, description="Allowed Kakao bot ids.")
+
+    @field_validator("secret", mode="before")
+    @classmethod
+    def _empty_is_unset(cls, value: object) -> object:
+        return None if value == "" else value
 
 
 class WebSettings(BaseModel):

@@ -184,6 +184,15 @@ class Worker:
         if not first:
             return []
         entries = list(first)
+        if len(entries) == 1 and cfg.max_batch > 1:
+            # A lone job with nothing queued behind it runs at once: waiting max_wait_ms only
+            # pays when jobs are arriving together.
+            more = await self.streams.read(
+                self.kinds, self.id, count=cfg.max_batch - 1, block_ms=None
+            )
+            if not more:
+                return entries
+            entries.extend(more)
         deadline = time.monotonic() + cfg.max_wait_ms / 1000
         while len(entries) < cfg.max_batch:
             left_ms = int((deadline - time.monotonic()) * 1000)

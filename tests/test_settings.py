@@ -55,7 +55,7 @@ def test_bad_value_names_the_setting(
 
 def test_unparsable_list_names_the_section(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setenv("NORAE_KAKAO_BOT_IDS", "not-json-list")
-    with pytest.raises(SettingsError, match='field "kakao".*list values are JSON'):
+    with pytest.raises(SettingsError, match=r'field "kakao".*list values are JSON'):
         load_settings()
 
 
