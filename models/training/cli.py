@@ -1,0 +1,233 @@
+"""Command-line entry points for training and emotion prediction.
+
+``train_app`` (commands ``generator`` and ``emotion``) and ``emotion_app`` (command ``predict``)
+are plain Typer apps that ``bot/cli.py`` mounts. torch and transformers are imported inside the
+commands only, so importing this module stays cheap for the bot process.
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+import sys
+from pathlib import Path
+from typing import Annotated
+
+import typer
+
+from models.training.corpus import DEFAULT_DATA_DIR
+
+log = logging.getLogger(__name__)
+
+train_app = typer.Typer(
+    help="Train the generator and the emotion classifier.", no_args_is_help=True
+)
+emotion_app = typer.Typer(help="Classify emotions with a trained model.", no_args_is_help=True)
+
+
+@emotion_app.callback()
+def _emotion_group() -> None:
+    """Classify emotions with a trained model."""  # a callback keeps `predict` a subcommand
+
+
+DataDir = Annotated[Path, typer.Option(help="The shared data folder (../shared/data).")]
+Device = Annotated[str, typer.Option(help="auto, cpu or cuda.")]
+
+
+def _setup_logging(verbose: bool) -> None:
+    logging.basicConfig(
+        level=logging.DEBUG if verbose else logging.INFO,
+        format="%(asctime)s %(levelname)s %(name)s: %(message)s",
+    )
+
+
+@train_app.command()
+def generator(
+    output: Annotated[Path, typer.Option(help="Where to save the model directory.")],
+    data_dir: DataDir = DEFAULT_DATA_DIR,
+    base_model: Annotated[
+        str | None, typer.Option(help="Fine-tune this hub id or local path instead.")
+    ] = None,
+    extra_text: Annotated[
+        list[Path] | None, typer.Option(help="Archived stories (.jsonl with 'text', or .txt).")
+    ] = None,
+    vocab_size: int = 8000,
+    layers: int = 4,
+    hidden: int = 256,
+    heads: int = 4,
+    block_size: int = 256,
+    dropout: float = 0.1,
+    epochs: float = 10.0,
+    max_steps: Annotated[int | None, typer.Option(help="Overrides --epochs.")] = None,
+    batch_size: int = 32,
+    lr: Annotated[float | None, typer.Option(help="Peak learning rate.")] = None,
+    weight_decay: float = 0.1,
+    eval_every: int = 200,
+    patience: int = 6,
+    held_out_fraction: float = 0.05,
+    max_minutes: float | None = None,
+    lora: Annotated[bool, typer.Option(help="Fine-tune through a LoRA adapter (peft).")] = False,
+    lora_r: int = 16,
+    fp16: Annotated[bool, typer.Option(help="Store the weights as fp16.")] = False,
+    device: Device = "auto",
+    seed: int = 0,
+    verbose: bool = False,
+) -> None:
+    """Train a GPT-2-style generator from scratch, or fine-tune a causal LM."""
+    from models.training.generator import GeneratorTrainConfig, train_generator
+
+    _setup_logging(verbose)
+    cfg = GeneratorTrainConfig(
+        output_dir=output,
+        data_dir=data_dir,
+        base_model=base_model,
+        extra_texts=tuple(extra_text or ()),
+        vocab_size=vocab_size,
+        n_layer=layers,
+        n_embd=hidden,
+        n_head=heads,
+        block_size=block_size,
+        dropout=dropout,
+        epochs=epochs,
+        max_steps=max_steps,
+        batch_size=batch_size,
+        lr=lr,
+        weight_decay=weight_decay,
+        eval_every=eval_every,
+        patience=patience,
+        held_out_fraction=held_out_fraction,
+        max_minutes=max_minutes,
+        lora=lora,
+        lora_r=lora_r,
+        lora_alpha=2 * lora_r,
+        fp16_weights=fp16,
+        device=device,
+        seed=seed,
+    )
+    metrics = train_generator(cfg)
+    summary = {k: v for k, v in metrics.items() if k != "config"}
+    typer.echo(json.dumps(summary, ensure_ascii=False, indent=2))
+
+
+@train_app.command()
+def emotion(
+    output: Annotated[Path, typer.Option(help="Where to save the model directory.")],
+    data_dir: DataDir = DEFAULT_DATA_DIR,
+    base_model: Annotated[
+        str | None, typer.Option(help="Fine-tune this encoder instead of pretraining one.")
+    ] = None,
+    vocab_size: int = 12000,
+    normalization: Annotated[
+        str, typer.Option(help="nfc (Hangul syllables whole) or nfd (jamo pieces).")
+    ] = "nfc",
+    hidden: int = 256,
+    layers: int = 6,
+    heads: int = 4,
+    intermediate: int = 1024,
+    max_len: int = 128,
+    dropout: float = 0.1,
+    pretrain_steps: int = 8000,
+    pretrain_batch: int = 256,
+    pretrain_lr: float = 7e-4,
+    pretrain_minutes: float | None = None,
+    mlm_kote_text: Annotated[
+        bool, typer.Option(help="Add KOTE's texts (not its labels) to the masked-LM corpus.")
+    ] = False,
+    pretrain_only: Annotated[
+        bool, typer.Option(help="Only pretrain; save the encoder for a later --base-model.")
+    ] = False,
+    epochs: float = 6.0,
+    batch_size: int = 64,
+    lr: float = 1.5e-4,
+    label_smoothing: float = 0.05,
+    evals_per_epoch: int = 2,
+    finetune_minutes: float | None = None,
+    rdrop: Annotated[float, typer.Option(help="R-Drop KL weight (0 = off).")] = 0.0,
+    select_min_en: Annotated[
+        float | None,
+        typer.Option(help="Select by Korean F1 among checkpoints with English F1 >= this."),
+    ] = None,
+    average_top: Annotated[
+        int, typer.Option(min=1, help="Average the best N checkpoints' weights.")
+    ] = 1,
+    fp16: Annotated[bool, typer.Option(help="Store the weights as fp16.")] = False,
+    device: Device = "auto",
+    seed: int = 0,
+    verbose: bool = False,
+) -> None:
+    """Pretrain a small encoder (masked-LM) and fine-tune it on Korean + English emotions."""
+    from models.training.emotion import EmotionTrainConfig, format_report, train_emotion
+
+    _setup_logging(verbose)
+    cfg = EmotionTrainConfig(
+        output_dir=output,
+        data_dir=data_dir,
+        base_model=base_model,
+        vocab_size=vocab_size,
+        normalization=normalization,
+        hidden=hidden,
+        layers=layers,
+        heads=heads,
+        intermediate=intermediate,
+        max_len=max_len,
+        dropout=dropout,
+        pretrain_steps=pretrain_steps,
+        pretrain_batch=pretrain_batch,
+        pretrain_lr=pretrain_lr,
+        pretrain_minutes=pretrain_minutes,
+        mlm_kote_text=mlm_kote_text,
+        pretrain_only=pretrain_only,
+        epochs=epochs,
+        batch_size=batch_size,
+        lr=lr,
+        label_smoothing=label_smoothing,
+        evals_per_epoch=evals_per_epoch,
+        finetune_minutes=finetune_minutes,
+        rdrop=rdrop,
+        select_min_en=select_min_en,
+        average_top=average_top,
+        fp16_weights=fp16,
+        device=device,
+        seed=seed,
+    )
+    metrics = train_emotion(cfg)
+    for name, report in metrics.get("splits", {}).items():
+        typer.echo(format_report(name, report))
+
+
+def _default_emotion_model() -> Path:
+    from models.starter import STARTER_DIR
+
+    return STARTER_DIR / "emotion"
+
+
+@emotion_app.command()
+def predict(
+    model: Annotated[
+        Path | None, typer.Option(help="Classifier directory (default: the bundled starter).")
+    ] = None,
+    batch_size: Annotated[int, typer.Option(min=1)] = 64,
+    device: Device = "auto",
+) -> None:
+    """Read one text per line from stdin; write one JSON line {"label", "score"} per input."""
+    from models.training.emotion import load_classifier, predict_texts
+
+    try:
+        net, tokenizer, dev = load_classifier(model or _default_emotion_model(), device)
+    except (FileNotFoundError, ValueError) as exc:
+        typer.echo(f"error: {exc}", err=True)
+        raise typer.Exit(code=2) from exc
+    pending: list[str] = []
+
+    def flush() -> None:
+        for label, score in predict_texts(net, tokenizer, pending, dev, batch_size):
+            sys.stdout.write(json.dumps({"label": label, "score": round(score, 4)}) + "\n")
+        sys.stdout.flush()
+        pending.clear()
+
+    for line in sys.stdin:
+        pending.append(line.rstrip("\n"))
+        if len(pending) >= batch_size:
+            flush()
+    if pending:
+        flush()
