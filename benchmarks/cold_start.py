@@ -26,7 +26,7 @@ async def first_answers(url: str, kinds: list[str], started: float) -> None:
     streams = JobStreams(redis)
     async with InferenceClient(redis, timeout_s=300) as client:
         # submitted before the worker is up: the job waits in the stream
-        pending = {}
+        pending: dict[str, asyncio.Task[object]] = {}
         if "generate" in kinds:
             pending["generate"] = asyncio.create_task(
                 client.generate(["옛날 옛적에"], max_new_tokens=16)

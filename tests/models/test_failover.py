@@ -79,7 +79,7 @@ async def test_second_worker_answers_every_job_of_a_killed_worker(
         await wait_for(lambda: _answered(redis, reply_to, len(jobs)), timeout=40)
         await asyncio.sleep(1.5)  # a duplicate answer would show up in this time
 
-        rows = await redis.xrange(reply_to)
+        rows: list[tuple[bytes, dict[bytes, bytes]]] = await redis.xrange(reply_to)  # type: ignore[assignment]
         replies = [JobResult.model_validate_json(fields[b"result"]) for _id, fields in rows]
         assert len(replies) == len(jobs)  # nothing answered twice
         assert {r.id for r in replies} == {j.id for j in jobs}  # nothing lost

@@ -41,7 +41,8 @@ async def test_publish_is_once_per_job_and_acks_each_time(redis: Redis) -> None:
     assert await streams.publish("noop", e1.entry_id, "job-1", reply, b'{"n": 1}') is True
     # a second worker finishing the same job (after a failover) publishes nothing
     assert await streams.publish("noop", e2.entry_id, "job-1", reply, b'{"n": 2}') is False
-    assert [fields[b"result"] for _id, fields in await redis.xrange(reply)] == [b'{"n": 1}']
+    rows: list[tuple[bytes, dict[bytes, bytes]]] = await redis.xrange(reply)  # type: ignore[assignment]
+    assert [fields[b"result"] for _id, fields in rows] == [b'{"n": 1}']
     assert await streams.depth("noop") == 0  # both entries acknowledged and deleted
     assert 0 < await redis.ttl(reply) <= 3600  # reply streams of vanished clients expire
     assert await streams.stored_result("job-1") == b'{"n": 1}'
