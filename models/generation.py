@@ -13,7 +13,7 @@ import torch
 
 from models.jobs import GenerateRequest, GenerateResult
 from models.loading import LoadedModel
-from models.text import apply_stop
+from models.text import apply_stop, drop_broken_chars
 
 log = logging.getLogger(__name__)
 
@@ -71,7 +71,7 @@ class LocalGenerator:
         results = [GenerateResult(texts=[[] for _ in req.prompts]) for req in requests]
         for row, text in zip(rows, outputs, strict=True):
             req = requests[row.job]
-            results[row.job].texts[row.prompt].append(apply_stop(text, req.stop))
+            results[row.job].texts[row.prompt].append(apply_stop(drop_broken_chars(text), req.stop))
         return results
 
     def _forward(self, texts: list[str], rows: list[_Row], params: GenerateRequest) -> list[str]:

@@ -11,3 +11,9 @@ def apply_stop(text: str, stops: list[str]) -> str:
         if at != -1:
             cut = min(cut, at)
     return text[:cut]
+
+
+def drop_broken_chars(text: str) -> str:
+    """Remove U+FFFD left by byte-level tokenizers when a character's bytes are cut mid-way
+    (at ``max_new_tokens``) or a small model emits an invalid byte sequence."""
+    return text.replace("\ufffd", "")

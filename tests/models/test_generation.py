@@ -9,7 +9,7 @@ import pytest
 from models.generation import LocalGenerator
 from models.jobs import GenerateRequest
 from models.loading import load_causal_lm
-from models.text import apply_stop
+from models.text import apply_stop, drop_broken_chars
 
 
 @pytest.fixture(scope="module")
@@ -59,3 +59,11 @@ def test_too_many_new_tokens_for_the_model_is_an_error(generator: LocalGenerator
 def test_apply_stop_cuts_at_the_earliest_stop() -> None:
     assert apply_stop("one. two\n\nthree", ["\n\n", "two"]) == "one. "
     assert apply_stop("nothing to cut", ["@@"]) == "nothing to cut"
+
+
+def test_broken_characters_never_reach_the_caller(generator: LocalGenerator) -> None:
+    # a random byte-level model emits invalid UTF-8 often: none of it may come out as U+FFFD
+    req = GenerateRequest(prompts=["노래", "song"], n=4, max_new_tokens=12, seed=5)
+    texts = [t for row in generator.generate([req])[0].texts for t in row]
+    assert texts and all("\ufffd" not in t for t in texts)
+    assert drop_broken_chars("가\ufffd나") == "가나"
