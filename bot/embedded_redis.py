@@ -79,7 +79,13 @@ class EmbeddedRedis:
             str((self.data_dir / "redis.log").resolve()),
         ]
         self.proc = subprocess.Popen(
-            args, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, preexec_fn=die_with_parent
+            args,
+            stdout=subprocess.DEVNULL,
+            stderr=subprocess.PIPE,
+            preexec_fn=die_with_parent,
+            # Own session: a terminal's Ctrl-C reaches `norae up` only, which then stops
+            # the children in order (Redis last, after the worker has published its answers).
+            start_new_session=True,
         )
         deadline = time.monotonic() + timeout_s
         while time.monotonic() < deadline:

@@ -80,7 +80,10 @@ def test_up_runs_everything_and_ctrl_c_stops_it_all(tmp_path: Path) -> None:
         "NORAE_WORKER_METRICS_PORT": str(metrics_port),
         "NORAE_WORKER_HEARTBEAT_INTERVAL_S": "0.5",
     }
-    proc = subprocess.Popen([sys.executable, "-m", "bot", "up"], cwd=tmp_path, env=env)
+    # its own process group, like a shell job: Ctrl-C goes to the whole group
+    proc = subprocess.Popen(
+        [sys.executable, "-m", "bot", "up"], cwd=tmp_path, env=env, start_new_session=True
+    )
     children: set[int] = set()
     try:
         deadline = time.monotonic() + 60
@@ -104,7 +107,7 @@ def test_up_runs_everything_and_ctrl_c_stops_it_all(tmp_path: Path) -> None:
         children |= descendants(proc.pid)
         assert len(children) >= 2  # redis-server and the worker
 
-        proc.send_signal(signal.SIGINT)  # Ctrl-C
+        os.killpg(proc.pid, signal.SIGINT)  # Ctrl-C in the terminal
         assert proc.wait(30) == 0
         time.sleep(0.5)
         assert [pid for pid in children if alive(pid)] == []  # no orphan
