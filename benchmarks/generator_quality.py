@@ -93,15 +93,13 @@ def make_prompts(
 
 
 def load_model(path: Path, device: str) -> tuple[Any, Any]:
+    """The worker's own loading code (bf16 on CUDA, fp32 on CPU)."""
     import torch
-    from transformers import AutoModelForCausalLM, AutoTokenizer
 
-    from models.training.checks import load_checked
+    from models.loading import load_causal_lm
 
-    load_checked(path)
-    dtype = torch.bfloat16 if device == "cuda" else torch.float32
-    model = AutoModelForCausalLM.from_pretrained(path, dtype=dtype).to(device).eval()
-    return model, AutoTokenizer.from_pretrained(path)
+    loaded = load_causal_lm(str(path), torch.device(device))
+    return loaded.model, loaded.tokenizer
 
 
 def held_out_figures(

@@ -7,6 +7,7 @@ the hub (which our machines cannot reach).
 
 from __future__ import annotations
 
+import json
 import logging
 from dataclasses import dataclass
 from pathlib import Path
@@ -66,14 +67,25 @@ def check_local_model(path: Path) -> None:
         raise ModelLoadError(f"no *.safetensors weights in {path}{hint}")
     if not any((path / f).is_file() for f in TOKENIZER_FILES):
         raise ModelLoadError(f"no tokenizer file in {path} (expected one of {TOKENIZER_FILES})")
+    for name in ("config.json", "tokenizer.json", "tokenizer_config.json"):
+        file = path / name
+        if file.is_file():
+            try:
+                json.loads(file.read_text(encoding="utf-8"))
+            except (OSError, UnicodeDecodeError, ValueError) as exc:
+                raise ModelLoadError(f"model file {file} is corrupt: {exc}") from exc
     from safetensors import safe_open  # local import: only needed for the check
 
     for file in weights:
         try:
             with safe_open(str(file), framework="pt") as f:
-                f.keys()
-        except Exception as exc:
+                names = list(f.keys())
+                if names:
+                    f.get_slice(names[0])  # reads a tensor header: catches truncated files
+        except Exception as exc:  # safetensors has its own error types; all mean unreadable
             raise ModelLoadError(f"model file {file} is corrupt: {exc}") from exc
+        if not names:
+            raise ModelLoadError(f"model file {file} is corrupt: it holds no tensors")
 
 
 def _load(name: str, auto_cls: Any, device: torch.device) -> LoadedModel:

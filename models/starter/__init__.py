@@ -11,11 +11,12 @@ STARTER_NAMES = ("generator", "emotion")
 def starter_path(name: str) -> Path:
     """Directory of the bundled starter ``name``, checked file by file.
 
-    Raises ``FileNotFoundError`` naming the missing file, or ``CorruptModelFileError`` (a
-    ``ValueError``) naming an unreadable one.
+    Raises ``ModelLoadError`` naming the missing or corrupt file.
     """
-    from models.training.checks import load_checked
+    from models.loading import check_local_model
 
     if name not in STARTER_NAMES:
         raise ValueError(f"unknown starter model {name!r}; expected one of {STARTER_NAMES}")
-    return load_checked(STARTER_DIR / name)
+    path = STARTER_DIR / name
+    check_local_model(path)
+    return path

@@ -4,14 +4,11 @@ Nothing here imports torch at module level: the bot imports the Typer apps in
 :mod:`models.training.cli`, and the heavy imports happen inside the commands.
 """
 
-from models.training.checks import CorruptModelFileError, load_checked
 from models.training.corpus import DEFAULT_DATA_DIR, artist_tag, format_song, parse_artist_tag
 
 __all__ = [
     "DEFAULT_DATA_DIR",
-    "CorruptModelFileError",
     "artist_tag",
     "format_song",
-    "load_checked",
     "parse_artist_tag",
 ]

@@ -195,33 +195,34 @@ def emotion(
         typer.echo(format_report(name, report))
 
 
-def _default_emotion_model() -> Path:
-    from models.starter import STARTER_DIR
-
-    return STARTER_DIR / "emotion"
-
-
 @emotion_app.command()
 def predict(
     model: Annotated[
-        Path | None, typer.Option(help="Classifier directory (default: the bundled starter).")
+        str | None,
+        typer.Option(help="Classifier path or hub id (default: NORAE_MODELS_CLASSIFIER)."),
     ] = None,
     batch_size: Annotated[int, typer.Option(min=1)] = 64,
     device: Device = "auto",
 ) -> None:
     """Read one text per line from stdin; write one JSON line {"label", "score"} per input."""
-    from models.training.emotion import load_classifier, predict_texts
+    from bot.settings import SettingsError, load_settings
+    from models.classification import LocalClassifier
+    from models.loading import ModelLoadError, load_classifier, pick_device
 
     try:
-        net, tokenizer, dev = load_classifier(model or _default_emotion_model(), device)
-    except (FileNotFoundError, ValueError) as exc:
+        name = model or load_settings().models.classifier
+        loaded = load_classifier(name, pick_device(device))
+    except (ModelLoadError, SettingsError) as exc:
         typer.echo(f"error: {exc}", err=True)
         raise typer.Exit(code=2) from exc
+    classifier = LocalClassifier(loaded, forward_batch_size=batch_size)
     pending: list[str] = []
 
     def flush() -> None:
-        for label, score in predict_texts(net, tokenizer, pending, dev, batch_size):
-            sys.stdout.write(json.dumps({"label": label, "score": round(score, 4)}) + "\n")
+        for pred in classifier.predict(pending):
+            sys.stdout.write(
+                json.dumps({"label": pred.label, "score": round(pred.score, 4)}) + "\n"
+            )
         sys.stdout.flush()
         pending.clear()
 

@@ -669,31 +669,3 @@ def _save_pretrained_only(
     }
     common.write_json(out / "pretrain_metrics.json", metrics)
     return metrics
-
-
-def load_classifier(model_dir: str | Path, device: str = "auto") -> tuple[Any, Any, Any]:
-    """Checked load of a saved classifier; fp16 weights are promoted to fp32 on CPU."""
-    import torch
-    from transformers import AutoModelForSequenceClassification, AutoTokenizer
-
-    from models.training.checks import load_checked
-
-    path = load_checked(model_dir)
-    dev = common.pick_device(device)
-    model = AutoModelForSequenceClassification.from_pretrained(path)
-    model = model.to(dev, dtype=torch.float32 if dev.type == "cpu" else torch.bfloat16).eval()
-    return model, AutoTokenizer.from_pretrained(path), dev
-
-
-def predict_texts(
-    model: Any, tokenizer: Any, texts: Sequence[str], device: torch.device, batch_size: int = 64
-) -> list[tuple[str, float]]:
-    """``(label, probability)`` for each text, in order."""
-    if not texts:
-        return []
-    max_len = min(int(tokenizer.model_max_length or 512), 512)
-    ids = encode_texts(tokenizer, texts, max_len)
-    probs = predict_ids(model, tokenizer, ids, device, batch_size)
-    scores, labels = probs.max(dim=-1)
-    id2label = model.config.id2label
-    return [(id2label[int(i)], float(s)) for i, s in zip(labels, scores, strict=True)]

@@ -12,7 +12,6 @@ from typer.testing import CliRunner
 
 from benchmarks.generator_quality import distinct_n, longest_copied_span
 from models.starter import STARTER_DIR, starter_path
-from models.training.checks import CorruptModelFileError, load_checked
 from models.training.cli import emotion_app, train_app
 from models.training.corpus import (
     Document,
@@ -179,22 +178,20 @@ def test_any_match_rule_and_report() -> None:
 # --- checks -------------------------------------------------------------------------------------
 
 
-def test_load_checked_names_missing_and_corrupt_files(tmp_path: Path) -> None:
-    with pytest.raises(FileNotFoundError, match="model directory not found"):
-        load_checked(tmp_path / "nope")
-    (tmp_path / "config.json").write_text("{}")
-    with pytest.raises(FileNotFoundError, match=r"tokenizer\.json"):
-        load_checked(tmp_path)
-    (tmp_path / "tokenizer.json").write_text("{not json")
-    with pytest.raises(CorruptModelFileError, match=r"tokenizer\.json"):
-        load_checked(tmp_path)
-    (tmp_path / "tokenizer.json").write_text("{}")
-    (tmp_path / "pytorch_model.bin").write_bytes(b"pickle")
-    with pytest.raises(FileNotFoundError, match=r"model\.safetensors.*pickled"):
-        load_checked(tmp_path)
-    (tmp_path / "model.safetensors").write_bytes(b"\x08\x00\x00\x00\x00\x00\x00\x00garbage!")
-    with pytest.raises(CorruptModelFileError, match=r"model\.safetensors"):
-        load_checked(tmp_path)
+def test_starter_path_names_a_missing_file(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    import shutil
+
+    import models.starter as starter
+    from models.loading import ModelLoadError
+
+    shutil.copytree(STARTER_DIR / "emotion", tmp_path / "emotion")
+    (tmp_path / "emotion" / "model.safetensors").unlink()
+    monkeypatch.setattr(starter, "STARTER_DIR", tmp_path)
+    with pytest.raises(ModelLoadError, match=r"no \*\.safetensors weights in .*emotion"):
+        starter.starter_path("emotion")
+    (tmp_path / "emotion" / "model.safetensors").write_bytes(b"truncated")
+    with pytest.raises(ModelLoadError, match=r"emotion/model\.safetensors is corrupt"):
+        starter.starter_path("emotion")
 
 
 def test_starter_path_rejects_unknown_names() -> None:
@@ -221,7 +218,9 @@ def test_copy_span_and_distinct() -> None:
 
 
 def test_generator_trains_and_loads(tiny_data: Path, tmp_path: Path) -> None:
-    from transformers import AutoModelForCausalLM, AutoTokenizer
+    from models.generation import LocalGenerator
+    from models.jobs import GenerateRequest
+    from models.loading import load_causal_lm
 
     out = tmp_path / "gen"
     args = [
@@ -259,17 +258,18 @@ def test_generator_trains_and_loads(tiny_data: Path, tmp_path: Path) -> None:
         p.name for p in out.iterdir()
     }
     assert not list(out.glob("*.bin"))
-    tokenizer = AutoTokenizer.from_pretrained(out)
-    model = AutoModelForCausalLM.from_pretrained(out).float()
+    loaded = load_causal_lm(str(out))  # the worker's own loading code
+    tokenizer = loaded.tokenizer
     assert tokenizer.eos_token == "<|endoftext|>" and tokenizer.pad_token == "<pad>"
-    ids = tokenizer(artist_tag("김소월") + "\n", return_tensors="pt")
-    generated = model.generate(**ids, max_new_tokens=5, min_new_tokens=5)
-    assert generated.shape[1] == ids["input_ids"].shape[1] + 5
+    (result,) = LocalGenerator(loaded).generate(
+        [GenerateRequest(prompts=[artist_tag("김소월") + "\n"], n=2, max_new_tokens=5, seed=1)]
+    )
+    assert len(result.texts[0]) == 2
     assert tokenizer.decode(tokenizer("달빛이 밝았다")["input_ids"]) == "달빛이 밝았다"
 
 
 def test_emotion_trains_loads_and_predicts(tiny_data: Path, tmp_path: Path) -> None:
-    from transformers import AutoModelForSequenceClassification, AutoTokenizer
+    from models.loading import load_classifier
 
     out = tmp_path / "emo"
     args = [
@@ -307,9 +307,9 @@ def test_emotion_trains_loads_and_predicts(tiny_data: Path, tmp_path: Path) -> N
     assert (out / "confusion_ko_single_turn.png").is_file()
     metrics = json.loads((out / "metrics.json").read_text(encoding="utf-8"))
     assert set(metrics["splits"]) == {"ko_single_turn", "goemotions_ekman", "kote_val"}
-    model = AutoModelForSequenceClassification.from_pretrained(out)
-    assert tuple(model.config.id2label[i] for i in range(7)) == LABELS
-    assert AutoTokenizer.from_pretrained(out)("행복")["input_ids"][0] == 2  # [CLS]
+    loaded = load_classifier(str(out))  # the worker's own loading code
+    assert tuple(loaded.model.config.id2label[i] for i in range(7)) == LABELS
+    assert loaded.tokenizer("행복")["input_ids"][0] == 2  # [CLS]
     predicted = runner.invoke(
         emotion_app,
         ["predict", "--model", str(out), "--batch-size", "2", "--device", "cpu"],
@@ -331,21 +331,15 @@ def test_predict_with_missing_model_names_it(tmp_path: Path) -> None:
 
 @pytest.mark.skipif(not (STARTER_DIR / "generator").is_dir(), reason="starter not bundled")
 def test_starters_are_small_safe_and_load() -> None:
-    from transformers import (
-        AutoModelForCausalLM,
-        AutoModelForSequenceClassification,
-        AutoTokenizer,
-    )
+    from models.loading import load_causal_lm, load_classifier
 
     files = [p for p in STARTER_DIR.rglob("*") if p.is_file() and "__pycache__" not in p.parts]
     assert sum(p.stat().st_size for p in files) <= 30_000_000
     assert not [p for p in files if p.suffix in {".bin", ".pt", ".pth", ".pkl"}]
-    generator = AutoModelForCausalLM.from_pretrained(starter_path("generator"))
-    assert generator.config.model_type == "gpt2"
-    emotion = AutoModelForSequenceClassification.from_pretrained(starter_path("emotion"))
-    assert tuple(emotion.config.id2label[i] for i in range(7)) == LABELS
-    AutoTokenizer.from_pretrained(starter_path("generator"))
-    AutoTokenizer.from_pretrained(starter_path("emotion"))
+    generator = load_causal_lm(str(starter_path("generator")))
+    assert generator.model.config.model_type == "gpt2"
+    emotion = load_classifier(str(starter_path("emotion")))
+    assert tuple(emotion.model.config.id2label[i] for i in range(7)) == LABELS
 
 
 def test_emotion_options_jamo_rdrop_kote_text_and_averaging(
