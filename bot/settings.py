@@ -114,6 +114,116 @@ class InferenceSettings(BaseModel):
     timeout_s: float = Field(default=30.0, gt=0, description="Default wait for a job's answer.")
 
 
+class RelaySettings(BaseModel):
+    """Relay stories (bot/relay.py): round timing, voting rules, size limits, generation."""
+
+    candidates: int = Field(default=3, ge=2, le=9, description="Candidates per round (1️⃣-9️⃣).")
+    round_seconds: float = Field(default=60.0, gt=0, description="How long a round stays open.")
+    quorum: float = Field(
+        default=0.0,
+        ge=0.0,
+        le=1.0,
+        description="Close early once this fraction of the channel's recent writers voted (0: off).",
+    )
+    recent_writers_window_s: float = Field(
+        default=1800.0, gt=0, description="Who wrote within this many seconds is a recent writer."
+    )
+    no_vote_policy: Literal["keep_first", "drop"] = Field(
+        default="keep_first", description="A round without votes keeps candidate 1, or nothing."
+    )
+    max_line_chars: int = Field(default=500, gt=0, description="Longest line a person may write.")
+    max_story_chars: int = Field(default=20_000, gt=0, description="Story size limit (chars).")
+    max_story_lines: int = Field(default=300, gt=0, description="Story size limit (lines).")
+    new_tokens_default: int = Field(
+        default=60, gt=0, description="max_new_tokens without `length`."
+    )
+    new_tokens_min: int = Field(default=16, gt=0, description="Smallest `length` accepted.")
+    new_tokens_max: int = Field(
+        default=160, gt=0, le=1024, description="Largest `length` accepted."
+    )
+    context_chars: int = Field(
+        default=800, ge=50, description="Newest story text put in the prompt (after title/genre)."
+    )
+    temperature: float = Field(default=0.9, ge=0.0, le=5.0)
+    top_p: float = Field(default=0.95, gt=0.0, le=1.0)
+    repetition_penalty: float = Field(default=1.2, ge=1.0, le=5.0)
+    generate_timeout_s: float = Field(default=30.0, gt=0, description="Wait for the model.")
+    max_rerolls: int = Field(default=2, ge=0, description="Rerolls allowed per round.")
+    keyword_max_chars: int = Field(default=30, gt=0)
+    max_proposals: int = Field(default=10, gt=0, description="Open proposals per kind and channel.")
+    close_grace_s: float = Field(
+        default=10.0, gt=0, description="A closed round whose closer died is finished after this."
+    )
+
+    @model_validator(mode="after")
+    def _length_range(self) -> RelaySettings:
+        if not self.new_tokens_min <= self.new_tokens_default <= self.new_tokens_max:
+            raise ValueError("need new_tokens_min <= new_tokens_default <= new_tokens_max")
+        return self
+
+
+class LyricsSettings(BaseModel):
+    """Lyrics in an artist's style (bot/lyrics.py): song size, retrieval, sampling, novelty guard."""
+
+    lines_default: int = Field(default=12, gt=0, description="Lines of a song without `lines`.")
+    lines_min: int = Field(default=4, gt=0, description="Fewest lines a user may ask for.")
+    lines_max: int = Field(default=32, gt=0, le=80, description="Most lines a user may ask for.")
+    theme_max_chars: int = Field(default=100, gt=0, description="Longest theme accepted.")
+    context_lines: int = Field(
+        default=6, ge=0, le=40, description="Lines of the artist's songs put in the prompt."
+    )
+    tokens_per_line: int = Field(
+        default=14, gt=0, description="max_new_tokens = lines x this (capped by the job limit)."
+    )
+    max_new_tokens: int = Field(
+        default=200,
+        gt=0,
+        le=1024,
+        description="Cap; leave room for a prompt (starter: 256 positions).",
+    )
+    candidates: int = Field(default=3, ge=1, le=16, description="Candidates per generation call.")
+    max_regenerations: int = Field(
+        default=3, ge=0, description="Extra calls when every candidate copies the artist."
+    )
+    novelty_span: int = Field(
+        default=8, ge=3, description="Consecutive shared words/morphemes that make a copy."
+    )
+    temperature: float = Field(default=0.9, ge=0.0, le=5.0)
+    top_p: float = Field(default=0.92, gt=0.0, le=1.0)
+    repetition_penalty: float = Field(default=1.15, ge=1.0, le=5.0)
+    generate_timeout_s: float = Field(default=30.0, gt=0, description="Wait for the model.")
+    max_line_chars: int = Field(default=60, ge=10, description="Longer lines are broken.")
+    autocomplete_limit: int = Field(default=25, gt=0, le=25, description="Names offered.")
+
+    @model_validator(mode="after")
+    def _lines_range(self) -> LyricsSettings:
+        if not self.lines_min <= self.lines_default <= self.lines_max:
+            raise ValueError("need lines_min <= lines_default <= lines_max")
+        return self
+
+
+class CatalogSettings(BaseModel):
+    """The song catalog (``norae catalog import``) and the ``similar`` job's Annoy index."""
+
+    index_dir: Path | None = Field(
+        default=None, description="Where index versions are written (unset: <data_dir>/catalog)."
+    )
+    n_trees: int = Field(default=32, gt=0, le=1000, description="Annoy trees per index build.")
+    search_k: int = Field(
+        default=-1, ge=-1, description="Annoy nodes inspected per query (-1: n_trees x k)."
+    )
+    import_jobs: int = Field(
+        default=0, ge=0, description="Processes analysing audio on import (0: one per CPU)."
+    )
+    reload_check_s: float = Field(
+        default=1.0, ge=0, description="How often a worker checks Redis for a new index version."
+    )
+    keep_versions: int = Field(default=3, gt=0, description="Index versions kept on disk.")
+
+    def index_path(self, data_dir: Path) -> Path:
+        return self.index_dir if self.index_dir is not None else data_dir / "catalog"
+
+
 class Settings(BaseSettings):
     model_config = SettingsConfigDict(
         env_prefix=ENV_PREFIX,
@@ -133,6 +243,9 @@ class Settings(BaseSettings):
     worker: WorkerSettings = WorkerSettings()
     models: ModelSettings = ModelSettings()
     inference: InferenceSettings = InferenceSettings()
+    relay: RelaySettings = RelaySettings()
+    catalog: CatalogSettings = CatalogSettings()
+    lyrics: LyricsSettings = LyricsSettings()
 
 
 class SettingsError(ValueError):

@@ -39,7 +39,7 @@ class ChildProcess:
         self.restarts = 0
 
     def start(self) -> None:
-        self.proc = subprocess.Popen(  # noqa: S603 - fixed argv, no shell
+        self.proc = subprocess.Popen(
             self.argv, env=self.env, preexec_fn=die_with_parent, start_new_session=True
         )
         log.info("%s started (pid %d)", self.name, self.proc.pid)

@@ -39,3 +39,131 @@ def worker_heartbeat_pattern() -> str:
 
 def health_probe() -> str:
     return f"{PREFIX}health"
+
+
+# --- relay stories (storage/stories.py, storage/votes.py) -------------------------------------
+# Channel ids are platform-prefixed by the caller ("discord:123", "web:room1"), so one Redis
+# serves every platform without collisions.
+
+
+def relay_active_story(channel: str) -> str:
+    """The id of the channel's active story (a plain string; absent when none is active)."""
+    return f"{PREFIX}relay:channel:{channel}:story"
+
+
+def relay_story(story_id: str) -> str:
+    """A story's metadata hash."""
+    return f"{PREFIX}relay:story:{story_id}"
+
+
+def relay_story_lines(story_id: str) -> str:
+    """A story's lines, oldest first, one JSON object per list item."""
+    return f"{PREFIX}relay:story:{story_id}:lines"
+
+
+def relay_story_applied(story_id: str) -> str:
+    """Round ids whose winner already joined the story: applying a winner is idempotent."""
+    return f"{PREFIX}relay:story:{story_id}:applied"
+
+
+def relay_channel_archive(channel: str) -> str:
+    """Archived story ids of one channel, scored by the time they ended."""
+    return f"{PREFIX}relay:channel:{channel}:archive"
+
+
+def relay_archive() -> str:
+    """Archived story ids of every channel, scored by the time they ended."""
+    return f"{PREFIX}relay:archive"
+
+
+def relay_recent_writers(channel: str) -> str:
+    """User ids scored by when they last wrote in the channel (the quorum's electorate)."""
+    return f"{PREFIX}relay:channel:{channel}:writers"
+
+
+def relay_open_round(channel: str) -> str:
+    """The id of the channel's open (or being written) round; SET NX keeps it to one."""
+    return f"{PREFIX}relay:channel:{channel}:round"
+
+
+def relay_round(round_id: str) -> str:
+    """A round's hash: state, candidates, deadline."""
+    return f"{PREFIX}relay:round:{round_id}"
+
+
+def relay_round_votes(round_id: str) -> str:
+    """user id -> chosen candidate number; a later vote overwrites the earlier one."""
+    return f"{PREFIX}relay:round:{round_id}:votes"
+
+
+def relay_round_due() -> str:
+    """Every unfinished round scored by its deadline: any process finds due rounds after a restart."""
+    return f"{PREFIX}relay:rounds:due"
+
+
+def relay_round_message(message_ref: str) -> str:
+    """The round a posted message (e.g. "discord:<message id>") shows, for reaction votes."""
+    return f"{PREFIX}relay:message:{message_ref}"
+
+
+def relay_proposals(channel: str) -> str:
+    """proposal id -> JSON (kind, value, proposer) for the channel's next continuation."""
+    return f"{PREFIX}relay:channel:{channel}:proposals"
+
+
+def relay_proposal_votes(channel: str) -> str:
+    """ "<kind>:<user id>" -> proposal id: one vote per user per kind, a later vote replaces it."""
+    return f"{PREFIX}relay:channel:{channel}:proposal_votes"
+
+
+def relay_proposal_seq(channel: str) -> str:
+    """Counter for short, typeable proposal ids."""
+    return f"{PREFIX}relay:channel:{channel}:proposal_seq"
+
+
+# --- song catalog (storage/catalog.py) ----------------------------------------------------------
+
+
+def catalog_song(song_id: str) -> str:
+    """A song's metadata hash (title, artist, url, moods JSON, lyrics, audio signature)."""
+    return f"{PREFIX}catalog:song:{song_id}"
+
+
+def catalog_songs() -> str:
+    """The ids of every song in the catalog."""
+    return f"{PREFIX}catalog:songs"
+
+
+def catalog_mood(mood: str) -> str:
+    """The ids of the songs tagged with one mood (lower-case)."""
+    return f"{PREFIX}catalog:mood:{mood}"
+
+
+def catalog_moods() -> str:
+    """Every mood that tags at least one song, scored by how many songs it tags."""
+    return f"{PREFIX}catalog:moods"
+
+
+def catalog_features() -> str:
+    """song id -> its raw (unstandardized) audio feature vector, little-endian float32 bytes."""
+    return f"{PREFIX}catalog:features"
+
+
+def catalog_index() -> str:
+    """The current song index version pointer and its description (a hash)."""
+    return f"{PREFIX}catalog:index"
+
+
+# --- lyrics (storage/lyrics.py) ------------------------------------------------------------
+# ``artist_key`` is the artist's folded name (casefolded, single spaces), so "IU" and "iu" are one
+# artist; the display name lives in the artist index.
+
+
+def lyrics_artists() -> str:
+    """Sorted set (all scores 0) of ``"<artist_key>\\0<display name>"``: prefix search by ZRANGEBYLEX."""
+    return f"{PREFIX}lyrics:artists"
+
+
+def lyrics_songs(artist_key: str) -> str:
+    """Hash of one artist's songs: content hash -> song JSON (HSETNX makes dedupe atomic)."""
+    return f"{PREFIX}lyrics:artist:{artist_key}:songs"

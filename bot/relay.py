@@ -1,0 +1,897 @@
+"""Relay stories: the platform-neutral service behind ``/relay`` (Discord), Kakao and the web chat.
+
+A channel (platform-prefixed id, e.g. ``"discord:123"`` or ``"web:room1"``) has at most one active
+story. People add lines; ``continue_story`` asks the model for candidates and opens a vote round;
+the round closes on its timer (``close_due_rounds``, called by a background task in every bot
+process) or when a quorum of the channel's recent writers has voted, and the winner joins the story.
+Every method returns plain dataclasses; bad input raises :class:`RelayError` whose ``str()`` is a
+message for the user.
+
+Decisions (where the issue is silent):
+
+- Ties go to the lowest candidate number; no votes: ``no_vote_policy`` (``keep_first`` / ``drop``).
+- A continuation reserves the channel's round *before* the model writes, so a second
+  ``continue`` during generation is refused at once instead of costing a second model call. A
+  reservation whose process died is dropped by ``close_due_rounds`` once its generation time is up.
+- Fewer than 2 usable candidates: the model is asked once more and the results are merged. If
+  still none is usable the round is released with an error; a single candidate still opens a
+  round (with ``keep_first`` it wins unless voted down by nobody — it is the only choice).
+- A model line's ``author_id`` is the user who asked for the continuation: they (or a moderator)
+  may undo it. ``end`` is allowed to the story's starter or a moderator, so one passer-by cannot
+  archive a channel's story; ending cancels an open round.
+- Anyone may reroll an open round, at most ``max_rerolls`` times; a reroll clears its votes and
+  restarts its timer.
+- Bots never vote: a bot's vote is ignored without an error (a cog sees its own reactions).
+- Proposals (``keyword`` / ``length``) are used by the next ``continue`` that does not name its own:
+  the most voted one of each kind wins, ties go to the earliest; with no votes the earliest
+  proposal still counts (it is all the channel said). The proposals it read are then cleared.
+- Quorum: with ``quorum`` q > 0, a round closes once ``ceil(q × recent writers)`` of the channel's
+  recent writers (who started, wrote, continued or proposed within the window) have voted.
+"""
+
+from __future__ import annotations
+
+import logging
+import math
+import re
+import time
+from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from typing import Any, Literal, Protocol
+
+from bot.inference import InferenceError
+from bot.relay_text import build_prompt, clean_candidates, clean_keyword, clean_line
+from bot.settings import RelaySettings
+from storage.connection import Redis
+from storage.stories import (
+    AlreadyApplied,
+    Line,
+    NoActiveStory,
+    NotAllowed,
+    NothingToUndo,
+    Story,
+    StoryFull,
+    StoryStore,
+)
+from storage.votes import (
+    BadChoice,
+    Proposal,
+    ProposalKind,
+    ProposalNotFound,
+    RerollConflict,
+    Round,
+    RoundNotFound,
+    RoundNotOpen,
+    TooManyProposals,
+    VoteStore,
+)
+
+log = logging.getLogger(__name__)
+
+MAX_TITLE_CHARS = 100
+MAX_GENRE_CHARS = 40
+LANGUAGES = ("ko", "en")
+LENGTH_WORDS = ("short", "medium", "long")
+PAGE_CHARS = 1800  # a Discord message is 2000 chars: room for a header and the page number
+PROMPT_LINES = 200  # more than context_chars can ever hold of real lines
+
+
+class RelayError(Exception):
+    """Refused input or state; ``str()`` is safe and meant to be shown to the user."""
+
+    def __init__(self, message: str, *, round_id: str | None = None) -> None:
+        super().__init__(message)
+        self.round_id = round_id
+
+
+class TextGenerator(Protocol):
+    """What the service needs from :class:`bot.inference.InferenceClient`."""
+
+    async def generate(
+        self, prompts: list[str], *, timeout: float | None = None, **params: Any
+    ) -> list[list[str]]: ...
+
+
+# --- results ---------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True, slots=True)
+class StartResult:
+    story: Story
+    created: bool
+
+    @property
+    def message(self) -> str:
+        if self.created:
+            return f"Started a new story: {self.story.title or 'untitled'} ({self.story.id})."
+        return (
+            f"This channel already has a story: {self.story.title or 'untitled'} "
+            f"({self.story.line_count} lines). Use /relay end to finish it first."
+        )
+
+
+@dataclass(frozen=True, slots=True)
+class WriteResult:
+    story: Story
+    line: Line
+
+
+@dataclass(frozen=True, slots=True)
+class RoundView:
+    """An open round as a platform shows it: numbered candidates and a deadline."""
+
+    id: str
+    channel: str
+    story_id: str
+    candidates: list[str]
+    deadline: float
+    keyword: str
+    max_new_tokens: int
+    rerolls: int
+
+    @classmethod
+    def of(cls, rnd: Round) -> RoundView:
+        return cls(
+            rnd.id,
+            rnd.channel,
+            rnd.story_id,
+            rnd.candidates,
+            rnd.deadline,
+            rnd.keyword,
+            rnd.max_new_tokens,
+            rnd.rerolls,
+        )
+
+
+@dataclass(frozen=True, slots=True)
+class RoundResult:
+    """A closed round: the counts, the winner (1-based, None when nothing won) and its line."""
+
+    round_id: str
+    channel: str
+    story_id: str
+    candidates: list[str]
+    counts: list[int]
+    winner: int | None
+    line: Line | None
+    reason: str  # "timer" | "quorum"
+    note: str = ""
+
+    @property
+    def message(self) -> str:
+        counts = ", ".join(f"{i}: {c}" for i, c in enumerate(self.counts, 1))
+        if self.line is not None and self.winner is not None:
+            return (
+                f"Round {self.round_id} closed ({counts}). Candidate {self.winner} joins the story."
+            )
+        return f"Round {self.round_id} closed ({counts}). {self.note or 'Nothing was added.'}"
+
+
+@dataclass(frozen=True, slots=True)
+class VoteResult:
+    accepted: bool
+    round_id: str
+    choice: int
+    previous: int | None = None
+    voters: int = 0
+    closed: RoundResult | None = None  # set when this vote completed the quorum
+    note: str = ""
+
+
+@dataclass(frozen=True, slots=True)
+class UndoResult:
+    story: Story
+    line: Line
+
+
+@dataclass(frozen=True, slots=True)
+class Page:
+    story: Story
+    lines: list[Line]
+    page: int  # 1-based
+    pages: int
+
+    @property
+    def text(self) -> str:
+        return "\n".join(line.text for line in self.lines)
+
+
+@dataclass(frozen=True, slots=True)
+class EndResult:
+    story: Story
+    archived: bool  # False: the story had no lines and was discarded
+    cancelled_round: str | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class Export:
+    story: Story
+    markdown: str
+    text: str
+    filename: str  # without extension: add ".md" / ".txt"
+
+
+@dataclass(frozen=True, slots=True)
+class StoriesPage:
+    stories: list[Story]
+    page: int
+    pages: int
+    total: int
+
+
+@dataclass(frozen=True, slots=True)
+class ProposalResult:
+    proposal: Proposal
+    created: bool  # False: an equal proposal existed and is returned
+
+
+@dataclass(frozen=True, slots=True)
+class ProposalVote:
+    accepted: bool
+    proposal_id: str
+    previous: str | None = None
+    note: str = ""
+
+
+# --- the service -----------------------------------------------------------------------------
+
+
+class RelayService:
+    def __init__(
+        self,
+        redis: Redis,
+        inference: TextGenerator,
+        settings: RelaySettings,
+        *,
+        clock: Callable[[], float] = time.time,
+    ) -> None:
+        self.stories = StoryStore(redis)
+        self.votes = VoteStore(redis)
+        self.inference = inference
+        self.settings = settings
+        self.clock = clock
+
+    # --- stories -------------------------------------------------------------------------
+
+    async def start(
+        self,
+        channel: str,
+        user_id: str,
+        user_name: str,
+        *,
+        title: str = "",
+        genre: str = "",
+        language: str = "ko",
+    ) -> StartResult:
+        """Start the channel's story, or return the active one (``created=False``)."""
+        title = _short_field(title, "title", MAX_TITLE_CHARS)
+        genre = _short_field(genre, "genre", MAX_GENRE_CHARS)
+        language = language.strip().lower() or "ko"
+        if language not in LANGUAGES:
+            raise RelayError(f"language must be one of: {', '.join(LANGUAGES)}.")
+        now = self.clock()
+        story, created = await self.stories.start(
+            channel,
+            title=title,
+            genre=genre,
+            language=language,
+            user_id=user_id,
+            user_name=user_name,
+            now=now,
+        )
+        if created:
+            log.info("story %s started in %s", story.id, channel)
+            await self._touch(channel, user_id, now)
+        return StartResult(story, created)
+
+    async def write(self, channel: str, user_id: str, user_name: str, text: str) -> WriteResult:
+        """Add a person's line to the active story."""
+        line_text = clean_line(text)
+        if not line_text:
+            raise RelayError("Write something: the line is empty.")
+        if len(line_text) > self.settings.max_line_chars:
+            raise RelayError(
+                f"That line is {len(line_text)} characters; the limit is "
+                f"{self.settings.max_line_chars}. Split it into shorter lines."
+            )
+        story = await self._active(channel)
+        now = self.clock()
+        line = await self._add(story, line_text, user_id, user_name, "human", now)
+        await self._touch(channel, user_id, now)
+        return WriteResult(await self._active(channel), line)
+
+    async def undo(self, channel: str, user_id: str, *, moderator: bool = False) -> UndoResult:
+        """Remove the story's last line: its author (or a moderator) only."""
+        story = await self._active(channel)
+        try:
+            line = await self.stories.undo(story.id, channel, user_id=user_id, moderator=moderator)
+        except NothingToUndo:
+            raise RelayError("The story has no lines to undo.") from None
+        except NotAllowed as exc:
+            raise RelayError(
+                f"Only the author of the last line ({exc}) or a moderator can undo it."
+            ) from None
+        except NoActiveStory:
+            raise RelayError(_NO_STORY) from None
+        return UndoResult(await self._active(channel), line)
+
+    async def show(
+        self,
+        channel: str,
+        page: int = 1,
+        *,
+        story_id: str | None = None,
+        page_chars: int = PAGE_CHARS,
+    ) -> Page:
+        """One page of a story (the active one, or ``story_id``): whole lines, ≤ ``page_chars``."""
+        story = await self._story(channel, story_id)
+        pages = _paginate(await self.stories.lines(story.id), page_chars)
+        if not 1 <= page <= len(pages):
+            raise RelayError(f"There is no page {page}; the story has {len(pages)} page(s).")
+        return Page(story, pages[page - 1], page, len(pages))
+
+    async def end(self, channel: str, user_id: str, *, moderator: bool = False) -> EndResult:
+        """Archive the active story (its starter or a moderator); cancels an open round."""
+        story = await self._active(channel)
+        if not moderator and story.created_by != user_id:
+            raise RelayError(
+                f"Only {story.created_by_name or 'the starter'} or a moderator can end this story."
+            )
+        cancelled = await self._cancel_round(channel)
+        try:
+            archived = await self.stories.end(
+                story.id, channel, user_id=user_id, moderator=moderator, now=self.clock()
+            )
+        except NoActiveStory:
+            raise RelayError(_NO_STORY) from None
+        except NotAllowed:
+            raise RelayError("Only the starter or a moderator can end this story.") from None
+        log.info("story %s in %s ended (archived=%s)", story.id, channel, archived)
+        return EndResult(await self.stories.get(story.id) or story, archived, cancelled)
+
+    async def export(self, channel: str, *, story_id: str | None = None) -> Export:
+        """The story as Markdown and as plain text (the active one, or ``story_id``)."""
+        story = await self._story(channel, story_id)
+        lines = await self.stories.lines(story.id)
+        return Export(story, _markdown(story, lines), _plain(story, lines), _filename(story))
+
+    async def stories_page(self, channel: str, page: int = 1, per_page: int = 10) -> StoriesPage:
+        """The channel's archived stories, newest first."""
+        total = await self.stories.archived_count(channel)
+        pages = max(1, math.ceil(total / per_page))
+        if not 1 <= page <= pages:
+            raise RelayError(f"There is no page {page}; there are {pages} page(s).")
+        found = await self.stories.archived(channel, (page - 1) * per_page, per_page)
+        return StoriesPage(found, page, pages, total)
+
+    async def read(self, story_id: str) -> tuple[Story, list[Line]]:
+        """A story and its lines by id, for the web reader page ``/stories/<id>``."""
+        got = await self.stories.export(story_id)
+        if got is None:
+            raise RelayError("There is no such story.")
+        return got
+
+    # --- rounds --------------------------------------------------------------------------
+
+    async def continue_story(
+        self,
+        channel: str,
+        user_id: str,
+        user_name: str,
+        *,
+        keyword: str | None = None,
+        length: int | str | None = None,
+    ) -> RoundView:
+        """Ask the model for candidates and open the channel's vote round."""
+        story = await self._active(channel)
+        kw = self._keyword(keyword) if keyword is not None else None
+        tokens = self._length(length) if length is not None else None
+        proposals = await self.votes.proposals(channel)
+        if kw is None:
+            kw = _winner(proposals, "keyword") or ""
+        if tokens is None:
+            won = _winner(proposals, "length")
+            tokens = self._length(won) if won else self.settings.new_tokens_default
+        now = self.clock()
+        round_id, created = await self.votes.reserve(
+            channel,
+            story.id,
+            user_id=user_id,
+            user_name=user_name,
+            keyword=kw,
+            max_new_tokens=tokens,
+            now=now,
+            # Two model calls at most (a regeneration), then the reservation is stale.
+            reserve_until=now + 2 * self.settings.generate_timeout_s + 5,
+        )
+        if not created:
+            raise RelayError(
+                f"Round {round_id} is already open in this channel: vote there first.",
+                round_id=round_id,
+            )
+        try:
+            candidates = await self._candidates(story, kw, tokens)
+            if not candidates:
+                raise RelayError("The model could not write a usable continuation; try again.")
+            await self.votes.publish(
+                round_id, candidates, deadline=self.clock() + self.settings.round_seconds
+            )
+        except RoundNotOpen:
+            raise RelayError(
+                "Writing took too long and the round was dropped; try again."
+            ) from None
+        except BaseException as exc:
+            await self._release(round_id)
+            if isinstance(exc, InferenceError):
+                raise RelayError(str(exc)) from None
+            raise
+        await self.votes.clear_proposals(channel, [p.id for p in proposals])
+        await self._touch(channel, user_id, now)
+        log.info("round %s opened in %s with %d candidates", round_id, channel, len(candidates))
+        return await self._view(round_id)
+
+    async def reroll(self, channel: str, user_id: str) -> RoundView:
+        """New candidates for the open round; its votes are cleared and its timer restarts."""
+        rnd = await self._open_round(channel)
+        if rnd.rerolls >= self.settings.max_rerolls:
+            raise RelayError(
+                f"Round {rnd.id} was already rerolled {rnd.rerolls} time(s), the limit.",
+                round_id=rnd.id,
+            )
+        story = await self._active(channel)
+        try:
+            candidates = await self._candidates(story, rnd.keyword, rnd.max_new_tokens)
+        except InferenceError as exc:
+            raise RelayError(str(exc)) from None
+        if not candidates:
+            raise RelayError("The model could not write usable candidates; the round is unchanged.")
+        try:
+            await self.votes.publish(
+                rnd.id,
+                candidates,
+                deadline=self.clock() + self.settings.round_seconds,
+                reroll_of=rnd.rerolls,
+            )
+        except RerollConflict:
+            raise RelayError("Someone else rerolled this round first.", round_id=rnd.id) from None
+        except (RoundNotOpen, RoundNotFound):
+            raise RelayError(f"Round {rnd.id} closed before the reroll was ready.") from None
+        log.info("round %s rerolled by %s", rnd.id, user_id)
+        return await self._view(rnd.id)
+
+    async def open_round(self, channel: str) -> RoundView | None:
+        """The channel's open round, if any (e.g. to re-post it)."""
+        round_id = await self.votes.open_round_id(channel)
+        rnd = await self.votes.get(round_id) if round_id else None
+        return RoundView.of(rnd) if rnd is not None and rnd.state == "open" else None
+
+    async def vote(
+        self, round_id: str, user_id: str, choice: int, *, is_bot: bool = False
+    ) -> VoteResult:
+        """Record a user's vote (a later vote replaces the earlier one); bots never count."""
+        if is_bot:
+            return VoteResult(False, round_id, choice, note="bots do not vote")
+        try:
+            previous, voters = await self.votes.vote(round_id, user_id, choice)
+        except RoundNotFound:
+            raise RelayError(f"There is no round {round_id}.", round_id=round_id) from None
+        except RoundNotOpen as exc:
+            raise RelayError(_not_open_message(round_id, exc.state), round_id=round_id) from None
+        except BadChoice as exc:
+            raise RelayError(
+                f"Choose a number from 1 to {exc.choices}.", round_id=round_id
+            ) from None
+        closed = await self._close_on_quorum(round_id)
+        return VoteResult(True, round_id, choice, previous, voters, closed)
+
+    async def close_due_rounds(self, now: float | None = None) -> list[RoundResult]:
+        """Close every round whose time is up (and finish rounds a dead process left closing).
+
+        Safe to call from any number of processes at once: each result is returned by exactly one
+        call, the one to announce it.
+        """
+        now = self.clock() if now is None else now
+        results: list[RoundResult] = []
+        for round_id in await self.votes.due(now):
+            result = await self._close(round_id, now=now, force=False, reason="timer", recover=True)
+            if result is not None:
+                results.append(result)
+        return results
+
+    async def attach_message(self, round_id: str, message_ref: str) -> None:
+        """Remember the platform message that shows a round (``"discord:<message id>"``)."""
+        await self.votes.attach_message(round_id, message_ref)
+
+    async def round_for_message(self, message_ref: str) -> str | None:
+        return await self.votes.round_for_message(message_ref)
+
+    # --- proposals -----------------------------------------------------------------------
+
+    async def propose(
+        self, channel: str, user_id: str, user_name: str, kind: str, value: str
+    ) -> ProposalResult:
+        """Propose a keyword or a length for the next continuation."""
+        await self._active(channel)
+        if kind == "keyword":
+            shown = self._keyword(value)
+            norm = shown.casefold()
+        elif kind == "length":
+            shown = value.strip().lower()
+            norm = str(self._length(shown))
+        else:
+            raise RelayError("Propose a keyword or a length.")
+        now = self.clock()
+        proposal_kind: ProposalKind = "keyword" if kind == "keyword" else "length"
+        try:
+            proposal_id, created = await self.votes.propose(
+                channel,
+                kind=proposal_kind,
+                value=shown,
+                norm=norm,
+                user_id=user_id,
+                user_name=user_name,
+                now=now,
+                max_per_kind=self.settings.max_proposals,
+            )
+        except TooManyProposals:
+            raise RelayError(
+                f"There are already {self.settings.max_proposals} {kind} proposals; vote for one."
+            ) from None
+        await self._touch(channel, user_id, now)
+        found = [p for p in await self.votes.proposals(channel) if p.id == proposal_id]
+        if not found:  # consumed by a continue in between
+            raise RelayError("That proposal was just used by a continuation.")
+        return ProposalResult(found[0], created)
+
+    async def proposals(self, channel: str) -> list[Proposal]:
+        return await self.votes.proposals(channel)
+
+    async def vote_proposal(
+        self, channel: str, user_id: str, proposal_id: str, *, is_bot: bool = False
+    ) -> ProposalVote:
+        """Vote for a proposal: one vote per user per kind, a later vote replaces the earlier."""
+        if is_bot:
+            return ProposalVote(False, proposal_id, note="bots do not vote")
+        try:
+            previous = await self.votes.vote_proposal(channel, proposal_id.strip(), user_id)
+        except ProposalNotFound:
+            raise RelayError(
+                f"There is no proposal {proposal_id} (it may have been used)."
+            ) from None
+        return ProposalVote(True, proposal_id, previous)
+
+    # --- internals -----------------------------------------------------------------------
+
+    async def _active(self, channel: str) -> Story:
+        story = await self.stories.active(channel)
+        if story is None:
+            raise RelayError(_NO_STORY)
+        return story
+
+    async def _story(self, channel: str, story_id: str | None) -> Story:
+        if story_id is None:
+            return await self._active(channel)
+        story = await self.stories.get(story_id)
+        if story is None:
+            raise RelayError("There is no such story.")
+        return story
+
+    async def _open_round(self, channel: str) -> Round:
+        round_id = await self.votes.open_round_id(channel)
+        rnd = await self.votes.get(round_id) if round_id else None
+        if rnd is None or rnd.state != "open":
+            raise RelayError("There is no open round in this channel.")
+        return rnd
+
+    async def _view(self, round_id: str) -> RoundView:
+        rnd = await self.votes.get(round_id)
+        if rnd is None:
+            raise RelayError(f"Round {round_id} is gone.")
+        return RoundView.of(rnd)
+
+    async def _touch(self, channel: str, user_id: str, now: float) -> None:
+        await self.stories.touch_writer(
+            channel, user_id, now=now, window_s=self.settings.recent_writers_window_s
+        )
+
+    async def _add(
+        self,
+        story: Story,
+        text: str,
+        user_id: str,
+        user_name: str,
+        source: Literal["human", "model"],
+        now: float,
+        once: str | None = None,
+    ) -> Line:
+        try:
+            return await self.stories.add_line(
+                story.id,
+                story.channel,
+                text=text,
+                author_id=user_id,
+                author_name=user_name,
+                source=source,
+                now=now,
+                max_lines=self.settings.max_story_lines,
+                max_chars=self.settings.max_story_chars,
+                once=once,
+            )
+        except NoActiveStory:
+            raise RelayError(_NO_STORY) from None
+        except StoryFull as exc:
+            raise RelayError(
+                f"The story is full ({exc.used}/{exc.limit} {exc.what}); "
+                "end it with /relay end and start a new one."
+            ) from None
+
+    def _keyword(self, value: str) -> str:
+        kw = clean_keyword(value)
+        if not kw:
+            raise RelayError("The keyword is empty.")
+        if len(kw) > self.settings.keyword_max_chars:
+            raise RelayError(
+                f"Keep the keyword within {self.settings.keyword_max_chars} characters."
+            )
+        return kw
+
+    def _length(self, value: int | str) -> int:
+        """``length`` as max new tokens: a number in range, or short / medium / long."""
+        s = self.settings
+        named = {
+            "short": s.new_tokens_min,
+            "medium": s.new_tokens_default,
+            "long": s.new_tokens_max,
+        }
+        if isinstance(value, str):
+            word = value.strip().lower()
+            if word in named:
+                return named[word]
+            if not re.fullmatch(r"\d{1,5}", word):
+                raise RelayError(_length_message(s))
+            value = int(word)
+        if not s.new_tokens_min <= value <= s.new_tokens_max:
+            raise RelayError(_length_message(s))
+        return value
+
+    async def _candidates(self, story: Story, keyword: str, tokens: int) -> list[str]:
+        """Up to N cleaned candidates; asks once more when fewer than 2 survive cleaning."""
+        lines = await self.stories.last_lines(story.id, PROMPT_LINES)
+        prompt = build_prompt(
+            title=story.title,
+            genre=story.genre,
+            language=story.language,
+            keyword=keyword,
+            lines=[line.text for line in lines],
+            context_chars=self.settings.context_chars,
+        )
+        n = self.settings.candidates
+        got: list[str] = []
+        for attempt in range(2):
+            raws = await self.inference.generate(
+                [prompt],
+                n=n,
+                max_new_tokens=tokens,
+                temperature=self.settings.temperature,
+                top_p=self.settings.top_p,
+                repetition_penalty=self.settings.repetition_penalty,
+                timeout=self.settings.generate_timeout_s,
+            )
+            got += clean_candidates(
+                raws[0] if raws else [],
+                prompt=prompt,
+                max_chars=self.settings.max_line_chars,
+                language=story.language,
+                keep=got,
+            )
+            if len(got) >= 2:
+                break
+            log.info(
+                "only %d usable candidate(s) for story %s (try %d)", len(got), story.id, attempt + 1
+            )
+        return got[:n]
+
+    async def _release(self, round_id: str) -> None:
+        rnd = await self.votes.get(round_id)
+        if rnd is not None:
+            await self.votes.close(
+                rnd,
+                now=self.clock(),
+                force=True,
+                policy=self.settings.no_vote_policy,
+                grace_s=self.settings.close_grace_s,
+                reason="released",
+                cancel=True,
+            )
+
+    async def _cancel_round(self, channel: str) -> str | None:
+        round_id = await self.votes.open_round_id(channel)
+        if round_id is None:
+            return None
+        await self._release(round_id)
+        return round_id
+
+    async def _close_on_quorum(self, round_id: str) -> RoundResult | None:
+        if self.settings.quorum <= 0:
+            return None
+        rnd = await self.votes.get(round_id)
+        if rnd is None or rnd.state != "open":
+            return None
+        now = self.clock()
+        writers = await self.stories.recent_writers(
+            rnd.channel, now=now, window_s=self.settings.recent_writers_window_s
+        )
+        if not writers:
+            return None
+        needed = max(1, math.ceil(self.settings.quorum * len(writers)))
+        voted = writers & set(await self.votes.votes(round_id))
+        if len(voted) < needed:
+            return None
+        return await self._close(round_id, now=now, force=True, reason="quorum", recover=False)
+
+    async def _close(
+        self, round_id: str, *, now: float, force: bool, reason: str, recover: bool
+    ) -> RoundResult | None:
+        """Close one round and apply its winner; the one caller that finishes it gets the result."""
+        rnd = await self.votes.get(round_id)
+        if rnd is None:
+            await self.votes.forget(round_id)
+            return None
+        status, closed = await self.votes.close(
+            rnd,
+            now=now,
+            force=force,
+            policy=self.settings.no_vote_policy,
+            grace_s=self.settings.close_grace_s,
+            reason=reason,
+        )
+        if closed is not None:
+            winner, counts = closed.winner, closed.counts
+        elif status == "closing" and recover:
+            # Its closer died (or is slow) after counting: finish the job from what it stored.
+            rnd = await self.votes.get(round_id) or rnd
+            winner, counts, reason = rnd.winner, rnd.counts, rnd.reason or reason
+            log.warning("finishing round %s left closed by another process", round_id)
+        else:
+            if status == "released":
+                log.info("round %s was never published; dropped", round_id)
+            return None
+        line, note = await self._apply(rnd, winner)
+        if not await self.votes.finish(rnd, note=note, line_number=line.number if line else None):
+            return None
+        log.info("round %s closed (%s): counts %s, winner %s", round_id, reason, counts, winner)
+        return RoundResult(
+            rnd.id, rnd.channel, rnd.story_id, rnd.candidates, counts, winner, line, reason, note
+        )
+
+    async def _apply(self, rnd: Round, winner: int | None) -> tuple[Line | None, str]:
+        if winner is None:
+            return None, "No votes, so nothing was added."
+        if not 1 <= winner <= len(rnd.candidates):
+            return None, "The winning candidate is missing."
+        story = await self.stories.get(rnd.story_id)
+        if story is None or story.status != "active":
+            return None, "The story has ended."
+        try:
+            line = await self.stories.add_line(
+                story.id,
+                story.channel,
+                text=rnd.candidates[winner - 1],
+                author_id=rnd.opened_by,
+                author_name=rnd.opened_by_name,
+                source="model",
+                now=self.clock(),
+                max_lines=self.settings.max_story_lines,
+                max_chars=self.settings.max_story_chars,
+                once=rnd.id,
+            )
+        except AlreadyApplied:
+            return await self._applied_line(story.id, rnd.id), ""
+        except StoryFull:
+            return None, "The story is full, so the winner could not be added."
+        except NoActiveStory:
+            return None, "The story has ended."
+        return line, ""
+
+    async def _applied_line(self, story_id: str, round_id: str) -> Line | None:
+        for line in reversed(await self.stories.lines(story_id)):
+            if line.round_id == round_id:
+                return line
+        return None
+
+
+# --- helpers ---------------------------------------------------------------------------------
+
+_NO_STORY = "There is no story in this channel yet; start one with /relay start."
+
+
+def _short_field(value: str, name: str, limit: int) -> str:
+    cleaned = clean_keyword(value)
+    if len(cleaned) > limit:
+        raise RelayError(f"Keep the {name} within {limit} characters.")
+    return cleaned
+
+
+def _length_message(s: RelaySettings) -> str:
+    return (
+        f"Length must be a number from {s.new_tokens_min} to {s.new_tokens_max}, "
+        "or short, medium or long."
+    )
+
+
+def _not_open_message(round_id: str, state: str) -> str:
+    if state == "pending":
+        return f"Round {round_id} is still being written; vote once the candidates are up."
+    return f"Round {round_id} is closed, so your vote was not counted. Thanks anyway!"
+
+
+def _winner(proposals: list[Proposal], kind: str) -> str | None:
+    """The most voted proposal of a kind; ties go to the earliest (proposals come oldest first)."""
+    best: Proposal | None = None
+    for p in proposals:
+        if p.kind == kind and (best is None or p.votes > best.votes):
+            best = p
+    return best.value if best else None
+
+
+def _paginate(lines: list[Line], page_chars: int) -> list[list[Line]]:
+    """Whole lines per page, each page's text (lines joined by newlines) ≤ ``page_chars``."""
+    pages: list[list[Line]] = [[]]
+    used = 0
+    for line in lines:
+        size = len(line.text) + 1
+        if pages[-1] and used + size > page_chars:
+            pages.append([])
+            used = 0
+        pages[-1].append(line)
+        used += size
+    return pages
+
+
+def _date(ts: float | None) -> str:
+    return datetime.fromtimestamp(ts, UTC).strftime("%Y-%m-%d") if ts else ""
+
+
+def _writers(lines: list[Line]) -> list[str]:
+    names: list[str] = []
+    for line in lines:
+        if line.source == "human" and line.author_name and line.author_name not in names:
+            names.append(line.author_name)
+    return names
+
+
+def _byline(story: Story, lines: list[Line]) -> str:
+    model_lines = sum(1 for line in lines if line.source == "model")
+    people = ", ".join(_writers(lines)) or "nobody yet"
+    when = _date(story.created_at)
+    ended = f" – {_date(story.ended_at)}" if story.ended_at else ""
+    return (
+        f"{len(lines)} lines ({model_lines} by the model, chosen by vote); "
+        f"written by {people}; {when}{ended}"
+    )
+
+
+def _markdown(story: Story, lines: list[Line]) -> str:
+    title = story.title or "Untitled"
+    parts = [f"# {title}", ""]
+    if story.genre:
+        parts += [f"*{story.genre}*", ""]
+    parts += [line.text + "\n" for line in lines]
+    parts += ["---", "", f"_{_byline(story, lines)}_", ""]
+    return "\n".join(parts)
+
+
+def _plain(story: Story, lines: list[Line]) -> str:
+    title = story.title or "Untitled"
+    parts = [title, "=" * max(3, len(title)), ""]
+    if story.genre:
+        parts += [story.genre, ""]
+    parts += [line.text + "\n" for line in lines]
+    parts += ["--", _byline(story, lines), ""]
+    return "\n".join(parts)
+
+
+def _filename(story: Story) -> str:
+    slug = re.sub(r"[^\w]+", "-", story.title.strip().lower()).strip("-")[:40]
+    return f"{slug}-{story.id}" if slug else f"story-{story.id}"

@@ -1,0 +1,167 @@
+"""Text rules of relay stories: cleaning model candidates, checking what people type, the prompt.
+
+Pure functions, no Redis and no model, so every rule is testable on its own.
+
+Decisions:
+
+- A candidate is one line of the story: text after the first blank line is dropped (the model has
+  moved on to something else) and single newlines become spaces.
+- It is cut after its *last* sentence end within ``max_chars`` (``. ! ? … 。 ！ ？``, with any closing
+  quotes or brackets, followed by a space or the end). When there is none, the text is kept, cut
+  back to its last space when that keeps at least half of it, so a candidate never stops
+  mid-word; dropping it instead would waste most of what a small model writes.
+- Mention pings (``@everyone``, ``@here``, ``<@123>``, ``<@!123>``, ``<@&123>``) are removed from
+  model text. People's own lines are kept as written (platforms echo them with mentions off).
+- Control characters and U+FFFD (bytes the tokenizer could not decode) are removed from both.
+- A candidate is an echo when its letters and digits (case-folded) are found in the prompt and it
+  has at least ``ECHO_MIN_KEY`` of them, or when it starts with a prompt header label.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from collections.abc import Iterable
+
+SENTENCE_END = re.compile(r"[.!?…。！？]+[\"'”’」』)\]]*(?=\s|$)")
+MENTION = re.compile(r"@(?:everyone|here)\b|<@[!&]?\d+>")
+BLANK_LINE = re.compile(r"\n\s*\n")
+SPACES = re.compile(r"[ \t\u00a0\u3000]+")
+ECHO_MIN_KEY = 6
+
+HEADER_LABELS = {
+    "ko": {"title": "제목", "genre": "장르", "keyword": "키워드", "story": "이야기"},
+    "en": {"title": "Title", "genre": "Genre", "keyword": "Keyword", "story": "Story"},
+}
+
+
+def labels(language: str) -> dict[str, str]:
+    return HEADER_LABELS.get(language, HEADER_LABELS["en" if language.startswith("en") else "ko"])
+
+
+def strip_controls(text: str, *, keep_newlines: bool = True) -> str:
+    """Remove control characters (tabs become spaces) and undecodable-byte marks."""
+    out: list[str] = []
+    for ch in text.replace("\r\n", "\n").replace("\r", "\n"):
+        if ch == "\n":
+            out.append("\n" if keep_newlines else " ")
+        elif ch == "\t":
+            out.append(" ")
+        elif ch == "\ufffd" or unicodedata.category(ch) in ("Cc", "Cs", "Co"):
+            continue
+        else:
+            out.append(ch)
+    return "".join(out)
+
+
+def remove_mentions(text: str) -> str:
+    return MENTION.sub("", text)
+
+
+def squash(text: str) -> str:
+    """One line, single spaces."""
+    return SPACES.sub(" ", text.replace("\n", " ")).strip()
+
+
+def key(text: str) -> str:
+    """What two texts must share to count as the same: case-folded letters and digits."""
+    return "".join(ch for ch in text.casefold() if ch.isalnum())
+
+
+def cut_at_sentence_end(text: str, max_chars: int) -> str:
+    text = text[:max_chars]
+    ends = [m.end() for m in SENTENCE_END.finditer(text)]
+    if ends:
+        return text[: ends[-1]].strip()
+    text = text.rstrip()
+    space = text.rfind(" ")
+    if space >= len(text) // 2 and space > 0:
+        # Without a sentence end the text stopped at a token limit, as often as not mid-word.
+        return text[:space].strip()
+    return text.strip()
+
+
+def is_header_echo(text: str, language: str) -> bool:
+    head = text.lstrip()
+    names = set(labels(language).values()) | set(HEADER_LABELS["en"].values())
+    return any(head.startswith(f"{name}:") for name in names)
+
+
+def clean_candidate(raw: str, *, prompt: str, max_chars: int, language: str) -> str | None:
+    """One usable candidate line from raw model text, or None."""
+    text = strip_controls(raw)
+    text = BLANK_LINE.split(text.lstrip(), maxsplit=1)[0]
+    text = squash(remove_mentions(text))
+    if not text or is_header_echo(text, language):
+        return None
+    text = cut_at_sentence_end(text, max_chars)
+    text = text.lstrip(" ,;:")
+    text_key = key(text)
+    if not text_key:
+        return None
+    if len(text_key) >= ECHO_MIN_KEY and text_key in key(prompt):
+        return None
+    return text
+
+
+def clean_candidates(
+    raws: Iterable[str],
+    *,
+    prompt: str,
+    max_chars: int,
+    language: str,
+    keep: Iterable[str] = (),
+) -> list[str]:
+    """Clean each raw text, dropping empty ones, echoes and duplicates (also of ``keep``)."""
+    seen = {key(k) for k in keep}
+    out: list[str] = []
+    for raw in raws:
+        text = clean_candidate(raw, prompt=prompt, max_chars=max_chars, language=language)
+        if text is None or key(text) in seen:
+            continue
+        seen.add(key(text))
+        out.append(text)
+    return out
+
+
+def clean_line(text: str) -> str:
+    """A person's line: controls removed, at most one blank line in a row, trimmed."""
+    text = strip_controls(text)
+    lines = [SPACES.sub(" ", line).strip() for line in text.split("\n")]
+    joined = "\n".join(lines)
+    return re.sub(r"\n{3,}", "\n\n", joined).strip()
+
+
+def clean_keyword(text: str) -> str:
+    return squash(remove_mentions(strip_controls(text, keep_newlines=False)))
+
+
+def build_prompt(
+    *, title: str, genre: str, language: str, keyword: str, lines: list[str], context_chars: int
+) -> str:
+    """Header (title, genre, keyword) + the newest story text that fits ``context_chars``.
+
+    Lines are taken newest first until the budget is spent; a line that does not fit whole is
+    cut from its start, so the text right before the continuation is always there.
+    """
+    names = labels(language)
+    header = [
+        f"{names[k]}: {v}"
+        for k, v in (("title", title), ("genre", genre), ("keyword", keyword))
+        if v
+    ]
+    kept: list[str] = []
+    budget = context_chars
+    for line in reversed(lines):
+        if budget <= 0:
+            break
+        if len(line) + 1 > budget:
+            kept.append(line[-budget:].lstrip())
+            break
+        kept.append(line)
+        budget -= len(line) + 1
+    body = "\n".join(reversed(kept))
+    if not body:
+        body = f"{names['story']}:"
+    head = "\n".join(header)
+    return f"{head}\n\n{body}" if head else body

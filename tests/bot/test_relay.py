@@ -1,0 +1,390 @@
+"""The relay service on a real redis-server, with a real worker and a tiny model where it matters."""
+
+from __future__ import annotations
+
+import asyncio
+from collections.abc import AsyncIterator
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from bot.inference import InferenceClient, InferenceTimeout
+from bot.relay import RelayError, RelayService
+from bot.relay_text import build_prompt, clean_candidate, clean_candidates, cut_at_sentence_end
+from bot.settings import RelaySettings
+from storage.connection import Redis
+from tests.worker_support import running_worker
+
+CH = "web:room1"
+FAST = RelaySettings(
+    new_tokens_default=8, new_tokens_min=4, new_tokens_max=16, generate_timeout_s=20
+)
+
+
+class Clock:
+    def __init__(self, now: float = 1_000_000.0) -> None:
+        self.now = now
+
+    def __call__(self) -> float:
+        return self.now
+
+
+class Scripted:
+    """A generator that answers from a script (one list per call) and records prompts."""
+
+    def __init__(self, *answers: list[str], delay: float = 0.0) -> None:
+        self.answers = list(answers)
+        self.prompts: list[str] = []
+        self.delay = delay
+
+    async def generate(
+        self, prompts: list[str], *, timeout: float | None = None, **params: Any
+    ) -> list[list[str]]:
+        self.prompts.append(prompts[0])
+        if self.delay:
+            await asyncio.sleep(self.delay)
+        answer = self.answers.pop(0) if len(self.answers) > 1 else self.answers[0]
+        return [answer]
+
+
+@pytest.fixture(scope="module")
+def tiny_handler(tiny_gpt2: Path) -> Any:
+    from models.generation import LocalGenerator
+    from models.handlers import GenerateHandler
+    from models.loading import load_causal_lm
+
+    return GenerateHandler(LocalGenerator(load_causal_lm(str(tiny_gpt2))))
+
+
+@pytest.fixture
+async def model(redis: Redis, tiny_handler: Any) -> AsyncIterator[InferenceClient]:
+    async with (
+        running_worker(redis, {"generate": tiny_handler}),
+        InferenceClient(redis, timeout_s=20) as client,
+    ):
+        yield client
+
+
+# --- text rules -----------------------------------------------------------------------------
+
+
+def test_cleaning_cuts_strips_and_drops() -> None:
+    assert cut_at_sentence_end("그는 웃었다. 그리고 다시", 100) == "그는 웃었다."
+    assert cut_at_sentence_end('She said "go!" and then', 100) == 'She said "go!"'
+    assert cut_at_sentence_end("pi is 3.14 and more words here", 100) == "pi is 3.14 and more words"
+    assert (
+        clean_candidate(
+            "\x07 @everyone hi <@123> there.\ufffd", prompt="", max_chars=50, language="en"
+        )
+        == "hi there."
+    )
+    assert clean_candidate("Title: 바다", prompt="", max_chars=50, language="ko") is None
+    assert clean_candidate("  \n ", prompt="", max_chars=50, language="ko") is None
+    prompt = "제목: 바다\n\n파도가 밀려왔다. 소녀는 노래했다."
+    assert clean_candidate("소녀는 노래했다.", prompt=prompt, max_chars=50, language="ko") is None
+    got = clean_candidates(
+        ["비가 왔다.", "비가  왔다!", "", "해가 떴다."], prompt=prompt, max_chars=50, language="ko"
+    )
+    assert got == ["비가 왔다.", "해가 떴다."]
+
+
+def test_prompt_keeps_header_and_newest_text_within_budget() -> None:
+    lines = [f"line number {i}." for i in range(100)]
+    prompt = build_prompt(
+        title="Sea", genre="fable", language="en", keyword="storm", lines=lines, context_chars=60
+    )
+    head, body = prompt.split("\n\n", 1)
+    assert head == "Title: Sea\nGenre: fable\nKeyword: storm"
+    assert body.endswith("line number 99.") and len(body) <= 60
+
+
+# --- the whole story with the tiny model ------------------------------------------------------
+
+
+async def test_a_whole_story_from_start_to_export(redis: Redis, model: InferenceClient) -> None:
+    clock = Clock()
+    relay = RelayService(redis, model, FAST, clock=clock)
+    started = await relay.start(CH, "u1", "Ann", title="바다 이야기", genre="동화")
+    assert started.created
+    again = await relay.start(CH, "u2", "Bo", title="other")
+    assert not again.created and again.story.id == started.story.id and "already" in again.message
+    await relay.write(CH, "u1", "Ann", "옛날 옛적에 바닷가 마을이 있었다.")
+    await relay.write(CH, "u2", "Bo", "Once upon a time the sea sang.")
+
+    rnd = await relay.continue_story(CH, "u2", "Bo", keyword="파도", length="short")
+    assert 1 <= len(rnd.candidates) <= 3 and rnd.max_new_tokens == 4 and rnd.keyword == "파도"
+    assert all(c.strip() and "@" not in c for c in rnd.candidates)
+    await relay.vote(rnd.id, "u1", 1)
+    await relay.vote(rnd.id, "bot", len(rnd.candidates), is_bot=True)
+    assert await relay.close_due_rounds() == []  # not due yet
+    clock.now += FAST.round_seconds + 1
+    [result] = await relay.close_due_rounds()
+    assert result.winner == 1 and result.counts[0] == 1 and sum(result.counts) == 1
+    assert (
+        result.line is not None
+        and result.line.source == "model"
+        and result.line.text == rnd.candidates[0]
+    )
+
+    page = await relay.show(CH)
+    assert page.pages == 1 and [ln.number for ln in page.lines] == [1, 2, 3]
+    export = await relay.export(CH)
+    assert export.markdown.startswith("# 바다 이야기") and rnd.candidates[0] in export.markdown
+    assert "옛날 옛적에" in export.text and export.filename.endswith(started.story.id)
+    ended = await relay.end(CH, "u1")
+    assert ended.archived
+    listed = await relay.stories_page(CH)
+    assert [s.id for s in listed.stories] == [started.story.id] and listed.stories[
+        0
+    ].line_count == 3
+    story, lines = await relay.read(started.story.id)
+    assert story.status == "archived" and len(lines) == 3
+    with pytest.raises(RelayError, match="no story"):
+        await relay.write(CH, "u1", "Ann", "after the end")
+
+
+async def test_two_concurrent_continues_make_one_round(
+    redis: Redis, model: InferenceClient
+) -> None:
+    relay = RelayService(redis, model, FAST)
+    await relay.start(CH, "u1", "Ann", title="t")
+    await relay.write(CH, "u1", "Ann", "The night was quiet.")
+    got = await asyncio.gather(
+        relay.continue_story(CH, "u1", "Ann"),
+        relay.continue_story(CH, "u2", "Bo"),
+        return_exceptions=True,
+    )
+    rounds = [g for g in got if not isinstance(g, BaseException)]
+    errors = [g for g in got if isinstance(g, RelayError)]
+    assert len(rounds) == 1 and len(errors) == 1
+    assert errors[0].round_id == rounds[0].id and rounds[0].id in str(errors[0])
+    with pytest.raises(RelayError, match=rounds[0].id):
+        await relay.continue_story(CH, "u3", "Cy")
+
+
+async def test_restart_mid_round_closes_on_time_with_its_votes(
+    redis: Redis, model: InferenceClient
+) -> None:
+    clock = Clock()
+    first = RelayService(redis, model, FAST, clock=clock)
+    await first.start(CH, "u1", "Ann", title="t")
+    rnd = await first.continue_story(CH, "u1", "Ann")
+    for user in ("a", "b", "c"):
+        await first.vote(rnd.id, user, len(rnd.candidates))
+    del first  # the bot process goes away; Redis keeps the round
+
+    second = RelayService(redis, model, FAST, clock=clock)
+    assert await second.close_due_rounds(rnd.deadline - 1) == []
+    [result] = await second.close_due_rounds(rnd.deadline + 0.5)
+    assert result.round_id == rnd.id and result.winner == len(rnd.candidates)
+    assert result.counts[-1] == 3
+    assert await second.close_due_rounds(rnd.deadline + 100) == []  # applied exactly once
+    story = await second.stories.active(CH)
+    assert story is not None and story.line_count == 1
+
+
+# --- votes -------------------------------------------------------------------------------------
+
+
+async def _round(relay: RelayService) -> str:
+    await relay.start(CH, "u1", "Ann", title="t")
+    return (await relay.continue_story(CH, "u1", "Ann")).id
+
+
+async def test_fifty_concurrent_voters_with_double_taps(redis: Redis) -> None:
+    clock = Clock()
+    relay = RelayService(redis, Scripted(["하나.", "둘.", "셋."]), FAST, clock=clock)
+    rid = await _round(relay)
+    taps = [relay.vote(rid, f"user{i}", 1 + i % 3) for i in range(50) for _ in range(2)]
+    taps += [relay.vote(rid, f"bot{i}", 1, is_bot=True) for i in range(10)]
+    results = await asyncio.gather(*taps)
+    assert sum(r.accepted for r in results) == 100
+    clock.now += 61
+    [result] = await relay.close_due_rounds()
+    assert result.counts == [17, 17, 16] and result.winner == 1  # tie: the lowest number wins
+
+
+async def test_later_vote_replaces_and_votes_after_close_are_refused(redis: Redis) -> None:
+    clock = Clock()
+    relay = RelayService(redis, Scripted(["하나.", "둘.", "셋."]), FAST, clock=clock)
+    rid = await _round(relay)
+    await relay.vote(rid, "a", 1)
+    changed = await relay.vote(rid, "a", 3)
+    assert changed.previous == 1 and changed.voters == 1
+    with pytest.raises(RelayError, match="1 to 3"):
+        await relay.vote(rid, "a", 4)
+    clock.now += 61
+    [result] = await relay.close_due_rounds()
+    assert result.counts == [0, 0, 1] and result.line is not None and result.line.text == "셋."
+    with pytest.raises(RelayError, match="closed") as info:
+        await relay.vote(rid, "b", 1)
+    assert info.value.round_id == rid
+    with pytest.raises(RelayError, match="no round"):
+        await relay.vote("nope", "b", 1)
+
+
+async def test_quorum_of_recent_writers_closes_early(redis: Redis) -> None:
+    settings = FAST.model_copy(update={"quorum": 1.0})
+    relay = RelayService(redis, Scripted(["하나.", "둘."]), settings)
+    await relay.start(CH, "u1", "Ann", title="t")
+    await relay.write(CH, "u2", "Bo", "hello.")
+    rnd = await relay.continue_story(CH, "u1", "Ann")
+    first = await relay.vote(rnd.id, "u1", 2)
+    assert first.closed is None
+    await relay.vote(rnd.id, "outsider", 1)
+    done = await relay.vote(rnd.id, "u2", 2)
+    assert done.closed is not None and done.closed.reason == "quorum" and done.closed.winner == 2
+    assert await relay.open_round(CH) is None
+
+
+async def test_no_votes_drop_policy_and_reroll(redis: Redis) -> None:
+    clock = Clock()
+    gen = Scripted(["하나.", "둘."], ["셋.", "넷."])
+    relay = RelayService(
+        redis,
+        gen,
+        FAST.model_copy(update={"no_vote_policy": "drop", "max_rerolls": 1}),
+        clock=clock,
+    )
+    rid = await _round(relay)
+    await relay.vote(rid, "a", 1)
+    rerolled = await relay.reroll(CH, "someone")
+    assert rerolled.candidates == ["셋.", "넷."] and rerolled.rerolls == 1
+    with pytest.raises(RelayError, match="rerolled"):
+        await relay.reroll(CH, "someone")
+    clock.now += 61
+    [result] = await relay.close_due_rounds()
+    assert result.winner is None and result.line is None and "nothing" in result.message.lower()
+
+
+# --- candidates ----------------------------------------------------------------------------------
+
+
+async def test_too_few_usable_candidates_regenerates_once(redis: Redis) -> None:
+    gen = Scripted(["", "@here", "  "], ["바람이 불었다. 그리고", "바람이 불었다.", "별이 떴다!"])
+    relay = RelayService(redis, gen, FAST)
+    await relay.start(CH, "u1", "Ann", title="t")
+    rnd = await relay.continue_story(CH, "u1", "Ann")
+    assert rnd.candidates == ["바람이 불었다.", "별이 떴다!"] and len(gen.prompts) == 2
+
+
+async def test_unusable_model_output_releases_the_round(redis: Redis) -> None:
+    relay = RelayService(redis, Scripted(["", " ", "<@1>"]), FAST)
+    await relay.start(CH, "u1", "Ann", title="t")
+    with pytest.raises(RelayError, match="usable"):
+        await relay.continue_story(CH, "u1", "Ann")
+    relay.inference = Scripted(["하나.", "둘."])
+    assert len((await relay.continue_story(CH, "u1", "Ann")).candidates) == 2
+
+
+async def test_model_errors_reach_the_user_and_free_the_channel(redis: Redis) -> None:
+    class Failing:
+        async def generate(self, prompts: list[str], **params: Any) -> list[list[str]]:
+            raise InferenceTimeout("no worker serves 'generate' jobs")
+
+    relay = RelayService(redis, Failing(), FAST)
+    await relay.start(CH, "u1", "Ann", title="t")
+    with pytest.raises(RelayError, match="no worker"):
+        await relay.continue_story(CH, "u1", "Ann")
+    assert await relay.votes.open_round_id(CH) is None
+
+
+async def test_proposals_steer_the_next_continuation(redis: Redis) -> None:
+    gen = Scripted(["하나.", "둘."])
+    relay = RelayService(redis, gen, FAST)
+    await relay.start(CH, "u1", "Ann", title="t")
+    sea = await relay.propose(CH, "u1", "Ann", "keyword", "바다")
+    storm = await relay.propose(CH, "u2", "Bo", "keyword", "폭풍")
+    await relay.propose(CH, "u2", "Bo", "length", "long")
+    assert not (await relay.propose(CH, "u3", "Cy", "keyword", " 바다 ")).created
+    await relay.vote_proposal(CH, "u1", storm.proposal.id)
+    await relay.vote_proposal(CH, "u2", storm.proposal.id)
+    await relay.vote_proposal(CH, "u3", sea.proposal.id)
+    assert not (await relay.vote_proposal(CH, "b", sea.proposal.id, is_bot=True)).accepted
+    rnd = await relay.continue_story(CH, "u1", "Ann")
+    assert rnd.keyword == "폭풍" and rnd.max_new_tokens == FAST.new_tokens_max
+    assert "폭풍" in gen.prompts[0] and await relay.proposals(CH) == []
+    with pytest.raises(RelayError, match="Length must be"):
+        await relay.propose(CH, "u1", "Ann", "length", "999")
+
+
+# --- permissions and bad input -----------------------------------------------------------------
+
+
+async def test_undo_permissions(redis: Redis) -> None:
+    clock = Clock()
+    relay = RelayService(redis, Scripted(["하나.", "둘."]), FAST, clock=clock)
+    await relay.start(CH, "u1", "Ann", title="t")
+    with pytest.raises(RelayError, match="no lines"):
+        await relay.undo(CH, "u1")
+    await relay.write(CH, "u2", "Bo", "Bo's line.")
+    with pytest.raises(RelayError, match="Bo"):
+        await relay.undo(CH, "u1")
+    undone = await relay.undo(CH, "u2")
+    assert undone.line.text == "Bo's line." and undone.story.line_count == 0
+    await relay.write(CH, "u2", "Bo", "again.")
+    assert (await relay.undo(CH, "mod", moderator=True)).story.line_count == 0
+    # A model line belongs to whoever asked for the continuation.
+    rnd = await relay.continue_story(CH, "u3", "Cy")
+    clock.now += 61
+    await relay.close_due_rounds()
+    with pytest.raises(RelayError):
+        await relay.undo(CH, "u1")
+    assert (await relay.undo(CH, "u3")).line.round_id == rnd.id
+
+
+async def test_bad_inputs_have_clear_errors_and_lose_nothing(redis: Redis) -> None:
+    settings = FAST.model_copy(update={"max_line_chars": 20, "max_story_chars": 30})
+    relay = RelayService(redis, Scripted(["하나.", "둘."]), settings)
+    with pytest.raises(RelayError, match="no story"):
+        await relay.write(CH, "u1", "Ann", "hi")
+    with pytest.raises(RelayError, match="no story"):
+        await relay.continue_story(CH, "u1", "Ann")
+    with pytest.raises(RelayError, match="language"):
+        await relay.start(CH, "u1", "Ann", language="xx")
+    await relay.start(CH, "u1", "Ann", title="t")
+    await relay.write(CH, "u1", "Ann", "first line.")
+    for bad, match in [("", "empty"), ("   \n\t ", "empty"), ("x" * 21, "21 characters")]:
+        with pytest.raises(RelayError, match=match):
+            await relay.write(CH, "u1", "Ann", bad)
+    await relay.write(CH, "u1", "Ann", "second line.")
+    with pytest.raises(RelayError, match="full"):
+        await relay.write(CH, "u1", "Ann", "third line.")
+    for kw, length, match in [
+        ("   ", None, "keyword is empty"),
+        (None, "huge", "Length"),
+        (None, 3, "Length"),
+    ]:
+        with pytest.raises(RelayError, match=match):
+            await relay.continue_story(CH, "u1", "Ann", keyword=kw, length=length)
+    with pytest.raises(RelayError, match="no open round"):
+        await relay.reroll(CH, "u1")
+    with pytest.raises(RelayError, match="page 2"):
+        await relay.show(CH, 2)
+    with pytest.raises(RelayError, match="Only Ann"):
+        await relay.end(CH, "u2")
+    page = await relay.show(CH)
+    assert page.text == "first line.\nsecond line."
+    assert await relay.votes.open_round_id(CH) is None
+
+
+async def test_show_paginates_whole_lines(redis: Redis) -> None:
+    relay = RelayService(redis, Scripted(["a."]), FAST)
+    await relay.start(CH, "u1", "Ann")
+    for i in range(30):
+        await relay.write(CH, "u1", "Ann", f"{i:02d} " + "가" * 96)
+    pages = [await relay.show(CH, p, page_chars=500) for p in (1, 2, 3, 4, 5, 6)]
+    assert all(len(p.text) <= 500 and p.pages == 6 for p in pages)
+    assert [ln.number for p in pages for ln in p.lines] == list(range(1, 31))
+
+
+async def test_ending_cancels_the_open_round(redis: Redis) -> None:
+    relay = RelayService(redis, Scripted(["하나.", "둘."]), FAST)
+    rid = await _round(relay)
+    await relay.write(CH, "u1", "Ann", "a line.")
+    ended = await relay.end(CH, "u1")
+    assert ended.cancelled_round == rid and ended.archived
+    with pytest.raises(RelayError, match="closed"):
+        await relay.vote(rid, "a", 1)
+    assert await relay.close_due_rounds(1e12) == []
