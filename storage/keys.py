@@ -167,3 +167,8 @@ def lyrics_artists() -> str:
 def lyrics_songs(artist_key: str) -> str:
     """Hash of one artist's songs: content hash -> song JSON (HSETNX makes dedupe atomic)."""
     return f"{PREFIX}lyrics:artist:{artist_key}:songs"
+
+
+def events_channel(platform: str) -> str:
+    """Pub/sub channel of live events for one front end (``discord``, ``web``, ``kakao``)."""
+    return f"{PREFIX}events:{platform}"
