@@ -1,0 +1,382 @@
+"""``/relay``: relay stories in a Discord channel. Thin: every rule lives in bot/relay.py.
+
+Votes come from number reactions (raw events, cache-independent) and from buttons that survive a
+restart (``DynamicItem`` with the round id in their ``custom_id``). Rounds close in the service's
+ticker; this cog posts the closing message it hears about on the ``discord`` event channel.
+Everything that echoes user or model text is sent with mentions disabled.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import io
+import logging
+import re
+from typing import Any
+
+import discord
+from discord import app_commands
+from discord.ext import commands
+
+from bot.discord_bot import NoraeBot
+from bot.inference import InferenceError
+from bot.relay import RelayError, RelayService, RoundView
+from bot.relay_ticker import run_ticker
+from storage.events import EventBus
+
+log = logging.getLogger(__name__)
+
+NUMBERS = ("1️⃣", "2️⃣", "3️⃣", "4️⃣", "5️⃣", "6️⃣", "7️⃣", "8️⃣", "9️⃣")
+MESSAGE_LIMIT = 2000
+CANDIDATE_CHARS = 550  # three candidates and a header fit one message
+NO_MENTIONS = discord.AllowedMentions.none()
+
+
+def channel_id(interaction_or_channel_id: discord.Interaction[Any] | int) -> str:
+    raw = (
+        interaction_or_channel_id
+        if isinstance(interaction_or_channel_id, int)
+        else interaction_or_channel_id.channel_id
+    )
+    return f"discord:{raw}"
+
+
+def is_moderator(interaction: discord.Interaction[Any]) -> bool:
+    perms = interaction.permissions
+    return bool(perms.manage_messages or perms.administrator)
+
+
+def shorten(text: str, limit: int) -> str:
+    return text if len(text) <= limit else text[: limit - 1].rstrip() + "…"
+
+
+def round_text(view: RoundView) -> str:
+    lines = [
+        f"**Round {view.id}**: vote with the buttons or reactions (closes <t:{int(view.deadline)}:R>)"
+    ]
+    if view.keyword:
+        lines[0] += f" · keyword: {view.keyword}"
+    for i, cand in enumerate(view.candidates):
+        lines.append(f"{NUMBERS[i]} {shorten(cand, CANDIDATE_CHARS)}")
+    return shorten("\n".join(lines), MESSAGE_LIMIT)
+
+
+class VoteButton(
+    discord.ui.DynamicItem[discord.ui.Button[Any]],
+    template=r"relay:vote:(?P<round>[0-9a-f]{1,32}):(?P<choice>[1-9])",
+):
+    """A vote button that works after a restart: the round and choice are in its custom_id."""
+
+    def __init__(self, round_id: str, choice: int) -> None:
+        super().__init__(
+            discord.ui.Button(
+                label=str(choice),
+                style=discord.ButtonStyle.primary,
+                custom_id=f"relay:vote:{round_id}:{choice}",
+            )
+        )
+        self.round_id = round_id
+        self.choice = choice
+
+    @classmethod
+    async def from_custom_id(
+        cls,
+        interaction: discord.Interaction[Any],
+        item: discord.ui.Item[Any],
+        match: re.Match[str],
+        /,
+    ) -> VoteButton:
+        return cls(match["round"], int(match["choice"]))
+
+    async def callback(self, interaction: discord.Interaction[Any]) -> None:
+        cog = interaction.client.get_cog("Relay")
+        if not isinstance(cog, Relay):
+            await interaction.response.send_message("Relay is not available.", ephemeral=True)
+            return
+        try:
+            result = await cog.relay.vote(
+                self.round_id, str(interaction.user.id), self.choice, is_bot=interaction.user.bot
+            )
+        except RelayError as exc:
+            await interaction.response.send_message(str(exc), ephemeral=True)
+            return
+        note = f"Your vote: {self.choice}." if result.accepted else result.note
+        await interaction.response.send_message(note, ephemeral=True)
+        if result.closed is not None:
+            await cog.announce_closed(interaction.channel_id, result.closed.message)
+
+
+def vote_view(view: RoundView) -> discord.ui.View:
+    ui = discord.ui.View(timeout=None)
+    for i in range(len(view.candidates)):
+        ui.add_item(VoteButton(view.id, i + 1))
+    return ui
+
+
+@app_commands.guild_only()
+class Relay(commands.GroupCog, group_name="relay", group_description="Write a story together"):
+    def __init__(self, bot: NoraeBot, relay: RelayService) -> None:
+        self.bot = bot
+        self.relay = relay
+        self.bus = EventBus(bot.redis)
+        self._tasks: list[asyncio.Task[None]] = []
+
+    async def cog_load(self) -> None:
+        self.bot.add_dynamic_items(VoteButton)
+        self._tasks = [
+            asyncio.create_task(run_ticker(self.relay, self.bus), name="relay-ticker"),
+            asyncio.create_task(self._listen(), name="relay-events"),
+        ]
+
+    async def cog_unload(self) -> None:
+        for task in self._tasks:
+            task.cancel()
+        for task in self._tasks:
+            with contextlib.suppress(asyncio.CancelledError):
+                await task
+
+    async def _listen(self) -> None:
+        async for event in self.bus.listen("discord"):
+            if event.get("type") != "round_closed":
+                continue
+            with contextlib.suppress(ValueError):
+                await self.announce_closed(
+                    int(str(event["channel"]).split(":", 1)[1]), str(event["message"])
+                )
+
+    async def announce_closed(self, raw_channel_id: int | None, message: str) -> None:
+        if raw_channel_id is None:
+            return
+        channel = self.bot.get_channel(raw_channel_id)
+        if channel is None:
+            try:
+                channel = await self.bot.fetch_channel(raw_channel_id)
+            except discord.HTTPException:
+                log.warning("cannot announce in channel %s", raw_channel_id)
+                return
+        if isinstance(channel, discord.abc.Messageable):
+            await channel.send(shorten(message, MESSAGE_LIMIT), allowed_mentions=NO_MENTIONS)
+
+    # --- commands --------------------------------------------------------------------------
+
+    @app_commands.command(name="start", description="Start this channel's story")
+    @app_commands.describe(title="Title", genre="Genre", language="ko or en")
+    @app_commands.choices(
+        language=[
+            app_commands.Choice(name="한국어", value="ko"),
+            app_commands.Choice(name="English", value="en"),
+        ]
+    )
+    async def start(
+        self,
+        interaction: discord.Interaction[Any],
+        title: str = "",
+        genre: str = "",
+        language: str = "ko",
+    ) -> None:
+        user = interaction.user
+        await self._run(
+            interaction,
+            lambda: self.relay.start(
+                channel_id(interaction),
+                str(user.id),
+                user.display_name,
+                title=title,
+                genre=genre,
+                language=language,
+            ),
+            lambda r: r.message,
+        )
+
+    @app_commands.command(name="write", description="Add your line to the story")
+    @app_commands.describe(text="Your line")
+    async def write(self, interaction: discord.Interaction[Any], text: str) -> None:
+        user = interaction.user
+        await self._run(
+            interaction,
+            lambda: self.relay.write(
+                channel_id(interaction), str(user.id), user.display_name, text
+            ),
+            lambda r: f"**{user.display_name}**: {r.line.text}",
+        )
+
+    @app_commands.command(name="continue", description="Ask the model for continuations to vote on")
+    @app_commands.describe(
+        keyword="A word to steer the story", length="short, medium, long or a token count"
+    )
+    async def continue_(
+        self,
+        interaction: discord.Interaction[Any],
+        keyword: str | None = None,
+        length: str | None = None,
+    ) -> None:
+        await interaction.response.defer(thinking=True)  # the model may take longer than 3 s
+        user = interaction.user
+        try:
+            size: int | str | None = int(length) if length and length.isdigit() else length
+            view = await self.relay.continue_story(
+                channel_id(interaction),
+                str(user.id),
+                user.display_name,
+                keyword=keyword,
+                length=size,
+            )
+        except (RelayError, InferenceError) as exc:
+            await interaction.followup.send(str(exc), allowed_mentions=NO_MENTIONS)
+            return
+        await self._post_round(interaction, view)
+
+    @app_commands.command(name="reroll", description="New candidates for the open round")
+    async def reroll(self, interaction: discord.Interaction[Any]) -> None:
+        await interaction.response.defer(thinking=True)
+        try:
+            view = await self.relay.reroll(channel_id(interaction), str(interaction.user.id))
+        except (RelayError, InferenceError) as exc:
+            await interaction.followup.send(str(exc), allowed_mentions=NO_MENTIONS)
+            return
+        await self._post_round(interaction, view)
+
+    @app_commands.command(
+        name="propose", description="Propose a keyword or length for the next continuation"
+    )
+    @app_commands.choices(
+        kind=[
+            app_commands.Choice(name="keyword", value="keyword"),
+            app_commands.Choice(name="length", value="length"),
+        ]
+    )
+    async def propose(self, interaction: discord.Interaction[Any], kind: str, value: str) -> None:
+        user = interaction.user
+        await self._run(
+            interaction,
+            lambda: self.relay.propose(
+                channel_id(interaction), str(user.id), user.display_name, kind, value
+            ),
+            lambda r: (
+                f"Proposal {r.proposal.id}: {r.proposal.kind} = {r.proposal.value}"
+                + ("" if r.created else " (already proposed)")
+            ),
+        )
+
+    @app_commands.command(
+        name="undo", description="Remove the last line (its author or a moderator)"
+    )
+    async def undo(self, interaction: discord.Interaction[Any]) -> None:
+        await self._run(
+            interaction,
+            lambda: self.relay.undo(
+                channel_id(interaction),
+                str(interaction.user.id),
+                moderator=is_moderator(interaction),
+            ),
+            lambda r: f"Removed line {r.line.number}: {shorten(r.line.text, 300)}",
+        )
+
+    @app_commands.command(name="show", description="Show the story")
+    async def show(self, interaction: discord.Interaction[Any], page: int = 1) -> None:
+        await self._run(
+            interaction,
+            lambda: self.relay.show(channel_id(interaction), page),
+            lambda r: shorten(
+                f"**{r.story.title or 'untitled'}** (page {r.page}/{r.pages})\n{r.text}",
+                MESSAGE_LIMIT,
+            ),
+        )
+
+    @app_commands.command(name="end", description="Finish and archive the story")
+    async def end(self, interaction: discord.Interaction[Any]) -> None:
+        await self._run(
+            interaction,
+            lambda: self.relay.end(
+                channel_id(interaction),
+                str(interaction.user.id),
+                moderator=is_moderator(interaction),
+            ),
+            lambda r: (
+                f"The story {r.story.title or r.story.id} is archived ({r.story.line_count} lines)."
+                if r.archived
+                else "The empty story was discarded."
+            ),
+        )
+
+    @app_commands.command(name="export", description="Download the story as Markdown and text")
+    async def export(self, interaction: discord.Interaction[Any]) -> None:
+        try:
+            exp = await self.relay.export(channel_id(interaction))
+        except RelayError as exc:
+            await interaction.response.send_message(str(exc), ephemeral=True)
+            return
+        files = [
+            discord.File(io.BytesIO(exp.markdown.encode()), filename=f"{exp.filename}.md"),
+            discord.File(io.BytesIO(exp.text.encode()), filename=f"{exp.filename}.txt"),
+        ]
+        await interaction.response.send_message(
+            f"{exp.story.title or 'untitled'}", files=files, allowed_mentions=NO_MENTIONS
+        )
+
+    @app_commands.command(name="stories", description="Archived stories of this channel")
+    async def stories(self, interaction: discord.Interaction[Any], page: int = 1) -> None:
+        await self._run(
+            interaction,
+            lambda: self.relay.stories_page(channel_id(interaction), page),
+            lambda r: (
+                "\n".join(
+                    [f"Archived stories (page {r.page}/{r.pages}, {r.total} in all):"]
+                    + [
+                        f"• {s.title or 'untitled'} ({s.line_count} lines) · id {s.id}"
+                        for s in r.stories
+                    ]
+                )
+                if r.stories
+                else "No archived stories yet."
+            ),
+        )
+
+    # --- reactions --------------------------------------------------------------------------
+
+    @commands.Cog.listener()
+    async def on_raw_reaction_add(self, payload: discord.RawReactionActionEvent) -> None:
+        if (
+            payload.user_id == getattr(self.bot.user, "id", None)
+            or str(payload.emoji) not in NUMBERS
+        ):
+            return
+        round_id = await self.relay.round_for_message(f"discord:{payload.message_id}")
+        if round_id is None:
+            return
+        is_bot = bool(payload.member and payload.member.bot)
+        try:
+            result = await self.relay.vote(
+                round_id, str(payload.user_id), NUMBERS.index(str(payload.emoji)) + 1, is_bot=is_bot
+            )
+        except RelayError as exc:
+            log.info("reaction vote refused: %s", exc)
+            return
+        if result.closed is not None:
+            await self.announce_closed(payload.channel_id, result.closed.message)
+
+    # --- helpers ----------------------------------------------------------------------------
+
+    async def _post_round(self, interaction: discord.Interaction[Any], view: RoundView) -> None:
+        message = await interaction.followup.send(
+            round_text(view), view=vote_view(view), allowed_mentions=NO_MENTIONS, wait=True
+        )
+        await self.relay.attach_message(view.id, f"discord:{message.id}")
+        for emoji in NUMBERS[: len(view.candidates)]:
+            with contextlib.suppress(discord.HTTPException):
+                await message.add_reaction(emoji)
+
+    async def _run(self, interaction: discord.Interaction[Any], call: Any, render: Any) -> None:
+        try:
+            result = await call()
+        except RelayError as exc:
+            await interaction.response.send_message(str(exc), ephemeral=True)
+            return
+        await interaction.response.send_message(
+            shorten(render(result), MESSAGE_LIMIT), allowed_mentions=NO_MENTIONS
+        )
+
+
+async def setup(bot: NoraeBot) -> None:
+    await bot.add_cog(Relay(bot, RelayService(bot.redis, bot.inference, bot.settings.relay)))

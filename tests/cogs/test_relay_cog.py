@@ -1,0 +1,150 @@
+"""The relay cog with spec'd Interaction mocks: the exact service calls and replies.
+
+(End-to-end tests through discord.py itself use the harness in tests/discord_harness.)
+"""
+
+from __future__ import annotations
+
+from typing import Any
+from unittest.mock import AsyncMock, MagicMock
+
+import discord
+import pytest
+from discord.ext import commands
+
+from bot.relay import RelayService
+from bot.settings import RelaySettings
+from cogs.relay import NUMBERS, Relay, VoteButton
+from storage.connection import Redis
+from tests.bot.test_relay import Scripted
+
+CHANNEL = 4242
+
+
+def interaction(order: list[str], user_id: int = 7, name: str = "하나") -> Any:
+    inter = MagicMock(spec=discord.Interaction)
+    inter.channel_id = CHANNEL
+    inter.user = MagicMock(spec=discord.Member, id=user_id, display_name=name, bot=False)
+    inter.permissions = discord.Permissions.none()
+    inter.response = MagicMock(spec=discord.InteractionResponse)
+    inter.response.defer = AsyncMock(side_effect=lambda **_: order.append("defer"))
+    inter.response.send_message = AsyncMock()
+    message = MagicMock(spec=discord.WebhookMessage, id=999)
+    message.add_reaction = AsyncMock()
+    inter.followup = MagicMock(spec=discord.Webhook)
+    inter.followup.send = AsyncMock(return_value=message)
+    return inter
+
+
+async def invoke(command: Any, cog: Relay, inter: Any, **kwargs: Any) -> None:
+    """Call a slash command's callback as discord.py does after parsing the options."""
+    await command.callback(cog, inter, **kwargs)
+
+
+class OrderedScript(Scripted):
+    def __init__(self, order: list[str], *answers: list[str]) -> None:
+        super().__init__(*answers)
+        self.order = order
+
+    async def generate(self, prompts: list[str], **params: Any) -> list[list[str]]:
+        self.order.append("generate")
+        return await super().generate(prompts, **params)
+
+
+@pytest.fixture
+def cog_and_order(redis: Redis) -> tuple[Relay, list[str]]:
+    order: list[str] = []
+    gen = OrderedScript(order, ["하늘이 맑았다.", "비가 내렸다.", "바람이 불었다."])
+    bot = MagicMock()
+    bot.redis = redis
+    bot.user = MagicMock(id=1)
+    return Relay(bot, RelayService(redis, gen, RelaySettings())), order
+
+
+async def test_continue_defers_before_the_model_and_posts_a_round(
+    cog_and_order: tuple[Relay, list[str]],
+) -> None:
+    cog, order = cog_and_order
+    inter = interaction(order)
+    await invoke(Relay.start, cog, inter, title="비 오는 날")
+    inter.response.send_message.assert_awaited_once()
+    assert "Started a new story" in inter.response.send_message.await_args.args[0]
+
+    await invoke(Relay.continue_, cog, inter, keyword="비", length="short")
+    assert order == ["defer", "generate"]  # deferred before any model call
+    inter.response.defer.assert_awaited_once_with(thinking=True)
+    kwargs = inter.followup.send.await_args.kwargs
+    text = inter.followup.send.await_args.args[0]
+    assert "1️⃣ 하늘이 맑았다." in text and "3️⃣ 바람이 불었다." in text and len(text) <= 2000
+    assert kwargs["allowed_mentions"].to_dict() == {"parse": []}
+    rnd = await cog.relay.open_round(f"discord:{CHANNEL}")
+    assert rnd is not None
+    ids = [getattr(item, "custom_id", None) for item in kwargs["view"].children]
+    assert ids == [f"relay:vote:{rnd.id}:{n}" for n in (1, 2, 3)]  # persistent: id in custom_id
+    message = inter.followup.send.return_value
+    assert [c.args[0] for c in message.add_reaction.await_args_list] == list(NUMBERS[:3])
+    assert await cog.relay.round_for_message("discord:999") is not None
+
+
+async def test_second_continue_points_to_the_open_round(
+    cog_and_order: tuple[Relay, list[str]],
+) -> None:
+    cog, order = cog_and_order
+    inter = interaction(order)
+    await invoke(Relay.start, cog, inter)
+    await invoke(Relay.continue_, cog, inter)
+    rnd = await cog.relay.open_round(f"discord:{CHANNEL}")
+    assert rnd is not None
+    await invoke(Relay.continue_, cog, inter)
+    assert rnd.id in inter.followup.send.await_args.args[0]
+
+
+async def test_reaction_and_button_votes_count_once_per_user(
+    cog_and_order: tuple[Relay, list[str]],
+) -> None:
+    cog, order = cog_and_order
+    inter = interaction(order)
+    await invoke(Relay.start, cog, inter)
+    await invoke(Relay.continue_, cog, inter)
+    rnd = await cog.relay.open_round(f"discord:{CHANNEL}")
+    assert rnd is not None
+
+    def reaction(user_id: int, emoji: str, bot: bool = False) -> discord.RawReactionActionEvent:
+        data: Any = {
+            "message_id": "999",
+            "channel_id": str(CHANNEL),
+            "user_id": str(user_id),
+            "guild_id": "77",
+            "type": 0,
+            "burst": False,
+        }
+        event = discord.RawReactionActionEvent(
+            data, discord.PartialEmoji(name=emoji), "REACTION_ADD"
+        )
+        event.member = MagicMock(spec=discord.Member, bot=bot)
+        return event
+
+    await cog.on_raw_reaction_add(reaction(1, NUMBERS[0]))  # the bot's own reaction
+    await cog.on_raw_reaction_add(reaction(50, NUMBERS[1], bot=True))  # another bot
+    for _ in range(2):  # a double tap
+        await cog.on_raw_reaction_add(reaction(10, NUMBERS[1]))
+    await cog.on_raw_reaction_add(reaction(11, NUMBERS[2]))
+    click = interaction(order, user_id=11)
+    click.client = MagicMock(spec=commands.Bot)
+    click.client.get_cog.return_value = cog
+    await VoteButton(rnd.id, 1).callback(click)  # a later vote replaces the earlier
+    assert "Your vote: 1" in click.response.send_message.await_args.args[0]
+    results = await cog.relay.close_due_rounds(now=rnd.deadline + 1)
+    assert [r.counts for r in results] == [[1, 1, 0]]
+
+
+async def test_bad_input_is_answered_privately(cog_and_order: tuple[Relay, list[str]]) -> None:
+    cog, order = cog_and_order
+    inter = interaction(order)
+    await invoke(Relay.write, cog, inter, text="   ")
+    args, kwargs = inter.response.send_message.await_args
+    assert kwargs == {"ephemeral": True} and "empty" in args[0]
+    await invoke(Relay.start, cog, inter)
+    await invoke(Relay.write, cog, inter, text="@everyone 안녕")
+    kwargs = inter.response.send_message.await_args.kwargs
+    assert kwargs["allowed_mentions"].to_dict() == {"parse": []}
