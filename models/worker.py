@@ -122,8 +122,13 @@ class Worker:
                     log.warning("consumer group missing (Redis lost its data?); recreating")
                     await self._ensure_groups_until_up()
         finally:
-            beat.cancel()
-            await asyncio.gather(beat, return_exceptions=True)
+            # The heartbeat ends on the stop flag rather than by cancel(): cancelling redis-py
+            # in the middle of a command can be swallowed and leave the task running.
+            self._stopping.set()
+            try:
+                await asyncio.wait_for(beat, timeout=self.config.heartbeat_interval_s + 15)
+            except TimeoutError:
+                log.warning("heartbeat task did not stop in time")
             with contextlib.suppress(*REDIS_DOWN):
                 await self.streams.clear_heartbeat(self.id)
             log.info("worker %s stopped after %d jobs", self.id, self.stats.jobs)
@@ -148,7 +153,7 @@ class Worker:
 
     async def _heartbeat_loop(self) -> None:
         interval = self.config.heartbeat_interval_s
-        while True:
+        while not self.stopping:
             try:
                 info = {
                     "id": self.id,
@@ -163,7 +168,7 @@ class Worker:
                     metrics.QUEUE_DEPTH.labels(kind).set(await self.streams.depth(kind))
             except REDIS_DOWN as exc:
                 log.debug("heartbeat skipped: %s", exc)
-            await asyncio.sleep(interval)
+            await self._sleep(interval)
 
     # --- one turn of the loop --------------------------------------------------------------
 
