@@ -50,10 +50,9 @@ async def test_second_worker_answers_every_job_of_a_killed_worker(
 ) -> None:
     streams = JobStreams(redis)
     reply_to = keys.reply_stream("failover")
-    first = start_worker(redis_server.url)
     second: subprocess.Popen[bytes] | None = None
+    first: subprocess.Popen[bytes] | None = None
     try:
-        await wait_for(lambda: _workers(streams, 1))
         jobs = [
             Job(
                 kind="noop",
@@ -63,14 +62,17 @@ async def test_second_worker_answers_every_job_of_a_killed_worker(
             )
             for i in range(10)
         ]
-        for job in jobs:
+        await streams.ensure_group("noop")
+        for job in jobs:  # queued before the worker starts, so its first read takes them all
             await streams.enqueue("noop", job.model_dump_json().encode(), max_queue=100)
+        first = start_worker(redis_server.url)
 
         async def in_hand() -> bool:
             info = await redis.xpending(keys.job_stream("noop"), keys.JOB_GROUP)
             return int(info["pending"]) == len(jobs)
 
         await wait_for(in_hand)  # the whole batch is delivered to the first worker
+        assert first is not None
         first.send_signal(signal.SIGKILL)
         first.wait(10)
         assert await redis.xlen(reply_to) == 0  # it died before answering anything
