@@ -58,7 +58,7 @@ class WebSettings(BaseModel):
 
 class WorkerSettings(BaseModel):
     kinds: list[str] = Field(
-        default_factory=lambda: ["generate", "classify"],
+        default_factory=lambda: ["generate", "classify", "similar"],
         description="Job kinds this worker serves.",
     )
     max_batch: int = Field(default=16, gt=0, le=1024, description="Most jobs in one batch.")
@@ -210,7 +210,7 @@ class CatalogSettings(BaseModel):
     )
     n_trees: int = Field(default=32, gt=0, le=1000, description="Annoy trees per index build.")
     search_k: int = Field(
-        default=-1, ge=-1, description="Annoy nodes inspected per query (-1: n_trees x k)."
+        default=2000, ge=-1, description="Annoy nodes inspected per query (-1: n_trees x k)."
     )
     import_jobs: int = Field(
         default=0, ge=0, description="Processes analysing audio on import (0: one per CPU)."

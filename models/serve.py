@@ -15,7 +15,7 @@ from storage.job_streams import JobStreams
 
 log = logging.getLogger(__name__)
 
-KNOWN_KINDS = ("generate", "classify", "noop")
+KNOWN_KINDS = ("generate", "classify", "noop", "similar")
 
 
 def build_handlers(settings: Settings) -> dict[str, JobHandler]:
@@ -62,6 +62,10 @@ def build_handlers(settings: Settings) -> dict[str, JobHandler]:
         )
     if "noop" in ws.kinds:
         handlers["noop"] = NoopHandler()
+    if "similar" in ws.kinds:
+        from models.handlers_similar import SimilarHandler
+
+        handlers["similar"] = SimilarHandler.from_settings(settings)
     return handlers
 
 

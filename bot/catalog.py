@@ -1,0 +1,119 @@
+"""The song catalog, read side: songs by mood, by id, random filtered picks, and sound-alikes.
+
+Platform-neutral and light (no librosa, no annoy): the mood companion and the web player use it.
+Songs are written by ``norae catalog import`` (``models/catalog_import.py``); sound-alikes come from
+the worker's ``similar`` job over the Annoy index.
+
+Demo songs (``norae catalog import --demo``) carry ``package://<python package>/<path>`` URLs: the
+audio ships inside an installed package (``immich-memories-music``), so the reference stays valid
+on any machine that has the package; :func:`resolve_package_url` turns it into a local file for a
+server that streams it (the web player).
+"""
+
+from __future__ import annotations
+
+import logging
+import random
+from collections.abc import Iterable, Sequence
+from importlib import resources
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+from storage.catalog import CatalogStore, IndexPointer, Song, normalize_mood
+from storage.connection import Redis
+
+if TYPE_CHECKING:
+    from bot.inference import InferenceClient
+
+log = logging.getLogger(__name__)
+
+PACKAGE_URL_SCHEME = "package://"
+
+__all__ = ["PACKAGE_URL_SCHEME", "Catalog", "IndexPointer", "Song", "resolve_package_url"]
+
+
+def resolve_package_url(url: str) -> Path | None:
+    """``package://pkg/a/b.opus`` -> the installed file, or None (other scheme, missing, escaping)."""
+    if not url.startswith(PACKAGE_URL_SCHEME):
+        return None
+    package, _, rel = url.removeprefix(PACKAGE_URL_SCHEME).partition("/")
+    parts = [p for p in rel.split("/") if p]
+    if not package.isidentifier() or not parts or any(p in (".", "..") for p in parts):
+        return None
+    try:
+        root = resources.files(package)
+    except (ModuleNotFoundError, TypeError):
+        return None
+    target = root.joinpath(*parts)
+    path = Path(str(target))
+    return path if path.is_file() else None
+
+
+class Catalog:
+    """What the bot may ask of the catalog."""
+
+    def __init__(self, redis: Redis, *, rng: random.Random | None = None) -> None:
+        self.store = CatalogStore(redis)
+        self.rng = rng or random.Random()
+
+    async def song(self, song_id: str) -> Song | None:
+        return await self.store.get(song_id)
+
+    async def songs(self, song_ids: Sequence[str]) -> list[Song]:
+        """The known songs among ``song_ids``, in that order (unknown ids are left out)."""
+        return [s for s in await self.store.get_many(song_ids) if s is not None]
+
+    async def count(self) -> int:
+        return await self.store.count()
+
+    async def moods(self) -> dict[str, int]:
+        """Every mood with its number of songs, most used first."""
+        return await self.store.moods()
+
+    async def index(self) -> IndexPointer | None:
+        """The index version workers serve (None before the first import with audio)."""
+        return await self.store.index()
+
+    async def ids_by_moods(self, moods: Iterable[str]) -> set[str]:
+        """Ids of songs tagged with any of ``moods`` (an emotion label works as a mood)."""
+        out: set[str] = set()
+        for mood in {normalize_mood(m) for m in moods}:
+            out |= await self.store.ids_by_mood(mood)
+        return out
+
+    async def by_moods(self, moods: Iterable[str]) -> list[Song]:
+        """Every song tagged with any of ``moods``, sorted by artist then title."""
+        songs = await self.songs(sorted(await self.ids_by_moods(moods)))
+        return sorted(songs, key=lambda s: (s.artist.casefold(), s.title.casefold(), s.id))
+
+    async def pick(
+        self,
+        count: int,
+        *,
+        moods: Iterable[str] | None = None,
+        exclude: Iterable[str] = (),
+    ) -> list[Song]:
+        """Up to ``count`` distinct random songs, tagged with any of ``moods`` (None: any song),
+        none of them in ``exclude`` (e.g. the user's last recommendations)."""
+        if count <= 0:
+            return []
+        pool = await (self.store.ids() if moods is None else self.ids_by_moods(moods))
+        pool -= set(exclude)
+        chosen = self.rng.sample(sorted(pool), min(count, len(pool)))
+        return await self.songs(chosen)
+
+    async def similar(
+        self,
+        inference: InferenceClient,
+        song_id: str,
+        *,
+        k: int = 5,
+        exclude: Sequence[str] = (),
+        timeout: float | None = None,
+    ) -> list[Song]:
+        """Up to ``k`` songs that sound like ``song_id`` (the worker's ``similar`` job): never the
+        song itself nor one in ``exclude``. Empty when the song has no audio in the index."""
+        result = await inference.submit(
+            "similar", {"song_id": song_id, "k": k, "exclude": list(exclude)}, timeout=timeout
+        )
+        return await self.songs([str(i) for i in result.get("song_ids", [])])

@@ -1,0 +1,516 @@
+"""Lyrics in an artist's style (platform-neutral): import songs, pick an artist, write a new song.
+
+Writing a song:
+
+1. The artist is resolved from what was imported (an unknown name gets the closest names back).
+2. The prompt is the artist control tag (``<artist=NAME>``, what tagged generators were trained
+   with), a few of the artist's own lines closest to the theme (BM25 over the same tokens the
+   novelty guard counts), then the tag again and the title, where the new song starts. Prompts
+   are cut from the left when long, so the second tag is the one that always survives.
+3. Each candidate is shaped into lines (long lines broken at punctuation), checked by the novelty
+   guard (bot/novelty.py) and rejected when it shares ``novelty_span`` (8) or more consecutive
+   words/morphemes with any song of the artist. When every candidate of every attempt copies, the
+   least-copying one has its copied spans cut. The answer never holds an 8-token copy.
+4. The lines are grouped into sections ([Verse 1], [Chorus], …). Section headers a model writes
+   itself are dropped: structure is assigned here so every platform gets the same shape.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import difflib
+import logging
+import math
+import random
+import re
+import textwrap
+from collections import Counter, OrderedDict
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any, Protocol
+
+from bot.inference import InferenceError
+from bot.lyrics_import import (
+    ParsedSong,
+    ParseResult,
+    Skipped,
+    parse_genius_csv,
+    parse_text_files,
+)
+from bot.novelty import CorpusIndex, detect_language, token_forms
+from bot.settings import LyricsSettings
+from models.training.corpus import artist_tag
+from storage.connection import Redis
+from storage.lyrics import LyricsStore, StoredSong, clean_artist, fold_artist
+
+log = logging.getLogger(__name__)
+
+LANGUAGES = ("ko", "en")
+SECTION_NAMES = ("Verse 1", "Chorus", "Verse 2", "Bridge", "Verse 3", "Outro")
+STANZA_LINES = 4
+MAX_TITLE_CHARS = 40
+CONTEXT_LINE_CHARS = 80
+CLOSEST_ARTISTS = 5
+CORPUS_CACHE_SIZE = 32
+STOP_STRINGS = ["<artist=", "<|endoftext|>"]
+
+_TAG_RE = re.compile(r"<[^<>\n]{0,80}>")
+_HEADER_RE = re.compile(r"^\s*\[[^\[\]\n]{0,40}\]\s*$")
+_PHRASE_END_RE = re.compile(r"(?<=[,.;:!?。，、])\s+")
+_HAS_LETTER_RE = re.compile(r"[^\W\d_]")
+
+
+class LyricsError(Exception):
+    """A request that cannot be served; ``str()`` is a message for the user."""
+
+
+class GenerateClient(Protocol):
+    """What the service needs from bot/inference.py's InferenceClient."""
+
+    async def generate(
+        self, prompts: list[str], *, timeout: float | None = None, **params: Any
+    ) -> list[list[str]]: ...
+
+
+@dataclass(frozen=True)
+class SongSection:
+    name: str
+    lines: tuple[str, ...]
+
+
+@dataclass(frozen=True)
+class WrittenSong:
+    """A new song. ``text`` is the sections with their headers (the title is separate).
+
+    ``attempts``: generation calls made; ``rejected``: candidates refused for copying;
+    ``cut``: True when no clean candidate came and copied spans were cut out.
+    """
+
+    title: str
+    artist: str
+    language: str
+    sections: tuple[SongSection, ...]
+    text: str
+    attempts: int
+    rejected: int
+    cut: bool = False
+
+
+@dataclass
+class ImportReport:
+    imported: list[tuple[str, str, str]] = field(default_factory=list)  # (artist, title, source)
+    skipped: list[Skipped] = field(default_factory=list)
+
+    @property
+    def artists(self) -> list[str]:
+        return sorted({artist for artist, _, _ in self.imported})
+
+
+@dataclass(frozen=True)
+class _Line:
+    text: str
+    song_id: str
+    language: str
+    counts: Counter[str]
+    length: int
+
+
+class ArtistCorpus:
+    """One artist's songs, ready for retrieval (BM25 over lines) and the novelty guard."""
+
+    K1 = 1.5
+    B = 0.75
+
+    def __init__(self, songs: Sequence[StoredSong], span: int) -> None:
+        self.songs = list(songs)
+        self.index = CorpusIndex.build(((s.id, s.body) for s in self.songs), n=span)
+        self.lines: list[_Line] = []
+        for song in self.songs:
+            for _, lines in song.sections:
+                for text in lines:
+                    forms = token_forms(text)
+                    if len(forms) >= 2:
+                        counts = Counter(forms)
+                        lang = detect_language(text)
+                        self.lines.append(_Line(text, song.id, lang, counts, len(forms)))
+        self.df: Counter[str] = Counter()
+        for line in self.lines:
+            self.df.update(line.counts.keys())
+        self.avg_len = sum(line.length for line in self.lines) / max(1, len(self.lines))
+        languages = Counter(s.language for s in self.songs)
+        self.language = languages.most_common(1)[0][0] if languages else "en"
+
+    def retrieve(
+        self, theme: str | None, k: int, language: str | None, rng: random.Random
+    ) -> list[str]:
+        """Up to ``k`` lines from different songs: the best BM25 matches for ``theme``, or a
+        random sample without a theme."""
+        pool = [line for line in self.lines if language is None or line.language == language]
+        pool = pool or self.lines
+        if k <= 0 or not pool:
+            return []
+        query = set(token_forms(theme)) if theme else set()
+        if query:
+            scored = [(self._bm25(query, line), i, line) for i, line in enumerate(pool)]
+            ranked = [line for score, _, line in sorted(scored, key=lambda t: (-t[0], t[1]))]
+        else:
+            ranked = rng.sample(pool, len(pool))
+        chosen: list[str] = []
+        used: set[str] = set()
+        for line in ranked:
+            if line.song_id in used:
+                continue
+            used.add(line.song_id)
+            chosen.append(_shorten(line.text, CONTEXT_LINE_CHARS))
+            if len(chosen) == k:
+                break
+        return chosen
+
+    def _bm25(self, query: set[str], line: _Line) -> float:
+        n = len(self.lines)
+        score = 0.0
+        norm = self.K1 * (1 - self.B + self.B * line.length / self.avg_len)
+        for term in query:
+            tf = line.counts.get(term, 0)
+            if tf:
+                df = self.df[term]
+                idf = math.log(1 + (n - df + 0.5) / (df + 0.5))
+                score += idf * tf * (self.K1 + 1) / (tf + norm)
+        return score
+
+
+@dataclass(frozen=True)
+class _Candidate:
+    title: str | None
+    lines: tuple[str, ...]
+
+
+class LyricsService:
+    def __init__(
+        self, redis: Redis, inference: GenerateClient | None, settings: LyricsSettings
+    ) -> None:
+        self.store = LyricsStore(redis)
+        self.inference = inference
+        self.settings = settings
+        self._corpora: OrderedDict[str, tuple[int, ArtistCorpus]] = OrderedDict()
+        self._locks: dict[str, asyncio.Lock] = {}
+        self._rng = random.Random()
+
+    # --- import ----------------------------------------------------------------------------
+
+    async def import_files(self, artist: str, paths: Sequence[Path]) -> ImportReport:
+        """Plain text files, every song filed under ``artist``."""
+        display = self._artist_or_error(artist)
+        parsed = await asyncio.to_thread(parse_text_files, list(paths))
+        return await self.import_parsed(parsed, display)
+
+    async def import_csv(
+        self, path: Path, artist: str | None = None, *, progress: bool | None = None
+    ) -> ImportReport:
+        """A Genius lyrics CSV (only ``artist``'s rows when given)."""
+        display = self._artist_or_error(artist) if artist is not None else None
+        parsed = await asyncio.to_thread(parse_genius_csv, path, artist=display, progress=progress)
+        return await self.import_parsed(parsed, display)
+
+    async def import_parsed(self, parsed: ParseResult, artist: str | None = None) -> ImportReport:
+        """Store parsed songs; duplicates (same content hash for the artist) are skipped."""
+        report = ImportReport(skipped=list(parsed.skipped))
+        by_artist: dict[str, list[ParsedSong]] = {}
+        for song in parsed.songs:
+            name = artist or song.artist
+            if not name:
+                report.skipped.append(Skipped(song.source, "no artist"))
+                continue
+            by_artist.setdefault(name, []).append(song)
+        for name, songs in by_artist.items():
+            stored = [_to_stored(s) for s in songs]
+            results = await self.store.add_songs(name, stored)
+            for song, result in zip(songs, results, strict=True):
+                if result.added:
+                    report.imported.append((name, song.title, song.source))
+                else:
+                    reason = f"duplicate of “{result.existing_title}”"
+                    report.skipped.append(Skipped(song.source, reason))
+        log.info("imported %d songs, skipped %d", len(report.imported), len(report.skipped))
+        return report
+
+    @staticmethod
+    def _artist_or_error(artist: str) -> str:
+        try:
+            return clean_artist(artist)
+        except ValueError as exc:
+            raise LyricsError(str(exc)) from None
+
+    # --- artists ---------------------------------------------------------------------------
+
+    async def autocomplete(self, current: str) -> list[str]:
+        """Names for an autocomplete box: prefix matches first, then the closest names."""
+        limit = self.settings.autocomplete_limit
+        names = await self.store.artists(current, limit)
+        if current.strip() and len(names) < limit:
+            for name in await self.closest_artists(current, limit):
+                if name not in names:
+                    names.append(name)
+        return names[:limit]
+
+    async def closest_artists(self, name: str, n: int = CLOSEST_ARTISTS) -> list[str]:
+        """Imported names that start with, contain, or look like ``name``."""
+        folded = fold_artist(name)
+        everyone = await self.store.all_artists()
+        by_fold = {fold_artist(a): a for a in everyone}
+        ranked = [f for f in by_fold if f.startswith(folded)]
+        ranked += [f for f in by_fold if folded in f and f not in ranked]
+        close = difflib.get_close_matches(folded, list(by_fold), n=n, cutoff=0.4)
+        ranked += [f for f in close if f not in ranked]
+        return [by_fold[f] for f in ranked[:n]] if folded else []
+
+    async def resolve_artist(self, name: str) -> str:
+        """The imported artist's display name, or LyricsError naming the closest ones."""
+        if not name or not name.strip():
+            raise LyricsError("Name an artist.")
+        found = await self.store.artist_name(name)
+        if found is not None:
+            return found
+        closest = await self.closest_artists(name)
+        if closest:
+            raise LyricsError(
+                f"I don't know the artist “{name.strip()}”. Closest: {', '.join(closest)}."
+            )
+        if not await self.store.artists(limit=1):
+            raise LyricsError("No artists have been imported yet (`norae lyrics import`).")
+        raise LyricsError(f"I don't know the artist “{name.strip()}”.")
+
+    # --- writing ---------------------------------------------------------------------------
+
+    async def write(
+        self,
+        artist: str,
+        theme: str | None = None,
+        lines: int | None = None,
+        language: str | None = None,
+    ) -> WrittenSong:
+        settings = self.settings
+        theme = " ".join(theme.split()) if theme else None
+        wanted = self._validate(theme, lines, language)
+        if self.inference is None:
+            raise LyricsError("Song writing is not available here (no model connection).")
+        name = await self.resolve_artist(artist)
+        corpus = await self.corpus(name)
+        prompt, title = self._prompt(name, corpus, theme, language)
+        fixed_title = (title and corpus.index.cut_copied_spans(title)) or None
+        best: tuple[int, _Candidate] | None = None
+        rejected = 0
+        attempts = 0
+        for _ in range(settings.max_regenerations + 1):
+            attempts += 1
+            clean, copies = await self._candidates(prompt, fixed_title, wanted, corpus)
+            rejected += len(copies)
+            if clean:
+                chosen = max(clean, key=lambda c: _quality(c, wanted))
+                return self._song(name, theme, chosen, attempts, rejected, cut=False)
+            for copied, cand in copies:
+                if best is None or copied < best[0]:
+                    best = (copied, cand)
+        if best is None:
+            raise LyricsError("The model did not write anything usable this time; try again.")
+        log.info("every candidate copied %s; cutting the copied spans", name)
+        trimmed = _cut(best[1], corpus.index)
+        if not trimmed.lines:
+            raise LyricsError(
+                "Every attempt copied the artist's own lyrics, so nothing is left to show; try "
+                "another theme."
+            )
+        return self._song(name, theme, trimmed, attempts, rejected, cut=True)
+
+    def _validate(self, theme: str | None, lines: int | None, language: str | None) -> int:
+        s = self.settings
+        if theme is not None and len(theme) > s.theme_max_chars:
+            raise LyricsError(
+                f"The theme is too long ({len(theme)} characters; at most {s.theme_max_chars})."
+            )
+        if language is not None and language not in LANGUAGES:
+            raise LyricsError(f"Language must be one of {', '.join(LANGUAGES)}.")
+        wanted = s.lines_default if lines is None else lines
+        if not s.lines_min <= wanted <= s.lines_max:
+            raise LyricsError(f"Lines must be between {s.lines_min} and {s.lines_max}.")
+        return wanted
+
+    async def corpus(self, artist: str) -> ArtistCorpus:
+        """The artist's songs indexed (cached; rebuilt when the song count changes)."""
+        key = fold_artist(artist)
+        lock = self._locks.setdefault(key, asyncio.Lock())
+        async with lock:
+            count = await self.store.song_count(artist)
+            cached = self._corpora.get(key)
+            if cached is not None and cached[0] == count:
+                self._corpora.move_to_end(key)
+                return cached[1]
+            songs = await self.store.songs(artist)
+            built = await asyncio.to_thread(ArtistCorpus, songs, self.settings.novelty_span)
+            self._corpora[key] = (len(songs), built)
+            while len(self._corpora) > CORPUS_CACHE_SIZE:
+                self._corpora.popitem(last=False)
+            return built
+
+    def _prompt(
+        self, artist: str, corpus: ArtistCorpus, theme: str | None, language: str | None
+    ) -> tuple[str, str | None]:
+        tag = artist_tag(artist)
+        context = corpus.retrieve(
+            theme, self.settings.context_lines, language or corpus.language, self._rng
+        )
+        title = _shorten(theme, MAX_TITLE_CHARS) if theme else None
+        parts = [tag, *context, "", tag] if context else [tag]
+        if title:
+            parts.append(title)
+        return "\n".join(parts) + "\n", title
+
+    async def _candidates(
+        self, prompt: str, title: str | None, wanted: int, corpus: ArtistCorpus
+    ) -> tuple[list[_Candidate], list[tuple[int, _Candidate]]]:
+        """One generation call: the clean candidates and the copying ones (with copied tokens)."""
+        s = self.settings
+        assert self.inference is not None
+        try:
+            texts = await self.inference.generate(
+                [prompt],
+                n=s.candidates,
+                max_new_tokens=min(s.max_new_tokens, wanted * s.tokens_per_line),
+                temperature=s.temperature,
+                top_p=s.top_p,
+                repetition_penalty=s.repetition_penalty,
+                stop=STOP_STRINGS,
+                timeout=s.generate_timeout_s,
+            )
+        except InferenceError as exc:
+            raise LyricsError(str(exc)) from None
+        clean: list[_Candidate] = []
+        copies: list[tuple[int, _Candidate]] = []
+        for raw in texts[0] if texts else []:
+            cand = shape(raw, title, wanted, s.max_line_chars)
+            if not cand.lines:
+                continue
+            spans = corpus.index.check(_joined(cand))
+            if spans:
+                log.debug("rejected a candidate copying %s", [sp.text for sp in spans])
+                copies.append((sum(sp.length for sp in spans), cand))
+            else:
+                clean.append(cand)
+        return clean, copies
+
+    def _song(
+        self,
+        artist: str,
+        theme: str | None,
+        cand: _Candidate,
+        attempts: int,
+        rejected: int,
+        *,
+        cut: bool,
+    ) -> WrittenSong:
+        language = detect_language("\n".join(cand.lines))
+        title = cand.title or ("무제" if language == "ko" else "Untitled")
+        sections = label_sections(cand.lines)
+        text = "\n\n".join("\n".join([f"[{s.name}]", *s.lines]) for s in sections)
+        return WrittenSong(title, artist, language, sections, text, attempts, rejected, cut)
+
+
+# --- shaping ---------------------------------------------------------------------------------
+
+
+def _to_stored(song: ParsedSong) -> StoredSong:
+    sections = tuple((s.name, s.lines) for s in song.sections)
+    return StoredSong(song.content_hash, song.title, sections, song.language, song.source)
+
+
+def _shorten(text: str, limit: int) -> str:
+    return textwrap.shorten(text, width=limit, placeholder="…") if len(text) > limit else text
+
+
+def break_line(line: str, max_chars: int) -> list[str]:
+    """A long line broken at phrase ends, then between words; short lines are kept."""
+    if len(line) <= max_chars:
+        return [line]
+    out: list[str] = []
+    current = ""
+    for phrase in _PHRASE_END_RE.split(line):
+        joined = f"{current} {phrase}".strip()
+        if len(joined) <= max_chars:
+            current = joined
+            continue
+        if current:
+            out.append(current)
+        if len(phrase) <= max_chars:
+            current = phrase
+        else:
+            wrapped = textwrap.wrap(phrase, max_chars, break_long_words=False) or [phrase]
+            out.extend(wrapped[:-1])
+            current = wrapped[-1]
+    if current:
+        out.append(current)
+    return out
+
+
+def _clean_line(line: str) -> str:
+    line = _TAG_RE.sub(" ", line.replace("\ufffd", ""))
+    line = "".join(ch for ch in line if ch.isprintable())
+    return " ".join(line.split()).strip()
+
+
+def shape(raw: str, title: str | None, wanted: int, max_chars: int) -> _Candidate:
+    """A model's continuation as a title and at most ``wanted`` lines.
+
+    Without a given title the first short line the model wrote is the title. Empty lines, lines
+    without letters, section headers, and a line repeating the one before are dropped.
+    """
+    lines: list[str] = []
+    for part in raw.split("\n"):
+        if _HEADER_RE.match(part):
+            continue
+        cleaned = _clean_line(part)
+        if not cleaned or not _HAS_LETTER_RE.search(cleaned):
+            continue
+        if title is None and not lines:
+            if len(cleaned) <= MAX_TITLE_CHARS:
+                title = cleaned
+                continue
+            title = _shorten(cleaned, MAX_TITLE_CHARS)
+        for piece in break_line(cleaned, max_chars):
+            if not lines or lines[-1] != piece:
+                lines.append(piece)
+    return _Candidate(title, tuple(lines[:wanted]))
+
+
+def _joined(cand: _Candidate) -> str:
+    return "\n".join([cand.title, *cand.lines] if cand.title else cand.lines)
+
+
+def _quality(cand: _Candidate, wanted: int) -> float:
+    """Prefer candidates that fill the requested length with distinct lines."""
+    distinct = len(set(cand.lines))
+    return min(distinct, wanted) - 0.5 * (len(cand.lines) - distinct)
+
+
+def _cut(cand: _Candidate, index: CorpusIndex) -> _Candidate:
+    """The candidate with its copied spans cut (the title dropped when the copy runs into it)."""
+    body = index.cut_copied_spans("\n".join(cand.lines))
+    lines = tuple(line for line in body.split("\n") if line.strip())
+    title = cand.title
+    if title and index.check("\n".join([title, *lines])):
+        title = None
+    return _Candidate(title, lines)
+
+
+def label_sections(lines: Sequence[str]) -> tuple[SongSection, ...]:
+    """Stanzas of four lines named Verse 1, Chorus, Verse 2, Bridge, … (one [Verse] if short)."""
+    if len(lines) <= STANZA_LINES:
+        return (SongSection("Verse", tuple(lines)),) if lines else ()
+    chunks = [tuple(lines[i : i + STANZA_LINES]) for i in range(0, len(lines), STANZA_LINES)]
+    if len(chunks) > 1 and len(chunks[-1]) == 1:  # a lone last line joins the stanza before
+        chunks[-2:] = [chunks[-2] + chunks[-1]]
+    names = [
+        SECTION_NAMES[i] if i < len(SECTION_NAMES) else f"Verse {i - len(SECTION_NAMES) + 4}"
+        for i in range(len(chunks))
+    ]
+    return tuple(SongSection(n, c) for n, c in zip(names, chunks, strict=True))

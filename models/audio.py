@@ -1,0 +1,146 @@
+"""Audio features for the song index: MFCCs (+ deltas) over a song's first 30 s, pooled to 80 numbers.
+
+A song becomes one fixed vector: 20 MFCCs and their first-order deltas, each summarised by its mean
+and standard deviation over time (20 x 2 x 2 = 80). Audio is decoded to mono at 22.05 kHz and cut to
+the first :data:`EXCERPT_S` seconds. Standardization (per-dimension mean/std over the catalog) is
+done when the index is built (``models/song_index.py``), since it depends on the whole catalog.
+
+Refused audio raises :class:`AudioError` with a short reason the importer reports:
+
+- ``unreadable``: no decoder could open it (corrupt, not audio, missing codec);
+- ``too short``: under :data:`MIN_DURATION_S` (1 s: a 1 s excerpt still gives ~43 MFCC frames,
+  enough for stable means and a 9-frame delta window; anything shorter is a click, not a song);
+- ``silent``: RMS under :data:`SILENCE_RMS` (-80 dBFS): its MFCCs are all floor noise;
+- ``invalid samples``: NaN or infinite values after decoding.
+
+Cold start: librosa compiles its numba kernels on first use (~20-35 s on a small CPU when numba's
+on-disk cache is empty, a few seconds when it is warm). :func:`warm_up` pays it once on a second of
+synthetic noise; the importer calls it in each pool process's initializer so no song's timing (or
+timeout) carries it. The worker's ``similar`` job never imports librosa: it only reads vectors.
+"""
+
+from __future__ import annotations
+
+import logging
+from pathlib import Path
+
+import numpy as np
+import numpy.typing as npt
+
+log = logging.getLogger(__name__)
+
+SAMPLE_RATE = 22_050
+EXCERPT_S = 30.0
+MIN_DURATION_S = 1.0
+SILENCE_RMS = 1e-4
+N_MFCC = 20
+N_FFT = 2048
+HOP_LENGTH = 512
+FEATURE_DIM = N_MFCC * 4  # (mfcc, delta) x (mean, std)
+# Bump when anything above changes: stored vectors with another version are recomputed.
+FEATURE_VERSION = "mfcc20-delta-meanstd-v1"
+
+Vector = npt.NDArray[np.float32]
+
+
+class AudioError(Exception):
+    """This audio cannot be analysed; ``reason`` is short and safe to show in an import report."""
+
+    def __init__(self, reason: str) -> None:
+        super().__init__(reason)
+        self.reason = reason
+
+
+def load_excerpt(path: str | Path) -> npt.NDArray[np.float32]:
+    """The first :data:`EXCERPT_S` seconds of ``path``, mono, at :data:`SAMPLE_RATE`."""
+    samples, sr = _decode(Path(path))
+    if samples.size == 0:
+        raise AudioError("too short: no samples")
+    if not np.all(np.isfinite(samples)):
+        raise AudioError("invalid samples: NaN or infinite values")
+    if sr != SAMPLE_RATE:
+        import librosa
+
+        samples = librosa.resample(samples, orig_sr=sr, target_sr=SAMPLE_RATE)
+    return np.ascontiguousarray(samples, dtype=np.float32)
+
+
+def _decode(path: Path) -> tuple[npt.NDArray[np.float32], int]:
+    """Read only the excerpt's frames (libsndfile: WAV, FLAC, OGG/Vorbis/Opus, MP3)."""
+    import soundfile as sf
+
+    if not path.is_file():
+        raise AudioError("unreadable: no such file")
+    try:
+        with sf.SoundFile(str(path)) as f:
+            sr = int(f.samplerate)
+            data = f.read(frames=int(EXCERPT_S * sr), dtype="float32", always_2d=True)
+    except (sf.LibsndfileError, RuntimeError, ValueError) as exc:
+        log.debug("libsndfile could not read %s (%s); trying audioread", path, exc)
+        return _decode_fallback(path)
+    return data.mean(axis=1), sr
+
+
+def _decode_fallback(path: Path) -> tuple[npt.NDArray[np.float32], int]:
+    """Formats libsndfile lacks (e.g. AAC/M4A) through librosa's audioread backend, if present."""
+    import warnings
+
+    import librosa
+
+    try:
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore")  # librosa warns that audioread is deprecated
+            y, sr = librosa.load(str(path), sr=None, mono=True, duration=EXCERPT_S)
+    except Exception as exc:  # any decoder failure is a per-file problem, never the import's
+        raise AudioError(f"unreadable: {type(exc).__name__}") from None
+    return np.asarray(y, dtype=np.float32), int(sr)
+
+
+def features(samples: npt.NDArray[np.float32], sr: int = SAMPLE_RATE) -> Vector:
+    """The pooled 80-dim vector of an excerpt (already mono at ``sr``)."""
+    import librosa
+
+    duration = samples.size / sr
+    if duration < MIN_DURATION_S:
+        raise AudioError(f"too short: {duration:.2f}s < {MIN_DURATION_S:g}s")
+    rms = float(np.sqrt(np.mean(np.square(samples, dtype=np.float64))))
+    if rms < SILENCE_RMS:
+        raise AudioError(f"silent: RMS {rms:.1e}")
+    mfcc = librosa.feature.mfcc(y=samples, sr=sr, n_mfcc=N_MFCC, n_fft=N_FFT, hop_length=HOP_LENGTH)
+    delta = librosa.feature.delta(mfcc, mode="nearest")
+    stacked = np.concatenate([mfcc, delta], axis=0)
+    vector = np.concatenate([stacked.mean(axis=1), stacked.std(axis=1)]).astype(np.float32)
+    if not np.all(np.isfinite(vector)):
+        raise AudioError("invalid samples: features are not finite")
+    return vector
+
+
+def extract(path: str | Path) -> Vector:
+    """Decode, cut and summarise one file. Raises :class:`AudioError` with a reason."""
+    return features(load_excerpt(path))
+
+
+def warm_up() -> float:
+    """Run the whole feature path once on synthetic audio; returns the seconds it took.
+
+    Call it once per process before timing-sensitive work: it pays numba's compilation (and the
+    resampler's set-up), which would otherwise land on the first real song.
+    """
+    import time
+
+    import librosa
+
+    started = time.perf_counter()
+    rng = np.random.default_rng(0)
+    noise = (0.1 * rng.standard_normal(44_100)).astype(np.float32)
+    features(librosa.resample(noise, orig_sr=44_100, target_sr=SAMPLE_RATE))
+    return time.perf_counter() - started
+
+
+def to_bytes(vector: Vector) -> bytes:
+    """Little-endian float32 bytes (how vectors are stored in Redis)."""
+    return np.asarray(vector, dtype="<f4").tobytes()
+
+
+def from_bytes(raw: bytes) -> Vector:
+    return np.frombuffer(raw, dtype="<f4").astype(np.float32)

@@ -1,0 +1,368 @@
+"""``norae catalog import``: read songs (a CSV or the demo package), analyse audio in parallel
+processes, write the catalog to Redis, build a new index version and point workers at it.
+
+CSV columns (header names are case-insensitive; aliases in brackets):
+
+- ``title`` [name, song] — required; a row without one is skipped;
+- ``artist`` [singer], ``url`` [link], ``lyrics`` [lyric] — optional;
+- ``moods`` [mood, emotion, emotions, tags] — one or more, separated by ``;``, ``|`` or ``,``;
+- ``audio`` [audio_file, audio file, file, path] — optional, relative to ``--audio-dir`` (default:
+  the CSV's folder). A row whose audio is missing or cannot be analysed is skipped with a reason;
+- ``id`` [song_id] — optional; otherwise the id is derived from artist + title (normalized), so a
+  re-import updates the same songs instead of adding copies.
+
+Every skipped row or file is reported with its reason and never stops the import. Audio whose
+content and feature settings match what is stored is not analysed again (``audio_sig``), and an
+import that changes nothing keeps the current index version.
+
+Analysis runs in a ``ProcessPoolExecutor`` (spawned processes; librosa is not fork-friendly with
+threads around). Each process warms librosa up in its initializer (numba compilation, see
+``models/audio.py``), so the cold start is paid once per process, in parallel, before any song.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import concurrent.futures as cf
+import csv
+import dataclasses
+import hashlib
+import logging
+import multiprocessing
+import os
+import re
+import time
+import unicodedata
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass, field
+from importlib import resources
+from pathlib import Path
+
+import numpy as np
+
+from bot.catalog import PACKAGE_URL_SCHEME
+from models import audio
+from models.song_index import METRIC, SongIndex, prune_versions
+from storage.catalog import CatalogStore, IndexPointer, Song
+from storage.connection import Redis
+
+log = logging.getLogger(__name__)
+
+DEMO_PACKAGE = "immich_memories_music"
+DEMO_ARTIST = "immich-memories-music"
+AUDIO_SUFFIXES = (".opus", ".ogg", ".wav", ".flac", ".mp3")
+
+_ALIASES = {
+    "id": ("id", "song_id"),
+    "title": ("title", "name", "song"),
+    "artist": ("artist", "singer"),
+    "url": ("url", "link"),
+    "moods": ("moods", "mood", "emotion", "emotions", "tags"),
+    "lyrics": ("lyrics", "lyric"),
+    "audio": ("audio", "audio_file", "audio file", "file", "path"),
+}
+_MOOD_SPLIT = re.compile(r"[;|,]")
+
+
+@dataclass(frozen=True, slots=True)
+class SongRow:
+    """One song to import: its catalog entry, and the local audio file to analyse (if any)."""
+
+    song: Song
+    audio_path: Path | None
+    ref: str  # where it came from, for reports ("line 7", a file name)
+
+
+@dataclass(frozen=True, slots=True)
+class Skipped:
+    ref: str
+    title: str
+    reason: str
+
+
+@dataclass(slots=True)
+class ImportReport:
+    songs: int = 0
+    added: int = 0
+    updated: int = 0
+    unchanged: int = 0
+    analysed: int = 0
+    reused: int = 0
+    skipped: list[Skipped] = field(default_factory=list)
+    index: IndexPointer | None = None
+    index_rebuilt: bool = False
+    analyse_seconds: float = 0.0
+    seconds: float = 0.0
+
+
+class CsvError(ValueError):
+    """The CSV as a whole is unusable (no title column, not readable)."""
+
+
+def _norm(text: str) -> str:
+    return " ".join(unicodedata.normalize("NFKC", text).casefold().split())
+
+
+def song_id_for(artist: str, title: str) -> str:
+    """A stable id: the same artist and title (case, width and spacing aside) give the same id."""
+    digest = hashlib.blake2b(f"{_norm(artist)}\x1f{_norm(title)}".encode(), digest_size=8)
+    return digest.hexdigest()
+
+
+def split_moods(value: str) -> tuple[str, ...]:
+    return tuple(m.strip() for m in _MOOD_SPLIT.split(value) if m.strip())
+
+
+def read_csv(path: Path, audio_dir: Path | None = None) -> tuple[list[SongRow], list[Skipped]]:
+    """Rows to import and rows skipped (with why). Raises :class:`CsvError` for an unusable file."""
+    base = audio_dir if audio_dir is not None else path.parent
+    try:
+        with open(path, encoding="utf-8-sig", newline="") as f:
+            reader = csv.DictReader(f)
+            header = {(h or "").strip().lower(): h for h in reader.fieldnames or []}
+            columns = {
+                name: next((header[a] for a in aliases if a in header), None)
+                for name, aliases in _ALIASES.items()
+            }
+            if columns["title"] is None:
+                raise CsvError(f"{path.name}: no title column (header: {list(header)})")
+            raw_rows = list(enumerate(reader, start=2))
+    except (OSError, UnicodeDecodeError, csv.Error) as exc:
+        raise CsvError(f"{path.name}: cannot read ({exc})") from None
+
+    def cell(row: dict[str | None, str | None], name: str) -> str:
+        column = columns[name]
+        return (row.get(column) or "").strip() if column is not None else ""
+
+    rows: list[SongRow] = []
+    skipped: list[Skipped] = []
+    first_line: dict[str, int] = {}
+    for line, row in raw_rows:
+        ref = f"line {line}"
+        title, artist = cell(row, "title"), cell(row, "artist")
+        if not title:
+            skipped.append(Skipped(ref, "", "missing title"))
+            continue
+        song_id = cell(row, "id") or song_id_for(artist, title)
+        if song_id in first_line:
+            skipped.append(Skipped(ref, title, f"duplicate of line {first_line[song_id]}"))
+            continue
+        audio_name = cell(row, "audio")
+        audio_path: Path | None = None
+        if audio_name:
+            audio_path = Path(audio_name) if Path(audio_name).is_absolute() else base / audio_name
+            if not audio_path.is_file():
+                skipped.append(Skipped(ref, title, f"audio file not found: {audio_name}"))
+                continue
+        first_line[song_id] = line
+        song = Song(
+            id=song_id,
+            title=title,
+            artist=artist,
+            url=cell(row, "url"),
+            moods=split_moods(cell(row, "moods")),
+            lyrics=cell(row, "lyrics"),
+            audio=audio_name,
+        )
+        rows.append(SongRow(song, audio_path, ref))
+    return rows, skipped
+
+
+def demo_rows() -> list[SongRow]:
+    """The 28 mood-tagged tracks of ``immich-memories-music`` (mood = folder, title = file name)."""
+    tracks = resources.files(DEMO_PACKAGE) / "tracks"
+    root = Path(str(tracks))
+    rows = []
+    for mood_dir in sorted(p for p in root.iterdir() if p.is_dir()):
+        for track in sorted(mood_dir.iterdir()):
+            if track.suffix.lower() not in AUDIO_SUFFIXES:
+                continue
+            title = " ".join(w.capitalize() for w in track.stem.split("_"))
+            ref = f"{DEMO_PACKAGE}/tracks/{mood_dir.name}/{track.name}"
+            song = Song(
+                id=song_id_for(DEMO_ARTIST, title),
+                title=title,
+                artist=DEMO_ARTIST,
+                url=PACKAGE_URL_SCHEME + ref,
+                moods=(mood_dir.name,),
+                audio=PACKAGE_URL_SCHEME + ref,
+            )
+            rows.append(SongRow(song, track, track.name))
+    return rows
+
+
+def audio_signature(path: Path) -> str:
+    """What the features of this file depend on: its bytes and the feature settings."""
+    digest = hashlib.blake2b(digest_size=12)
+    with open(path, "rb") as f:
+        for chunk in iter(lambda: f.read(1 << 20), b""):
+            digest.update(chunk)
+    return f"{audio.FEATURE_VERSION}:{digest.hexdigest()}"
+
+
+# --- analysis (runs in pool processes) ------------------------------------------------------------
+
+_warm = False
+
+
+def _init_process(log_level: int = logging.WARNING) -> None:
+    """Pool initializer: quiet logs, then pay librosa's compilation before the first song."""
+    global _warm
+    logging.basicConfig(level=log_level)
+    if not _warm:
+        audio.warm_up()
+        _warm = True
+
+
+def _analyse(path: str) -> tuple[bytes | None, str | None]:
+    """(vector bytes, None) or (None, reason). Never raises: one file must not sink the pool."""
+    try:
+        return audio.to_bytes(audio.extract(path)), None
+    except audio.AudioError as exc:
+        return None, exc.reason
+    except Exception as exc:  # a decoder bug on one odd file is that file's problem
+        log.exception("analysing %s failed", path)
+        return None, f"analysis failed: {type(exc).__name__}"
+
+
+def analyse_files(
+    paths: dict[str, Path],
+    *,
+    jobs: int = 0,
+    progress: Callable[[int], None] | None = None,
+) -> tuple[dict[str, bytes], dict[str, str]]:
+    """Features for each song id's file, in ``jobs`` processes (0: one per CPU; 1: in-process).
+
+    Returns (vectors, reasons): every id lands in exactly one of the two.
+    """
+    vectors: dict[str, bytes] = {}
+    reasons: dict[str, str] = {}
+
+    def done(song_id: str, outcome: tuple[bytes | None, str | None]) -> None:
+        vec, reason = outcome
+        if vec is not None:
+            vectors[song_id] = vec
+        else:
+            reasons[song_id] = reason or "analysis failed"
+        if progress is not None:
+            progress(1)
+
+    if not paths:
+        return vectors, reasons
+    workers = min(jobs or os.cpu_count() or 1, len(paths))
+    if workers <= 1:
+        _init_process(logging.getLogger().level)
+        for song_id, path in paths.items():
+            done(song_id, _analyse(str(path)))
+        return vectors, reasons
+
+    pending = dict(paths)
+    for attempt in range(2):  # a second, fresh pool for files caught in a crashed one
+        crashed: dict[str, Path] = {}
+        with cf.ProcessPoolExecutor(
+            max_workers=workers,
+            mp_context=multiprocessing.get_context("spawn"),
+            initializer=_init_process,
+        ) as pool:
+            futures = {pool.submit(_analyse, str(p)): sid for sid, p in pending.items()}
+            for fut in cf.as_completed(futures):
+                song_id = futures[fut]
+                try:
+                    done(song_id, fut.result())
+                except cf.process.BrokenProcessPool:
+                    crashed[song_id] = pending[song_id]
+        if not crashed:
+            break
+        log.warning("an analysis process died; retrying %d file(s)", len(crashed))
+        pending = crashed
+        if attempt == 1:
+            for song_id in crashed:
+                done(song_id, (None, "the audio decoder crashed on this file"))
+    return vectors, reasons
+
+
+# --- the pipeline ---------------------------------------------------------------------------------
+
+
+async def import_rows(
+    redis: Redis,
+    rows: list[SongRow],
+    index_dir: Path,
+    *,
+    skipped: Iterable[Skipped] = (),
+    n_trees: int = 32,
+    jobs: int = 0,
+    keep_versions: int = 3,
+    progress: Callable[[int], None] | None = None,
+) -> ImportReport:
+    """Analyse what changed, write songs and vectors, rebuild the index when anything changed."""
+    started = time.perf_counter()
+    report = ImportReport(skipped=list(skipped))
+    store = CatalogStore(redis)
+
+    with_audio = {r.song.id: r for r in rows if r.audio_path is not None}
+    sigs = {sid: audio_signature(r.audio_path) for sid, r in with_audio.items() if r.audio_path}
+    stored = await store.audio_sigs(with_audio)
+    to_analyse = {
+        sid: r.audio_path for sid, r in with_audio.items() if stored.get(sid) != sigs[sid]
+    }
+    report.reused = len(with_audio) - len(to_analyse)
+    if progress is not None and report.reused:
+        progress(report.reused)
+
+    t0 = time.perf_counter()
+    vectors, reasons = await asyncio.to_thread(
+        analyse_files,
+        {sid: p for sid, p in to_analyse.items() if p is not None},
+        jobs=jobs,
+        progress=progress,
+    )
+    report.analyse_seconds = time.perf_counter() - t0
+    report.analysed = len(vectors)
+
+    keep: list[Song] = []
+    for r in rows:
+        if r.song.id in reasons:
+            report.skipped.append(Skipped(r.ref, r.song.title, reasons[r.song.id]))
+            continue
+        sig = sigs.get(r.song.id, "")
+        keep.append(dataclasses.replace(r.song, audio_sig=sig))
+    if progress is not None:
+        progress(len(rows) - len(with_audio))
+    counts = await store.upsert(keep, vectors)
+    report.songs = len(keep)
+    report.added, report.updated, report.unchanged = counts.added, counts.updated, counts.unchanged
+
+    current = await store.index()
+    current_ok = current is not None and (index_dir / f"songs-{current.version}.json").exists()
+    if counts.added or counts.updated or not current_ok:
+        report.index = await rebuild_index(
+            store, index_dir, n_trees=n_trees, keep_versions=keep_versions
+        )
+        report.index_rebuilt = report.index is not None
+    else:
+        report.index = current
+    report.seconds = time.perf_counter() - started
+    return report
+
+
+async def rebuild_index(
+    store: CatalogStore, index_dir: Path, *, n_trees: int = 32, keep_versions: int = 3
+) -> IndexPointer | None:
+    """Index every stored vector as a new version and move the pointer. None: no audio at all."""
+    stored = await store.features()
+    if not stored:
+        log.warning("no song has audio features: no index built")
+        return None
+    ids = sorted(stored)
+    matrix = np.stack([audio.from_bytes(stored[i]) for i in ids])
+    index = await asyncio.to_thread(SongIndex.build, index_dir, ids, matrix, n_trees=n_trees)
+    pointer = IndexPointer(
+        version=index.version, count=len(index), dim=index.dim, metric=METRIC, n_trees=n_trees
+    )
+    index.close()
+    await store.set_index(pointer)
+    removed = prune_versions(index_dir, keep=keep_versions, current=pointer.version)
+    if removed:
+        log.info("removed old index versions %s", removed)
+    return pointer
