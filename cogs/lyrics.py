@@ -1,0 +1,158 @@
+"""``/lyrics``: a new song in the style of an imported artist. Thin: the rules live in bot/lyrics.py.
+
+The answer is an embed (title, artist, sections as fields within Discord's limits) with an
+"another take" button whose ``custom_id`` carries the request, so it keeps working after a restart.
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+import re
+from typing import Any
+
+import discord
+from discord import app_commands
+from discord.ext import commands
+
+from bot.discord_bot import NoraeBot
+from bot.inference import InferenceError
+from bot.lyrics import LyricsError, LyricsService, WrittenSong
+
+log = logging.getLogger(__name__)
+
+NO_MENTIONS = discord.AllowedMentions.none()
+FIELD_CHARS = 1024  # an embed field value
+EMBED_TOTAL = 5500  # under the 6000 per message, with room for the title and footer
+CUSTOM_ID_CHARS = 100
+
+
+def shorten(text: str, limit: int) -> str:
+    return text if len(text) <= limit else text[: limit - 1].rstrip() + "…"
+
+
+def song_embed(song: WrittenSong) -> discord.Embed:
+    embed = discord.Embed(title=shorten(song.title or "untitled", 256))
+    embed.set_author(name=shorten(f"in the style of {song.artist}", 256))
+    used = len(embed.title or "") + len(song.artist) + 40
+    for section in song.sections[:25]:
+        value = shorten("\n".join(section.lines) or "…", FIELD_CHARS)
+        if used + len(value) + len(section.name) > EMBED_TOTAL:
+            break
+        embed.add_field(name=shorten(section.name, 256), value=value, inline=False)
+        used += len(value) + len(section.name)
+    footer = f"{song.language} · {song.attempts} model call(s)"
+    if song.rejected:
+        footer += f" · {song.rejected} too-close draft(s) discarded"
+    embed.set_footer(text=footer)
+    return embed
+
+
+def take_custom_id(artist: str, theme: str | None, lines: int | None, language: str | None) -> str:
+    """The request packed into the button; a theme that does not fit is dropped, not cut."""
+    data = {"a": artist, "t": theme or "", "n": lines or 0, "l": language or ""}
+    cid = "lyrics:again:" + json.dumps(data, ensure_ascii=False, separators=(",", ":"))
+    if len(cid) > CUSTOM_ID_CHARS:
+        data["t"] = ""
+        cid = "lyrics:again:" + json.dumps(data, ensure_ascii=False, separators=(",", ":"))
+    return cid[:CUSTOM_ID_CHARS]
+
+
+class AnotherTake(
+    discord.ui.DynamicItem[discord.ui.Button[Any]], template=r"lyrics:again:(?P<data>\{.*\})"
+):
+    def __init__(
+        self, artist: str, theme: str | None, lines: int | None, language: str | None
+    ) -> None:
+        super().__init__(
+            discord.ui.Button(
+                label="Another take",
+                style=discord.ButtonStyle.secondary,
+                custom_id=take_custom_id(artist, theme, lines, language),
+            )
+        )
+        self.request = (artist, theme, lines, language)
+
+    @classmethod
+    async def from_custom_id(
+        cls,
+        interaction: discord.Interaction[Any],
+        item: discord.ui.Item[Any],
+        match: re.Match[str],
+        /,
+    ) -> AnotherTake:
+        data = json.loads(match["data"])
+        return cls(data["a"], data["t"] or None, data["n"] or None, data["l"] or None)
+
+    async def callback(self, interaction: discord.Interaction[Any]) -> None:
+        cog = interaction.client.get_cog("Lyrics")
+        if not isinstance(cog, Lyrics):
+            await interaction.response.send_message("Lyrics are not available.", ephemeral=True)
+            return
+        await interaction.response.defer(thinking=True)
+        await cog.write_and_reply(interaction, *self.request)
+
+
+class Lyrics(commands.Cog):
+    def __init__(self, bot: NoraeBot, lyrics: LyricsService) -> None:
+        self.bot = bot
+        self.lyrics = lyrics
+
+    async def cog_load(self) -> None:
+        self.bot.add_dynamic_items(AnotherTake)
+
+    @app_commands.command(
+        name="lyrics", description="New lyrics in the style of an imported artist"
+    )
+    @app_commands.describe(
+        artist="An imported artist",
+        theme="What the song is about",
+        lines="How many lines",
+        language="ko or en (default: the artist's)",
+    )
+    @app_commands.choices(
+        language=[
+            app_commands.Choice(name="한국어", value="ko"),
+            app_commands.Choice(name="English", value="en"),
+        ]
+    )
+    async def lyrics_command(
+        self,
+        interaction: discord.Interaction[Any],
+        artist: str,
+        theme: str | None = None,
+        lines: app_commands.Range[int, 1, 80] | None = None,
+        language: str | None = None,
+    ) -> None:
+        await interaction.response.defer(thinking=True)  # generation takes longer than 3 s
+        await self.write_and_reply(interaction, artist, theme, lines, language)
+
+    @lyrics_command.autocomplete("artist")
+    async def artist_autocomplete(
+        self, interaction: discord.Interaction[Any], current: str
+    ) -> list[app_commands.Choice[str]]:
+        names = await self.lyrics.autocomplete(current)
+        return [app_commands.Choice(name=shorten(n, 100), value=n[:100]) for n in names[:25]]
+
+    async def write_and_reply(
+        self,
+        interaction: discord.Interaction[Any],
+        artist: str,
+        theme: str | None,
+        lines: int | None,
+        language: str | None,
+    ) -> None:
+        try:
+            song = await self.lyrics.write(artist, theme=theme, lines=lines, language=language)
+        except (LyricsError, InferenceError) as exc:
+            await interaction.followup.send(str(exc), allowed_mentions=NO_MENTIONS)
+            return
+        view = discord.ui.View(timeout=None)
+        view.add_item(AnotherTake(song.artist, theme, lines, language))
+        await interaction.followup.send(
+            embed=song_embed(song), view=view, allowed_mentions=NO_MENTIONS
+        )
+
+
+async def setup(bot: NoraeBot) -> None:
+    await bot.add_cog(Lyrics(bot, LyricsService(bot.redis, bot.inference, bot.settings.lyrics)))
