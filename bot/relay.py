@@ -485,6 +485,13 @@ class RelayService:
         closed = await self._close_on_quorum(round_id)
         return VoteResult(True, round_id, choice, previous, voters, closed)
 
+    async def unvote(self, round_id: str, user_id: str, choice: int) -> bool:
+        """Withdraw a vote (a removed reaction) if it is still for ``choice``."""
+        try:
+            return await self.votes.unvote(round_id, user_id, choice)
+        except RoundNotOpen as exc:
+            raise RelayError(_not_open_message(round_id, exc.state), round_id=round_id) from None
+
     async def close_due_rounds(self, now: float | None = None) -> list[RoundResult]:
         """Close every round whose time is up (and finish rounds a dead process left closing).
 

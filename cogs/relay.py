@@ -140,23 +140,34 @@ class Relay(commands.GroupCog, group_name="relay", group_description="Write a st
         async for event in self.bus.listen("discord"):
             if event.get("type") != "round_closed":
                 continue
-            with contextlib.suppress(ValueError):
+            try:
                 await self.announce_closed(
-                    int(str(event["channel"]).split(":", 1)[1]), str(event["message"])
+                    int(str(event["channel"]).split(":", 1)[1]),
+                    str(event["message"]),
+                    local_only=True,
                 )
+            except Exception:  # one failed announcement must not silence the later ones
+                log.exception("could not announce a closed round in %s", event.get("channel"))
 
-    async def announce_closed(self, raw_channel_id: int | None, message: str) -> None:
+    async def announce_closed(
+        self, raw_channel_id: int | None, message: str, *, local_only: bool = False
+    ) -> None:
+        """Post a round's closing message. ``local_only``: only in a channel this process holds
+        (with shards split across processes, the process that has the channel announces)."""
         if raw_channel_id is None:
             return
         channel = self.bot.get_channel(raw_channel_id)
-        if channel is None:
+        if channel is None and not local_only:
             try:
                 channel = await self.bot.fetch_channel(raw_channel_id)
             except discord.HTTPException:
                 log.warning("cannot announce in channel %s", raw_channel_id)
                 return
         if isinstance(channel, discord.abc.Messageable):
-            await channel.send(shorten(message, MESSAGE_LIMIT), allowed_mentions=NO_MENTIONS)
+            try:
+                await channel.send(shorten(message, MESSAGE_LIMIT), allowed_mentions=NO_MENTIONS)
+            except discord.HTTPException as exc:
+                log.warning("cannot announce in channel %s: %s", raw_channel_id, exc)
 
     # --- commands --------------------------------------------------------------------------
 
@@ -214,13 +225,13 @@ class Relay(commands.GroupCog, group_name="relay", group_description="Write a st
         await interaction.response.defer(thinking=True)  # the model may take longer than 3 s
         user = interaction.user
         try:
-            size: int | str | None = int(length) if length and length.isdigit() else length
+            # the service parses and checks `length` ("short", "40", …) with a clear error
             view = await self.relay.continue_story(
                 channel_id(interaction),
                 str(user.id),
                 user.display_name,
                 keyword=keyword,
-                length=size,
+                length=length,
             )
         except (RelayError, InferenceError) as exc:
             await interaction.followup.send(str(exc), allowed_mentions=NO_MENTIONS)
@@ -355,6 +366,22 @@ class Relay(commands.GroupCog, group_name="relay", group_description="Write a st
             return
         if result.closed is not None:
             await self.announce_closed(payload.channel_id, result.closed.message)
+
+    @commands.Cog.listener()
+    async def on_raw_reaction_remove(self, payload: discord.RawReactionActionEvent) -> None:
+        """Taking a number reaction back withdraws that vote (not a later vote for another)."""
+        if (
+            payload.user_id == getattr(self.bot.user, "id", None)
+            or str(payload.emoji) not in NUMBERS
+        ):
+            return
+        round_id = await self.relay.round_for_message(f"discord:{payload.message_id}")
+        if round_id is None:
+            return
+        with contextlib.suppress(RelayError):  # the round closed meanwhile: nothing to take back
+            await self.relay.unvote(
+                round_id, str(payload.user_id), NUMBERS.index(str(payload.emoji)) + 1
+            )
 
     # --- helpers ----------------------------------------------------------------------------
 

@@ -160,6 +160,18 @@ redis.call('HSET', KEYS[2], ARGV[1], ARGV[2])
 return {1, prev or '', redis.call('HLEN', KEYS[2])}
 """
 
+# KEYS: round hash, votes. ARGV: user, choice. Withdraws the vote only if it is still that choice
+# (a removed reaction must not undo a later vote for another candidate). Returns 1 withdrawn,
+# 0 nothing to withdraw, -2 round not open.
+_UNVOTE = """
+if redis.call('HGET', KEYS[1], 'state') ~= 'open' then return -2 end
+if redis.call('HGET', KEYS[2], ARGV[1]) == ARGV[2] then
+  redis.call('HDEL', KEYS[2], ARGV[1])
+  return 1
+end
+return 0
+"""
+
 # KEYS: round hash, votes, due set, channel pointer.
 # ARGV: round id, now, force ('1'/'0'), no-vote policy, grace, reason, cancel ('1'/'0'), ttl.
 # Returns {1, winner, counts json} closed now; {2} dropped/cancelled; {0} not due;
@@ -314,6 +326,7 @@ class VoteStore:
         self._reserve = redis.register_script(_RESERVE)
         self._publish = redis.register_script(_PUBLISH)
         self._vote = redis.register_script(_VOTE)
+        self._unvote = redis.register_script(_UNVOTE)
         self._close = redis.register_script(_CLOSE)
         self._finish = redis.register_script(_FINISH)
         self._propose = redis.register_script(_PROPOSE)
@@ -436,6 +449,18 @@ class VoteStore:
             raise BadChoice(int(_s(info) or 0))
         prev = _s(info)
         return (int(prev) if prev else None), int(voters)
+
+    async def unvote(self, round_id: str, user_id: str, choice: int) -> bool:
+        """Withdraw a user's vote if it is still ``choice``; False when there was none to take."""
+        code = int(
+            await self._unvote(
+                keys=[keys.relay_round(round_id), keys.relay_round_votes(round_id)],
+                args=[user_id, choice],
+            )
+        )
+        if code == -2:
+            raise RoundNotOpen(round_id, "closed")
+        return code == 1
 
     async def close(
         self,

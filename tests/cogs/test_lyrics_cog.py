@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import re
-from typing import Any
+from typing import Any, cast
 from unittest.mock import AsyncMock, MagicMock
 
 import discord
@@ -74,7 +74,7 @@ async def test_artist_autocomplete_offers_imported_names(redis: Redis) -> None:
     service = LyricsService(redis, None, SETTINGS)
     await _seed(service)
     cog = Lyrics(MagicMock(), service)
-    autocomplete: Any = cog.artist_autocomplete
+    autocomplete: Any = cast(Any, cog).artist_autocomplete
     choices = await autocomplete(interaction([]), "Isa")
     assert choices and choices[0].value == "Isaac Watts"
 

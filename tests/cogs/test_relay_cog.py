@@ -148,3 +148,39 @@ async def test_bad_input_is_answered_privately(cog_and_order: tuple[Relay, list[
     await invoke(Relay.write, cog, inter, text="@everyone 안녕")
     kwargs = inter.response.send_message.await_args.kwargs
     assert kwargs["allowed_mentions"].to_dict() == {"parse": []}
+
+
+async def test_removing_a_reaction_withdraws_only_that_vote(
+    cog_and_order: tuple[Relay, list[str]],
+) -> None:
+    cog, order = cog_and_order
+    inter = interaction(order)
+    await invoke(Relay.start, cog, inter)
+    await invoke(Relay.continue_, cog, inter)
+    rnd = await cog.relay.open_round(f"discord:{CHANNEL}")
+    assert rnd is not None
+
+    def event(emoji: str, kind: str) -> discord.RawReactionActionEvent:
+        data: Any = {
+            "message_id": "999",
+            "channel_id": str(CHANNEL),
+            "user_id": "10",
+            "guild_id": "77",
+            "type": 0,
+            "burst": False,
+        }
+        return discord.RawReactionActionEvent(data, discord.PartialEmoji(name=emoji), kind)  # type: ignore[arg-type]
+
+    await cog.on_raw_reaction_add(event(NUMBERS[0], "REACTION_ADD"))
+    await cog.on_raw_reaction_add(event(NUMBERS[1], "REACTION_ADD"))  # replaces 1 with 2
+    await cog.on_raw_reaction_remove(event(NUMBERS[0], "REACTION_REMOVE"))  # not the live vote
+    assert (await cog.relay.close_due_rounds(now=rnd.deadline + 1))[0].counts == [0, 1, 0]
+
+    await invoke(Relay.continue_, cog, inter)
+    rnd2 = await cog.relay.open_round(f"discord:{CHANNEL}")
+    assert rnd2 is not None
+    await cog.relay.attach_message(rnd2.id, "discord:999")
+    await cog.on_raw_reaction_add(event(NUMBERS[2], "REACTION_ADD"))
+    await cog.on_raw_reaction_remove(event(NUMBERS[2], "REACTION_REMOVE"))  # taken back
+    result = (await cog.relay.close_due_rounds(now=rnd2.deadline + 1))[0]
+    assert result.counts == [0, 0, 0]
