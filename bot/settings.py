@@ -224,6 +224,102 @@ class CatalogSettings(BaseModel):
         return self.index_dir if self.index_dir is not None else data_dir / "catalog"
 
 
+class MoodSettings(BaseModel):
+    """The mood companion (bot/mood.py): limits, memory, the emotion -> mood mappings, safety."""
+
+    max_message_chars: int = Field(
+        default=1000, gt=0, le=5000, description="Longest message the companion reads."
+    )
+    history_turns: int = Field(default=20, gt=0, description="Exchanges kept per user.")
+    ttl_s: int = Field(
+        default=7 * 86400, gt=0, description="Everything about a user expires after this idle time."
+    )
+    songs: int = Field(default=5, ge=1, le=10, description="Songs per recommendation.")
+    no_repeat: int = Field(
+        default=20, ge=0, le=500, description="A song is not offered again within this many."
+    )
+    default_policy: Literal["match", "lift"] = Field(
+        default="match", description="`match` the feeling or `lift` it, until a user switches."
+    )
+    match: dict[str, list[str]] = Field(
+        default_factory=lambda: MoodSettings.default_match(),
+        description="Emotion -> catalog moods that match it (JSON; missing emotions: defaults).",
+    )
+    lift: dict[str, list[str]] = Field(
+        default_factory=lambda: MoodSettings.default_lift(),
+        description="Emotion -> catalog moods that lift it (JSON; missing emotions: defaults).",
+    )
+    crisis_line_ko: str = Field(
+        default="자살예방상담전화 109 (24시간, 무료)",
+        min_length=1,
+        description="Shown to Korean writers.",
+    )
+    crisis_line_en: str = Field(
+        default=(
+            "Korea: call 109, the suicide prevention line (24 h, free). Elsewhere: your local "
+            "emergency number, or find a line at https://findahelpline.com"
+        ),
+        min_length=1,
+        description="Shown to English writers.",
+    )
+    crisis_words: list[str] = Field(
+        default_factory=list, description="Extra crisis words/phrases (either language)."
+    )
+    generator_replies: bool = Field(
+        default=False,
+        description="The configured generator is chat-capable: answer with it (checked), "
+        "falling back to curated answers. The bundled starter is not a chat model.",
+    )
+    reply_max_chars: int = Field(default=240, ge=20, description="Longest generated answer kept.")
+    reply_max_new_tokens: int = Field(default=64, gt=0, le=1024)
+    reply_candidates: int = Field(default=3, ge=1, le=16, description="Generated answers checked.")
+    temperature: float = Field(default=0.8, ge=0.0, le=5.0)
+    top_p: float = Field(default=0.9, gt=0.0, le=1.0)
+    classify_timeout_s: float = Field(default=10.0, gt=0, description="Wait for the emotion.")
+    generate_timeout_s: float = Field(default=15.0, gt=0, description="Wait for an answer.")
+    similar_timeout_s: float = Field(default=10.0, gt=0, description="Wait for sound-alikes.")
+
+    @staticmethod
+    def default_match() -> dict[str, list[str]]:
+        return {
+            "joy": ["happy", "energetic"],
+            "sadness": ["tender", "calm"],
+            "anger": ["energetic"],
+            "fear": ["calm", "tender"],
+            "surprise": ["energetic", "happy"],
+            "disgust": ["calm"],
+            "neutral": ["calm", "nostalgic"],
+        }
+
+    @staticmethod
+    def default_lift() -> dict[str, list[str]]:
+        return {
+            "joy": ["happy", "energetic"],
+            "sadness": ["happy", "energetic"],
+            "anger": ["calm", "tender"],
+            "fear": ["happy", "tender"],
+            "surprise": ["calm", "nostalgic"],
+            "disgust": ["happy", "tender"],
+            "neutral": ["happy", "energetic"],
+        }
+
+    @model_validator(mode="after")
+    def _complete_mappings(self) -> MoodSettings:
+        for name, defaults in (("match", self.default_match()), ("lift", self.default_lift())):
+            given: dict[str, list[str]] = getattr(self, name)
+            unknown = sorted(set(given) - set(defaults))
+            if unknown:
+                raise ValueError(f"{name}: unknown emotions {unknown} (known: {sorted(defaults)})")
+            merged = defaults | given
+            for emotion, moods in merged.items():
+                clean = [" ".join(m.strip().lower().split()) for m in moods if m.strip()]
+                if not clean:
+                    raise ValueError(f"{name}: {emotion} needs at least one mood")
+                merged[emotion] = clean
+            setattr(self, name, merged)
+        return self
+
+
 class Settings(BaseSettings):
     model_config = SettingsConfigDict(
         env_prefix=ENV_PREFIX,
@@ -246,6 +342,7 @@ class Settings(BaseSettings):
     relay: RelaySettings = RelaySettings()
     catalog: CatalogSettings = CatalogSettings()
     lyrics: LyricsSettings = LyricsSettings()
+    mood: MoodSettings = MoodSettings()
 
 
 class SettingsError(ValueError):

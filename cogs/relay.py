@@ -270,6 +270,41 @@ class Relay(commands.GroupCog, group_name="relay", group_description="Write a st
             ),
         )
 
+    @app_commands.command(name="support", description="Vote for a proposed keyword or length")
+    @app_commands.describe(proposal="The proposal to back (one vote per kind)")
+    async def support(self, interaction: discord.Interaction[Any], proposal: str) -> None:
+        await self._run(
+            interaction,
+            lambda: self.relay.vote_proposal(
+                channel_id(interaction),
+                str(interaction.user.id),
+                proposal,
+                is_bot=interaction.user.bot,
+            ),
+            lambda r: (
+                f"You back proposal {r.proposal_id}."
+                + (
+                    f" (instead of {r.previous})"
+                    if r.previous and r.previous != r.proposal_id
+                    else ""
+                )
+            ),
+        )
+
+    @support.autocomplete("proposal")
+    async def proposal_autocomplete(
+        self, interaction: discord.Interaction[Any], current: str
+    ) -> list[app_commands.Choice[str]]:
+        found = await self.relay.proposals(channel_id(interaction))
+        choices = [
+            app_commands.Choice(
+                name=shorten(f"{p.kind}: {p.value} ({p.votes} votes)", 100), value=p.id
+            )
+            for p in found
+            if current.casefold() in f"{p.id} {p.value}".casefold()
+        ]
+        return choices[:25]
+
     @app_commands.command(
         name="undo", description="Remove the last line (its author or a moderator)"
     )

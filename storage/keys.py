@@ -172,3 +172,28 @@ def lyrics_songs(artist_key: str) -> str:
 def events_channel(platform: str) -> str:
     """Pub/sub channel of live events for one front end (``discord``, ``web``, ``kakao``)."""
     return f"{PREFIX}events:{platform}"
+
+
+# --- mood companion (storage/conversations.py) -----------------------------------------------
+# User ids are platform-prefixed by the caller ("discord:123", "web:abc"). Every key about one
+# user starts with mood_user_prefix(user), so forgetting a user can also sweep by that prefix.
+
+
+def mood_user_prefix(user: str) -> str:
+    """The common start of every key the mood companion keeps about ``user``."""
+    return f"{PREFIX}mood:user:{user}:"
+
+
+def mood_turns(user: str) -> str:
+    """The user's last conversation turns, oldest first, one JSON object per list item."""
+    return f"{mood_user_prefix(user)}turns"
+
+
+def mood_state(user: str) -> str:
+    """A hash: policy (match/lift), the last list offered, the last curated answer, language."""
+    return f"{mood_user_prefix(user)}state"
+
+
+def mood_recent(user: str) -> str:
+    """Song ids recommended to the user, newest first, trimmed to the no-repeat window."""
+    return f"{mood_user_prefix(user)}recent"

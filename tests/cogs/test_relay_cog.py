@@ -5,7 +5,7 @@
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, cast
 from unittest.mock import AsyncMock, MagicMock
 
 import discord
@@ -184,3 +184,20 @@ async def test_removing_a_reaction_withdraws_only_that_vote(
     await cog.on_raw_reaction_remove(event(NUMBERS[2], "REACTION_REMOVE"))  # taken back
     result = (await cog.relay.close_due_rounds(now=rnd2.deadline + 1))[0]
     assert result.counts == [0, 0, 0]
+
+
+async def test_proposals_can_be_backed_from_discord(cog_and_order: tuple[Relay, list[str]]) -> None:
+    cog, order = cog_and_order
+    inter = interaction(order)
+    await invoke(Relay.start, cog, inter)
+    await invoke(Relay.propose, cog, inter, kind="keyword", value="바다")
+    await invoke(Relay.propose, cog, inter, kind="keyword", value="숲")
+    complete: Any = cast(Any, cog).proposal_autocomplete
+    choices = await complete(inter, "숲")
+    assert [c.name for c in choices] == ["keyword: 숲 (0 votes)"]
+    other = interaction(order, user_id=8)
+    await invoke(Relay.support, cog, other, proposal=choices[0].value)
+    assert "You back proposal" in other.response.send_message.await_args.args[0]
+    await invoke(Relay.continue_, cog, inter)  # the backed keyword steers the continuation
+    rnd = await cog.relay.open_round(f"discord:{CHANNEL}")
+    assert rnd is not None and rnd.keyword == "숲"

@@ -1,0 +1,600 @@
+"""The mood companion (platform-neutral): hear a feeling, answer it, and recommend songs.
+
+One DM message goes through, in this order:
+
+1. **Crisis check first.** Self-harm or crisis wording (``bot/mood_texts.py``, Korean and English,
+   plus ``settings.crisis_words``) gets a caring reply with the crisis line from settings (default:
+   Korea's 109) and nothing else: no model call, no songs. Nothing is classified before this.
+2. **A number** ("2", "2번", "#2") when the user has a list: that is a pick (step 5).
+3. **Emotion**: the ``classify`` job -> one of the 7 labels and its probability. Labels a hub model
+   spells otherwise (Korean names, upper case) are mapped; unknown ones count as neutral.
+4. **An empathetic answer**: from the generator only when ``settings.generator_replies`` says the
+   configured model can chat; each candidate is checked (same language as the user by Hangul ratio,
+   bounded length, not a restatement of the user's words, no crisis wording, no links/mentions).
+   Otherwise, or when no candidate passes, a curated answer for the emotion and language — never
+   the one this user got last time.
+5. **Songs**: ``settings.songs`` (5) from the moods the user's policy maps the emotion to (``match``
+   the feeling or ``lift`` it). None recommended to this user within the last ``no_repeat``
+   recommendations; when too few fitting songs are new, the *oldest* repeats of fitting songs are
+   allowed, then other moods, and the reply says so. Each card carries up to two lyric lines
+   chosen by word overlap with the message ("" when the song has no lyrics).
+6. **Pick** -> sound-alikes from the worker's ``similar`` job: never the picked song, no duplicates,
+   the no-repeat window excluded where possible (refilled from it when the index has too few).
+
+Decisions:
+
+- Inference errors while classifying (busy, timeout, failed job) do not fail the message: the
+  user still gets a curated answer (as for *neutral*), songs for *neutral*, and a one-line note
+  that the emotion model was busy; ``emotion`` is "neutral" and ``score`` 0.0 so a caller can tell.
+  A person who wrote how they feel should get an answer, not an error.
+- Generator errors fall back to the curated answer silently (logged). ``similar`` errors answer
+  with a message and keep the previous list, so the user can pick again.
+- Bad input raises :class:`MoodError`, whose text is safe to show (Korean and English, since the
+  language may not be known yet).
+- The crisis turn is kept in the history like any other (``forget`` deletes it with the rest).
+"""
+
+from __future__ import annotations
+
+import difflib
+import logging
+import random
+import re
+import unicodedata
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field
+from typing import Any, Literal, Protocol
+
+from bot.catalog import Catalog, Song
+from bot.inference import InferenceError, JobFailed
+from bot.mood_texts import ANSWERS, CRISIS_REPLY, CRISIS_WORDS_EN, CRISIS_WORDS_KO, ERRORS, PHRASES
+from bot.settings import MoodSettings
+from models.emotions import EMOTIONS, FROM_KOREAN
+from models.jobs import Prediction
+from storage.connection import Redis
+from storage.conversations import ConversationStore, MoodState, Turn
+
+log = logging.getLogger(__name__)
+
+Policy = Literal["match", "lift"]
+POLICIES: tuple[str, ...] = ("match", "lift")
+
+MAX_USER_CHARS = 200
+SNIPPET_LINES = 2
+SNIPPET_LINE_CHARS = 80
+PROMPT_TURNS = 3
+MIN_REPLY_CHARS = 4
+RESTATEMENT_RATIO = 0.6
+MAX_SIMILAR_EXCLUDE = 1000
+
+_HANGUL_RE = re.compile(r"[\uac00-\ud7a3\u1100-\u11ff\u3130-\u318f]")
+_WORD_RE = re.compile(r"[^\W_]+")
+_NOT_WORD_RE = re.compile(r"[\W_]+")
+_CHOICE_RE = re.compile(r"^#?\s*(\d{1,3})\s*(?:번째|번)?\s*(?:곡|노래|song)?\s*[.!)]?$")
+_UNSAFE_OUTPUT_RE = re.compile(r"https?://|www\.|@|<|>|\[|\]")
+_SENTENCE_END_RE = re.compile(r"[.!?。！？~]+(?=\s|$)")
+_EN_STOPWORD_TEXT = """
+a an the and or but i im me my you your it its is are was were be been am to of in on at for with
+so just that this what how do dont did not no yes very really too feel feeling today
+"""
+_EN_STOPWORDS = frozenset(_EN_STOPWORD_TEXT.split())
+
+
+class MoodError(Exception):
+    """Bad input for the companion; ``str()`` is a message to show the user."""
+
+
+class MoodInference(Protocol):
+    """What the service needs from bot/inference.py's InferenceClient."""
+
+    async def classify(
+        self, texts: list[str], *, timeout: float | None = None
+    ) -> list[Prediction]: ...
+
+    async def generate(
+        self, prompts: list[str], *, timeout: float | None = None, **params: Any
+    ) -> list[list[str]]: ...
+
+    async def submit(
+        self, kind: str, payload: dict[str, Any], *, timeout: float | None = None
+    ) -> dict[str, Any]: ...
+
+
+@dataclass(frozen=True)
+class SongCard:
+    id: str
+    title: str
+    artist: str
+    url: str
+    snippet: str  # up to two lyric lines ("\n" between them), or ""
+    mood: str  # the catalog mood it was chosen for (or its first mood)
+
+
+@dataclass(frozen=True)
+class MoodReply:
+    """What a platform renders. ``choices`` label the songs in order (buttons / quick replies);
+    ``picked`` is the song a sound-alike list is for."""
+
+    text: str
+    emotion: str = ""
+    score: float = 0.0
+    songs: list[SongCard] = field(default_factory=list)
+    choices: list[str] = field(default_factory=list)
+    crisis: bool = False
+    language: str = "en"
+    policy: str = ""
+    picked: SongCard | None = None
+
+
+# --- text helpers --------------------------------------------------------------------------------
+
+
+def hangul_ratio(text: str) -> float:
+    """Share of the letters that are Hangul (0.0 without letters)."""
+    letters = [c for c in text if c.isalpha()]
+    if not letters:
+        return 0.0
+    return sum(1 for c in letters if _HANGUL_RE.match(c)) / len(letters)
+
+
+def language_of(text: str) -> str:
+    """``"ko"`` when at least a fifth of the letters are Hangul, else ``"en"``."""
+    return "ko" if hangul_ratio(text) >= 0.2 else "en"
+
+
+def _normalize(text: str) -> str:
+    return unicodedata.normalize("NFKC", text).casefold()
+
+
+def is_crisis(text: str, extra: Iterable[str] = ()) -> bool:
+    """True when ``text`` holds self-harm or crisis wording (see ``bot/mood_texts.py``)."""
+    norm = _normalize(text).replace("'", "").replace("’", "")
+    squeezed = _NOT_WORD_RE.sub("", norm)  # "죽 고 싶.어" -> "죽고싶어"
+    spaced = f" {' '.join(_NOT_WORD_RE.sub(' ', norm).split())} "
+    for word in CRISIS_WORDS_KO:
+        if word in squeezed:
+            return True
+    for word in (*CRISIS_WORDS_EN, *extra):
+        w = _normalize(word).replace("'", "")
+        if _HANGUL_RE.search(w):
+            if _NOT_WORD_RE.sub("", w) in squeezed:
+                return True
+        elif f" {' '.join(_NOT_WORD_RE.sub(' ', w).split())} " in spaced:
+            return True
+    return False
+
+
+def parse_choice(choice: int | str) -> int | None:
+    """A 1-based number from ``3``, ``"3"``, ``"3번"``, ``"#3"``, ``"３"``; None otherwise."""
+    if isinstance(choice, bool):
+        return None
+    if isinstance(choice, int):
+        return choice
+    m = _CHOICE_RE.match(unicodedata.normalize("NFKC", choice).strip().lower())
+    return int(m.group(1)) if m else None
+
+
+def tokens(text: str) -> set[str]:
+    """Words for overlap: lower-case words (English stop words dropped); for Hangul words also the
+    first two syllables, so "슬퍼요" and "슬퍼서" meet at "슬퍼" without a morphological analyser."""
+    out: set[str] = set()
+    for word in _WORD_RE.findall(_normalize(text).replace("'", "").replace("’", "")):
+        if _HANGUL_RE.match(word):
+            out.add(word)
+            if len(word) > 2:
+                out.add(word[:2])
+        elif len(word) > 1 and word not in _EN_STOPWORDS and not word.isdigit():
+            out.add(word)
+    return out
+
+
+def choose_snippet(lyrics: str, message: str) -> str:
+    """Up to two consecutive lyric lines sharing the most words with ``message`` (the opening
+    lines when none share any); "" without lyrics. Section headers ("[Chorus]") are skipped."""
+    lines = [" ".join(line.split()) for line in lyrics.splitlines()]
+    lines = [line for line in lines if line and not (line.startswith("[") and line.endswith("]"))]
+    if not lines:
+        return ""
+    wanted = tokens(message)
+    per_line = [tokens(line) & wanted for line in lines]
+    best, best_score = 0, 0
+    for i in range(len(lines)):
+        score = len(set().union(*per_line[i : i + SNIPPET_LINES]))
+        if score > best_score:  # the earliest window wins a tie
+            best, best_score = i, score
+    if best_score and not per_line[best] and best + 1 < len(lines):
+        best += 1  # the window's match is its second line: start there, keep the next one
+    window = lines[best : best + SNIPPET_LINES]
+    return "\n".join(_shorten(line, SNIPPET_LINE_CHARS) for line in window)
+
+
+def _shorten(text: str, limit: int) -> str:
+    return text if len(text) <= limit else text[: limit - 1].rstrip() + "…"
+
+
+def _squash(text: str) -> str:
+    return _NOT_WORD_RE.sub("", _normalize(text))
+
+
+def is_restatement(candidate: str, message: str) -> bool:
+    """The candidate mostly repeats the user's words back."""
+    cand, msg = _squash(candidate), _squash(message)
+    if not cand:
+        return True
+    if cand in msg or (len(msg) >= 6 and msg in cand):
+        return True
+    if difflib.SequenceMatcher(None, cand, msg, autojunk=False).ratio() >= RESTATEMENT_RATIO:
+        return True
+    cand_tokens = tokens(candidate)
+    if len(cand_tokens) >= 2:
+        shared = len(cand_tokens & tokens(message)) / len(cand_tokens)
+        if shared >= 0.7:
+            return True
+    return False
+
+
+def _cut_reply(text: str, limit: int) -> str:
+    """The reply up to ``limit`` characters, cut after a sentence end where there is one."""
+    text = " ".join(text.split())
+    if len(text) <= limit:
+        return text
+    head = text[:limit]
+    ends = [m.end() for m in _SENTENCE_END_RE.finditer(head)]
+    return head[: ends[-1]].strip() if ends and ends[-1] >= limit // 3 else ""
+
+
+def normalize_emotion(label: str) -> str:
+    low = label.strip().lower()
+    if low in EMOTIONS:
+        return low
+    return FROM_KOREAN.get(label.strip(), "neutral")
+
+
+# --- the service ---------------------------------------------------------------------------------
+
+
+class MoodService:
+    def __init__(
+        self,
+        redis: Redis,
+        inference: MoodInference,
+        catalog: Catalog,
+        settings: MoodSettings,
+        *,
+        rng: random.Random | None = None,
+    ) -> None:
+        self.inference = inference
+        self.catalog = catalog
+        self.settings = settings
+        self.rng = rng or random.Random()
+        self.store = ConversationStore(
+            redis,
+            ttl_s=settings.ttl_s,
+            max_turns=settings.history_turns,
+            recent_size=settings.no_repeat,
+        )
+
+    # --- public API ------------------------------------------------------------------------
+
+    async def message(self, user: str, text: str) -> MoodReply:
+        """Answer one DM message (see the module docstring for the order of things)."""
+        user = self._check_user(user)
+        text = self._check_text(text)
+        lang = language_of(text)
+        if is_crisis(text, self.settings.crisis_words):
+            return await self._crisis(user, text, lang)
+        state = await self.store.state(user)
+        number = parse_choice(text)
+        if number is not None and state.last_list:
+            return await self._pick(user, number, state, typed=text)
+
+        emotion, score, classified = await self._classify(text)
+        answer, answer_id = await self._answer(user, text, lang, emotion, state)
+        policy = self._policy(state)
+        moods = self._moods(policy, emotion)
+        songs, notes = await self._recommend(user, text, moods)
+        parts = [answer]
+        if not classified:
+            parts.append(PHRASES[lang]["classify_failed"])
+        if songs:
+            parts.append(PHRASES[lang][f"intro_{policy}"])
+        parts.extend(PHRASES[lang][n] for n in notes)
+        reply_text = "\n\n".join(parts)
+        ids = [s.id for s in songs]
+        await self.store.record(
+            user,
+            Turn(text, reply_text, kind="mood", emotion=emotion, score=score, song_ids=tuple(ids)),
+            recommended=ids,
+            last_list=ids if ids else None,
+            last_kind="mood" if ids else None,
+            last_answer=answer_id,
+            language=lang,
+        )
+        return MoodReply(
+            text=reply_text,
+            emotion=emotion,
+            score=score,
+            songs=songs,
+            choices=self._choices(lang, len(songs)),
+            language=lang,
+            policy=policy,
+        )
+
+    async def pick(self, user: str, choice: int | str) -> MoodReply:
+        """Songs that sound like song number ``choice`` (1-based) of the user's last list."""
+        user = self._check_user(user)
+        number = parse_choice(choice)
+        state = await self.store.state(user)
+        if not state.last_list:
+            raise MoodError(ERRORS["no_list"])
+        if number is None or not 1 <= number <= len(state.last_list):
+            raise MoodError(ERRORS["bad_choice"].format(count=len(state.last_list)))
+        return await self._pick(user, number, state, typed=str(choice))
+
+    async def set_policy(self, user: str, policy: str) -> MoodReply:
+        """Switch between ``match`` (songs that fit the feeling) and ``lift`` (songs to lift it)."""
+        user = self._check_user(user)
+        chosen = policy.strip().lower() if isinstance(policy, str) else ""
+        if chosen not in POLICIES:
+            raise MoodError(ERRORS["bad_policy"])
+        await self.store.set_policy(user, chosen)
+        lang = (await self.store.state(user)).language or "en"
+        return MoodReply(text=PHRASES[lang][f"policy_{chosen}"], language=lang, policy=chosen)
+
+    async def policy(self, user: str) -> str:
+        return self._policy(await self.store.state(self._check_user(user)))
+
+    async def history(self, user: str, limit: int | None = None) -> list[Turn]:
+        return await self.store.turns(self._check_user(user), limit)
+
+    async def forget(self, user: str) -> int:
+        """Delete everything kept about ``user``; the number of Redis keys removed."""
+        return await self.store.forget(self._check_user(user))
+
+    # --- validation ------------------------------------------------------------------------
+
+    @staticmethod
+    def _check_user(user: str) -> str:
+        if not isinstance(user, str) or not user.strip() or len(user) > MAX_USER_CHARS:
+            raise MoodError(ERRORS["bad_user"])
+        if any(c.isspace() or unicodedata.category(c) == "Cc" for c in user):
+            raise MoodError(ERRORS["bad_user"])
+        return user
+
+    def _check_text(self, text: str) -> str:
+        if not isinstance(text, str):
+            raise MoodError(ERRORS["empty"])
+        cleaned = "".join(
+            c
+            for c in unicodedata.normalize("NFC", text)
+            if c in "\n\t" or unicodedata.category(c) != "Cc"
+        ).strip()
+        if not cleaned:
+            raise MoodError(ERRORS["empty"])
+        if len(cleaned) > self.settings.max_message_chars:
+            raise MoodError(ERRORS["too_long"].format(limit=self.settings.max_message_chars))
+        return cleaned
+
+    # --- steps -----------------------------------------------------------------------------
+
+    async def _crisis(self, user: str, text: str, lang: str) -> MoodReply:
+        line = self.settings.crisis_line_ko if lang == "ko" else self.settings.crisis_line_en
+        reply = CRISIS_REPLY[lang].format(line=line)
+        await self.store.record(user, Turn(text, reply, kind="crisis"), language=lang)
+        log.info("crisis wording in a mood message: answered with the crisis line")
+        return MoodReply(text=reply, crisis=True, language=lang)
+
+    async def _classify(self, text: str) -> tuple[str, float, bool]:
+        try:
+            predictions = await self.inference.classify(
+                [text], timeout=self.settings.classify_timeout_s
+            )
+        except InferenceError as exc:
+            log.warning("mood: classification failed (%s); answering as neutral", exc)
+            return "neutral", 0.0, False
+        if not predictions:
+            return "neutral", 0.0, False
+        best = predictions[0]
+        return normalize_emotion(best.label), float(best.score), True
+
+    async def _answer(
+        self, user: str, text: str, lang: str, emotion: str, state: MoodState
+    ) -> tuple[str, str]:
+        """(answer, id to remember: the curated variant's, or "" for a generated answer)."""
+        if self.settings.generator_replies:
+            generated = await self._generated(user, text, lang)
+            if generated:
+                return generated, ""
+        variants = ANSWERS[lang].get(emotion) or ANSWERS[lang]["neutral"]
+        ids = [f"{lang}:{emotion}:{i}" for i in range(len(variants))]
+        options = [i for i, vid in enumerate(ids) if vid != state.last_answer] or [0]
+        i = self.rng.choice(options)
+        return variants[i], ids[i]
+
+    async def _generated(self, user: str, text: str, lang: str) -> str | None:
+        prompt = await self._prompt(user, text, lang)
+        try:
+            got = await self.inference.generate(
+                [prompt],
+                n=self.settings.reply_candidates,
+                max_new_tokens=self.settings.reply_max_new_tokens,
+                temperature=self.settings.temperature,
+                top_p=self.settings.top_p,
+                stop=["\n", "사용자:", "User:"],
+                timeout=self.settings.generate_timeout_s,
+            )
+        except InferenceError as exc:
+            log.warning("mood: generation failed (%s); using a curated answer", exc)
+            return None
+        for candidate in got[0] if got else []:
+            checked = self.check_generated(candidate, text, lang)
+            if checked:
+                return checked
+        log.info("mood: no generated answer passed the checks; using a curated answer")
+        return None
+
+    async def _prompt(self, user: str, text: str, lang: str) -> str:
+        me, them = ("친구", "사용자") if lang == "ko" else ("Friend", "User")
+        head = (
+            "다음은 마음을 잘 들어 주는 다정한 친구와의 대화입니다."
+            if lang == "ko"
+            else "A conversation with a kind friend who listens and comforts."
+        )
+        lines = [head]
+        for turn in await self.store.turns(user, PROMPT_TURNS):
+            if turn.kind != "mood":
+                continue
+            lines.append(f"{them}: {' '.join(turn.user_text.split())}")
+            answer = turn.reply.split("\n\n")[0]  # the answer, not the song intro after it
+            lines.append(f"{me}: {' '.join(answer.split())}")
+        lines.append(f"{them}: {' '.join(text.split())}")
+        lines.append(f"{me}:")
+        return "\n".join(lines)
+
+    def check_generated(self, candidate: str, message: str, lang: str) -> str | None:
+        """The candidate, cleaned and cut, when it passes every check; None otherwise."""
+        reply = _cut_reply(candidate, self.settings.reply_max_chars)
+        if len(reply) < MIN_REPLY_CHARS or not any(c.isalpha() for c in reply):
+            return None
+        ratio = hangul_ratio(reply)
+        if (lang == "ko" and ratio < 0.5) or (lang == "en" and ratio > 0.05):
+            return None
+        if _UNSAFE_OUTPUT_RE.search(reply) or is_crisis(reply, self.settings.crisis_words):
+            return None
+        if is_restatement(reply, message):
+            return None
+        return reply
+
+    def _policy(self, state: MoodState) -> Policy:
+        return "lift" if (state.policy or self.settings.default_policy) == "lift" else "match"
+
+    def _moods(self, policy: Policy, emotion: str) -> list[str]:
+        mapping = self.settings.lift if policy == "lift" else self.settings.match
+        return list(mapping.get(emotion) or mapping.get("neutral") or [])
+
+    async def _recommend(
+        self, user: str, text: str, moods: Sequence[str]
+    ) -> tuple[list[SongCard], list[str]]:
+        """(cards, notes): fitting new songs first, then the oldest fitting repeats, then other
+        moods (new, then oldest repeats). Notes name what had to be relaxed."""
+        count = self.settings.songs
+        recent = await self.store.recent(user)  # newest first
+        seen = set(recent)
+        fitting = await self.catalog.ids_by_moods(moods)
+        chosen: list[str] = []
+        notes: list[str] = []
+
+        def add_fresh(pool: set[str]) -> None:
+            fresh = sorted(pool - seen - set(chosen))
+            chosen.extend(self.rng.sample(fresh, min(count - len(chosen), len(fresh))))
+
+        def add_repeats(pool: set[str]) -> bool:
+            oldest_first = [s for s in reversed(recent) if s in pool and s not in chosen]
+            taken = oldest_first[: count - len(chosen)]
+            chosen.extend(taken)
+            return bool(taken)
+
+        add_fresh(fitting)
+        if len(chosen) < count and add_repeats(fitting):
+            notes.append("repeats")
+        if len(chosen) < count:
+            others = await self.catalog.store.ids() - fitting
+            before = len(chosen)
+            add_fresh(others)
+            if len(chosen) < count and add_repeats(others) and "repeats" not in notes:
+                notes.append("repeats")
+            if len(chosen) > before:
+                notes.append("others")
+        if not chosen:
+            notes = ["empty_catalog"]
+        songs = await self.catalog.songs(chosen)
+        return [self._card(s, text, moods) for s in songs], notes
+
+    @staticmethod
+    def _card(song: Song, message: str, moods: Sequence[str]) -> SongCard:
+        mood = next((m for m in moods if m in song.moods), song.moods[0] if song.moods else "")
+        return SongCard(
+            id=song.id,
+            title=song.title,
+            artist=song.artist,
+            url=song.url,
+            snippet=choose_snippet(song.lyrics, message) if song.lyrics else "",
+            mood=mood,
+        )
+
+    async def _pick(self, user: str, number: int, state: MoodState, *, typed: str) -> MoodReply:
+        lang = state.language or "en"
+        if not 1 <= number <= len(state.last_list):
+            raise MoodError(ERRORS["bad_choice"].format(count=len(state.last_list)))
+        song_id = state.last_list[number - 1]
+        song = await self.catalog.song(song_id)
+        policy = self._policy(state)
+
+        picked = self._card(song, "", song.moods) if song is not None else None
+
+        async def answer(text: str, cards: Sequence[SongCard] = ()) -> MoodReply:
+            ids = [c.id for c in cards]
+            await self.store.record(
+                user,
+                Turn(typed, text, kind="pick", song_ids=tuple(ids)),
+                recommended=ids,
+                last_list=ids or None,
+                last_kind="similar" if ids else None,
+            )
+            return MoodReply(
+                text=text,
+                songs=list(cards),
+                choices=self._choices(lang, len(ids)),
+                language=lang,
+                policy=policy,
+                picked=picked,
+            )
+
+        if song is None:
+            return await answer(PHRASES[lang]["song_gone"])
+        phrases = PHRASES[lang]
+        if not song.audio:
+            return await answer(phrases["no_audio"].format(title=song.title))
+        recent = await self.store.recent(user)
+        try:
+            ids, found = await self._similar(song_id, [*recent, song_id])
+            repeats = False
+            if found and len(ids) < self.settings.songs:
+                more, _ = await self._similar(song_id, [song_id, *ids])
+                extra = [i for i in more if i not in ids][: self.settings.songs - len(ids)]
+                repeats = bool(extra)
+                ids += extra
+        except JobFailed as exc:
+            log.warning("mood: similar job failed for %s: %s", song_id, exc)
+            key = "no_index" if "no song index" in str(exc) else "similar_failed"
+            return await answer(phrases[key].format(reason=exc))
+        except InferenceError as exc:
+            return await answer(phrases["similar_failed"].format(reason=exc))
+        if not found:
+            return await answer(phrases["not_indexed"].format(title=song.title))
+        songs = await self.catalog.songs(ids)
+        cards = [self._card(s, "", s.moods) for s in songs if s.id != song_id]
+        if not cards:
+            return await answer(phrases["none_similar"].format(title=song.title))
+        parts = [phrases["similar_intro"].format(title=song.title)]
+        if repeats:
+            parts.append(phrases["similar_repeats"])
+        return await answer("\n\n".join(parts), cards)
+
+    async def _similar(self, song_id: str, exclude: Sequence[str]) -> tuple[list[str], bool]:
+        """(distinct neighbour ids without the song itself, whether the song is in the index)."""
+        result = await self.inference.submit(
+            "similar",
+            {
+                "song_id": song_id,
+                "k": self.settings.songs,
+                "exclude": list(dict.fromkeys(exclude))[:MAX_SIMILAR_EXCLUDE],
+            },
+            timeout=self.settings.similar_timeout_s,
+        )
+        ids = [str(i) for i in result.get("song_ids", []) if str(i) != song_id]
+        return list(dict.fromkeys(ids)), bool(result.get("found", True))
+
+    @staticmethod
+    def _choices(lang: str, count: int) -> list[str]:
+        return [PHRASES[lang]["choice"].format(n=i) for i in range(1, count + 1)]

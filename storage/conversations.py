@@ -1,0 +1,196 @@
+"""The mood companion's memory of one user: recent turns, the last list offered, the policy, and
+which songs were recommended lately.
+
+Three keys per user, all under ``keys.mood_user_prefix(user)`` and all with the same TTL, renewed on
+every write (a user who stays away long enough is forgotten without asking):
+
+- ``mood_turns``: the last ``max_turns`` exchanges, oldest first (JSON per list item);
+- ``mood_state``: a hash (policy, last list, its kind, last curated answer, language);
+- ``mood_recent``: recommended song ids, newest first, each id at most once, trimmed to the
+  no-repeat window. Its tail is the oldest recommendation: what may repeat first.
+
+A reply is recorded in one MULTI/EXEC, so a reader never sees a new list with the old history.
+:meth:`ConversationStore.forget` deletes the known keys and sweeps anything else under the user's
+prefix (keys a later version might add), with glob characters in the user id escaped.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+import time
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, field
+from typing import cast
+
+from storage import keys
+from storage.connection import Redis
+
+SCAN_COUNT = 200
+
+_GLOB_SPECIAL_RE = re.compile(r"([*?\[\]\\])")
+
+
+def _s(value: bytes | str) -> str:
+    return value.decode(errors="replace") if isinstance(value, bytes) else value
+
+
+def escape_glob(text: str) -> str:
+    """``text`` as a literal inside a Redis MATCH pattern."""
+    return _GLOB_SPECIAL_RE.sub(r"\\\1", text)
+
+
+@dataclass(frozen=True, slots=True)
+class Turn:
+    """One exchange: what the user wrote and what the companion answered."""
+
+    user_text: str
+    reply: str
+    kind: str = "mood"  # mood | pick | crisis
+    emotion: str = ""
+    score: float = 0.0
+    song_ids: tuple[str, ...] = ()
+    at: float = field(default_factory=time.time)
+
+    def to_json(self) -> str:
+        return json.dumps(
+            {
+                "user": self.user_text,
+                "reply": self.reply,
+                "kind": self.kind,
+                "emotion": self.emotion,
+                "score": self.score,
+                "songs": list(self.song_ids),
+                "at": self.at,
+            },
+            ensure_ascii=False,
+        )
+
+    @classmethod
+    def from_json(cls, raw: bytes | str) -> Turn | None:
+        try:
+            got = json.loads(raw)
+            return cls(
+                user_text=str(got.get("user", "")),
+                reply=str(got.get("reply", "")),
+                kind=str(got.get("kind", "mood")),
+                emotion=str(got.get("emotion", "")),
+                score=float(got.get("score", 0.0)),
+                song_ids=tuple(str(s) for s in got.get("songs", [])),
+                at=float(got.get("at", 0.0)),
+            )
+        except (ValueError, TypeError, AttributeError):
+            return None
+
+
+@dataclass(frozen=True, slots=True)
+class MoodState:
+    policy: str | None = None
+    last_list: tuple[str, ...] = ()
+    last_kind: str = ""  # mood | similar: what the last list was
+    last_answer: str | None = None  # id of the last curated answer ("" after a generated one)
+    language: str | None = None
+
+    @classmethod
+    def from_fields(cls, raw: Mapping[bytes, bytes]) -> MoodState:
+        got = {_s(k): _s(v) for k, v in raw.items()}
+        try:
+            last_list = tuple(str(s) for s in json.loads(got.get("last_list") or "[]"))
+        except ValueError:
+            last_list = ()
+        return cls(
+            policy=got.get("policy") or None,
+            last_list=last_list,
+            last_kind=got.get("last_kind", ""),
+            last_answer=got.get("last_answer"),
+            language=got.get("language") or None,
+        )
+
+
+class ConversationStore:
+    """Typed access to one user's mood-companion state."""
+
+    def __init__(self, redis: Redis, *, ttl_s: int, max_turns: int, recent_size: int) -> None:
+        if ttl_s <= 0 or max_turns <= 0 or recent_size < 0:
+            raise ValueError("ttl_s and max_turns must be positive, recent_size not negative")
+        self.redis = redis
+        self.ttl_s = ttl_s
+        self.max_turns = max_turns
+        self.recent_size = recent_size
+
+    @staticmethod
+    def user_keys(user: str) -> list[str]:
+        return [keys.mood_turns(user), keys.mood_state(user), keys.mood_recent(user)]
+
+    # --- reads -----------------------------------------------------------------------------
+
+    async def state(self, user: str) -> MoodState:
+        raw = cast(dict[bytes, bytes], await self.redis.hgetall(keys.mood_state(user)))
+        return MoodState.from_fields(raw)
+
+    async def turns(self, user: str, limit: int | None = None) -> list[Turn]:
+        """The kept turns, oldest first (the newest ``limit`` of them when given)."""
+        start = 0 if limit is None else -max(limit, 1)
+        raws = cast(list[bytes], await self.redis.lrange(keys.mood_turns(user), start, -1))
+        return [t for t in (Turn.from_json(r) for r in raws) if t is not None]
+
+    async def recent(self, user: str) -> list[str]:
+        """Recently recommended song ids, newest first."""
+        raws = cast(list[bytes], await self.redis.lrange(keys.mood_recent(user), 0, -1))
+        return [_s(r) for r in raws]
+
+    # --- writes ----------------------------------------------------------------------------
+
+    async def set_policy(self, user: str, policy: str) -> None:
+        async with self.redis.pipeline(transaction=True) as pipe:
+            pipe.hset(keys.mood_state(user), "policy", policy)
+            pipe.expire(keys.mood_state(user), self.ttl_s)
+            await pipe.execute()
+
+    async def record(
+        self,
+        user: str,
+        turn: Turn,
+        *,
+        recommended: Sequence[str] = (),
+        last_list: Sequence[str] | None = None,
+        last_kind: str | None = None,
+        last_answer: str | None = None,
+        language: str | None = None,
+    ) -> None:
+        """Keep ``turn``, remember ``recommended`` songs, and update the state fields given
+        (``None`` leaves a field as it is) — all at once, every key's TTL renewed."""
+        turns_key, state_key, recent_key = self.user_keys(user)
+        fields: dict[str, str] = {}
+        if last_list is not None:
+            fields["last_list"] = json.dumps(list(last_list))
+        if last_kind is not None:
+            fields["last_kind"] = last_kind
+        if last_answer is not None:
+            fields["last_answer"] = last_answer
+        if language is not None:
+            fields["language"] = language
+        ids = list(dict.fromkeys(recommended))
+        async with self.redis.pipeline(transaction=True) as pipe:
+            pipe.rpush(turns_key, turn.to_json())
+            pipe.ltrim(turns_key, -self.max_turns, -1)
+            pipe.expire(turns_key, self.ttl_s)
+            if fields:
+                pipe.hset(state_key, mapping=fields)  # type: ignore[arg-type]
+            # Without this the state could outlive or predecease the rest: keep them together.
+            pipe.expire(state_key, self.ttl_s)
+            if ids and self.recent_size:
+                for song_id in ids:
+                    pipe.lrem(recent_key, 0, song_id)
+                pipe.lpush(recent_key, *reversed(ids))  # the list's first song ends up first
+                pipe.ltrim(recent_key, 0, self.recent_size - 1)
+            pipe.expire(recent_key, self.ttl_s)
+            await pipe.execute()
+
+    async def forget(self, user: str) -> int:
+        """Delete everything kept about ``user``; the number of keys deleted."""
+        found = set(self.user_keys(user))
+        pattern = escape_glob(keys.mood_user_prefix(user)) + "*"
+        async for key in self.redis.scan_iter(match=pattern, count=SCAN_COUNT):
+            found.add(_s(key))
+        return int(await self.redis.delete(*sorted(found)))

@@ -1,0 +1,83 @@
+"""Mood-companion state in Redis: bounded turns, no-repeat history, state fields, TTLs, forget."""
+
+from __future__ import annotations
+
+import pytest
+
+from storage import keys
+from storage.connection import Redis
+from storage.conversations import ConversationStore, Turn, escape_glob
+
+TTL = 3600
+
+
+def store(redis: Redis, *, max_turns: int = 3, recent_size: int = 4) -> ConversationStore:
+    return ConversationStore(redis, ttl_s=TTL, max_turns=max_turns, recent_size=recent_size)
+
+
+async def test_turns_are_bounded_and_every_key_has_the_ttl(redis: Redis) -> None:
+    s = store(redis)
+    for i in range(5):
+        await s.record("web:u", Turn(f"msg {i}", f"reply {i}", emotion="joy", score=0.5))
+    turns = await s.turns("web:u")
+    assert [t.user_text for t in turns] == ["msg 2", "msg 3", "msg 4"]
+    assert turns[-1].emotion == "joy" and turns[-1].score == 0.5 and turns[-1].kind == "mood"
+    assert [t.user_text for t in await s.turns("web:u", 1)] == ["msg 4"]
+    await s.record("web:u", Turn("x", "y"), recommended=["a"], last_list=["a"], language="ko")
+    for key in ConversationStore.user_keys("web:u"):
+        assert 0 < await redis.ttl(key) <= TTL
+
+
+async def test_recent_is_newest_first_unique_and_trimmed(redis: Redis) -> None:
+    s = store(redis, recent_size=4)
+    await s.record("web:u", Turn("1", "r"), recommended=["a", "b", "c"])
+    assert await s.recent("web:u") == ["a", "b", "c"]
+    await s.record("web:u", Turn("2", "r"), recommended=["d", "a", "d"])
+    assert await s.recent("web:u") == ["d", "a", "b", "c"]  # "a" moved up, "d" once
+    await s.record("web:u", Turn("3", "r"), recommended=["e"])
+    assert await s.recent("web:u") == ["e", "d", "a", "b"]  # the oldest fell off
+
+
+async def test_state_fields_change_only_when_given(redis: Redis) -> None:
+    s = store(redis)
+    assert (await s.state("web:u")).policy is None
+    await s.set_policy("web:u", "lift")
+    await s.record(
+        "web:u",
+        Turn("hi", "hello"),
+        last_list=["a", "b"],
+        last_kind="mood",
+        last_answer="en:joy:1",
+        language="en",
+    )
+    await s.record("web:u", Turn("again", "hello"))  # touches nothing in the state
+    state = await s.state("web:u")
+    assert state.policy == "lift" and state.last_list == ("a", "b") and state.last_kind == "mood"
+    assert state.last_answer == "en:joy:1" and state.language == "en"
+    await s.record("web:u", Turn("gen", "x"), last_answer="")
+    assert (await s.state("web:u")).last_answer == ""
+
+
+async def test_forget_removes_every_key_of_the_user_and_no_other(redis: Redis) -> None:
+    s = store(redis)
+    tricky, neighbour = "web:a*[b]", "web:aX[b]x"
+    for user in (tricky, neighbour, "web:ab"):
+        await s.record(user, Turn("m", "r"), recommended=["s1"], last_list=["s1"])
+    await redis.set(keys.mood_user_prefix(tricky) + "something-new", b"1")  # a future key
+    assert await s.forget(tricky) == 4
+    assert not [k async for k in redis.scan_iter() if tricky.encode() in k]
+    for user in (neighbour, "web:ab"):
+        assert await s.turns(user) and await s.recent(user) == ["s1"]
+    assert await s.forget(tricky) == 0
+
+
+async def test_unreadable_turns_are_skipped(redis: Redis) -> None:
+    s = store(redis)
+    await redis.rpush(keys.mood_turns("web:u"), b"not json", b'{"user": "ok", "reply": "r"}')
+    assert [t.user_text for t in await s.turns("web:u")] == ["ok"]
+
+
+def test_escape_glob_and_bad_sizes(redis: Redis) -> None:
+    assert escape_glob("a*b?[c]\\") == "a\\*b\\?\\[c\\]\\\\"
+    with pytest.raises(ValueError):
+        ConversationStore(redis, ttl_s=0, max_turns=1, recent_size=1)
