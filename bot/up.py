@@ -98,7 +98,7 @@ async def run_up(settings: Settings, *, with_worker: bool = True) -> None:
             worker = ChildProcess("worker", [sys.executable, "-m", "bot", "worker"], env)
             tasks.append(asyncio.create_task(worker.supervise(stopping)))
         await inference.start()
-        runner = web.AppRunner(create_app(redis, inference))
+        runner = web.AppRunner(create_app(redis, inference, settings=settings))
         await runner.setup()
         site = web.TCPSite(runner, settings.web.host, settings.web.port)
         await site.start()

@@ -1,31 +1,115 @@
-"""The web front door (aiohttp): for now a status page and ``/healthz``; features add routes."""
+"""The web front door (aiohttp): the web chat page, its JSON API and live events, and ``/healthz``.
+
+``create_app`` builds the app that ``norae up`` and ``norae web`` serve. The page (``/``) is one
+static single-page app (``bot/web_static/``); each feature adds its API routes under ``/api/`` with
+a ``setup_*`` function (the relay's are in :mod:`bot.web_chat`). Live updates reach browsers by
+Server-Sent Events: one Redis pub/sub listener per process (:class:`storage.events.EventBus`,
+platform ``"web"``) fans events out to the browsers watching each room, so an action taken through
+any process (or a round closed by any process's ticker) shows up everywhere.
+"""
 
 from __future__ import annotations
 
+import asyncio
+import contextlib
+import hashlib
 import html
 import logging
+import secrets
+from collections.abc import AsyncIterator, Awaitable, Callable
+from contextvars import ContextVar
+from pathlib import Path
+from typing import Any
 
 from aiohttp import web
 
-from bot.inference import InferenceClient
+from bot.inference import InferenceClient, InferenceError
+from bot.relay import RelayError, RelayService
+from bot.relay_ticker import TICK_S, run_ticker
+from bot.settings import Settings, load_settings
+from bot.tasks import stop_task
 from storage.connection import Redis, ping
+from storage.events import EventBus
 from storage.job_streams import JobStreams
 
 log = logging.getLogger(__name__)
 
+STATIC_DIR = Path(__file__).resolve().parent / "web_static"
+USER_COOKIE = "norae_uid"
+USER_COOKIE_MAX_AGE = 365 * 24 * 3600
+MAX_BODY_BYTES = 64 * 1024  # the app's hard limit; the JSON API sets a lower one per request
+
+# This request's browser id (the cookie, or the one being given out): set by ``user_cookie``.
+_browser: ContextVar[str] = ContextVar("norae_browser")
+
+Handler = Callable[[web.Request], Awaitable[web.StreamResponse]]
+
+
+class RoomHub:
+    """Browsers watching each channel: every live event is copied to their queues.
+
+    A queue that stays full (a browser that stopped reading) loses events rather than memory; the
+    page re-reads the room's state whenever it reconnects.
+    """
+
+    QUEUE_SIZE = 256
+
+    def __init__(self) -> None:
+        self._rooms: dict[str, set[asyncio.Queue[dict[str, Any] | None]]] = {}
+        self.closed = False
+
+    def subscribe(self, channel: str) -> asyncio.Queue[dict[str, Any] | None]:
+        queue: asyncio.Queue[dict[str, Any] | None] = asyncio.Queue(self.QUEUE_SIZE)
+        self._rooms.setdefault(channel, set()).add(queue)
+        return queue
+
+    def unsubscribe(self, channel: str, queue: asyncio.Queue[dict[str, Any] | None]) -> None:
+        watchers = self._rooms.get(channel)
+        if watchers is None:
+            return
+        watchers.discard(queue)
+        if not watchers:
+            del self._rooms[channel]
+
+    def watchers(self, channel: str) -> int:
+        return len(self._rooms.get(channel, ()))
+
+    def dispatch(self, event: dict[str, Any]) -> None:
+        for queue in self._rooms.get(str(event.get("channel", "")), ()):
+            with contextlib.suppress(asyncio.QueueFull):
+                queue.put_nowait(event)
+
+    def close(self) -> None:
+        """End every live stream (the server is stopping)."""
+        self.closed = True
+        for watchers in self._rooms.values():
+            for queue in watchers:
+                with contextlib.suppress(asyncio.QueueEmpty):
+                    while queue.full():
+                        queue.get_nowait()
+                queue.put_nowait(None)
+
+
 REDIS_KEY: web.AppKey[Redis] = web.AppKey("redis", Redis)
 INFERENCE_KEY: web.AppKey[InferenceClient] = web.AppKey("inference", InferenceClient)
+SETTINGS_KEY: web.AppKey[Settings] = web.AppKey("settings", Settings)
+RELAY_KEY: web.AppKey[RelayService] = web.AppKey("relay", RelayService)
+BUS_KEY: web.AppKey[EventBus] = web.AppKey("bus", EventBus)
+HUB_KEY: web.AppKey[RoomHub] = web.AppKey("hub", RoomHub)
 
-PAGE = """<!doctype html>
-<html lang="ko"><head><meta charset="utf-8"><title>norae 노래</title>
+STATUS_PAGE = """<!doctype html>
+<html lang="ko"><head><meta charset="utf-8"><title>norae 노래 · status</title>
 <meta name="viewport" content="width=device-width, initial-scale=1">
-<style>body{{font-family:system-ui,sans-serif;max-width:40rem;margin:3rem auto;padding:0 1rem}}
-code{{background:#f3f3f3;padding:.1rem .3rem}}</style></head>
-<body><h1>norae 노래</h1>
-<p>A bot that writes with people: relay stories, lyrics, and a mood companion.</p>
+<link rel="stylesheet" href="/static/style.css"></head>
+<body class="doc"><h1>norae 노래</h1>
+<p>A bot that writes with people: relay stories, lyrics, and a mood companion.
+<a href="/">Open the web chat</a>.</p>
 <h2>Status</h2><ul>{status}</ul>
 <p>Machine-readable: <a href="/healthz"><code>/healthz</code></a></p>
 </body></html>"""
+
+
+# --- status ----------------------------------------------------------------------------------
 
 
 async def health(redis: Redis) -> dict[str, object]:
@@ -43,7 +127,7 @@ async def healthz(request: web.Request) -> web.Response:
     return web.json_response(report, status=200 if report["ok"] else 503)
 
 
-async def index(request: web.Request) -> web.Response:
+async def status_page(request: web.Request) -> web.Response:
     report = await health(request.app[REDIS_KEY])
     items = [f"<li>Redis: {'up' if report['redis'] else 'down'}</li>"]
     workers = report["workers"]
@@ -53,13 +137,167 @@ async def index(request: web.Request) -> web.Response:
     for w in workers:
         kinds = ", ".join(w.get("kinds") or [])
         items.append(f"<li>Worker {html.escape(str(w['id']))}: {html.escape(kinds)}</li>")
-    return web.Response(text=PAGE.format(status="".join(items)), content_type="text/html")
+    return web.Response(text=STATUS_PAGE.format(status="".join(items)), content_type="text/html")
 
 
-def create_app(redis: Redis, inference: InferenceClient) -> web.Application:
-    app = web.Application(client_max_size=256 * 1024)
+# --- the page --------------------------------------------------------------------------------
+
+
+async def index(request: web.Request) -> web.FileResponse:
+    """The single-page chat; ``/r/<room>`` serves the same page (the script reads the room)."""
+    response = web.FileResponse(STATIC_DIR / "index.html")
+    response.headers["Cache-Control"] = "no-cache"
+    return response
+
+
+def user_id(request: web.Request) -> str:
+    """This browser's public id: one vote per browser, whatever nickname it uses.
+
+    It is a hash of the cookie, so the ids that stories show (line authors) cannot be replayed as
+    a cookie to act as someone else.
+    """
+    browser = _browser.get(None) or request.cookies.get(USER_COOKIE, "")
+    digest = hashlib.sha256(browser.encode()).hexdigest()
+    return f"web-{digest[:24]}"
+
+
+def _valid_uid(value: str | None) -> bool:
+    if value is None or not 16 <= len(value) <= 64 or not value.isascii():
+        return False
+    return value.replace("-", "").replace("_", "").isalnum()
+
+
+@web.middleware
+async def user_cookie(request: web.Request, handler: Handler) -> web.StreamResponse:
+    """Give each browser a random id cookie the first time it comes by."""
+    cookie = request.cookies.get(USER_COOKIE)
+    fresh = not _valid_uid(cookie)
+    browser = secrets.token_urlsafe(24) if fresh or cookie is None else cookie
+    _browser.set(browser)  # the handler runs in this task's context
+    try:
+        response = await handler(request)
+    except web.HTTPException as exc:
+        response = exc
+        if fresh:
+            _set_cookie(response, browser)
+        raise
+    if fresh and not response.prepared:
+        _set_cookie(response, browser)
+    return response
+
+
+def _set_cookie(response: web.StreamResponse, browser: str) -> None:
+    response.set_cookie(
+        USER_COOKIE,
+        browser,
+        max_age=USER_COOKIE_MAX_AGE,
+        httponly=True,
+        samesite="Lax",
+        path="/",
+    )
+
+
+@web.middleware
+async def api_errors(request: web.Request, handler: Handler) -> web.StreamResponse:
+    """Under ``/api/``: every refusal is ``{"error": message}`` JSON, never a stack trace."""
+    if not request.path.startswith("/api/"):
+        return await handler(request)
+    try:
+        return await handler(request)
+    except RelayError as exc:
+        # The relay wraps a busy or slow model in its own error: still the model's fault (503).
+        status = 503 if isinstance(exc.__context__, InferenceError) else 400
+        return error_response(str(exc), status, round_id=exc.round_id)
+    except InferenceError as exc:
+        return error_response(str(exc), 503)
+    except web.HTTPException as exc:
+        if exc.status < 400:
+            raise
+        return error_response(exc.text or exc.reason, exc.status)
+    except asyncio.CancelledError:
+        raise
+    except Exception:
+        log.exception("%s %s failed", request.method, request.path)
+        return error_response("Something went wrong on our side; please try again.", 500)
+
+
+def error_response(message: str, status: int = 400, **extra: Any) -> web.Response:
+    body: dict[str, Any] = {"error": message}
+    body.update({k: v for k, v in extra.items() if v is not None})
+    return web.json_response(body, status=status)
+
+
+@web.middleware
+async def security_headers(request: web.Request, handler: Handler) -> web.StreamResponse:
+    response = await handler(request)
+    if not response.prepared:
+        response.headers.setdefault("X-Content-Type-Options", "nosniff")
+        response.headers.setdefault("Referrer-Policy", "same-origin")
+        response.headers.setdefault(
+            "Content-Security-Policy",
+            "default-src 'self'; style-src 'self'; script-src 'self'; img-src 'self' data:",
+        )
+    return response
+
+
+# --- background work -------------------------------------------------------------------------
+
+
+async def _forward_events(bus: EventBus, hub: RoomHub) -> None:
+    async for event in bus.listen("web"):
+        hub.dispatch(event)
+
+
+def _background(
+    relay: RelayService, bus: EventBus, hub: RoomHub, tick_s: float
+) -> Callable[[web.Application], AsyncIterator[None]]:
+    async def ctx(app: web.Application) -> AsyncIterator[None]:
+        tasks = [
+            asyncio.create_task(run_ticker(relay, bus, interval_s=tick_s), name="relay-ticker"),
+            asyncio.create_task(_forward_events(bus, hub), name="web-events"),
+        ]
+        yield
+        await asyncio.gather(*(stop_task(task) for task in tasks))
+        log.info("web background tasks stopped")
+
+    return ctx
+
+
+async def _close_streams(app: web.Application) -> None:
+    app[HUB_KEY].close()
+
+
+# --- the app ---------------------------------------------------------------------------------
+
+
+def create_app(
+    redis: Redis,
+    inference: InferenceClient,
+    *,
+    settings: Settings | None = None,
+    relay: RelayService | None = None,
+    tick_s: float = TICK_S,
+) -> web.Application:
+    """The web app; ``relay`` replaces the service built from ``settings`` (tests pass their own)."""
+    from bot.web_chat import setup_relay  # the feature imports this module's keys and helpers
+
+    settings = settings or load_settings()
+    relay = relay or RelayService(redis, inference, settings.relay)
+    app = web.Application(
+        client_max_size=MAX_BODY_BYTES, middlewares=[security_headers, user_cookie, api_errors]
+    )
     app[REDIS_KEY] = redis
     app[INFERENCE_KEY] = inference
+    app[SETTINGS_KEY] = settings
+    app[RELAY_KEY] = relay
+    app[BUS_KEY] = EventBus(redis)
+    app[HUB_KEY] = RoomHub()
     app.router.add_get("/", index)
+    app.router.add_get(r"/r/{room}", index)
+    app.router.add_get("/status", status_page)
     app.router.add_get("/healthz", healthz)
+    app.router.add_static("/static/", STATIC_DIR, name="static")
+    setup_relay(app)
+    app.cleanup_ctx.append(_background(relay, app[BUS_KEY], app[HUB_KEY], tick_s))
+    app.on_shutdown.append(_close_streams)
     return app

@@ -23,6 +23,7 @@ from bot.discord_bot import NoraeBot
 from bot.inference import InferenceError
 from bot.relay import RelayError, RelayService, RoundView
 from bot.relay_ticker import run_ticker
+from bot.tasks import stop_task
 from storage.events import EventBus
 
 log = logging.getLogger(__name__)
@@ -131,10 +132,7 @@ class Relay(commands.GroupCog, group_name="relay", group_description="Write a st
 
     async def cog_unload(self) -> None:
         for task in self._tasks:
-            task.cancel()
-        for task in self._tasks:
-            with contextlib.suppress(asyncio.CancelledError):
-                await task
+            await stop_task(task)
 
     async def _listen(self) -> None:
         async for event in self.bus.listen("discord"):

@@ -1,0 +1,339 @@
+// norae web chat: one page, one room at a time. All user and model text goes in via textContent.
+"use strict";
+
+const ROOM_RE = /^[\p{L}\p{N}_-]{1,40}$/u;
+const $ = (id) => document.getElementById(id);
+
+const state = { room: "", data: null, source: null, timer: null, archivePage: 1, page: 1 };
+
+// --- small helpers -----------------------------------------------------------------------------
+
+function el(tag, text, cls) {
+  const node = document.createElement(tag);
+  if (text !== undefined && text !== null) node.textContent = String(text);
+  if (cls) node.className = cls;
+  return node;
+}
+
+function toast(message) {
+  const box = $("toast");
+  box.textContent = message;
+  box.hidden = false;
+  clearTimeout(toast.t);
+  toast.t = setTimeout(() => { box.hidden = true; }, 5000);
+}
+
+function log(message) {
+  const list = $("log");
+  const item = el("li", `${new Date().toLocaleTimeString()} · ${message}`);
+  list.prepend(item);
+  while (list.children.length > 100) list.lastChild.remove();
+}
+
+function nick() {
+  const input = $("nick");
+  let value = input.value.trim();
+  if (!value) {
+    value = `guest-${Math.random().toString(36).slice(2, 6)}`;
+    input.value = value;
+  }
+  localStorage.setItem("norae.nick", value);
+  return value;
+}
+
+function api(path) {
+  return `/api/rooms/${encodeURIComponent(state.room)}${path}`;
+}
+
+async function call(method, path, body) {
+  const options = { method, headers: {}, credentials: "same-origin" };
+  if (body !== undefined) {
+    options.headers["Content-Type"] = "application/json";
+    options.body = JSON.stringify(body);
+  }
+  let response;
+  try {
+    response = await fetch(path, options);
+  } catch (err) {
+    toast("The server cannot be reached.");
+    throw err;
+  }
+  const data = await response.json().catch(() => ({ error: `HTTP ${response.status}` }));
+  if (!response.ok) {
+    toast(data.error || `HTTP ${response.status}`);
+    throw new Error(data.error);
+  }
+  return data;
+}
+
+async function busy(button, work) {
+  if (button) button.disabled = true;
+  try { return await work(); } catch (err) { return null; } finally { if (button) button.disabled = false; }
+}
+
+// --- rooms -------------------------------------------------------------------------------------
+
+function roomFromUrl() {
+  const fromHash = decodeURIComponent(location.hash.slice(1));
+  const match = location.pathname.match(/^\/r\/([^/]+)$/);
+  const fromPath = match ? decodeURIComponent(match[1]) : "";
+  const room = fromHash || fromPath || localStorage.getItem("norae.room") || "lobby";
+  return ROOM_RE.test(room) ? room : "lobby";
+}
+
+function join(room) {
+  if (!ROOM_RE.test(room)) { toast("A room name is 1-40 letters, digits, '-' or '_'."); return; }
+  state.room = room;
+  localStorage.setItem("norae.room", room);
+  $("room").value = room;
+  if (decodeURIComponent(location.hash.slice(1)) !== room) history.replaceState(null, "", `#${encodeURIComponent(room)}`);
+  document.title = `${room} · norae 노래`;
+  $("log").replaceChildren();
+  listen();
+  refresh();
+  loadArchive(1);
+}
+
+function listen() {
+  if (state.source) state.source.close();
+  const source = new EventSource(api("/events"));
+  state.source = source;
+  source.onopen = () => { $("live").textContent = "live"; };
+  source.onerror = () => { $("live").textContent = "reconnecting…"; };
+  source.onmessage = (message) => {
+    let event;
+    try { event = JSON.parse(message.data); } catch (err) { return; }
+    onEvent(event);
+  };
+}
+
+// --- live events -------------------------------------------------------------------------------
+
+const handlers = {
+  hello() { refresh(); }, // (re)connected: anything missed meanwhile is in the state
+  story_started(e) { log(`${e.by} started “${e.story.title || "untitled"}”`); refresh(); },
+  line_added(e) { log(`${e.line.author_name} wrote a line`); refresh(); },
+  line_removed(e) { log(`${e.by} removed line ${e.line.number}`); refresh(); },
+  writing(e) { showWriting(`${e.by} asked the model to write…`); },
+  writing_failed(e) { showWriting(""); if (e.message) log(e.message); },
+  round_opened(e) {
+    showWriting("");
+    log(`${e.by} ${e.reroll ? "rerolled the candidates" : "opened a vote"}`);
+    if (state.data) { state.data.round = e.round; drawRound(); }
+    refresh();
+  },
+  votes(e) {
+    const round = state.data && state.data.round;
+    if (round && round.id === e.round_id) { round.counts = e.counts; round.voters = e.voters; drawRound(); }
+  },
+  round_closed(e) { log(e.message); refresh(); },
+  proposals(e) { if (state.data) { state.data.proposals = e.proposals; drawProposals(); } },
+  story_ended(e) { log(`${e.by} ended the story`); refresh(); loadArchive(1); },
+};
+
+function onEvent(event) {
+  const handler = handlers[event.type];
+  if (handler) handler(event);
+}
+
+function showWriting(text) {
+  $("writing").textContent = text;
+  $("writing").hidden = !text;
+}
+
+// --- drawing -----------------------------------------------------------------------------------
+
+async function refresh() {
+  const room = state.room;
+  const data = await call("GET", api("")).catch(() => null);
+  if (!data || room !== state.room) return;
+  state.data = data;
+  draw();
+}
+
+function draw() {
+  const { story } = state.data;
+  $("no-story").hidden = Boolean(story);
+  $("story").hidden = !story;
+  if (!story) { drawRound(); return; }
+  $("story-title").textContent = story.title || "Untitled";
+  const meta = [story.genre, story.language, `started by ${story.created_by_name || "someone"}`,
+    `${story.line_count} lines`].filter(Boolean);
+  $("story-meta").textContent = meta.join(" · ");
+  drawLines();
+  drawRound();
+  drawProposals();
+  const base = api("/export");
+  $("export-md").href = `${base}?format=md`;
+  $("export-txt").href = `${base}?format=txt`;
+  $("reader-link").href = `/stories/${encodeURIComponent(story.id)}`;
+}
+
+function drawLines() {
+  const list = $("lines");
+  list.replaceChildren(...state.data.lines.map((line) => {
+    const item = el("li", line.text, line.source);
+    item.append(el("span", line.source === "model" ? "model" : line.author_name, "who"));
+    return item;
+  }));
+}
+
+function drawRound() {
+  const round = state.data && state.data.round;
+  $("round").hidden = !round;
+  clearInterval(state.timer);
+  if (!round) return;
+  const list = $("candidates");
+  list.replaceChildren(...round.candidates.map((text, i) => {
+    const item = el("li");
+    const button = el("button", `Vote ${i + 1}`);
+    button.type = "button";
+    if (round.my_vote === i + 1) button.classList.add("voted");
+    button.addEventListener("click", () => vote(round.id, i + 1, button));
+    item.append(button, el("span", (round.counts || [])[i] || 0, "count"), el("span", text));
+    return item;
+  }));
+  $("round-voters").textContent = `${round.voters || 0} voter(s) · round ${round.id}`;
+  const tick = () => {
+    const left = Math.max(0, Math.round(round.deadline - Date.now() / 1000));
+    $("round-timer").textContent = left > 0 ? `(${left} s left)` : "(closing…)";
+  };
+  tick();
+  state.timer = setInterval(tick, 1000);
+}
+
+function drawProposals() {
+  const proposals = state.data.proposals || [];
+  $("proposal-count").textContent = proposals.length;
+  $("proposals").replaceChildren(...proposals.map((p) => {
+    const item = el("li");
+    const button = el("button", "Vote");
+    button.type = "button";
+    button.addEventListener("click", () => busy(button, () =>
+      call("POST", api("/proposals/vote"), { proposal_id: p.id })));
+    item.append(button, el("span", ` ${p.kind}: `), el("strong", p.value),
+      el("span", ` · ${p.votes} vote(s) · by ${p.user_name}`, "muted"));
+    return item;
+  }));
+}
+
+async function loadArchive(page) {
+  const data = await call("GET", api(`/stories?page=${page}`)).catch(() => null);
+  if (!data) return;
+  state.archivePage = page;
+  const list = $("archive");
+  if (page === 1) list.replaceChildren();
+  if (!data.stories.length && page === 1) list.append(el("li", "none yet", "muted"));
+  for (const story of data.stories) {
+    const item = el("li");
+    const link = el("a", story.title || "Untitled");
+    link.href = `/stories/${encodeURIComponent(story.id)}`;
+    item.append(link, el("span", ` · ${story.line_count} lines`, "muted"));
+    list.append(item);
+  }
+  $("archive-more").hidden = data.page >= data.pages;
+}
+
+// --- actions -----------------------------------------------------------------------------------
+
+function vote(roundId, choice, button) {
+  return busy(button, async () => {
+    const result = await call("POST", api("/vote"), { round_id: roundId, choice });
+    if (state.data && state.data.round && state.data.round.id === roundId) {
+      state.data.round.my_vote = choice;
+      state.data.round.counts = result.counts;
+      drawRound();
+    }
+  });
+}
+
+function formData(form) {
+  return Object.fromEntries(new FormData(form).entries());
+}
+
+function onSubmit(id, work) {
+  const form = $(id);
+  form.addEventListener("submit", (event) => {
+    event.preventDefault();
+    busy(form.querySelector("button[type=submit]"), () => work(form));
+  });
+}
+
+async function showPage(page) {
+  const data = await call("GET", api(`/show?page=${page}`)).catch(() => null);
+  if (!data) return;
+  state.page = data.page;
+  $("pages-title").textContent = data.story.title || "Untitled";
+  $("pages-text").textContent = data.text;
+  $("pages-at").textContent = `${data.page} / ${data.pages}`;
+  $("pages-prev").disabled = data.page <= 1;
+  $("pages-next").disabled = data.page >= data.pages;
+  if (!$("pages").open) $("pages").showModal();
+}
+
+function wire() {
+  $("room-form").addEventListener("submit", (event) => {
+    event.preventDefault();
+    join($("room").value.trim());
+  });
+  $("nick").addEventListener("change", nick);
+  onSubmit("start-form", (form) => call("POST", api("/start"), { nick: nick(), ...formData(form) }));
+  onSubmit("write-form", async (form) => {
+    await call("POST", api("/write"), { nick: nick(), text: form.elements.text.value });
+    form.reset();
+  });
+  onSubmit("continue-form", (form) => {
+    const { keyword, length } = formData(form);
+    showWriting("The model is writing…");
+    return call("POST", api("/continue"), { nick: nick(), keyword: keyword || null, length: length || null })
+      .finally(() => showWriting(""));
+  });
+  onSubmit("propose-form", async (form) => {
+    await call("POST", api("/propose"), { nick: nick(), ...formData(form) });
+    form.elements.value.value = "";
+  });
+  const click = (id, work) => $(id).addEventListener("click", () => busy($(id), work));
+  click("reroll", () => call("POST", api("/reroll"), { nick: nick() }));
+  click("undo", () => call("POST", api("/undo"), { nick: nick() }));
+  click("end", () => (confirm("End and archive this story?")
+    ? call("POST", api("/end"), { nick: nick() }) : null));
+  click("show", () => showPage(1));
+  click("archive-more", () => loadArchive(state.archivePage + 1));
+  $("pages-prev").addEventListener("click", () => showPage(state.page - 1));
+  $("pages-next").addEventListener("click", () => showPage(state.page + 1));
+  $("pages-close").addEventListener("click", () => $("pages").close());
+  window.addEventListener("hashchange", () => {
+    const room = roomFromUrl();
+    if (room !== state.room) join(room);
+  });
+  for (const tab of document.querySelectorAll("#features button")) {
+    tab.addEventListener("click", () => selectFeature(tab.dataset.feature));
+  }
+}
+
+function selectFeature(name) {
+  for (const tab of document.querySelectorAll("#features button")) {
+    tab.classList.toggle("active", tab.dataset.feature === name);
+  }
+  for (const section of document.querySelectorAll("main > section.feature")) {
+    section.hidden = section.dataset.feature !== name;
+  }
+}
+
+async function health() {
+  try {
+    const report = await (await fetch("/healthz")).json();
+    const workers = (report.workers || []).length;
+    $("health").textContent = `Redis ${report.redis ? "up" : "down"} · ${workers} worker(s)`;
+  } catch (err) {
+    $("health").textContent = "server unreachable";
+  }
+}
+
+document.addEventListener("DOMContentLoaded", () => {
+  $("nick").value = localStorage.getItem("norae.nick") || "";
+  wire();
+  join(roomFromUrl());
+  health();
+  setInterval(health, 30000);
+});
