@@ -14,7 +14,7 @@ from storage.connection import Redis
 log = logging.getLogger(__name__)
 
 # Cogs are added here as features land; each is an extension with an async setup(bot).
-COGS: tuple[str, ...] = ("cogs.relay", "cogs.lyrics")
+COGS: tuple[str, ...] = ("cogs.relay", "cogs.lyrics", "cogs.mood")
 
 
 class NoraeBot(commands.AutoShardedBot):
