@@ -18,6 +18,7 @@ import time
 
 from aiohttp import web
 
+from bot.catalog import Catalog
 from bot.discord_bot import NoraeBot
 from bot.embedded_redis import EmbeddedRedis, die_with_parent
 from bot.inference import InferenceClient
@@ -63,15 +64,36 @@ class ChildProcess:
                 await asyncio.wait_for(stopping.wait(), timeout=backoff)
 
     def stop(self) -> None:
-        if self.proc is None or self.proc.poll() is not None:
+        """SIGTERM to the child's whole process group (its own session), so processes it
+        started itself (an import's process pool) stop with it; SIGKILL after a grace period."""
+        if self.proc is None:
             return
-        self.proc.send_signal(signal.SIGTERM)
-        try:
-            self.proc.wait(WORKER_STOP_GRACE_S)
-        except subprocess.TimeoutExpired:
-            log.warning("%s did not stop in %.0fs; killing it", self.name, WORKER_STOP_GRACE_S)
-            self.proc.kill()
-            self.proc.wait()
+        if self.proc.poll() is None:
+            self._signal_group(signal.SIGTERM)
+            try:
+                self.proc.wait(WORKER_STOP_GRACE_S)
+            except subprocess.TimeoutExpired:
+                log.warning("%s did not stop in %.0fs; killing it", self.name, WORKER_STOP_GRACE_S)
+        self._signal_group(signal.SIGKILL)  # whatever of the group is left
+        with contextlib.suppress(subprocess.TimeoutExpired):
+            self.proc.wait(5)
+
+    def _signal_group(self, sig: signal.Signals) -> None:
+        assert self.proc is not None
+        with contextlib.suppress(ProcessLookupError, PermissionError):
+            os.killpg(self.proc.pid, sig)
+
+
+async def _reap(child: ChildProcess) -> None:
+    """Wait for a one-off child without blocking the loop; stop it if `norae up` stops first."""
+    try:
+        while child.proc is not None and child.proc.poll() is None:
+            await asyncio.sleep(0.5)
+        if child.proc is not None:
+            log.info("%s finished with exit code %s", child.name, child.proc.returncode)
+    except asyncio.CancelledError:
+        await asyncio.to_thread(child.stop)
+        raise
 
 
 async def run_up(settings: Settings, *, with_worker: bool = True) -> None:
@@ -97,6 +119,17 @@ async def run_up(settings: Settings, *, with_worker: bool = True) -> None:
             env = dict(os.environ, NORAE_REDIS_URL=redis_url)
             worker = ChildProcess("worker", [sys.executable, "-m", "bot", "worker"], env)
             tasks.append(asyncio.create_task(worker.supervise(stopping)))
+        if with_worker and await Catalog(redis).count() == 0:
+            # A first start has no songs: index the bundled demo catalog in the background so
+            # the mood companion has something to recommend (a later start finds it there).
+            env = dict(os.environ, NORAE_REDIS_URL=redis_url)
+            demo = ChildProcess(
+                "demo catalog import",
+                [sys.executable, "-m", "bot", "catalog", "import", "--demo"],
+                env,
+            )
+            demo.start()
+            tasks.append(asyncio.create_task(_reap(demo)))
         await inference.start()
         runner = web.AppRunner(create_app(redis, inference, settings=settings))
         await runner.setup()
