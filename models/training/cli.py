@@ -11,7 +11,7 @@ import json
 import logging
 import sys
 from pathlib import Path
-from typing import Annotated
+from typing import Annotated, Any
 
 import typer
 
@@ -34,6 +34,29 @@ DataDir = Annotated[Path, typer.Option(help="The shared data folder (../shared/d
 Device = Annotated[str, typer.Option(help="auto, cpu or cuda.")]
 
 
+def _read_redis_corpus() -> tuple[list[str], list[Any]]:
+    import asyncio
+
+    from bot.settings import load_settings
+    from models.training.redis_corpus import read_redis_corpus
+    from storage.connection import connect
+
+    url = load_settings().redis.url
+    if not url:
+        typer.echo("error: --from-redis needs NORAE_REDIS_URL", err=True)
+        raise typer.Exit(code=2)
+
+    async def read() -> tuple[list[str], list[Any]]:
+        redis = connect(url)
+        try:
+            texts, songs = await read_redis_corpus(redis)
+            return texts, list(songs)
+        finally:
+            await redis.aclose()
+
+    return asyncio.run(read())
+
+
 def _setup_logging(verbose: bool) -> None:
     logging.basicConfig(
         level=logging.DEBUG if verbose else logging.INFO,
@@ -51,6 +74,13 @@ def generator(
     extra_text: Annotated[
         list[Path] | None, typer.Option(help="Archived stories (.jsonl with 'text', or .txt).")
     ] = None,
+    from_redis: Annotated[
+        bool,
+        typer.Option(
+            help="Also learn from Redis (NORAE_REDIS_URL): stories archived by /relay end and "
+            "every imported artist's songs."
+        ),
+    ] = False,
     vocab_size: int = 8000,
     layers: int = 4,
     hidden: int = 256,
@@ -77,8 +107,14 @@ def generator(
     from models.training.generator import GeneratorTrainConfig, train_generator
 
     _setup_logging(verbose)
+    redis_texts: list[str] = []
+    redis_songs: list[Any] = []
+    if from_redis:
+        redis_texts, redis_songs = _read_redis_corpus()
     cfg = GeneratorTrainConfig(
         output_dir=output,
+        redis_texts=tuple(redis_texts),
+        redis_songs=tuple(redis_songs),
         data_dir=data_dir,
         base_model=base_model,
         extra_texts=tuple(extra_text or ()),

@@ -155,17 +155,21 @@ def relay_corpus(
     return read_novels(data_dir) + extra
 
 
-def lyrics_corpus(data_dir: Path = DEFAULT_DATA_DIR) -> list[Document]:
-    """Poems and hymns, each prefixed with its :func:`artist_tag`."""
-    songs = read_poems(data_dir) + read_hymns(data_dir)
+def lyrics_corpus(
+    data_dir: Path = DEFAULT_DATA_DIR, extra_songs: Sequence[Song] = ()
+) -> list[Document]:
+    """Poems, hymns and imported artists' songs, each prefixed with its :func:`artist_tag`."""
+    songs = read_poems(data_dir) + read_hymns(data_dir) + list(extra_songs)
     return [Document(text=format_song(s), group=f"song:{s.artist}:{s.title}") for s in songs]
 
 
 def generator_corpus(
-    data_dir: Path = DEFAULT_DATA_DIR, extra_texts: Sequence[str] = ()
+    data_dir: Path = DEFAULT_DATA_DIR,
+    extra_texts: Sequence[str] = (),
+    extra_songs: Sequence[Song] = (),
 ) -> list[Document]:
     """Everything the generator learns from: relay stories and lyrics."""
-    return relay_corpus(data_dir, extra_texts) + lyrics_corpus(data_dir)
+    return relay_corpus(data_dir, extra_texts) + lyrics_corpus(data_dir, extra_songs)
 
 
 def read_extra_texts(paths: Iterable[Path]) -> list[str]:

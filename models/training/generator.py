@@ -24,6 +24,7 @@ from models.training import common
 from models.training.corpus import (
     DEFAULT_DATA_DIR,
     Document,
+    Song,
     generator_corpus,
     read_extra_texts,
     split_by_group,
@@ -58,6 +59,9 @@ class GeneratorTrainConfig:
     data_dir: Path = DEFAULT_DATA_DIR
     base_model: str | None = None  # hub id or local path; None trains from scratch
     extra_texts: Sequence[Path] = ()
+    # archived relay stories and imported artists' songs, read from Redis by the CLI
+    redis_texts: Sequence[str] = ()
+    redis_songs: Sequence[Song] = ()
     # model shape (from scratch only)
     vocab_size: int = 8000
     n_layer: int = 4
@@ -342,7 +346,8 @@ def train_generator(cfg: GeneratorTrainConfig) -> dict[str, Any]:
     """Train (or fine-tune) and save; returns the metrics also written to ``metrics.json``."""
     common.set_seed(cfg.seed)
     device = common.pick_device(cfg.device)
-    docs = generator_corpus(cfg.data_dir, read_extra_texts(cfg.extra_texts))
+    texts = read_extra_texts(cfg.extra_texts) + list(cfg.redis_texts)
+    docs = generator_corpus(cfg.data_dir, texts, cfg.redis_songs)
     train_docs, held_docs = split_by_group(docs, cfg.held_out_fraction, cfg.seed)
     log.info("%d training documents, %d held out", len(train_docs), len(held_docs))
 
@@ -423,5 +428,8 @@ def _write_outputs(
     tokenizer.save_pretrained(out)
     common.plot_curves(result.history, out / "loss_curve.png", "generator loss (nats/token)")
     metrics["config"]["extra_texts"] = [str(p) for p in cfg.extra_texts]
+    # counts, not the texts themselves: the metrics file is published with the model
+    metrics["config"]["redis_texts"] = len(cfg.redis_texts)
+    metrics["config"]["redis_songs"] = len(cfg.redis_songs)
     common.write_json(out / "metrics.json", metrics)
     log.info("saved generator to %s (held-out ppl %s)", out, metrics["held_out_perplexity"])
