@@ -279,7 +279,10 @@ def create_app(
     tick_s: float = TICK_S,
 ) -> web.Application:
     """The web app; ``relay`` replaces the service built from ``settings`` (tests pass their own)."""
-    from bot.web_chat import setup_relay  # the feature imports this module's keys and helpers
+    # The features import this module's keys and helpers.
+    from bot.web_chat import setup_relay
+    from bot.web_lyrics import setup_lyrics
+    from bot.web_mood import setup_mood
 
     settings = settings or load_settings()
     relay = relay or RelayService(redis, inference, settings.relay)
@@ -298,6 +301,8 @@ def create_app(
     app.router.add_get("/healthz", healthz)
     app.router.add_static("/static/", STATIC_DIR, name="static")
     setup_relay(app)
+    setup_mood(app)  # services built from the app's redis, inference and settings
+    setup_lyrics(app)
     app.cleanup_ctx.append(_background(relay, app[BUS_KEY], app[HUB_KEY], tick_s))
     app.on_shutdown.append(_close_streams)
     return app

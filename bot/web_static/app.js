@@ -318,6 +318,296 @@ function selectFeature(name) {
   for (const section of document.querySelectorAll("main > section.feature")) {
     section.hidden = section.dataset.feature !== name;
   }
+  if (name === "mood") loadMood();
+}
+
+// --- mood companion ("DM with norae") --------------------------------------------------------
+
+const mood = { loaded: false, picks: [], playlist: [], playing: -1 };
+const AUDIO_PATH_RE = /^\/audio\/[A-Za-z0-9_.-]+$/;
+const WEB_LINK_RE = /^https?:\/\//i;
+
+function moodBubble(who, text, extra) {
+  const item = el("li", null, `bubble ${who}${extra ? ` ${extra}` : ""}`);
+  item.append(el("p", text, "text"));
+  $("mood-thread").append(item);
+  item.scrollIntoView({ block: "end" });
+  return item;
+}
+
+function setPicks(enabled) {
+  for (const button of mood.picks) button.disabled = !enabled;
+}
+
+function songCard(song, number, choice) {
+  const card = el("li", null, "song-card");
+  const head = el("div", null, "song-head");
+  head.append(el("strong", song.title), el("span", ` · ${song.artist}`, "muted"));
+  if (song.mood) head.append(el("span", song.mood, "tag"));
+  card.append(head);
+  if (song.snippet) card.append(el("p", song.snippet, "snippet"));
+  const tools = el("div", null, "song-tools");
+  if (song.audio && AUDIO_PATH_RE.test(song.audio)) {
+    const play = el("button", "▶ Play");
+    play.type = "button";
+    play.addEventListener("click", () => playSong(song));
+    tools.append(play);
+  }
+  if (song.link && WEB_LINK_RE.test(song.link)) {
+    const link = el("a", "Open ↗");
+    link.href = song.link;
+    link.target = "_blank";
+    link.rel = "noopener noreferrer";
+    tools.append(link);
+  }
+  if (choice) {
+    const pick = el("button", `${choice} · more like this`, "pick");
+    pick.type = "button";
+    pick.addEventListener("click", () => moodPick(number, choice));
+    mood.picks.push(pick);
+    tools.append(pick);
+  }
+  card.append(tools);
+  return card;
+}
+
+function showCrisis(text) {
+  $("mood-crisis-text").textContent = text;
+  $("mood-crisis").hidden = false;
+  $("mood-crisis").scrollIntoView({ block: "start" });
+}
+
+// ``pickable``: the songs are the user's current list (numbered buttons pick from it).
+function drawMoodReply(reply, pickable) {
+  const item = moodBubble("bot", reply.text, reply.crisis ? "crisis" : "");
+  if (reply.emotion && reply.score > 0) {
+    item.prepend(el("span", `${reply.emotion} · ${Math.round(reply.score * 100)}%`, "tag emotion"));
+  }
+  const songs = reply.songs || [];
+  if (songs.length) {
+    if (pickable) {
+      setPicks(false); // an older list's numbers no longer mean these songs
+      mood.picks = [];
+    }
+    const list = el("ol", null, "songs");
+    songs.forEach((song, i) => {
+      const choice = pickable ? (reply.choices && reply.choices[i]) || `#${i + 1}` : null;
+      list.append(songCard(song, i + 1, choice));
+    });
+    item.append(list);
+    addToPlaylist(songs);
+  }
+  if (reply.policy) setPolicy(reply.policy);
+  return item;
+}
+
+function setPolicy(policy) {
+  for (const radio of document.querySelectorAll("input[name=mood-policy]")) {
+    radio.checked = radio.value === policy;
+  }
+}
+
+async function moodSend(text) {
+  moodBubble("me", text);
+  $("mood-waiting").hidden = false;
+  try {
+    const reply = await call("POST", "/api/mood/message", { text });
+    if (reply.crisis) showCrisis(reply.text);
+    drawMoodReply(reply, true);
+  } finally {
+    $("mood-waiting").hidden = true;
+  }
+}
+
+async function moodPick(number, label) {
+  setPicks(false);
+  moodBubble("me", label);
+  $("mood-waiting").hidden = false;
+  try {
+    const reply = await call("POST", "/api/mood/pick", { choice: number });
+    const before = mood.picks;
+    drawMoodReply(reply, true);
+    if (mood.picks === before) setPicks(true); // no new list: the old numbers still hold
+  } catch (err) {
+    setPicks(true);
+  } finally {
+    $("mood-waiting").hidden = true;
+  }
+}
+
+async function loadMood() {
+  if (mood.loaded) return;
+  mood.loaded = true;
+  const data = await call("GET", "/api/mood/history").catch(() => null);
+  if (!data) {
+    mood.loaded = false;
+    return;
+  }
+  $("mood-thread").replaceChildren();
+  mood.picks = [];
+  const turns = data.turns || [];
+  let current = -1;
+  turns.forEach((turn, i) => { if (turn.songs && turn.songs.length) current = i; });
+  turns.forEach((turn, i) => {
+    moodBubble("me", turn.user);
+    drawMoodReply({
+      text: turn.reply,
+      emotion: turn.emotion,
+      score: turn.score,
+      songs: turn.songs,
+      crisis: turn.kind === "crisis",
+    }, i === current);
+  });
+  setPolicy(data.policy);
+}
+
+function addToPlaylist(songs) {
+  for (const song of songs) {
+    if (!song.audio || !AUDIO_PATH_RE.test(song.audio)) continue;
+    if (mood.playlist.some((s) => s.id === song.id)) continue;
+    mood.playlist.push(song);
+  }
+  drawPlaylist();
+}
+
+function drawPlaylist() {
+  const list = $("playlist");
+  list.replaceChildren();
+  mood.playlist.forEach((song, i) => {
+    const item = el("li", null, i === mood.playing ? "playing" : "");
+    const button = el("button", `${song.title} · ${song.artist}`, "link");
+    button.type = "button";
+    button.addEventListener("click", () => playSong(song));
+    item.append(button);
+    list.append(item);
+  });
+  $("playlist-empty").hidden = mood.playlist.length > 0;
+}
+
+function playSong(song) {
+  if (!song.audio || !AUDIO_PATH_RE.test(song.audio)) return;
+  let index = mood.playlist.findIndex((s) => s.id === song.id);
+  if (index < 0) {
+    mood.playlist.push(song);
+    index = mood.playlist.length - 1;
+  }
+  mood.playing = index;
+  const player = $("mood-audio");
+  player.src = song.audio;
+  player.play().catch(() => {});
+  $("now-playing").textContent = `Now playing: ${song.title} · ${song.artist}`;
+  drawPlaylist();
+}
+
+function wireMood() {
+  onSubmit("mood-form", async (form) => {
+    const text = form.elements.text.value.trim();
+    if (!text) return;
+    form.reset();
+    await moodSend(text);
+  });
+  for (const radio of document.querySelectorAll("input[name=mood-policy]")) {
+    radio.addEventListener("change", async () => {
+      if (!radio.checked) return;
+      const reply = await call("POST", "/api/mood/policy", { policy: radio.value }).catch(() => null);
+      if (reply) drawMoodReply(reply, false);
+    });
+  }
+  $("mood-forget").addEventListener("click", () => busy($("mood-forget"), async () => {
+    if (!confirm("Delete everything norae keeps about you (messages, songs, settings)?")) return;
+    await call("POST", "/api/mood/forget", {});
+    $("mood-thread").replaceChildren();
+    $("mood-crisis").hidden = true;
+    mood.picks = [];
+    setPolicy("match");
+    moodBubble("bot", "Done: norae has forgotten everything about you.");
+  }));
+  $("mood-crisis-close").addEventListener("click", () => { $("mood-crisis").hidden = true; });
+  $("mood-audio").addEventListener("ended", () => {
+    if (mood.playing + 1 < mood.playlist.length) playSong(mood.playlist[mood.playing + 1]);
+  });
+}
+
+// --- lyrics ------------------------------------------------------------------------------------
+
+const lyrics = { last: null, timer: null, asked: null };
+
+async function suggestArtists() {
+  const q = $("lyrics-artist").value.trim();
+  if (q === lyrics.asked) return;
+  lyrics.asked = q;
+  let data = null;
+  try {
+    const response = await fetch(`/api/lyrics/artists?q=${encodeURIComponent(q)}`,
+      { credentials: "same-origin" });
+    data = response.ok ? await response.json() : null;
+  } catch (err) {
+    data = null;
+  }
+  if (!data || lyrics.asked !== q) return;
+  const list = $("lyrics-artists");
+  list.replaceChildren();
+  for (const name of data.artists || []) {
+    const option = document.createElement("option");
+    option.value = name;
+    list.append(option);
+  }
+}
+
+function drawSong(song) {
+  $("lyrics-title").textContent = song.title;
+  let meta = `in the style of ${song.artist} · ${song.language === "ko" ? "한국어" : "English"}`;
+  if (song.rejected) meta += ` · ${song.rejected} draft(s) that copied the artist were rejected`;
+  if (song.cut) meta += " · copied phrases were cut out";
+  $("lyrics-meta").textContent = meta;
+  const box = $("lyrics-sections");
+  box.replaceChildren();
+  for (const section of song.sections || []) {
+    const part = el("section", null, "song-section");
+    part.append(el("h3", `[${section.name}]`));
+    for (const line of section.lines) part.append(el("p", line, "song-line"));
+    box.append(part);
+  }
+  $("lyrics-song").hidden = false;
+}
+
+async function writeSong(body) {
+  $("lyrics-error").hidden = true;
+  $("lyrics-waiting").hidden = false;
+  try {
+    const song = await call("POST", "/api/lyrics/write", body);
+    lyrics.last = body;
+    drawSong(song);
+  } catch (err) {
+    if (err && err.message) {
+      $("lyrics-error").textContent = err.message;
+      $("lyrics-error").hidden = false;
+    }
+    throw err;
+  } finally {
+    $("lyrics-waiting").hidden = true;
+  }
+}
+
+function wireLyrics() {
+  const input = $("lyrics-artist");
+  input.addEventListener("input", () => {
+    clearTimeout(lyrics.timer);
+    lyrics.timer = setTimeout(suggestArtists, 200);
+  });
+  input.addEventListener("focus", suggestArtists);
+  onSubmit("lyrics-form", (form) => {
+    const data = formData(form);
+    return writeSong({
+      artist: data.artist,
+      theme: data.theme || null,
+      lines: data.lines ? Number(data.lines) : null,
+      language: data.language || null,
+    });
+  });
+  $("lyrics-again").addEventListener("click", () => {
+    if (lyrics.last) busy($("lyrics-again"), () => writeSong(lyrics.last));
+  });
 }
 
 async function health() {
@@ -333,6 +623,8 @@ async function health() {
 document.addEventListener("DOMContentLoaded", () => {
   $("nick").value = localStorage.getItem("norae.nick") || "";
   wire();
+  wireMood();
+  wireLyrics();
   join(roomFromUrl());
   health();
   setInterval(health, 30000);

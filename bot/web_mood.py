@@ -1,0 +1,248 @@
+"""The mood companion in the web chat: the "DM with norae" view's JSON API and the demo audio.
+
+``/api/mood/*`` speaks for the browser's own user (the same id cookie the relay uses, see
+:func:`bot.web.user_id`); nothing here takes a user id from the request. Replies are
+:class:`~bot.mood.MoodReply` as JSON, each song card with what the page needs to offer it:
+
+- ``audio``: ``/audio/<song id>`` when the song's audio ships in an installed package (the demo
+  catalog's ``package://`` URLs), which the page's player plays;
+- ``link``: the song's ``http(s)`` URL, which the page links out to; anything else is not linked.
+
+``GET /audio/<song id>`` streams only a catalog song's own packaged audio file, and only a file
+whose suffix is a known audio type: the id is looked up in the catalog, the file comes from
+:func:`~bot.catalog.resolve_package_url` (which refuses escaping paths), and nothing from the
+request is ever used as a path. ``FileResponse`` answers ``Range`` requests, so players can seek.
+"""
+
+from __future__ import annotations
+
+import functools
+import json
+import logging
+import re
+from collections.abc import Awaitable, Callable, Sequence
+from pathlib import Path
+from typing import Any
+
+from aiohttp import web
+from pydantic import BaseModel, ConfigDict, Field
+
+from bot.catalog import PACKAGE_URL_SCHEME, Catalog, Song, resolve_package_url
+from bot.inference import InferenceError
+from bot.mood import MoodError, MoodReply, MoodService, SongCard
+from bot.web import INFERENCE_KEY, REDIS_KEY, SETTINGS_KEY, error_response, user_id
+from bot.web_chat import read_body
+
+log = logging.getLogger(__name__)
+
+MOOD_KEY: web.AppKey[MoodService] = web.AppKey("mood", MoodService)
+
+SONG_ID_RE = re.compile(r"^[A-Za-z0-9_.-]{1,128}$")
+# The audio types the player may be sent (and the only suffixes ``/audio`` serves).
+AUDIO_TYPES = {
+    ".opus": "audio/ogg",
+    ".ogg": "audio/ogg",
+    ".oga": "audio/ogg",
+    ".mp3": "audio/mpeg",
+    ".wav": "audio/wav",
+    ".flac": "audio/flac",
+    ".m4a": "audio/mp4",
+}
+AUDIO_MAX_AGE_S = 86400
+
+Handler = Callable[[web.Request], Awaitable[web.StreamResponse]]
+
+
+# --- request bodies --------------------------------------------------------------------------
+
+
+class _Body(BaseModel):
+    model_config = ConfigDict(extra="forbid", str_strip_whitespace=True)
+
+
+class MessageBody(_Body):
+    # The service checks the real limit (settings.mood.max_message_chars) with a friendly text.
+    text: str = Field(max_length=8000)
+
+
+class PickBody(_Body):
+    choice: int | str
+
+
+class PolicyBody(_Body):
+    policy: str = Field(max_length=20)
+
+
+# --- helpers ---------------------------------------------------------------------------------
+
+
+def _mood(request: web.Request) -> MoodService:
+    return request.app[MOOD_KEY]
+
+
+def _json(data: Any, status: int = 200) -> web.Response:
+    return web.json_response(data, status=status, dumps=lambda d: json.dumps(d, ensure_ascii=False))
+
+
+def mood_errors(handler: Handler) -> Handler:
+    """A :class:`MoodError` is the user's to fix (400); the app's middleware maps the rest."""
+
+    @functools.wraps(handler)
+    async def wrapped(request: web.Request) -> web.StreamResponse:
+        try:
+            return await handler(request)
+        except MoodError as exc:
+            status = 503 if isinstance(exc.__context__, InferenceError) else 400
+            return error_response(str(exc), status)
+
+    return wrapped
+
+
+def is_web_link(url: str) -> bool:
+    return url.startswith(("https://", "http://")) and len(url) <= 2000
+
+
+def audio_file(song: Song) -> Path | None:
+    """The packaged audio file this catalog song may stream, or None."""
+    for ref in (song.url, song.audio):
+        if not ref.startswith(PACKAGE_URL_SCHEME):
+            continue
+        path = resolve_package_url(ref)
+        if path is not None and path.suffix.lower() in AUDIO_TYPES:
+            return path
+    return None
+
+
+def card_json(card: SongCard, song: Song | None) -> dict[str, Any]:
+    """A song card for the page: ``audio`` to play here, ``link`` to open elsewhere."""
+    playable = song is not None and audio_file(song) is not None
+    return {
+        "id": card.id,
+        "title": card.title,
+        "artist": card.artist,
+        "snippet": card.snippet,
+        "mood": card.mood,
+        "audio": f"/audio/{card.id}" if playable else None,
+        "link": card.url if is_web_link(card.url) else None,
+    }
+
+
+async def cards_json(catalog: Catalog, cards: Sequence[SongCard]) -> list[dict[str, Any]]:
+    songs = {s.id: s for s in await catalog.songs([c.id for c in cards])}
+    return [card_json(c, songs.get(c.id)) for c in cards]
+
+
+async def reply_json(mood: MoodService, reply: MoodReply) -> dict[str, Any]:
+    cards = [*reply.songs, *([reply.picked] if reply.picked is not None else [])]
+    songs = {s.id: s for s in await mood.catalog.songs([c.id for c in cards])}
+    return {
+        "text": reply.text,
+        "emotion": reply.emotion,
+        "score": reply.score,
+        "songs": [card_json(c, songs.get(c.id)) for c in reply.songs],
+        "choices": list(reply.choices),
+        "crisis": reply.crisis,
+        "language": reply.language,
+        "policy": reply.policy,
+        "picked": card_json(reply.picked, songs.get(reply.picked.id)) if reply.picked else None,
+    }
+
+
+# --- the API ---------------------------------------------------------------------------------
+
+
+@mood_errors
+async def message(request: web.Request) -> web.Response:
+    body = await read_body(request, MessageBody)
+    mood = _mood(request)
+    reply = await mood.message(user_id(request), body.text)
+    return _json(await reply_json(mood, reply))
+
+
+@mood_errors
+async def pick(request: web.Request) -> web.Response:
+    body = await read_body(request, PickBody)
+    mood = _mood(request)
+    reply = await mood.pick(user_id(request), body.choice)
+    return _json(await reply_json(mood, reply))
+
+
+@mood_errors
+async def set_policy(request: web.Request) -> web.Response:
+    body = await read_body(request, PolicyBody)
+    mood = _mood(request)
+    reply = await mood.set_policy(user_id(request), body.policy)
+    return _json(await reply_json(mood, reply))
+
+
+@mood_errors
+async def forget(request: web.Request) -> web.Response:
+    removed = await _mood(request).forget(user_id(request))
+    return _json({"forgotten": removed})
+
+
+@mood_errors
+async def history(request: web.Request) -> web.Response:
+    """The user's kept exchanges, oldest first, with the songs each one offered."""
+    mood = _mood(request)
+    user = user_id(request)
+    turns = await mood.history(user)
+    ids = list(dict.fromkeys(i for t in turns for i in t.song_ids))
+    songs = {s.id: s for s in await mood.catalog.songs(ids)}
+    out = []
+    for turn in turns:
+        cards = [
+            card_json(
+                SongCard(s.id, s.title, s.artist, s.url, "", s.moods[0] if s.moods else ""), s
+            )
+            for s in (songs.get(i) for i in turn.song_ids)
+            if s is not None
+        ]
+        out.append(
+            {
+                "user": turn.user_text,
+                "reply": turn.reply,
+                "kind": turn.kind,
+                "emotion": turn.emotion,
+                "score": turn.score,
+                "songs": cards,
+                "at": turn.at,
+            }
+        )
+    return _json({"policy": await mood.policy(user), "turns": out})
+
+
+# --- the demo audio --------------------------------------------------------------------------
+
+
+async def audio(request: web.Request) -> web.StreamResponse:
+    """A catalog song's packaged audio (Range requests answered); 404 for anything else."""
+    song_id = request.match_info["song_id"]
+    song = await _mood(request).catalog.song(song_id) if SONG_ID_RE.fullmatch(song_id) else None
+    path = audio_file(song) if song is not None else None
+    if path is None:
+        raise web.HTTPNotFound(text="No playable audio for that song.")
+    return web.FileResponse(
+        path,
+        headers={
+            "Content-Type": AUDIO_TYPES[path.suffix.lower()],
+            "Cache-Control": f"public, max-age={AUDIO_MAX_AGE_S}",
+        },
+    )
+
+
+# --- routes ----------------------------------------------------------------------------------
+
+
+def setup_mood(app: web.Application) -> None:
+    """The service from the app's Redis, inference client and settings (tests may replace
+    ``app[MOOD_KEY]`` before the app starts), and its routes."""
+    redis = app[REDIS_KEY]
+    app[MOOD_KEY] = MoodService(redis, app[INFERENCE_KEY], Catalog(redis), app[SETTINGS_KEY].mood)
+    r = app.router
+    r.add_post("/api/mood/message", message)
+    r.add_post("/api/mood/pick", pick)
+    r.add_post("/api/mood/policy", set_policy)
+    r.add_post("/api/mood/forget", forget)
+    r.add_get("/api/mood/history", history)
+    r.add_get("/audio/{song_id}", audio)
