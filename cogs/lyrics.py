@@ -18,17 +18,13 @@ from discord.ext import commands
 from bot.discord_bot import NoraeBot
 from bot.inference import InferenceError
 from bot.lyrics import LyricsError, LyricsService, WrittenSong
+from cogs.common import NO_MENTIONS, shorten
 
 log = logging.getLogger(__name__)
 
-NO_MENTIONS = discord.AllowedMentions.none()
 FIELD_CHARS = 1024  # an embed field value
 EMBED_TOTAL = 5500  # under the 6000 per message, with room for the title and footer
 CUSTOM_ID_CHARS = 100
-
-
-def shorten(text: str, limit: int) -> str:
-    return text if len(text) <= limit else text[: limit - 1].rstrip() + "…"
 
 
 def song_embed(song: WrittenSong) -> discord.Embed:

@@ -19,20 +19,13 @@ from discord.ext import commands
 from bot.catalog import Catalog
 from bot.discord_bot import NoraeBot
 from bot.mood import MoodError, MoodReply, MoodService
+from cogs.common import MESSAGE_LIMIT, NO_MENTIONS, NUMBERS, shorten
 
 log = logging.getLogger(__name__)
-
-NUMBERS = ("1️⃣", "2️⃣", "3️⃣", "4️⃣", "5️⃣", "6️⃣", "7️⃣", "8️⃣", "9️⃣")
-NO_MENTIONS = discord.AllowedMentions.none()
-MESSAGE_LIMIT = 2000
 
 
 def user_id(user: discord.abc.User) -> str:
     return f"discord:{user.id}"
-
-
-def shorten(text: str, limit: int) -> str:
-    return text if len(text) <= limit else text[: limit - 1].rstrip() + "…"
 
 
 def songs_embed(reply: MoodReply) -> discord.Embed | None:

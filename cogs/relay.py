@@ -24,14 +24,12 @@ from bot.inference import InferenceError
 from bot.relay import RelayError, RelayService, RoundView
 from bot.relay_ticker import run_ticker
 from bot.tasks import stop_task
+from cogs.common import MESSAGE_LIMIT, NO_MENTIONS, NUMBERS, shorten
 from storage.events import EventBus
 
 log = logging.getLogger(__name__)
 
-NUMBERS = ("1️⃣", "2️⃣", "3️⃣", "4️⃣", "5️⃣", "6️⃣", "7️⃣", "8️⃣", "9️⃣")
-MESSAGE_LIMIT = 2000
 CANDIDATE_CHARS = 550  # three candidates and a header fit one message
-NO_MENTIONS = discord.AllowedMentions.none()
 
 
 def channel_id(interaction_or_channel_id: discord.Interaction[Any] | int) -> str:
@@ -46,10 +44,6 @@ def channel_id(interaction_or_channel_id: discord.Interaction[Any] | int) -> str
 def is_moderator(interaction: discord.Interaction[Any]) -> bool:
     perms = interaction.permissions
     return bool(perms.manage_messages or perms.administrator)
-
-
-def shorten(text: str, limit: int) -> str:
-    return text if len(text) <= limit else text[: limit - 1].rstrip() + "…"
 
 
 def round_text(view: RoundView) -> str:

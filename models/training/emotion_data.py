@@ -22,32 +22,16 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
+from models.emotions import EMOTIONS, FROM_KOREAN, KOREAN
 from models.training.corpus import DEFAULT_DATA_DIR
 
 log = logging.getLogger(__name__)
 
-LABELS: tuple[str, ...] = ("joy", "sadness", "anger", "fear", "surprise", "disgust", "neutral")
+# One source of truth for the seven emotions and their Korean names (models/emotions.py).
+LABELS: tuple[str, ...] = EMOTIONS
 LABEL_INDEX = {name: i for i, name in enumerate(LABELS)}
-
-KOREAN_TO_LABEL: dict[str, str] = {
-    "행복": "joy",
-    "기쁨": "joy",
-    "슬픔": "sadness",
-    "분노": "anger",
-    "공포": "fear",
-    "놀람": "surprise",
-    "혐오": "disgust",
-    "중립": "neutral",
-}
-LABEL_TO_KOREAN: dict[str, str] = {
-    "joy": "기쁨",
-    "sadness": "슬픔",
-    "anger": "분노",
-    "fear": "공포",
-    "surprise": "놀람",
-    "disgust": "혐오",
-    "neutral": "중립",
-}
+KOREAN_TO_LABEL: dict[str, str] = FROM_KOREAN
+LABEL_TO_KOREAN: dict[str, str] = KOREAN
 
 # KOTE's 44 labels in its README order, each mapped to one of the 7 (or None: no clear match).
 # The grouping follows GoEmotions' own Ekman mapping where a counterpart exists.

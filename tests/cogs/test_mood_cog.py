@@ -9,7 +9,8 @@ import discord
 from discord.ext import commands
 
 from bot.inference import InferenceClient
-from cogs.mood import NUMBERS, Mood, PickButton
+from cogs.common import NUMBERS
+from cogs.mood import Mood, PickButton
 from storage.connection import Redis
 from tests.bot.test_mood import FakeInference, service
 from tests.bot.test_mood import similar_client as similar_client  # the fixture

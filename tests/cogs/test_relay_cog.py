@@ -14,7 +14,8 @@ from discord.ext import commands
 
 from bot.relay import RelayService
 from bot.settings import RelaySettings
-from cogs.relay import NUMBERS, Relay, VoteButton
+from cogs.common import NUMBERS
+from cogs.relay import Relay, VoteButton
 from storage.connection import Redis
 from tests.bot.test_relay import Scripted
 

@@ -16,7 +16,8 @@ from urllib.parse import unquote
 from bot.discord_bot import NoraeBot
 from bot.relay import RoundView
 from bot.relay_ticker import announce
-from cogs.relay import NUMBERS, Relay
+from cogs.common import NUMBERS
+from cogs.relay import Relay
 from models.worker import Worker
 from tests.discord_harness import (
     DiscordHarness,
