@@ -43,7 +43,26 @@ class DiscordSettings(BaseModel):
 
 class KakaoSettings(BaseModel):
     secret: SecretStr | None = Field(default=None, description="Shared secret for /kakao/skill.")
-    bot_ids: list[str] = Field(default_factory=list, description="Allowed Kakao bot ids.")
+    bot_ids: list[str] = Field(
+        default_factory=list, description="Allowed Kakao bot ids (empty: any bot)."
+    )
+    callback_enabled: bool = Field(
+        default=True,
+        description="Answer slow requests with useCallback when Kakao sends a callbackUrl.",
+    )
+    reply_budget_s: float = Field(
+        default=4.5,
+        gt=0,
+        lt=5.0,
+        description="Without a callback: answer within this, then offer to fetch the rest.",
+    )
+    pending_ttl_s: int = Field(
+        default=600, gt=0, description="How long a late answer waits to be fetched."
+    )
+    thumbnail_url: str | None = Field(
+        default=None,
+        description="Image for song cards (basicCard needs one); unset: textCard, no image.",
+    )
 
     @field_validator("secret", mode="before")
     @classmethod

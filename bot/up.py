@@ -23,7 +23,7 @@ from bot.discord_bot import NoraeBot
 from bot.embedded_redis import EmbeddedRedis, die_with_parent
 from bot.inference import InferenceClient
 from bot.settings import Settings
-from bot.web import create_app
+from bot.web import AccessLog, create_app
 from storage.connection import connect
 
 log = logging.getLogger(__name__)
@@ -131,7 +131,9 @@ async def run_up(settings: Settings, *, with_worker: bool = True) -> None:
             demo.start()
             tasks.append(asyncio.create_task(_reap(demo)))
         await inference.start()
-        runner = web.AppRunner(create_app(redis, inference, settings=settings))
+        runner = web.AppRunner(
+            create_app(redis, inference, settings=settings), access_log_class=AccessLog
+        )
         await runner.setup()
         site = web.TCPSite(runner, settings.web.host, settings.web.port)
         await site.start()

@@ -22,6 +22,7 @@ from pathlib import Path
 from typing import Any
 
 from aiohttp import web
+from aiohttp.abc import AbstractAccessLogger
 
 from bot.inference import InferenceClient, InferenceError
 from bot.relay import RelayError, RelayService
@@ -280,6 +281,7 @@ def create_app(
 ) -> web.Application:
     """The web app; ``relay`` replaces the service built from ``settings`` (tests pass their own)."""
     # The features import this module's keys and helpers.
+    from bot.kakao import setup_kakao
     from bot.web_chat import setup_relay
     from bot.web_lyrics import setup_lyrics
     from bot.web_mood import setup_mood
@@ -303,6 +305,19 @@ def create_app(
     setup_relay(app)
     setup_mood(app)  # services built from the app's redis, inference and settings
     setup_lyrics(app)
+    setup_kakao(app)  # POST /kakao/skill (bot/kakao.py)
     app.cleanup_ctx.append(_background(relay, app[BUS_KEY], app[HUB_KEY], tick_s))
     app.on_shutdown.append(_close_streams)
     return app
+
+
+class AccessLog(AbstractAccessLogger):
+    """One line per request, with the Kakao path secret (``/kakao/skill/<secret>``) redacted."""
+
+    def log(self, request: web.BaseRequest, response: web.StreamResponse, time: float) -> None:
+        path = request.path
+        if path.startswith("/kakao/skill/"):
+            path = "/kakao/skill/<redacted>"
+        self.logger.info(
+            '%s "%s %s" %s %.3fs', request.remote, request.method, path, response.status, time
+        )

@@ -197,3 +197,13 @@ def mood_state(user: str) -> str:
 def mood_recent(user: str) -> str:
     """Song ids recommended to the user, newest first, trimmed to the no-repeat window."""
     return f"{mood_user_prefix(user)}recent"
+
+
+def kakao_pending(user: str) -> str:
+    """A Kakao user's late answer (no callback): pending, or done with the response."""
+    return f"{PREFIX}kakao:pending:{user}"
+
+
+def kakao_last_lyrics(user: str) -> str:
+    """A Kakao user's last lyrics request, for "another take"."""
+    return f"{PREFIX}kakao:lyrics:{user}"

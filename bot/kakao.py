@@ -1,0 +1,714 @@
+"""The KakaoTalk skill server (Kakao i Open Builder): ``POST /kakao/skill`` on the web app.
+
+Open Builder POSTs a skill request for each utterance (``userRequest.utterance``,
+``userRequest.user.id``, ``userRequest.callbackUrl``, ``action.params``, ``bot.id``; every other
+field is ignored) and shows the v2.0 response it gets back within 5 seconds. The utterance is read
+by :mod:`bot.kakao_text` (the command grammar lives there) and served by the platform-neutral
+services: relay stories (the Kakao chat, or the user in a 1:1 chat, is the channel
+``"kakao:<id>"``), lyrics, and the mood companion (user ``"kakao:<user id>"``).
+
+**Protection.** Kakao signs nothing, so the endpoint wants a shared secret (``NORAE_KAKAO_SECRET``)
+in the ``X-Norae-Kakao-Secret`` header (set it in the skill's header settings) or as the last path
+segment, ``/kakao/skill/<secret>``, for setups that cannot send headers; prefer the header, since a
+path may end up in access logs. It is compared in constant time. With no secret configured the
+endpoint is disabled and answers 403 saying so. ``NORAE_KAKAO_BOT_IDS`` (JSON list) limits which
+bots may call (empty: any). A body over :data:`MAX_BODY_BYTES` is a 413, malformed JSON a 400:
+both as ``{"error": ...}`` JSON, never a stack trace.
+
+**Time.** Commands that call a model (``bot.kakao_text.SLOW``) may take longer than Kakao's
+5 seconds:
+
+- when the request carries a ``callbackUrl`` (callbacks enabled on the block) and
+  ``NORAE_KAKAO_CALLBACK_ENABLED`` is on, the answer is ``{"version": "2.0", "useCallback": true,
+  "data": {"text": "…잠시만요"}}`` at once, and the real response is POSTed once to the one-time
+  callback URL, which is valid for a minute (work is cut off before that). A callback the
+  receiver refuses or that cannot be delivered is logged, never raised;
+- otherwise the answer waits up to ``NORAE_KAKAO_REPLY_BUDGET_S`` (4.5 s). What is not ready by
+  then keeps running; the user gets a "still writing" text and a ``결과 보기`` quick reply, and the
+  result is kept in Redis (per user, ``NORAE_KAKAO_PENDING_TTL_S``) for that fetch. While one is
+  pending, a second slow command from the same user is refused.
+
+**Rendering.** ``simpleText`` ≤ 1000 characters (longer text is split over up to three outputs, the
+rest cut with an ellipsis), at most three outputs, at most ten quick replies with labels ≤ 14
+characters. Songs are ``listCard`` items (≤ 5 per card, linked when the song has a web URL); a
+picked song is a ``basicCard`` when ``NORAE_KAKAO_THUMBNAIL_URL`` gives it an image (Kakao requires
+one) and a ``textCard`` otherwise. Relay candidates are numbered text (people vote on the whole
+line) with ``1번``… quick replies.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import hmac
+import json
+import logging
+import re
+import time
+from collections.abc import AsyncIterator, Awaitable, Callable, Sequence
+from dataclasses import dataclass, field
+from typing import Any
+
+import aiohttp
+from aiohttp import web
+from pydantic import BaseModel, ConfigDict, Field, ValidationError
+from yarl import URL
+
+from bot.catalog import Catalog
+from bot.inference import InferenceError
+from bot.kakao_text import HELP, Command, apply_params, parse
+from bot.lyrics import LyricsError, LyricsService, WrittenSong
+from bot.mood import MoodError, MoodReply, MoodService, SongCard
+from bot.relay import RelayError, RelayService, RoundView
+from bot.settings import KakaoSettings, Settings
+from bot.web import INFERENCE_KEY, REDIS_KEY, RELAY_KEY, SETTINGS_KEY
+from storage.connection import Redis
+from storage.kakao import KakaoStateStore
+
+log = logging.getLogger(__name__)
+
+SECRET_HEADER = "X-Norae-Kakao-Secret"
+MAX_BODY_BYTES = 32 * 1024
+MAX_UTTERANCE_CHARS = 2000
+ID_RE = re.compile(r"^[A-Za-z0-9_.:=+/-]{1,128}$")
+
+# Kakao's response limits.
+MAX_OUTPUTS = 3
+TEXT_CHARS = 1000
+MAX_QUICK_REPLIES = 10
+QUICK_LABEL_CHARS = 14
+LIST_ITEMS = 5
+CARD_TITLE_CHARS = 50
+BASIC_DESCRIPTION_CHARS = 230
+TEXT_CARD_DESCRIPTION_CHARS = 400
+ITEM_DESCRIPTION_CHARS = 80
+CARD_BUTTONS = 3
+
+CALLBACK_VALID_S = 60.0
+CALLBACK_WORK_S = 50.0  # leaves time to deliver before the callback URL expires
+CALLBACK_POST_S = 8.0
+DEFERRED_WORK_S = 240.0  # a no-callback answer nobody fetches stops being written after this
+PENDING_MARKER_S = 300  # a "still writing" marker outlives the work, not a dead process
+
+WAIT_TEXT = "…잠시만요"
+STILL_WRITING = "아직 쓰고 있어요. 조금 뒤에 '결과 보기'를 눌러 주세요."
+FETCH = "결과 보기"
+TOO_SLOW = "시간이 너무 오래 걸렸어요. 잠시 후 다시 해 주세요."
+OOPS = "문제가 생겼어요. 잠시 후 다시 해 주세요."
+
+
+# --- Redis keys ------------------------------------------------------------------------------
+# Kakao-only keys (storage/keys.py spells the shared ones); same ``norae:`` prefix.
+
+
+LAST_LYRICS_TTL_S = 86400
+
+
+# --- the request -----------------------------------------------------------------------------
+
+
+class _Loose(BaseModel):
+    model_config = ConfigDict(extra="ignore")
+
+
+class KakaoUser(_Loose):
+    id: str = Field(min_length=1, max_length=128)
+    properties: dict[str, Any] = Field(default_factory=dict)
+
+
+class KakaoChat(_Loose):
+    id: str = Field(min_length=1, max_length=128)
+
+
+class UserRequest(_Loose):
+    utterance: str = ""
+    user: KakaoUser
+    callbackUrl: str | None = None  # Kakao's field names
+    chat: KakaoChat | None = None
+
+
+class KakaoBot(_Loose):
+    id: str = ""
+
+
+class Action(_Loose):
+    params: dict[str, Any] = Field(default_factory=dict)
+
+
+class SkillRequest(_Loose):
+    userRequest: UserRequest
+    action: Action = Field(default_factory=Action)
+    bot: KakaoBot = Field(default_factory=KakaoBot)
+
+
+@dataclass(frozen=True)
+class Who:
+    """Where a request comes from, as the services name it."""
+
+    user: str  # "kakao:<user id>": the mood companion's user, the relay's author
+    channel: str  # "kakao:<chat id>" (group chats) or the user's id (1:1 chats)
+    name: str
+
+
+def who(req: SkillRequest) -> Who:
+    user = req.userRequest.user
+    # A group chat bot sends the chat (``chat.id``, or ``botGroupKey`` in older payloads).
+    group = req.userRequest.chat.id if req.userRequest.chat else None
+    group = group or str(user.properties.get("botGroupKey") or "") or None
+    nick = str(req.action.params.get("nick") or user.properties.get("nickname") or "").strip()
+    return Who(
+        user=f"kakao:{user.id}",
+        channel=f"kakao:{group or user.id}",
+        name=_cut(" ".join(nick.split()), 32) if nick else f"카카오 {user.id[-4:]}",
+    )
+
+
+# --- response builders -----------------------------------------------------------------------
+
+
+def _cut(text: str, limit: int) -> str:
+    """``text`` within ``limit`` characters, an ellipsis marking a cut."""
+    return text if len(text) <= limit else text[: limit - 1].rstrip() + "…"
+
+
+def split_text(text: str, parts: int, limit: int = TEXT_CHARS) -> list[str]:
+    """At most ``parts`` chunks of ≤ ``limit`` chars, broken at lines; the rest cut with "…"."""
+    chunks: list[str] = []
+    current = ""
+    for line in text.split("\n"):
+        while len(line) > limit:  # a line longer than a bubble: hard-split it
+            if current:
+                chunks.append(current)
+                current = ""
+            chunks.append(line[:limit])
+            line = line[limit:]
+        joined = f"{current}\n{line}" if current else line
+        if len(joined) <= limit:
+            current = joined
+        else:
+            chunks.append(current)
+            current = line
+    chunks.append(current)
+    chunks = [c.strip("\n") for c in chunks if c.strip()]
+    if len(chunks) > parts:
+        tail = "\n".join(chunks[parts - 1 :])
+        chunks = [*chunks[: parts - 1], _cut(tail, limit)]
+    return chunks
+
+
+@dataclass
+class Reply:
+    """A v2.0 skill response under construction; :meth:`build` enforces Kakao's limits."""
+
+    texts: list[str] = field(default_factory=list)
+    cards: list[dict[str, Any]] = field(default_factory=list)  # outputs other than simpleText
+    quick: list[tuple[str, str]] = field(default_factory=list)  # (label, message text)
+    text_first: bool = True
+
+    def text(self, text: str) -> Reply:
+        if text.strip():
+            self.texts.append(text.strip())
+        return self
+
+    def quick_reply(self, label: str, message: str) -> Reply:
+        self.quick.append((label, message))
+        return self
+
+    def build(self) -> dict[str, Any]:
+        cards = self.cards[: MAX_OUTPUTS - 1] if self.texts else self.cards[:MAX_OUTPUTS]
+        slots = MAX_OUTPUTS - len(cards)
+        texts = self.texts if len(self.texts) <= slots else ["\n\n".join(self.texts)]
+        spare = slots - len(texts)
+        bubbles: list[dict[str, Any]] = []
+        for text in texts:
+            chunks = split_text(text, 1 + spare)
+            spare -= len(chunks) - 1
+            bubbles += [{"simpleText": {"text": c}} for c in chunks]
+        outputs = bubbles + cards if self.text_first else cards + bubbles
+        if not outputs:
+            outputs = [{"simpleText": {"text": "…"}}]
+        template: dict[str, Any] = {"outputs": outputs}
+        quick = list(dict.fromkeys(self.quick))[:MAX_QUICK_REPLIES]
+        if quick:
+            template["quickReplies"] = [
+                {"label": _cut(label, QUICK_LABEL_CHARS), "action": "message", "messageText": msg}
+                for label, msg in quick
+            ]
+        return {"version": "2.0", "template": template}
+
+
+def text_reply(text: str, *quick: tuple[str, str]) -> dict[str, Any]:
+    return Reply(quick=list(quick)).text(text).build()
+
+
+def callback_ack(text: str = WAIT_TEXT) -> dict[str, Any]:
+    return {"version": "2.0", "useCallback": True, "data": {"text": text}}
+
+
+def _web_link(url: str) -> str | None:
+    return url if url.startswith(("https://", "http://")) and len(url) <= 1000 else None
+
+
+def song_card(card: SongCard, thumbnail: str | None) -> dict[str, Any]:
+    """One song: a basicCard with the configured image, else a textCard."""
+    description = "\n".join(x for x in (card.artist, card.snippet) if x)
+    buttons = []
+    if link := _web_link(card.url):
+        buttons.append({"action": "webLink", "label": "듣기", "webLinkUrl": link})
+    body: dict[str, Any] = {"title": _cut(card.title or "제목 없음", CARD_TITLE_CHARS)}
+    if thumbnail:
+        body["description"] = _cut(description, BASIC_DESCRIPTION_CHARS)
+        body["thumbnail"] = {"imageUrl": thumbnail}
+        kind = "basicCard"
+    else:
+        body["description"] = _cut(description, TEXT_CARD_DESCRIPTION_CHARS)
+        kind = "textCard"
+    if buttons:
+        body["buttons"] = buttons[:CARD_BUTTONS]
+    return {kind: body}
+
+
+def song_list(header: str, cards: Sequence[SongCard], start: int = 1) -> dict[str, Any]:
+    """A listCard of up to five songs, numbered from ``start`` (the numbers users pick by)."""
+    items = []
+    for n, card in enumerate(cards[:LIST_ITEMS], start):
+        item: dict[str, Any] = {
+            "title": _cut(f"{n}. {card.title}", CARD_TITLE_CHARS),
+            "description": _cut(card.artist or card.mood, ITEM_DESCRIPTION_CHARS),
+        }
+        if link := _web_link(card.url):
+            item["link"] = {"web": link}
+        items.append(item)
+    return {"listCard": {"header": {"title": _cut(header, CARD_TITLE_CHARS)}, "items": items}}
+
+
+# --- rendering service results ---------------------------------------------------------------
+
+
+def round_reply(rnd: RoundView, now: float) -> Reply:
+    secs = max(0, round(rnd.deadline - now))
+    lines = [f"{n}. {text}" for n, text in enumerate(rnd.candidates, 1)]
+    reply = Reply().text(f"다음 줄 후보예요. {secs}초 안에 투표해 주세요.\n\n" + "\n".join(lines))
+    for n in range(1, len(rnd.candidates) + 1):
+        reply.quick_reply(f"{n}번", f"투표 {n}")
+    return reply.quick_reply("다시 쓰기", "이어쓰기 다시").quick_reply("이야기 보기", "이야기 보기")
+
+
+def mood_reply(reply: MoodReply, thumbnail: str | None) -> Reply:
+    out = Reply().text(reply.text)
+    if reply.picked is not None:
+        out.cards.append(song_card(reply.picked, thumbnail))
+    shown = 0
+    # One card for the picked song, so room for one list; two lists otherwise (≤ 10 songs).
+    for start in range(0, len(reply.songs), LIST_ITEMS):
+        if len(out.cards) >= MAX_OUTPUTS - 1:
+            break
+        chunk = reply.songs[start : start + LIST_ITEMS]
+        if reply.picked is not None:
+            header = f"『{reply.picked.title}』와 비슷한 노래"
+        else:
+            header = "추천 노래" if reply.language == "ko" else "Songs for you"
+        out.cards.append(song_list(header, chunk, start + 1))
+        shown += len(chunk)
+    for n, label in enumerate(reply.choices[:shown], 1):
+        if n < MAX_QUICK_REPLIES:  # one place left for the match/lift switch
+            out.quick_reply(label, f"고르기 {n}")
+    if reply.policy == "match":
+        out.quick_reply("기분 올리는 곡", "추천 방식 lift")
+    elif reply.policy == "lift":
+        out.quick_reply("기분 맞춘 곡", "추천 방식 match")
+    return out
+
+
+def lyrics_reply(song: WrittenSong) -> Reply:
+    head = f"『{song.title}』 — {song.artist} 풍으로 새로 쓴 가사"
+    if song.cut:
+        head += "\n(원곡과 겹치는 부분은 지웠어요)"
+    return Reply().text(f"{head}\n\n{song.text}").quick_reply("다른 버전", "가사 다시")
+
+
+# --- the skill -------------------------------------------------------------------------------
+
+
+class KakaoSkill:
+    """The services behind the skill, its late answers and its callback deliveries.
+
+    ``relay``, ``lyrics`` and ``mood`` are plain attributes: tests may swap them.
+    """
+
+    def __init__(
+        self,
+        redis: Redis,
+        settings: KakaoSettings,
+        relay: RelayService,
+        lyrics: LyricsService,
+        mood: MoodService,
+    ) -> None:
+        self.state = KakaoStateStore(redis)
+        self.settings = settings
+        self.relay = relay
+        self.lyrics = lyrics
+        self.mood = mood
+        self.session: aiohttp.ClientSession | None = None
+        self.tasks: set[asyncio.Task[Any]] = set()
+
+    # --- background work -------------------------------------------------------------------
+
+    def spawn(self, coro: Awaitable[Any], name: str) -> asyncio.Task[Any]:
+        task: asyncio.Task[Any] = asyncio.ensure_future(coro)
+        task.set_name(name)
+        self.tasks.add(task)
+        task.add_done_callback(self.tasks.discard)
+        return task
+
+    async def stop(self) -> None:
+        tasks = list(self.tasks)
+        for task in tasks:
+            task.cancel()
+        await asyncio.gather(*tasks, return_exceptions=True)
+
+    # --- commands --------------------------------------------------------------------------
+
+    async def run(self, command: Command, at: Who) -> dict[str, Any]:
+        """The response for one command; a refusal or failure is a text, never an exception."""
+        try:
+            return (await self._dispatch(command, at)).build()
+        except (RelayError, LyricsError, MoodError, InferenceError) as exc:
+            return text_reply(str(exc) or OOPS)
+        except asyncio.CancelledError:
+            raise
+        except Exception:
+            log.exception("kakao: %s failed", command.kind)
+            return text_reply(OOPS)
+
+    async def _dispatch(self, c: Command, at: Who) -> Reply:
+        relay = self.relay
+        match c.kind:
+            case "help":
+                return Reply().text(HELP)
+            case "fetch":
+                return await self._fetch(at.user)
+            case "relay.start":
+                started = await relay.start(
+                    at.channel, at.user, at.name, title=c.title, genre=c.genre
+                )
+                story = started.story
+                title = story.title or "제목 없음"
+                if started.created:
+                    text = f"새 이야기를 시작했어요: {title}\n'이어쓰기 한줄 <문장>'으로 써 주세요."
+                else:
+                    text = (
+                        f"이 대화방에는 이미 이야기가 있어요: {title} ({story.line_count}줄). "
+                        "'이어쓰기 끝'으로 마친 뒤 새로 시작하세요."
+                    )
+                return Reply().text(text).quick_reply("계속 쓰기", "이어쓰기 계속")
+            case "relay.write":
+                written = await relay.write(at.channel, at.user, at.name, c.text)
+                return (
+                    Reply()
+                    .text(f"{written.line.number}번째 줄을 더했어요.\n{written.line.text}")
+                    .quick_reply("계속 쓰기", "이어쓰기 계속")
+                    .quick_reply("이야기 보기", "이야기 보기")
+                )
+            case "relay.continue":
+                rnd = await relay.continue_story(
+                    at.channel, at.user, at.name, keyword=c.keyword or None
+                )
+                return round_reply(rnd, relay.clock())
+            case "relay.reroll":
+                return round_reply(await relay.reroll(at.channel, at.user), relay.clock())
+            case "relay.vote":
+                return await self._vote(c, at)
+            case "relay.show":
+                page = await relay.show(at.channel, c.page, page_chars=TEXT_CHARS - 100)
+                reply = Reply().text(
+                    f"『{page.story.title or '제목 없음'}』 {page.page}/{page.pages}쪽\n\n"
+                    + (page.text or "(아직 한 줄도 없어요)")
+                )
+                if page.page < page.pages:
+                    reply.quick_reply("다음 쪽", f"이야기 보기 {page.page + 1}")
+                return reply.quick_reply("계속 쓰기", "이어쓰기 계속")
+            case "relay.undo":
+                undone = await relay.undo(at.channel, at.user)
+                return Reply().text(f"마지막 줄을 지웠어요: {undone.line.text}")
+            case "relay.end":
+                ended = await relay.end(at.channel, at.user)
+                if ended.archived:
+                    text = f"이야기를 마쳤어요: {ended.story.title or '제목 없음'}"
+                else:
+                    text = "빈 이야기라서 지웠어요."
+                return Reply().text(text).quick_reply("새 이야기", "이어쓰기 시작")
+            case "lyrics":
+                return await self._lyrics(at.user, c.artist, c.theme)
+            case "lyrics.again":
+                last = await self.state.last_lyrics(at.user)
+                if last is None:
+                    return Reply().text("먼저 '가사 <가수> / <주제>'로 부탁해 주세요.")
+                return await self._lyrics(at.user, last["artist"], last["theme"])
+            case "mood":
+                return mood_reply(await self.mood.message(at.user, c.text), self.thumbnail)
+            case "mood.pick":
+                pick = c.choice if c.choice is not None else c.text
+                return mood_reply(await self.mood.pick(at.user, pick), self.thumbnail)
+            case "mood.policy":
+                return mood_reply(await self.mood.set_policy(at.user, c.policy), self.thumbnail)
+            case "mood.forget":
+                await self.mood.forget(at.user)
+                await self.state.forget(at.user)
+                return Reply().text("대화 기억을 모두 지웠어요.")
+        raise AssertionError(c.kind)  # pragma: no cover - Kind is exhaustive
+
+    @property
+    def thumbnail(self) -> str | None:
+        return self.settings.thumbnail_url
+
+    async def _vote(self, c: Command, at: Who) -> Reply:
+        rnd = await self.relay.open_round(at.channel)
+        if rnd is None:
+            return (
+                Reply().text("지금 열린 투표가 없어요.").quick_reply("이야기 보기", "이야기 보기")
+            )
+        if c.choice is None:
+            return Reply().text("'투표 1'처럼 번호로 골라 주세요.")
+        result = await self.relay.vote(rnd.id, at.user, c.choice)
+        text = f"{c.choice}번에 투표했어요."
+        if result.previous is not None and result.previous != c.choice:
+            text += f" ({result.previous}번에서 바꿨어요)"
+        if result.closed is not None:
+            closed = result.closed
+            if closed.line is not None:
+                text += f"\n투표가 끝났어요. {closed.winner}번이 이야기에 들어갔어요."
+            else:
+                text += f"\n투표가 끝났어요. {closed.note}"
+        return Reply().text(text).quick_reply("이야기 보기", "이야기 보기")
+
+    async def _lyrics(self, user: str, artist: str, theme: str) -> Reply:
+        if not artist:
+            return Reply().text("'가사 <가수> / <주제>'처럼 가수 이름을 알려 주세요.")
+        if not theme:
+            artist, theme = await self._artist_and_theme(artist)
+        song = await self.lyrics.write(artist, theme=theme or None)
+        await self.state.set_last_lyrics(
+            user, {"artist": song.artist, "theme": theme}, LAST_LYRICS_TTL_S
+        )
+        return lyrics_reply(song)
+
+    async def _artist_and_theme(self, words: str) -> tuple[str, str]:
+        """``"아이유 비 오는 날"``: the longest leading words that name an imported artist."""
+        parts = words.split()
+        for k in range(len(parts), 0, -1):
+            name = await self.lyrics.store.artist_name(" ".join(parts[:k]))
+            if name is not None:
+                return name, " ".join(parts[k:])
+        return words, ""
+
+    # --- late answers (no callback) ----------------------------------------------------------
+
+    async def pending(self, user: str) -> dict[str, Any] | None:
+        return await self.state.pending(user)
+
+    async def mark_pending(self, user: str) -> None:
+        await self.state.set_pending(user, {"state": "pending"}, PENDING_MARKER_S)
+
+    async def store_result(self, user: str, task: asyncio.Task[dict[str, Any]]) -> None:
+        if task.cancelled():
+            await self.state.clear_pending(user)
+            return
+        exc = task.exception()
+        response = text_reply(OOPS) if exc is not None else task.result()
+        if exc is not None:
+            log.error("kakao: late answer failed", exc_info=exc)
+        await self.state.set_pending(
+            user, {"state": "done", "response": response}, self.settings.pending_ttl_s
+        )
+
+    async def _fetch(self, user: str) -> Reply:
+        state = await self.pending(user)
+        if state is None:
+            return Reply().text("기다리는 결과가 없어요.")
+        if state.get("state") != "done":
+            return Reply().text(STILL_WRITING).quick_reply(FETCH, FETCH)
+        await self.state.clear_pending(user)
+        return _Stored(state["response"])
+
+    async def deferred(self, command: Command, at: Who) -> dict[str, Any]:
+        try:
+            async with asyncio.timeout(DEFERRED_WORK_S):
+                return await self.run(command, at)
+        except TimeoutError:
+            return text_reply(TOO_SLOW)
+
+    # --- callbacks ---------------------------------------------------------------------------
+
+    async def callback(self, command: Command, at: Who, url: str, started: float) -> None:
+        """Do the work, then POST its response once to Kakao's one-time callback URL."""
+        try:
+            async with asyncio.timeout(max(1.0, started + CALLBACK_WORK_S - time.monotonic())):
+                response = await self.run(command, at)
+        except TimeoutError:
+            response = text_reply(TOO_SLOW)
+        host = URL(url).host
+        if time.monotonic() - started > CALLBACK_VALID_S:
+            log.warning("kakao: callback to %s is late; its URL has expired, answer dropped", host)
+            return
+        if self.session is None:
+            log.warning("kakao: callback to %s dropped: the app is not running", host)
+            return
+        try:
+            async with self.session.post(
+                url, json=response, timeout=aiohttp.ClientTimeout(total=CALLBACK_POST_S)
+            ) as resp:
+                if resp.status >= 400:
+                    detail = (await resp.text())[:200]
+                    log.warning("kakao: callback to %s refused (%s): %s", host, resp.status, detail)
+                else:
+                    log.info("kakao: callback delivered to %s (%s)", host, resp.status)
+        except (aiohttp.ClientError, TimeoutError, OSError) as exc:
+            log.warning("kakao: callback to %s failed: %s", host, exc or type(exc).__name__)
+
+
+class _Stored(Reply):
+    """A response kept in Redis, returned as it was built."""
+
+    def __init__(self, response: dict[str, Any]) -> None:
+        super().__init__()
+        self.response = response
+
+    def build(self) -> dict[str, Any]:
+        return self.response
+
+
+# --- the HTTP endpoint -----------------------------------------------------------------------
+
+KAKAO_KEY: web.AppKey[KakaoSkill] = web.AppKey("kakao", KakaoSkill)
+
+
+def _json(data: Any, status: int = 200) -> web.Response:
+    return web.json_response(data, status=status, dumps=lambda d: json.dumps(d, ensure_ascii=False))
+
+
+def _error(message: str, status: int) -> web.Response:
+    return _json({"error": message}, status)
+
+
+def _secret_ok(request: web.Request, settings: KakaoSettings) -> web.Response | None:
+    if settings.secret is None:
+        return _error(
+            "The Kakao skill endpoint is disabled: set NORAE_KAKAO_SECRET on the server and send "
+            f"it in the {SECRET_HEADER} header.",
+            403,
+        )
+    given = request.headers.get(SECRET_HEADER) or request.match_info.get("secret") or ""
+    expected = settings.secret.get_secret_value().encode()
+    if not hmac.compare_digest(given.encode(), expected):
+        return _error("Wrong or missing Kakao skill secret.", 403)
+    return None
+
+
+async def _read(request: web.Request) -> SkillRequest | web.Response:
+    if request.content_length is not None and request.content_length > MAX_BODY_BYTES:
+        return _error(f"The request body is over {MAX_BODY_BYTES} bytes.", 413)
+    try:
+        raw = await request.content.read(MAX_BODY_BYTES + 1)
+    except (aiohttp.ClientError, web.HTTPException):
+        return _error("Could not read the request body.", 400)
+    if len(raw) > MAX_BODY_BYTES:
+        return _error(f"The request body is over {MAX_BODY_BYTES} bytes.", 413)
+    try:
+        body = json.loads(raw)
+    except (UnicodeDecodeError, json.JSONDecodeError):
+        return _error("The request body is not valid JSON.", 400)
+    if not isinstance(body, dict):
+        return _error("The request body must be a JSON object (a Kakao skill request).", 400)
+    try:
+        req = SkillRequest.model_validate(body)
+    except ValidationError as exc:
+        where = ", ".join(
+            ".".join(str(p) for p in err["loc"]) or "body" for err in exc.errors()[:3]
+        )
+        return _error(f"Not a Kakao skill request (check: {where}).", 400)
+    if not ID_RE.fullmatch(req.userRequest.user.id):
+        return _error("userRequest.user.id is not a valid id.", 400)
+    if req.userRequest.chat is not None and not ID_RE.fullmatch(req.userRequest.chat.id):
+        return _error("userRequest.chat.id is not a valid id.", 400)
+    return req
+
+
+def _callback_url(req: SkillRequest) -> str | None:
+    url = (req.userRequest.callbackUrl or "").strip()
+    return url if url.startswith(("https://", "http://")) and len(url) <= 2000 else None
+
+
+async def skill(request: web.Request) -> web.Response:
+    started = time.monotonic()
+    ks = request.app[KAKAO_KEY]
+    denied = _secret_ok(request, ks.settings)
+    if denied is not None:
+        return denied
+    req = await _read(request)
+    if isinstance(req, web.Response):
+        return req
+    if ks.settings.bot_ids and req.bot.id not in ks.settings.bot_ids:
+        return _error("This bot is not allowed to use this skill.", 403)
+    utterance = req.userRequest.utterance
+    if len(utterance) > MAX_UTTERANCE_CHARS:
+        return _json(
+            text_reply(
+                f"메시지가 너무 길어요 ({len(utterance)}자). {MAX_UTTERANCE_CHARS}자 이내로 "
+                f"보내 주세요. (Too long: at most {MAX_UTTERANCE_CHARS} characters.)"
+            )
+        )
+    command = apply_params(parse(utterance), req.action.params)
+    at = who(req)
+    if not command.slow:
+        return _json(await ks.run(command, at))
+
+    url = _callback_url(req)
+    if url is not None and ks.settings.callback_enabled:
+        ks.spawn(ks.callback(command, at, url, started), f"kakao-callback-{command.kind}")
+        return _json(callback_ack())
+
+    state = await ks.pending(at.user)
+    if state is not None and state.get("state") == "pending":
+        return _json(
+            text_reply("아직 앞의 부탁을 쓰고 있어요. 조금만 기다려 주세요.", (FETCH, FETCH))
+        )
+    task = ks.spawn(ks.deferred(command, at), f"kakao-{command.kind}")
+    budget = max(0.0, ks.settings.reply_budget_s - (time.monotonic() - started))
+    done, _ = await asyncio.wait({task}, timeout=budget)
+    if task in done:
+        return _json(task.result())
+    await ks.mark_pending(at.user)
+
+    def keep(t: asyncio.Task[Any]) -> None:
+        ks.spawn(ks.store_result(at.user, t), "kakao-store")
+
+    task.add_done_callback(keep)
+    return _json(text_reply(STILL_WRITING, (FETCH, FETCH)))
+
+
+def _lifetime(ks: KakaoSkill) -> Callable[[web.Application], AsyncIterator[None]]:
+    async def ctx(app: web.Application) -> AsyncIterator[None]:
+        ks.session = aiohttp.ClientSession()
+        yield
+        await ks.stop()
+        await ks.session.close()
+
+    return ctx
+
+
+def setup_kakao(app: web.Application) -> None:
+    """The skill from the app's Redis, inference client, relay and settings, and its routes."""
+    redis = app[REDIS_KEY]
+    inference = app[INFERENCE_KEY]
+    settings: Settings = app[SETTINGS_KEY]
+    ks = KakaoSkill(
+        redis,
+        settings.kakao,
+        app[RELAY_KEY],
+        LyricsService(redis, inference, settings.lyrics),
+        MoodService(redis, inference, Catalog(redis), settings.mood),
+    )
+    app[KAKAO_KEY] = ks
+    app.router.add_post("/kakao/skill", skill)
+    app.router.add_post("/kakao/skill/{secret}", skill)
+    app.cleanup_ctx.append(_lifetime(ks))

@@ -1,0 +1,200 @@
+"""KakaoTalk commands: what a user's utterance (or a block's ``action.params``) asks for.
+
+Kakao has no slash commands, so the skill reads plain text. The grammar is a leading keyword
+(Korean or English, case-insensitive), then free text. Anything that is not a command is a
+message to the mood companion.
+
+=====================================  ==================================  ======================
+utterance                              English                             does
+=====================================  ==================================  ======================
+``이어쓰기 시작 [제목] [/ 장르]``      ``relay start [title] [/ genre]``   start the chat's story
+``이어쓰기 한줄 <문장>``               ``relay write <line>``              add your line
+``이어쓰기 계속 [키워드]``             ``relay continue [keyword]``        model candidates + vote
+``이어쓰기 다시``                      ``relay reroll``                    new candidates (slow)
+``투표 <번호>``                        ``vote <n>``                        vote in the open round
+``이야기 보기 [쪽]``                   ``relay show [page]``               read the story
+``이어쓰기 취소``                      ``relay undo``                      remove your last line
+``이어쓰기 끝``                        ``relay end``                       archive the story
+``가사 <가수> [/ 주제]``               ``lyrics <artist> [/ theme]``       a song in their style
+``가사 다시``                          ``lyrics again``                    another take
+``고르기 <번호>``                      ``pick <n>``                        sound-alikes of a song
+``추천 방식 match|lift``               ``mood match|lift``                 how songs are chosen
+``기억 지우기``                        ``forget me``                       the companion forgets
+``결과 보기``                          ``result``                          fetch a late answer
+``도움말``                             ``help``                            this list
+anything else                                                              the mood companion
+=====================================  ==================================  ======================
+
+``이어쓰기`` may also be written ``릴레이``; ``한줄`` also ``쓰기``; ``계속`` also ``이어``. In
+``가사`` without ``/`` the longest leading words that name an imported artist are the artist and
+the rest is the theme (the skill resolves that against Redis). ``추천 방식`` also accepts ``맞추기``
+(match) and ``올리기`` (lift).
+
+``action.params`` (set on an Open Builder block) win over the utterance: ``command`` names the
+command (the ``kind`` values below, e.g. ``relay.continue``, ``lyrics``, ``mood.policy``) and the
+other parameters fill its arguments (``title``, ``genre``, ``text``, ``keyword``, ``choice``,
+``page``, ``artist``, ``theme``, ``policy``). A block that passes only arguments (``artist`` and
+``theme`` on a lyrics block) keeps the command its utterance names.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Mapping
+from dataclasses import dataclass, replace
+from typing import Literal
+
+Kind = Literal[
+    "relay.start",
+    "relay.write",
+    "relay.continue",
+    "relay.reroll",
+    "relay.vote",
+    "relay.show",
+    "relay.undo",
+    "relay.end",
+    "lyrics",
+    "lyrics.again",
+    "mood",
+    "mood.pick",
+    "mood.policy",
+    "mood.forget",
+    "fetch",
+    "help",
+]
+KINDS: tuple[str, ...] = Kind.__args__  # type: ignore[attr-defined]
+
+# Commands that call a model and may outlast Kakao's 5-second limit.
+SLOW: frozenset[str] = frozenset(
+    {"relay.continue", "relay.reroll", "lyrics", "lyrics.again", "mood", "mood.pick"}
+)
+
+POLICY_WORDS = {"match": "match", "lift": "lift", "맞추기": "match", "올리기": "lift"}
+
+_RELAY = r"(?:이어쓰기|릴레이|relay)"
+_NUMBER = r"#?\s*(\d{1,3})\s*(?:번)?"
+# (pattern, kind); the first match wins, so longer keywords come before their prefixes.
+_RULES: list[tuple[re.Pattern[str], Kind]] = [
+    (re.compile(rf"^{_RELAY}\s+(?:시작|start)(?:\s+(?P<rest>.*))?$", re.I), "relay.start"),
+    (
+        re.compile(rf"^{_RELAY}\s+(?:한줄|한 줄|쓰기|write)(?:\s+(?P<rest>.*))?$", re.I),
+        "relay.write",
+    ),
+    (
+        re.compile(rf"^{_RELAY}\s+(?:계속|이어|continue)(?:\s+(?P<rest>.*))?$", re.I),
+        "relay.continue",
+    ),
+    (re.compile(rf"^{_RELAY}\s+(?:다시|reroll)$", re.I), "relay.reroll"),
+    (re.compile(rf"^{_RELAY}\s+(?:보기|show)(?:\s+(?P<rest>.*))?$", re.I), "relay.show"),
+    (
+        re.compile(r"^(?:이야기|story)\s*(?:보기|show)?(?:\s+(?P<rest>\d{1,4}))?$", re.I),
+        "relay.show",
+    ),
+    (re.compile(rf"^{_RELAY}\s+(?:취소|undo)$", re.I), "relay.undo"),
+    (re.compile(rf"^{_RELAY}\s+(?:끝|끝내기|end)$", re.I), "relay.end"),
+    (re.compile(rf"^(?:투표|vote)\s*{_NUMBER}$", re.I), "relay.vote"),
+    (re.compile(r"^(?:가사|lyrics)\s+(?:다시|again)$", re.I), "lyrics.again"),
+    (re.compile(r"^(?:가사|lyrics)(?:\s+(?P<rest>.*))?$", re.I), "lyrics"),
+    (re.compile(rf"^(?:고르기|pick)\s*{_NUMBER}$", re.I), "mood.pick"),
+    (re.compile(r"^(?:추천\s*방식|mood)\s+(?P<rest>\S+)$", re.I), "mood.policy"),
+    (re.compile(r"^(?:기억\s*지우기|forget me)$", re.I), "mood.forget"),
+    (re.compile(r"^(?:결과\s*보기|result)$", re.I), "fetch"),
+    (re.compile(r"^(?:도움말|help|\?)$", re.I), "help"),
+]
+
+
+@dataclass(frozen=True)
+class Command:
+    """One parsed request. ``text`` is the free text after the keyword (or the whole message)."""
+
+    kind: Kind
+    text: str = ""
+    title: str = ""
+    genre: str = ""
+    keyword: str = ""
+    choice: int | None = None
+    page: int = 1
+    artist: str = ""
+    theme: str = ""
+    policy: str = ""
+
+    @property
+    def slow(self) -> bool:
+        return self.kind in SLOW
+
+
+def _split(rest: str) -> tuple[str, str]:
+    """``"a / b"`` -> ``("a", "b")``; no ``/``: ``(rest, "")``."""
+    head, sep, tail = rest.partition("/")
+    return (head.strip(), tail.strip()) if sep else (rest.strip(), "")
+
+
+def _int(value: object) -> int | None:
+    text = str(value).strip().lstrip("#").rstrip("번").strip()
+    return int(text) if re.fullmatch(r"\d{1,4}", text) else None
+
+
+def parse(utterance: str) -> Command:
+    """The command an utterance names; anything else is a message for the mood companion."""
+    text = " ".join(utterance.split())
+    for pattern, kind in _RULES:
+        m = pattern.match(text)
+        if m is None:
+            continue
+        rest = (m.groupdict().get("rest") or "").strip()
+        number = int(m.group(1)) if kind in ("relay.vote", "mood.pick") else None
+        return _build(kind, rest, number)
+    return Command("mood", text=text)
+
+
+def _build(kind: Kind, rest: str, number: int | None) -> Command:
+    if kind == "relay.start":
+        title, genre = _split(rest)
+        return Command(kind, text=rest, title=title, genre=genre)
+    if kind == "relay.write":
+        return Command(kind, text=rest)
+    if kind == "relay.continue":
+        return Command(kind, text=rest, keyword=rest)
+    if kind == "relay.show":
+        return Command(kind, text=rest, page=_int(rest) or 1)
+    if kind in ("relay.vote", "mood.pick"):
+        return Command(kind, choice=number)
+    if kind == "lyrics":
+        artist, theme = _split(rest)
+        return Command(kind, text=rest, artist=artist, theme=theme)
+    if kind == "mood.policy":
+        return Command(kind, text=rest, policy=POLICY_WORDS.get(rest.lower(), rest.lower()))
+    return Command(kind, text=rest)
+
+
+def apply_params(command: Command, params: Mapping[str, object]) -> Command:
+    """Overlay a block's ``action.params`` (strings, as Kakao sends them) on a parsed command."""
+    kind = str(params.get("command", "")).strip()
+    if kind in KINDS and kind != command.kind:
+        command = Command(kind)  # type: ignore[arg-type]
+    updates: dict[str, object] = {}
+    for name in ("text", "title", "genre", "keyword", "artist", "theme"):
+        value = params.get(name)
+        if isinstance(value, str) and value.strip():
+            updates[name] = " ".join(value.split())
+    if "policy" in params:
+        policy = str(params["policy"]).strip().lower()
+        updates["policy"] = POLICY_WORDS.get(policy, policy)
+    for name in ("choice", "page"):
+        if name in params and (number := _int(params[name])) is not None:
+            updates[name] = number
+    if command.kind == "relay.continue" and "keyword" not in updates and "text" in updates:
+        updates["keyword"] = updates["text"]
+    return replace(command, **updates) if updates else command  # type: ignore[arg-type]
+
+
+HELP = """노래봇 사용법 (How to use)
+• 이어쓰기 시작 [제목] — 이 대화방의 이야기 시작
+• 이어쓰기 한줄 <문장> — 내 문장 더하기
+• 이어쓰기 계속 [키워드] — 모델이 후보를 쓰고 투표
+• 투표 <번호> · 이야기 보기 · 이어쓰기 취소 · 이어쓰기 끝
+• 가사 <가수> [/ 주제] — 그 가수 풍의 새 가사 (가사 다시: 다른 버전)
+• 그 밖의 말은 마음 친구에게: 기분을 말하면 답하고 노래를 추천해요
+• 고르기 <번호> — 비슷한 노래 · 추천 방식 match|lift · 기억 지우기
+English: relay start|write|continue|reroll|show|undo|end, vote N, lyrics <artist> [/ theme],
+pick N, mood match|lift, forget me, result, help."""
