@@ -6,6 +6,7 @@ The answer is an embed (title, artist, sections as fields within Discord's limit
 
 from __future__ import annotations
 
+import hashlib
 import json
 import logging
 import re
@@ -44,14 +45,25 @@ def song_embed(song: WrittenSong) -> discord.Embed:
     return embed
 
 
+def artist_ref(artist: str) -> str:
+    """A short stable reference to an artist, for names too long for a custom_id."""
+    return hashlib.sha1(artist.casefold().encode()).hexdigest()[:12]
+
+
 def take_custom_id(artist: str, theme: str | None, lines: int | None, language: str | None) -> str:
-    """The request packed into the button; a theme that does not fit is dropped, not cut."""
-    data = {"a": artist, "t": theme or "", "n": lines or 0, "l": language or ""}
-    cid = "lyrics:again:" + json.dumps(data, ensure_ascii=False, separators=(",", ":"))
-    if len(cid) > CUSTOM_ID_CHARS:
-        data["t"] = ""
+    """The request packed into the button, always a whole JSON object within 100 characters:
+    a theme that does not fit is dropped, and a long artist name becomes a short reference."""
+    data: dict[str, Any] = {"a": artist, "t": theme or "", "n": lines or 0, "l": language or ""}
+    for attempt in range(3):
         cid = "lyrics:again:" + json.dumps(data, ensure_ascii=False, separators=(",", ":"))
-    return cid[:CUSTOM_ID_CHARS]
+        if len(cid) <= CUSTOM_ID_CHARS:
+            return cid
+        if attempt == 0:
+            data["t"] = ""
+        else:
+            data.pop("a", None)
+            data["h"] = artist_ref(artist)
+    raise AssertionError("unreachable: the reference form always fits")
 
 
 class AnotherTake(
@@ -78,7 +90,11 @@ class AnotherTake(
         /,
     ) -> AnotherTake:
         data = json.loads(match["data"])
-        return cls(data["a"], data["t"] or None, data["n"] or None, data["l"] or None)
+        artist = data.get("a")
+        if artist is None:  # a long name travels as a reference: look it up again
+            cog = interaction.client.get_cog("Lyrics")
+            artist = await cog.artist_by_ref(data["h"]) if isinstance(cog, Lyrics) else None
+        return cls(artist or "", data["t"] or None, data["n"] or None, data["l"] or None)
 
     async def callback(self, interaction: discord.Interaction[Any]) -> None:
         cog = interaction.client.get_cog("Lyrics")
@@ -96,6 +112,12 @@ class Lyrics(commands.Cog):
 
     async def cog_load(self) -> None:
         self.bot.add_dynamic_items(AnotherTake)
+
+    async def artist_by_ref(self, ref: str) -> str | None:
+        for name in await self.lyrics.store.all_artists():
+            if artist_ref(name) == ref:
+                return name
+        return None
 
     @app_commands.command(
         name="lyrics", description="New lyrics in the style of an imported artist"
