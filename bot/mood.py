@@ -36,6 +36,7 @@ Decisions:
 
 from __future__ import annotations
 
+import dataclasses
 import difflib
 import logging
 import random
@@ -320,11 +321,25 @@ class MoodService:
             policy=policy,
         )
 
-    async def pick(self, user: str, choice: int | str) -> MoodReply:
-        """Songs that sound like song number ``choice`` (1-based) of the user's last list."""
+    async def attach_message(self, user: str, message_ref: str, reply: MoodReply) -> None:
+        """Remember the list a platform message showed (``"discord:<message id>"``)."""
+        if reply.songs:
+            await self.store.attach_list(
+                self._check_user(user), message_ref, [s.id for s in reply.songs]
+            )
+
+    async def pick(
+        self, user: str, choice: int | str, *, message_ref: str | None = None
+    ) -> MoodReply:
+        """Songs that sound like song number ``choice`` (1-based) of a list: the one shown by
+        ``message_ref`` when it is known, otherwise the user's last list."""
         user = self._check_user(user)
         number = parse_choice(choice)
         state = await self.store.state(user)
+        if message_ref is not None:
+            shown = await self.store.list_for(user, message_ref)
+            if shown:
+                state = dataclasses.replace(state, last_list=shown)
         if not state.last_list:
             raise MoodError(ERRORS["no_list"])
         if number is None or not 1 <= number <= len(state.last_list):

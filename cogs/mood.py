@@ -80,11 +80,12 @@ class PickButton(
             return
         await interaction.response.defer(thinking=True)  # the similar job may take a moment
         try:
-            reply = await cog.mood.pick(user_id(interaction.user), self.choice)
+            shown = f"discord:{interaction.message.id}" if interaction.message else None
+            reply = await cog.mood.pick(user_id(interaction.user), self.choice, message_ref=shown)
         except MoodError as exc:
             await interaction.followup.send(str(exc), allowed_mentions=NO_MENTIONS)
             return
-        await cog.send_reply(interaction.followup, reply)
+        await cog.send_reply(interaction.followup, reply, user=user_id(interaction.user))
 
 
 class Mood(commands.GroupCog, group_name="mood", group_description="The mood companion"):
@@ -105,7 +106,7 @@ class Mood(commands.GroupCog, group_name="mood", group_description="The mood com
             except MoodError as exc:
                 await message.channel.send(str(exc), allowed_mentions=NO_MENTIONS)
                 return
-        await self.send_reply(message.channel, reply)
+        await self.send_reply(message.channel, reply, user=user_id(message.author))
 
     @commands.Cog.listener()
     async def on_raw_reaction_add(self, payload: discord.RawReactionActionEvent) -> None:
@@ -121,15 +122,18 @@ class Mood(commands.GroupCog, group_name="mood", group_description="The mood com
             return
         try:
             reply = await self.mood.pick(
-                f"discord:{payload.user_id}", NUMBERS.index(str(payload.emoji)) + 1
+                f"discord:{payload.user_id}",
+                NUMBERS.index(str(payload.emoji)) + 1,
+                message_ref=f"discord:{payload.message_id}",
             )
         except MoodError as exc:
             await channel.send(str(exc), allowed_mentions=NO_MENTIONS)
             return
-        await self.send_reply(channel, reply)
+        await self.send_reply(channel, reply, user=f"discord:{payload.user_id}")
 
-    async def send_reply(self, target: Any, reply: MoodReply) -> None:
-        """Post a reply to a channel or a follow-up webhook, with buttons and reactions."""
+    async def send_reply(self, target: Any, reply: MoodReply, *, user: str) -> None:
+        """Post a reply to a channel or a follow-up webhook, with buttons and reactions; the
+        message is remembered with its list, so a pick under it picks from that list."""
         embed = songs_embed(reply)
         kwargs: dict[str, Any] = {"allowed_mentions": NO_MENTIONS}
         if embed is not None:
@@ -142,6 +146,7 @@ class Mood(commands.GroupCog, group_name="mood", group_description="The mood com
             kwargs["wait"] = True
         sent = await target.send(shorten(reply.text, MESSAGE_LIMIT), **kwargs)
         if embed is not None and sent is not None:
+            await self.mood.attach_message(user, f"discord:{sent.id}", reply)
             for emoji in NUMBERS[: len(reply.songs[:9])]:
                 with contextlib.suppress(discord.HTTPException):
                     await sent.add_reaction(emoji)

@@ -27,6 +27,7 @@ from storage import keys
 from storage.connection import Redis
 
 SCAN_COUNT = 200
+MAX_MESSAGES = 50  # song-list messages remembered per user
 
 _GLOB_SPECIAL_RE = re.compile(r"([*?\[\]\\])")
 
@@ -186,6 +187,26 @@ class ConversationStore:
                 pipe.ltrim(recent_key, 0, self.recent_size - 1)
             pipe.expire(recent_key, self.ttl_s)
             await pipe.execute()
+
+    async def attach_list(self, user: str, message_ref: str, song_ids: Sequence[str]) -> None:
+        """Remember which list a platform message showed, so a pick under it picks from it."""
+        key = keys.mood_messages(user)
+        async with self.redis.pipeline(transaction=True) as pipe:
+            pipe.hset(key, message_ref, json.dumps(list(song_ids)))
+            pipe.expire(key, self.ttl_s)
+            await pipe.execute()
+        if int(await self.redis.hlen(key)) > MAX_MESSAGES:
+            # old messages lose their list (a pick there uses the latest list): keep it small
+            fields = cast(list[bytes], await self.redis.hkeys(key))
+            stale = [f for f in fields if _s(f) != message_ref][: len(fields) - MAX_MESSAGES]
+            if stale:
+                await self.redis.hdel(key, *stale)
+
+    async def list_for(self, user: str, message_ref: str) -> tuple[str, ...] | None:
+        raw = cast(bytes | None, await self.redis.hget(keys.mood_messages(user), message_ref))
+        if raw is None:
+            return None
+        return tuple(str(s) for s in json.loads(raw))
 
     async def forget(self, user: str) -> int:
         """Delete everything kept about ``user``; the number of keys deleted."""

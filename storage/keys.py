@@ -207,3 +207,8 @@ def kakao_pending(user: str) -> str:
 def kakao_last_lyrics(user: str) -> str:
     """A Kakao user's last lyrics request, for "another take"."""
     return f"{PREFIX}kakao:lyrics:{user}"
+
+
+def mood_messages(user: str) -> str:
+    """A hash: the platform message that showed a song list -> that list's song ids."""
+    return f"{mood_user_prefix(user)}messages"

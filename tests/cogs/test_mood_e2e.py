@@ -405,12 +405,6 @@ async def test_with_the_tiny_classifier_on_the_worker(
 # --- bugs found by these tests, pinned until the cog is fixed ---------------------------------
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="cogs/mood.py: a pick button (mood:pick:<n>) or number reaction names only a number, "
-    "and MoodService.pick reads the user's *latest* list, so a pick under an older song list "
-    "finds sound-alikes of a song that message never showed",
-)
 async def test_a_pick_under_an_older_list_picks_from_that_list(
     mood_worker: Worker, discord_harness: Harness
 ) -> None:

@@ -6,7 +6,7 @@ import pytest
 
 from storage import keys
 from storage.connection import Redis
-from storage.conversations import ConversationStore, Turn, escape_glob
+from storage.conversations import MAX_MESSAGES, ConversationStore, Turn, escape_glob
 
 TTL = 3600
 
@@ -81,3 +81,18 @@ def test_escape_glob_and_bad_sizes(redis: Redis) -> None:
     assert escape_glob("a*b?[c]\\") == "a\\*b\\?\\[c\\]\\\\"
     with pytest.raises(ValueError):
         ConversationStore(redis, ttl_s=0, max_turns=1, recent_size=1)
+
+
+async def test_messages_remember_their_lists_and_are_forgotten(redis: Redis) -> None:
+    s = store(redis)
+    await s.attach_list("discord:1", "discord:100", ["a", "b"])
+    await s.attach_list("discord:1", "discord:101", ["c"])
+    assert await s.list_for("discord:1", "discord:100") == ("a", "b")
+    assert await s.list_for("discord:1", "discord:999") is None
+    assert 0 < await redis.ttl(keys.mood_messages("discord:1")) <= TTL
+    for i in range(60):  # only the newest MAX_MESSAGES messages keep their list
+        await s.attach_list("discord:1", f"discord:m{i}", ["x"])
+    assert await redis.hlen(keys.mood_messages("discord:1")) <= MAX_MESSAGES
+    assert await s.list_for("discord:1", "discord:m59") == ("x",)
+    await s.forget("discord:1")
+    assert await redis.exists(keys.mood_messages("discord:1")) == 0
