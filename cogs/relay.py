@@ -373,21 +373,28 @@ class Relay(commands.GroupCog, group_name="relay", group_description="Write a st
 
     # --- reactions --------------------------------------------------------------------------
 
-    @commands.Cog.listener()
-    async def on_raw_reaction_add(self, payload: discord.RawReactionActionEvent) -> None:
+    async def _reaction_vote(
+        self, payload: discord.RawReactionActionEvent
+    ) -> tuple[str, int] | None:
+        """(round id, choice) for a number reaction on a round's message, else None."""
         if (
             payload.user_id == getattr(self.bot.user, "id", None)
             or str(payload.emoji) not in NUMBERS
         ):
-            return
+            return None
         round_id = await self.relay.round_for_message(f"discord:{payload.message_id}")
         if round_id is None:
+            return None
+        return round_id, NUMBERS.index(str(payload.emoji)) + 1
+
+    @commands.Cog.listener()
+    async def on_raw_reaction_add(self, payload: discord.RawReactionActionEvent) -> None:
+        found = await self._reaction_vote(payload)
+        if found is None:
             return
         is_bot = bool(payload.member and payload.member.bot)
         try:
-            result = await self.relay.vote(
-                round_id, str(payload.user_id), NUMBERS.index(str(payload.emoji)) + 1, is_bot=is_bot
-            )
+            result = await self.relay.vote(found[0], str(payload.user_id), found[1], is_bot=is_bot)
         except RelayError as exc:
             log.info("reaction vote refused: %s", exc)
             return
@@ -397,18 +404,11 @@ class Relay(commands.GroupCog, group_name="relay", group_description="Write a st
     @commands.Cog.listener()
     async def on_raw_reaction_remove(self, payload: discord.RawReactionActionEvent) -> None:
         """Taking a number reaction back withdraws that vote (not a later vote for another)."""
-        if (
-            payload.user_id == getattr(self.bot.user, "id", None)
-            or str(payload.emoji) not in NUMBERS
-        ):
-            return
-        round_id = await self.relay.round_for_message(f"discord:{payload.message_id}")
-        if round_id is None:
+        found = await self._reaction_vote(payload)
+        if found is None:
             return
         with contextlib.suppress(RelayError):  # the round closed meanwhile: nothing to take back
-            await self.relay.unvote(
-                round_id, str(payload.user_id), NUMBERS.index(str(payload.emoji)) + 1
-            )
+            await self.relay.unvote(found[0], str(payload.user_id), found[1])
 
     # --- helpers ----------------------------------------------------------------------------
 
