@@ -25,6 +25,8 @@ from aiohttp import web
 from aiohttp.abc import AbstractAccessLogger
 
 from bot.inference import InferenceClient, InferenceError
+from bot.lyrics import LyricsError
+from bot.mood import MoodError
 from bot.relay import RelayError, RelayService
 from bot.relay_ticker import TICK_S, run_ticker
 from bot.settings import Settings, load_settings
@@ -205,10 +207,10 @@ async def api_errors(request: web.Request, handler: Handler) -> web.StreamRespon
         return await handler(request)
     try:
         return await handler(request)
-    except RelayError as exc:
-        # The relay wraps a busy or slow model in its own error: still the model's fault (503).
+    except (RelayError, MoodError, LyricsError) as exc:
+        # A feature wraps a busy or slow model in its own error: still the model's fault (503).
         status = 503 if isinstance(exc.__context__, InferenceError) else 400
-        return error_response(str(exc), status, round_id=exc.round_id)
+        return error_response(str(exc), status, round_id=getattr(exc, "round_id", None))
     except InferenceError as exc:
         return error_response(str(exc), 503)
     except web.HTTPException as exc:

@@ -7,7 +7,6 @@ closest names); ``POST /api/lyrics/write`` answers the :class:`~bot.lyrics.Writt
 
 from __future__ import annotations
 
-import functools
 import json
 import logging
 from collections.abc import Awaitable, Callable
@@ -16,9 +15,8 @@ from typing import Any
 from aiohttp import web
 from pydantic import BaseModel, ConfigDict, Field
 
-from bot.inference import InferenceError
-from bot.lyrics import LyricsError, LyricsService, WrittenSong
-from bot.web import INFERENCE_KEY, REDIS_KEY, SETTINGS_KEY, error_response
+from bot.lyrics import LyricsService, WrittenSong
+from bot.web import INFERENCE_KEY, REDIS_KEY, SETTINGS_KEY
 from bot.web_chat import read_body
 
 log = logging.getLogger(__name__)
@@ -43,20 +41,6 @@ def _json(data: Any, status: int = 200) -> web.Response:
     return web.json_response(data, status=status, dumps=lambda d: json.dumps(d, ensure_ascii=False))
 
 
-def lyrics_errors(handler: Handler) -> Handler:
-    """A :class:`LyricsError` is a 400, or a 503 when the model was busy or slow behind it."""
-
-    @functools.wraps(handler)
-    async def wrapped(request: web.Request) -> web.StreamResponse:
-        try:
-            return await handler(request)
-        except LyricsError as exc:
-            status = 503 if isinstance(exc.__context__, InferenceError) else 400
-            return error_response(str(exc), status)
-
-    return wrapped
-
-
 def song_json(song: WrittenSong) -> dict[str, Any]:
     return {
         "title": song.title,
@@ -70,13 +54,11 @@ def song_json(song: WrittenSong) -> dict[str, Any]:
     }
 
 
-@lyrics_errors
 async def artists(request: web.Request) -> web.Response:
     query = request.query.get("q", "")[:MAX_QUERY_CHARS]
     return _json({"artists": await request.app[LYRICS_KEY].autocomplete(query)})
 
 
-@lyrics_errors
 async def write(request: web.Request) -> web.Response:
     body = await read_body(request, WriteBody)
     song = await request.app[LYRICS_KEY].write(

@@ -16,7 +16,6 @@ request is ever used as a path. ``FileResponse`` answers ``Range`` requests, so 
 
 from __future__ import annotations
 
-import functools
 import json
 import logging
 import re
@@ -28,9 +27,8 @@ from aiohttp import web
 from pydantic import BaseModel, ConfigDict, Field
 
 from bot.catalog import PACKAGE_URL_SCHEME, Catalog, Song, resolve_package_url
-from bot.inference import InferenceError
-from bot.mood import MoodError, MoodReply, MoodService, SongCard
-from bot.web import INFERENCE_KEY, REDIS_KEY, SETTINGS_KEY, error_response, user_id
+from bot.mood import MoodReply, MoodService, SongCard
+from bot.web import INFERENCE_KEY, REDIS_KEY, SETTINGS_KEY, user_id
 from bot.web_chat import read_body
 
 log = logging.getLogger(__name__)
@@ -82,20 +80,6 @@ def _mood(request: web.Request) -> MoodService:
 
 def _json(data: Any, status: int = 200) -> web.Response:
     return web.json_response(data, status=status, dumps=lambda d: json.dumps(d, ensure_ascii=False))
-
-
-def mood_errors(handler: Handler) -> Handler:
-    """A :class:`MoodError` is the user's to fix (400); the app's middleware maps the rest."""
-
-    @functools.wraps(handler)
-    async def wrapped(request: web.Request) -> web.StreamResponse:
-        try:
-            return await handler(request)
-        except MoodError as exc:
-            status = 503 if isinstance(exc.__context__, InferenceError) else 400
-            return error_response(str(exc), status)
-
-    return wrapped
 
 
 def is_web_link(url: str) -> bool:
@@ -151,7 +135,6 @@ async def reply_json(mood: MoodService, reply: MoodReply) -> dict[str, Any]:
 # --- the API ---------------------------------------------------------------------------------
 
 
-@mood_errors
 async def message(request: web.Request) -> web.Response:
     body = await read_body(request, MessageBody)
     mood = _mood(request)
@@ -159,7 +142,6 @@ async def message(request: web.Request) -> web.Response:
     return _json(await reply_json(mood, reply))
 
 
-@mood_errors
 async def pick(request: web.Request) -> web.Response:
     body = await read_body(request, PickBody)
     mood = _mood(request)
@@ -167,7 +149,6 @@ async def pick(request: web.Request) -> web.Response:
     return _json(await reply_json(mood, reply))
 
 
-@mood_errors
 async def set_policy(request: web.Request) -> web.Response:
     body = await read_body(request, PolicyBody)
     mood = _mood(request)
@@ -175,13 +156,11 @@ async def set_policy(request: web.Request) -> web.Response:
     return _json(await reply_json(mood, reply))
 
 
-@mood_errors
 async def forget(request: web.Request) -> web.Response:
     removed = await _mood(request).forget(user_id(request))
     return _json({"forgotten": removed})
 
 
-@mood_errors
 async def history(request: web.Request) -> web.Response:
     """The user's kept exchanges, oldest first, with the songs each one offered."""
     mood = _mood(request)
