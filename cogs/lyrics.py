@@ -19,7 +19,7 @@ from discord.ext import commands
 from bot.discord_bot import NoraeBot
 from bot.inference import InferenceError
 from bot.lyrics import LyricsError, LyricsService, WrittenSong
-from cogs.common import NO_MENTIONS, shorten
+from cogs.common import LANGUAGE_CHOICES, NO_MENTIONS, shorten
 
 log = logging.getLogger(__name__)
 
@@ -128,12 +128,7 @@ class Lyrics(commands.Cog):
         lines="How many lines",
         language="ko or en (default: the artist's)",
     )
-    @app_commands.choices(
-        language=[
-            app_commands.Choice(name="한국어", value="ko"),
-            app_commands.Choice(name="English", value="en"),
-        ]
-    )
+    @app_commands.choices(language=LANGUAGE_CHOICES)
     async def lyrics_command(
         self,
         interaction: discord.Interaction[Any],

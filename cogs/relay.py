@@ -24,7 +24,7 @@ from bot.inference import InferenceError
 from bot.relay import RelayError, RelayService, RoundView
 from bot.relay_ticker import run_ticker
 from bot.tasks import stop_task
-from cogs.common import MESSAGE_LIMIT, NO_MENTIONS, NUMBERS, shorten
+from cogs.common import LANGUAGE_CHOICES, MESSAGE_LIMIT, NO_MENTIONS, NUMBERS, shorten
 from storage.events import EventBus
 
 log = logging.getLogger(__name__)
@@ -165,12 +165,7 @@ class Relay(commands.GroupCog, group_name="relay", group_description="Write a st
 
     @app_commands.command(name="start", description="Start this channel's story")
     @app_commands.describe(title="Title", genre="Genre", language="ko or en")
-    @app_commands.choices(
-        language=[
-            app_commands.Choice(name="한국어", value="ko"),
-            app_commands.Choice(name="English", value="en"),
-        ]
-    )
+    @app_commands.choices(language=LANGUAGE_CHOICES)
     async def start(
         self,
         interaction: discord.Interaction[Any],

@@ -37,6 +37,23 @@ def interaction(order: list[str], user_id: int = 7, name: str = "하나") -> Any
     return inter
 
 
+def reaction(
+    user_id: int, emoji: str, kind: str = "REACTION_ADD", *, bot: bool = False
+) -> discord.RawReactionActionEvent:
+    """A raw reaction event on the round message (id 999), as the gateway delivers it."""
+    data: Any = {
+        "message_id": "999",
+        "channel_id": str(CHANNEL),
+        "user_id": str(user_id),
+        "guild_id": "77",
+        "type": 0,
+        "burst": False,
+    }
+    event = discord.RawReactionActionEvent(data, discord.PartialEmoji(name=emoji), kind)  # type: ignore[arg-type]
+    event.member = MagicMock(spec=discord.Member, bot=bot)
+    return event
+
+
 async def invoke(command: Any, cog: Relay, inter: Any, **kwargs: Any) -> None:
     """Call a slash command's callback as discord.py does after parsing the options."""
     await command.callback(cog, inter, **kwargs)
@@ -110,21 +127,6 @@ async def test_reaction_and_button_votes_count_once_per_user(
     rnd = await cog.relay.open_round(f"discord:{CHANNEL}")
     assert rnd is not None
 
-    def reaction(user_id: int, emoji: str, bot: bool = False) -> discord.RawReactionActionEvent:
-        data: Any = {
-            "message_id": "999",
-            "channel_id": str(CHANNEL),
-            "user_id": str(user_id),
-            "guild_id": "77",
-            "type": 0,
-            "burst": False,
-        }
-        event = discord.RawReactionActionEvent(
-            data, discord.PartialEmoji(name=emoji), "REACTION_ADD"
-        )
-        event.member = MagicMock(spec=discord.Member, bot=bot)
-        return event
-
     await cog.on_raw_reaction_add(reaction(1, NUMBERS[0]))  # the bot's own reaction
     await cog.on_raw_reaction_add(reaction(50, NUMBERS[1], bot=True))  # another bot
     for _ in range(2):  # a double tap
@@ -161,28 +163,19 @@ async def test_removing_a_reaction_withdraws_only_that_vote(
     rnd = await cog.relay.open_round(f"discord:{CHANNEL}")
     assert rnd is not None
 
-    def event(emoji: str, kind: str) -> discord.RawReactionActionEvent:
-        data: Any = {
-            "message_id": "999",
-            "channel_id": str(CHANNEL),
-            "user_id": "10",
-            "guild_id": "77",
-            "type": 0,
-            "burst": False,
-        }
-        return discord.RawReactionActionEvent(data, discord.PartialEmoji(name=emoji), kind)  # type: ignore[arg-type]
-
-    await cog.on_raw_reaction_add(event(NUMBERS[0], "REACTION_ADD"))
-    await cog.on_raw_reaction_add(event(NUMBERS[1], "REACTION_ADD"))  # replaces 1 with 2
-    await cog.on_raw_reaction_remove(event(NUMBERS[0], "REACTION_REMOVE"))  # not the live vote
+    await cog.on_raw_reaction_add(reaction(10, NUMBERS[0], "REACTION_ADD"))
+    await cog.on_raw_reaction_add(reaction(10, NUMBERS[1], "REACTION_ADD"))  # replaces 1 with 2
+    await cog.on_raw_reaction_remove(
+        reaction(10, NUMBERS[0], "REACTION_REMOVE")
+    )  # not the live vote
     assert (await cog.relay.close_due_rounds(now=rnd.deadline + 1))[0].counts == [0, 1, 0]
 
     await invoke(Relay.continue_, cog, inter)
     rnd2 = await cog.relay.open_round(f"discord:{CHANNEL}")
     assert rnd2 is not None
     await cog.relay.attach_message(rnd2.id, "discord:999")
-    await cog.on_raw_reaction_add(event(NUMBERS[2], "REACTION_ADD"))
-    await cog.on_raw_reaction_remove(event(NUMBERS[2], "REACTION_REMOVE"))  # taken back
+    await cog.on_raw_reaction_add(reaction(10, NUMBERS[2], "REACTION_ADD"))
+    await cog.on_raw_reaction_remove(reaction(10, NUMBERS[2], "REACTION_REMOVE"))  # taken back
     result = (await cog.relay.close_due_rounds(now=rnd2.deadline + 1))[0]
     assert result.counts == [0, 0, 0]
 
