@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import numpy as np
 import torch
 
 from models.jobs import ClassifyRequest, ClassifyResult, Prediction
@@ -18,11 +19,15 @@ class LocalClassifier:
         self.labels = [str(config.id2label[i]) for i in range(config.num_labels)]
         limit = getattr(config, "max_position_embeddings", None) or MAX_TOKENS
         self.max_tokens = min(MAX_TOKENS, int(limit))
+        if loaded.lexical is not None:
+            # build the morpheme analyser now, not on the first user's message (about 2 s)
+            loaded.lexical.predict_proba(["준비"])
 
     @torch.inference_mode()  # type: ignore[untyped-decorator]
-    def predict(self, texts: list[str]) -> list[Prediction]:
+    def neural_probs(self, texts: list[str]) -> np.ndarray:
+        """The sequence classifier's own probabilities, rows in input order."""
         tok, model, device = self.loaded.tokenizer, self.loaded.model, self.loaded.device
-        out: list[Prediction] = []
+        rows = []
         for start in range(0, len(texts), self.forward_batch_size):
             chunk = [
                 t if t.strip() else " " for t in texts[start : start + self.forward_batch_size]
@@ -34,18 +39,29 @@ class LocalClassifier:
                 truncation=True,
                 max_length=self.max_tokens,
             ).to(device)
-            probs = torch.softmax(model(**enc).logits.float(), dim=-1).cpu()
-            for row in probs:
-                best = int(row.argmax())
-                out.append(
-                    Prediction(
-                        label=self.labels[best],
-                        score=float(row[best]),
-                        probs={
-                            lab: round(float(p), 6) for lab, p in zip(self.labels, row, strict=True)
-                        },
-                    )
+            rows.append(torch.softmax(model(**enc).logits.float(), dim=-1).cpu().numpy())
+        if not rows:
+            return np.zeros((0, len(self.labels)), dtype=np.float32)
+        return np.concatenate(rows)
+
+    def predict(self, texts: list[str]) -> list[Prediction]:
+        """Label probabilities per text: the classifier's, blended with its lexical head (when it
+        has one) for the texts that head serves."""
+        probs = self.neural_probs(texts)
+        if self.loaded.lexical is not None:
+            probs = self.loaded.lexical.blend(texts, probs)
+        out: list[Prediction] = []
+        for row in probs:
+            best = int(row.argmax())
+            out.append(
+                Prediction(
+                    label=self.labels[best],
+                    score=float(row[best]),
+                    probs={
+                        lab: round(float(p), 6) for lab, p in zip(self.labels, row, strict=True)
+                    },
                 )
+            )
         return out
 
     def classify(self, requests: list[ClassifyRequest]) -> list[ClassifyResult]:

@@ -11,7 +11,7 @@ import json
 import logging
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import torch
 from transformers import (
@@ -21,6 +21,9 @@ from transformers import (
     PreTrainedModel,
     PreTrainedTokenizerBase,
 )
+
+if TYPE_CHECKING:
+    from models.lexical_head import LexicalHead
 
 log = logging.getLogger(__name__)
 
@@ -39,6 +42,7 @@ class LoadedModel:
     tokenizer: PreTrainedTokenizerBase
     device: torch.device
     dtype: torch.dtype
+    lexical: LexicalHead | None = None  # classifiers only: see models/lexical_head.py
 
 
 def pick_device(preference: str = "auto") -> torch.device:
@@ -86,6 +90,27 @@ def check_local_model(path: Path) -> None:
             raise ModelLoadError(f"model file {file} is corrupt: {exc}") from exc
         if not names:
             raise ModelLoadError(f"model file {file} is corrupt: it holds no tensors")
+    _check_lexical_head(path)
+
+
+def _check_lexical_head(path: Path) -> LexicalHead | None:
+    """The lexical head beside a classifier, if it has one; errors name the bad file."""
+    from models.lexical_head import (
+        JSON_FILE,
+        NPZ_FILE,
+        LexicalHead,
+        LexicalHeadError,
+        has_lexical_head,
+    )
+
+    if not has_lexical_head(path):
+        if (path / NPZ_FILE).is_file():
+            raise ModelLoadError(f"model file {path / JSON_FILE} is missing (beside {NPZ_FILE})")
+        return None
+    try:
+        return LexicalHead.load(path)
+    except LexicalHeadError as exc:
+        raise ModelLoadError(str(exc)) from exc
 
 
 def _load(name: str, auto_cls: Any, device: torch.device) -> LoadedModel:
@@ -119,6 +144,17 @@ def load_causal_lm(name: str, device: torch.device | None = None) -> LoadedModel
 
 
 def load_classifier(name: str, device: torch.device | None = None) -> LoadedModel:
+    """A sequence classifier; a local one may carry a lexical head (models/lexical_head.py)."""
     loaded = _load(name, AutoModelForSequenceClassification, device or pick_device())
     loaded.tokenizer.truncation_side = "right"
+    if _looks_local(name):
+        path = Path(name).expanduser().resolve()
+        loaded.lexical = _check_lexical_head(path)
+        config = loaded.model.config
+        labels = tuple(str(config.id2label[i]) for i in range(config.num_labels))
+        if loaded.lexical is not None and loaded.lexical.labels != labels:
+            raise ModelLoadError(
+                f"model file {path / 'lexical_head.json'} lists labels {loaded.lexical.labels}, "
+                f"but config.json has {labels}"
+            )
     return loaded
