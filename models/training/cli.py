@@ -166,6 +166,9 @@ def emotion(
     pretrain_batch: int = 256,
     pretrain_lr: float = 7e-4,
     pretrain_minutes: float | None = None,
+    mask_prob: Annotated[
+        float, typer.Option(min=0.01, max=0.9, help="Share of tokens masked in pretraining.")
+    ] = 0.15,
     mlm_kote_text: Annotated[
         bool, typer.Option(help="Add KOTE's texts (not its labels) to the masked-LM corpus.")
     ] = False,
@@ -186,6 +189,16 @@ def emotion(
     average_top: Annotated[
         int, typer.Option(min=1, help="Average the best N checkpoints' weights.")
     ] = 1,
+    ko_oversample: Annotated[
+        float, typer.Option(min=0.0, help="Show each Korean row this many times per epoch.")
+    ] = 1.0,
+    kote_train: Annotated[
+        bool,
+        typer.Option(help="Also train on KOTE val (mapped labels); KOTE test stays held out."),
+    ] = False,
+    lexical_head: Annotated[
+        bool, typer.Option(help="Fit the Korean lexical head beside the model afterwards.")
+    ] = True,
     fp16: Annotated[bool, typer.Option(help="Store the weights as fp16.")] = False,
     device: Device = "auto",
     seed: int = 0,
@@ -211,6 +224,7 @@ def emotion(
         pretrain_batch=pretrain_batch,
         pretrain_lr=pretrain_lr,
         pretrain_minutes=pretrain_minutes,
+        mask_prob=mask_prob,
         mlm_kote_text=mlm_kote_text,
         pretrain_only=pretrain_only,
         epochs=epochs,
@@ -222,6 +236,9 @@ def emotion(
         rdrop=rdrop,
         select_min_en=select_min_en,
         average_top=average_top,
+        ko_oversample=ko_oversample,
+        kote_train=kote_train,
+        lexical_head=lexical_head,
         fp16_weights=fp16,
         device=device,
         seed=seed,
@@ -229,6 +246,50 @@ def emotion(
     metrics = train_emotion(cfg)
     for name, report in metrics.get("splits", {}).items():
         typer.echo(format_report(name, report))
+
+
+@train_app.command("emotion-head")
+def emotion_head(
+    model: Annotated[Path, typer.Option(help="The emotion classifier directory to add it to.")],
+    data_dir: DataDir = DEFAULT_DATA_DIR,
+    char_min: Annotated[int, typer.Option(min=1, help="Shortest character n-gram.")] = 1,
+    char_max: Annotated[int, typer.Option(min=1, help="Longest character n-gram.")] = 3,
+    hash_bits: Annotated[
+        int, typer.Option(min=8, max=22, help="2**bits hash buckets per feature family.")
+    ] = 16,
+    c: Annotated[float, typer.Option(min=1e-4, help="Inverse regularisation strength.")] = 2.0,
+    weight: Annotated[
+        float | None,
+        typer.Option(min=0.0, max=1.0, help="Blend weight (default: best on Korean valid)."),
+    ] = None,
+    device: Device = "auto",
+    verbose: bool = False,
+) -> None:
+    """Fit the Korean lexical head (character + morpheme n-grams) of an emotion classifier."""
+    from models.loading import ModelLoadError
+    from models.training.emotion import format_report
+    from models.training.emotion_head import train_emotion_head
+
+    _setup_logging(verbose)
+    if char_min > char_max:
+        typer.echo("error: --char-min must not exceed --char-max", err=True)
+        raise typer.Exit(code=2)
+    try:
+        metrics = train_emotion_head(
+            model,
+            data_dir,
+            char_ngrams=(char_min, char_max),
+            n_features=2**hash_bits,
+            c=c,
+            weight=weight,
+            device=device,
+        )
+    except (ModelLoadError, FileNotFoundError, ValueError) as exc:
+        typer.echo(f"error: {exc}", err=True)
+        raise typer.Exit(code=2) from exc
+    for name, report in metrics["splits"].items():
+        typer.echo(format_report(name, report))
+    typer.echo(json.dumps(metrics["lexical_head"], indent=2))
 
 
 @emotion_app.command()

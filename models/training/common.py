@@ -63,6 +63,14 @@ def lr_at(step: int, total: int, peak: float, warmup: int) -> float:
     return peak * (0.1 + 0.9 * 0.5 * (1 + math.cos(math.pi * progress)))
 
 
+def schedule_step(step: int, total: int, elapsed: float, budget: float | None) -> int:
+    """The step the learning-rate schedule should use: with a time budget (seconds), whichever of
+    steps or time is further along, so a run cut by its budget still ends its decay."""
+    if not budget:
+        return step
+    return max(step, min(total - 1, int(total * elapsed / budget)))
+
+
 def make_optimizer(model: torch.nn.Module, lr: float, weight_decay: float) -> torch.optim.AdamW:
     """AdamW with no decay on biases, norms and embeddings' position tables."""
     import torch

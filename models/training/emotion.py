@@ -24,6 +24,7 @@ from typing import TYPE_CHECKING, Any
 from models.training import common
 from models.training.corpus import DEFAULT_DATA_DIR, lyrics_corpus, read_novels
 from models.training.emotion_data import (
+    KOTE_DIR,
     LABELS,
     Example,
     kote_splits,
@@ -63,6 +64,7 @@ class EmotionTrainConfig:
     pretrain_batch: int = 256
     pretrain_lr: float = 7e-4
     pretrain_minutes: float | None = None
+    mask_prob: float = 0.15  # share of tokens the masked-LM objective predicts
     mlm_kote_text: bool = False  # add KOTE's *texts* (never its labels) to the MLM corpus
     pretrain_only: bool = False  # save the masked-LM encoder + tokenizer (a later base_model)
     # fine-tuning
@@ -73,6 +75,9 @@ class EmotionTrainConfig:
     evals_per_epoch: int = 2
     finetune_minutes: float | None = None
     rdrop: float = 0.0  # R-Drop: weight of the symmetric KL between two dropout passes
+    ko_oversample: float = 1.0  # show each Korean training row this many times per epoch
+    kote_train: bool = False  # train on KOTE val (mapped labels); KOTE test stays out of domain
+    lexical_head: bool = True  # fit a Korean lexical head beside the model (emotion_head.py)
     select_min_en: float | None = None  # pick by Korean F1 among checkpoints with English >= this
     average_top: int = 1  # average the weights of the best N checkpoints (kept if it scores higher)
     # output / runtime
@@ -185,7 +190,7 @@ def pad_batch(
 def mask_tokens(
     ids: torch.Tensor, is_special: torch.Tensor, mask_id: int, vocab: int, prob: float = 0.15
 ) -> tuple[torch.Tensor, torch.Tensor]:
-    """BERT masking: of the chosen 15%, 80% [MASK], 10% random, 10% unchanged."""
+    """BERT masking: of the chosen ``prob`` share, 80% [MASK], 10% random, 10% unchanged."""
     import torch
 
     labels = ids.clone()
@@ -249,13 +254,17 @@ def pretrain_mlm(
     curve: list[tuple[float, float]] = []
     stream = _packed_batches(ids, cfg, tokenizer, rng)
     running, started = 0.0, time.monotonic()
+    budget = cfg.pretrain_minutes * 60 if cfg.pretrain_minutes else None
     model.train()
     bar = tqdm(range(cfg.pretrain_steps), desc="emotion MLM", unit="step")
     for step in bar:
         for group in optimizer.param_groups:
-            group["lr"] = common.lr_at(step, cfg.pretrain_steps, cfg.pretrain_lr, warmup)
+            at = common.schedule_step(step, cfg.pretrain_steps, time.monotonic() - started, budget)
+            group["lr"] = common.lr_at(at, cfg.pretrain_steps, cfg.pretrain_lr, warmup)
         batch = torch.from_numpy(next(stream)).to(device, non_blocking=True)
-        inputs, labels = mask_tokens(batch, is_special, tokenizer.mask_token_id, len(tokenizer))
+        inputs, labels = mask_tokens(
+            batch, is_special, tokenizer.mask_token_id, len(tokenizer), cfg.mask_prob
+        )
         with common.autocast(device):
             loss = mlm_loss(model, inputs, labels)
         loss.backward()
@@ -324,6 +333,21 @@ def classifier_from_base(name: str) -> tuple[Any, Any]:
     return model, tokenizer
 
 
+def oversample_korean(
+    examples: Sequence[Example], factor: float, rng: random.Random
+) -> list[Example]:
+    """Korean rows repeated ``factor`` times (a fractional part picks a random share once more);
+    other rows once. ``factor`` < 1 keeps that share of the Korean rows."""
+    if factor < 0:
+        raise ValueError(f"ko_oversample must be >= 0, not {factor}")
+    korean = [e for e in examples if e.lang == "ko"]
+    out = [e for e in examples if e.lang != "ko"]
+    whole, part = int(factor), factor - int(factor)
+    out.extend(korean * whole)
+    out.extend(rng.sample(korean, round(part * len(korean))))
+    return out
+
+
 def soft_targets(
     examples: Sequence[Example], smoothing: float, device: torch.device
 ) -> torch.Tensor:
@@ -379,6 +403,13 @@ def evaluate_split(
     """Any-match report, plus macro-F1 on the single-label rows alone (strict)."""
     ids = encode_texts(tokenizer, [e.text for e in examples], max_len)
     pred = predict_ids(model, tokenizer, ids, device).argmax(dim=-1).tolist()
+    return report_predictions(examples, pred)
+
+
+def report_predictions(examples: Sequence[Example], pred: Sequence[int]) -> dict[str, Any]:
+    """:func:`per_class_report` under the any-match rule, plus the strict single-label figures
+    when some rows carry several labels."""
+    pred = list(pred)
     gold = [resolve_gold(e, p) for e, p in zip(examples, pred, strict=True)]
     report = per_class_report(gold, pred)
     single = [i for i, e in enumerate(examples) if len(e.labels) == 1]
@@ -465,6 +496,7 @@ def finetune(
     kept: list[tuple[float, int, dict[str, torch.Tensor], dict[str, Any]]] = []
     order: list[int] = []
     running, started = 0.0, time.monotonic()
+    budget = cfg.finetune_minutes * 60 if cfg.finetune_minutes else None
 
     def evaluate() -> tuple[float, dict[str, Any]]:
         reports = {
@@ -478,7 +510,8 @@ def finetune(
             rng.shuffle(order)
         chunk, order = order[: cfg.batch_size], order[cfg.batch_size :]
         for group in optimizer.param_groups:
-            group["lr"] = common.lr_at(step, total, cfg.lr, warmup)
+            at = common.schedule_step(step, total, time.monotonic() - started, budget)
+            group["lr"] = common.lr_at(at, total, cfg.lr, warmup)
         batch, attention = pad_batch([ids[i] for i in chunk], tokenizer.pad_token_id, device)
         target = targets[chunk].to(device)
         loss = classification_loss(model, batch, attention, target, device, cfg.rdrop)
@@ -582,7 +615,7 @@ def format_report(name: str, report: dict[str, Any]) -> str:
     return "\n".join(lines)
 
 
-def _rounded(report: dict[str, Any]) -> dict[str, Any]:
+def rounded(report: dict[str, Any]) -> dict[str, Any]:
     def fix(value: Any) -> Any:
         if isinstance(value, float):
             return round(value, 4)
@@ -605,6 +638,11 @@ def train_emotion(cfg: EmotionTrainConfig) -> dict[str, Any]:
     out.mkdir(parents=True, exist_ok=True)
     train = train_examples(cfg.data_dir)
     valid = valid_splits(cfg.data_dir)
+    ood = kote_splits(cfg.data_dir)
+    if cfg.kote_train:
+        if "kote_val" not in ood:
+            raise FileNotFoundError(f"--kote-train needs {Path(cfg.data_dir) / KOTE_DIR}/val.tsv")
+        train = train + ood.pop("kote_val")
     started = time.monotonic()
     mlm_curve: list[tuple[float, float]] = []
     if cfg.base_model is None:
@@ -620,12 +658,10 @@ def train_emotion(cfg: EmotionTrainConfig) -> dict[str, Any]:
     else:
         model, tokenizer = classifier_from_base(cfg.base_model)
     pretrain_seconds = time.monotonic() - started
-    model, curves, reports = finetune(model, tokenizer, cfg, train, valid, device)
+    shown = oversample_korean(train, cfg.ko_oversample, random.Random(cfg.seed))
+    model, curves, reports = finetune(model, tokenizer, cfg, shown, valid, device)
     reports.update(
-        {
-            n: evaluate_split(model, tokenizer, ex, cfg.max_len, device)
-            for n, ex in kote_splits(cfg.data_dir).items()
-        }
+        {n: evaluate_split(model, tokenizer, ex, cfg.max_len, device) for n, ex in ood.items()}
     )
     for name, report in reports.items():
         log.info("%s", format_report(name, report))
@@ -634,7 +670,7 @@ def train_emotion(cfg: EmotionTrainConfig) -> dict[str, Any]:
         common.plot_curves({"masked-LM": mlm_curve}, out / "mlm_curve.png", "pretraining loss")
     common.plot_curves(curves, out / "finetune_curve.png", "fine-tuning", ylabel="loss / F1")
     metrics = {
-        "splits": {n: _rounded(r) for n, r in reports.items()},
+        "splits": {n: rounded(r) for n, r in reports.items()},
         "parameters": sum(p.numel() for p in model.parameters()),
         "device": common.device_name(device),
         "pretrain_seconds": round(pretrain_seconds, 1),
@@ -644,6 +680,10 @@ def train_emotion(cfg: EmotionTrainConfig) -> dict[str, Any]:
     common.save_model(model, out, fp16=cfg.fp16_weights)
     tokenizer.save_pretrained(out)
     common.write_json(out / "metrics.json", metrics)
+    if cfg.lexical_head:
+        from models.training.emotion_head import train_emotion_head
+
+        metrics = train_emotion_head(out, cfg.data_dir, device=cfg.device)
     return metrics
 
 

@@ -310,6 +310,10 @@ def test_emotion_trains_loads_and_predicts(tiny_data: Path, tmp_path: Path) -> N
     loaded = load_classifier(str(out))  # the worker's own loading code
     assert tuple(loaded.model.config.id2label[i] for i in range(7)) == LABELS
     assert loaded.tokenizer("행복")["input_ids"][0] == 2  # [CLS]
+    # the Korean lexical head is fitted by default, its weight chosen on Korean valid
+    assert loaded.lexical is not None and (out / "lexical_head.npz").is_file()
+    assert 0.0 <= metrics["lexical_head"]["weight"] <= 1.0
+    assert set(metrics["neural_splits"]) == set(metrics["splits"])
     predicted = runner.invoke(
         emotion_app,
         ["predict", "--model", str(out), "--batch-size", "2", "--device", "cpu"],
@@ -353,12 +357,17 @@ def test_emotion_options_jamo_rdrop_kote_text_and_averaging(
         *("--select-min-en", "0.0", "--average-top", "2", "--evals-per-epoch", "4"),
         *("--hidden", "32", "--layers", "1", "--heads", "2", "--intermediate", "64"),
         *("--max-len", "32", "--pretrain-steps", "4", "--pretrain-batch", "8"),
-        *("--epochs", "1", "--batch-size", "4", "--device", "cpu"),
+        *("--epochs", "1", "--batch-size", "4", "--device", "cpu", "--mask-prob", "0.3"),
+        *("--ko-oversample", "1.5", "--kote-train", "--no-lexical-head"),
     ]
     result = runner.invoke(train_app, args)
     assert result.exit_code == 0, result.output
     metrics = json.loads((out / "metrics.json").read_text(encoding="utf-8"))
     assert metrics["config"]["normalization"] == "nfd"
+    assert metrics["config"]["mask_prob"] == 0.3
+    # KOTE val became training data, so it is no longer reported as out of domain
+    assert set(metrics["splits"]) == {"ko_single_turn", "goemotions_ekman"}
+    assert "lexical_head" not in metrics and not (out / "lexical_head.json").exists()
     from transformers import AutoTokenizer
 
     tokens = AutoTokenizer.from_pretrained(out).tokenize("가")
@@ -378,3 +387,51 @@ def test_selection_score_and_weight_averaging() -> None:
     second = {"w": torch.ones(2) * 2, "n": torch.tensor([5])}
     averaged = average_states([first, second])
     assert torch.equal(averaged["w"], torch.ones(2)) and int(averaged["n"]) == 1
+
+
+def test_korean_oversampling_and_time_aware_schedule() -> None:
+    import random
+
+    from models.training.common import schedule_step
+    from models.training.emotion import oversample_korean
+    from models.training.emotion_data import Example
+
+    rows = [Example(f"ko{i}", (0,), "ko") for i in range(10)] + [Example("en", (1,), "en")]
+    rng = random.Random(0)
+    assert len(oversample_korean(rows, 1.0, rng)) == 11
+    doubled = oversample_korean(rows, 2.5, rng)
+    assert sum(e.lang == "ko" for e in doubled) == 25 and sum(e.lang == "en" for e in doubled) == 1
+    assert sum(e.lang == "ko" for e in oversample_korean(rows, 0.5, rng)) == 5
+    with pytest.raises(ValueError, match=">= 0"):
+        oversample_korean(rows, -1, rng)
+    # no budget: the step itself; a budget half spent pulls the schedule to half way
+    assert schedule_step(10, 1000, 5.0, None) == 10
+    assert schedule_step(10, 1000, 30.0, 60.0) == 500
+    assert schedule_step(900, 1000, 30.0, 60.0) == 900
+    assert schedule_step(10, 1000, 120.0, 60.0) == 999
+
+
+def test_emotion_head_command(tiny_data: Path, tiny_classifier: Path, tmp_path: Path) -> None:
+    """`norae train emotion-head` adds a head to an existing classifier and re-scores it; a bad
+    model path or n-gram range is a clear error with exit code 2."""
+    import shutil
+
+    from models.loading import load_classifier
+
+    model = tmp_path / "clf"
+    shutil.copytree(tiny_classifier, model)
+    args = ["emotion-head", "--model", str(model), "--data-dir", str(tiny_data)]
+    result = runner.invoke(train_app, [*args, "--hash-bits", "10", "--device", "cpu"])
+    assert result.exit_code == 0, result.output
+    assert "ko_single_turn: macro-F1" in result.output
+    metrics = json.loads((model / "metrics.json").read_text(encoding="utf-8"))
+    assert metrics["lexical_head"]["n_features"] == 2**10
+    assert (model / "confusion_kote_val.png").is_file()
+    assert load_classifier(str(model)).lexical is not None
+    fixed = runner.invoke(train_app, [*args, "--hash-bits", "10", "--weight", "0.3"])
+    assert fixed.exit_code == 0, fixed.output
+    assert json.loads((model / "lexical_head.json").read_text(encoding="utf-8"))["weight"] == 0.3
+    bad = runner.invoke(train_app, [*args, "--char-min", "4", "--char-max", "2"])
+    assert bad.exit_code == 2 and "--char-min" in bad.output
+    gone = runner.invoke(train_app, ["emotion-head", "--model", str(tmp_path / "gone")])
+    assert gone.exit_code == 2 and "gone" in gone.output
