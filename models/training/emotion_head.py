@@ -49,11 +49,11 @@ def train_emotion_head(
 
     model_dir = Path(model_dir)
     started = time.monotonic()
+    loaded = load_classifier(str(model_dir), common.pick_device(device))  # fails first, cheaply
     korean = [e for e in train_examples(data_dir) if e.lang == "ko"]
     if not korean:
         raise ValueError(f"no Korean training rows under {data_dir}")
     splits = {**valid_splits(data_dir), **kote_splits(data_dir)}
-    loaded = load_classifier(str(model_dir), common.pick_device(device))
     labels = tuple(str(loaded.model.config.id2label[i]) for i in range(len(LABELS)))
     if labels != LABELS:
         raise ValueError(f"{model_dir} has labels {labels}; the head needs {LABELS}")

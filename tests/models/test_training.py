@@ -434,4 +434,6 @@ def test_emotion_head_command(tiny_data: Path, tiny_classifier: Path, tmp_path: 
     bad = runner.invoke(train_app, [*args, "--char-min", "4", "--char-max", "2"])
     assert bad.exit_code == 2 and "--char-min" in bad.output
     gone = runner.invoke(train_app, ["emotion-head", "--model", str(tmp_path / "gone")])
-    assert gone.exit_code == 2 and "gone" in gone.output
+    assert gone.exit_code == 2 and "gone" in gone.output  # the model is checked before the data
+    no_data = runner.invoke(train_app, [*args[:3], "--data-dir", str(tmp_path / "nodata")])
+    assert no_data.exit_code == 2 and "emotion data file not found" in no_data.output
