@@ -33,6 +33,7 @@ JSON_FILE = "lexical_head.json"
 NPZ_FILE = "lexical_head.npz"
 ARRAYS = ("idf", "coef", "intercept")
 FORMAT = 1
+MAX_CHARS = 1000  # the head reads a text's first 1,000 characters (the encoder: 256 tokens)
 
 
 class LexicalHeadError(ValueError):
@@ -206,7 +207,8 @@ def has_lexical_head(directory: Path) -> bool:
 
 
 def raw_counts(texts: Sequence[str], char_ngrams: tuple[int, int], n_features: int) -> csr_matrix:
-    """Hashed counts: character n-grams (within words) then morpheme uni- and bigrams."""
+    """Hashed counts: character n-grams (within words) then morpheme uni- and bigrams, of each
+    text's first :data:`MAX_CHARS` characters."""
     from scipy.sparse import hstack
     from sklearn.feature_extraction.text import HashingVectorizer
 
@@ -221,7 +223,7 @@ def raw_counts(texts: Sequence[str], char_ngrams: tuple[int, int], n_features: i
     morphs = HashingVectorizer(
         analyzer=morpheme_grams, n_features=n_features, alternate_sign=False, norm=None
     )
-    texts = list(texts)
+    texts = [t[:MAX_CHARS] for t in texts]
     counts = hstack([chars.transform(texts), morphs.transform(MorphemeCutter.cut(texts))])
     return counts.tocsr().astype(np.float32)
 

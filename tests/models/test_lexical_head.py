@@ -62,6 +62,18 @@ def test_blend_touches_korean_rows_only(head: LexicalHead) -> None:
     assert np.array_equal(head_off.blend(texts, neural), neural)
 
 
+def test_huge_and_odd_texts(head: LexicalHead) -> None:
+    """A huge text is read up to MAX_CHARS (same answer as its prefix); empty, emoji-only and
+    control-character texts get a valid distribution, not an error."""
+    from models.lexical_head import MAX_CHARS
+
+    prefix = ("너무 슬퍼서 눈물이 나 " * 200)[:MAX_CHARS]
+    huge = prefix + "진짜 화가 난다 " * 20_000
+    probs = head.predict_proba([huge, prefix, "", "🙂🙂", "\x00\t"])
+    assert np.allclose(probs[0], probs[1])
+    assert np.allclose(probs.sum(axis=1), 1.0, atol=1e-5)
+
+
 def test_save_and_load_round_trip_without_pickles(head: LexicalHead, tmp_path: Path) -> None:
     head.save(tmp_path)
     meta = json.loads((tmp_path / JSON_FILE).read_text(encoding="utf-8"))
