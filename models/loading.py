@@ -90,11 +90,11 @@ def check_local_model(path: Path) -> None:
             raise ModelLoadError(f"model file {file} is corrupt: {exc}") from exc
         if not names:
             raise ModelLoadError(f"model file {file} is corrupt: it holds no tensors")
-    _check_lexical_head(path)
 
 
-def _check_lexical_head(path: Path) -> LexicalHead | None:
-    """The lexical head beside a classifier, if it has one; errors name the bad file."""
+def _load_lexical_head(path: Path, labels: tuple[str, ...]) -> LexicalHead | None:
+    """The lexical head beside a classifier, if it has one, for these labels in this order;
+    errors name the bad file."""
     from models.lexical_head import (
         JSON_FILE,
         NPZ_FILE,
@@ -108,9 +108,15 @@ def _check_lexical_head(path: Path) -> LexicalHead | None:
             raise ModelLoadError(f"model file {path / JSON_FILE} is missing (beside {NPZ_FILE})")
         return None
     try:
-        return LexicalHead.load(path)
+        head = LexicalHead.load(path)
     except LexicalHeadError as exc:
         raise ModelLoadError(str(exc)) from exc
+    if head.labels != labels:
+        raise ModelLoadError(
+            f"model file {path / JSON_FILE} lists labels {head.labels}, "
+            f"but config.json has {labels}"
+        )
+    return head
 
 
 def _load(name: str, auto_cls: Any, device: torch.device) -> LoadedModel:
@@ -148,13 +154,7 @@ def load_classifier(name: str, device: torch.device | None = None) -> LoadedMode
     loaded = _load(name, AutoModelForSequenceClassification, device or pick_device())
     loaded.tokenizer.truncation_side = "right"
     if _looks_local(name):
-        path = Path(name).expanduser().resolve()
-        loaded.lexical = _check_lexical_head(path)
         config = loaded.model.config
         labels = tuple(str(config.id2label[i]) for i in range(config.num_labels))
-        if loaded.lexical is not None and loaded.lexical.labels != labels:
-            raise ModelLoadError(
-                f"model file {path / 'lexical_head.json'} lists labels {loaded.lexical.labels}, "
-                f"but config.json has {labels}"
-            )
+        loaded.lexical = _load_lexical_head(Path(name).expanduser().resolve(), labels)
     return loaded

@@ -69,27 +69,24 @@ def train_emotion_head(
         n_features=n_features,
         c=c,
     )
-    ko_valid = splits[KO_VALID]
-    texts = [e.text for e in ko_valid]
-    gold = [e.labels[0] for e in ko_valid]
-    neural, lexical = classifier.neural_probs(texts), head.predict_proba(texts)
+    raw = {name: classifier.neural_probs([e.text for e in ex]) for name, ex in splits.items()}
+    gold = [e.labels[0] for e in splits[KO_VALID]]
+    neural = raw[KO_VALID]
+    lexical = head.predict_proba([e.text for e in splits[KO_VALID]])
 
     def macro(g: list[int], p: list[int]) -> float:
         value = per_class_report(g, p)["macro_f1"]
         assert isinstance(value, float)
         return value
 
-    chosen, blended_f1 = best_weight(neural, lexical, gold, macro)
+    chosen, _ = best_weight(neural, lexical, gold, macro)
     head.weight = chosen if weight is None else weight
     head.save(model_dir)
-    loaded.lexical = head
 
     neural_reports, reports = {}, {}
     for name, examples in splits.items():
-        split_texts = [e.text for e in examples]
-        raw = classifier.neural_probs(split_texts)
-        neural_reports[name] = report_predictions(examples, raw.argmax(axis=1).tolist())
-        mixed = head.blend(split_texts, raw)
+        neural_reports[name] = report_predictions(examples, raw[name].argmax(axis=1).tolist())
+        mixed = head.blend([e.text for e in examples], raw[name])
         reports[name] = report_predictions(examples, mixed.argmax(axis=1).tolist())
         plot_confusion(reports[name]["confusion"], model_dir / f"confusion_{name}.png", name)
         log.info("%s", format_report(f"{name} (blend)", reports[name]))
@@ -110,7 +107,7 @@ def train_emotion_head(
         "ko_valid_macro_f1": {
             "neural": round(macro(gold, neural.argmax(axis=1).tolist()), 4),
             "lexical": round(macro(gold, lexical.argmax(axis=1).tolist()), 4),
-            "blend": round(blended_f1 if weight is None else reports[KO_VALID]["macro_f1"], 4),
+            "blend": round(reports[KO_VALID]["macro_f1"], 4),
         },
         "seconds": round(time.monotonic() - started, 1),
     }
