@@ -113,6 +113,16 @@ class InferenceClient:
         result = await self.submit("generate", request.model_dump(), timeout=timeout)
         return GenerateResult.model_validate(result).texts
 
+    async def generate_scored(
+        self, prompts: list[str], *, timeout: float | None = None, **params: Any
+    ) -> tuple[list[list[str]], list[list[float]] | None]:
+        """Continuations per prompt and the model's mean log-probability per token of each
+        (None when the backend does not report it)."""
+        request = GenerateRequest(prompts=prompts, **params)
+        result = await self.submit("generate", request.model_dump(), timeout=timeout)
+        parsed = GenerateResult.model_validate(result)
+        return parsed.texts, parsed.scores
+
     async def classify(self, texts: list[str], *, timeout: float | None = None) -> list[Prediction]:
         request = ClassifyRequest(texts=texts)
         result = await self.submit("classify", request.model_dump(), timeout=timeout)

@@ -3,14 +3,19 @@
 Writing a song:
 
 1. The artist is resolved from what was imported (an unknown name gets the closest names back).
-2. The prompt is the artist control tag (``<artist=NAME>``, what tagged generators were trained
-   with), a few of the artist's own lines closest to the theme (BM25 over the same tokens the
-   novelty guard counts), then the tag again and the title, where the new song starts. Prompts
-   are cut from the left when long, so the second tag is the one that always survives.
-3. Each candidate is shaped into lines (long lines broken at punctuation), checked by the novelty
-   guard (bot/novelty.py) and rejected when it shares ``novelty_span`` (8) or more consecutive
-   words/morphemes with any song of the artist. When every candidate of every attempt copies, the
-   least-copying one has its copied spans cut. The answer never holds an 8-token copy.
+2. The prompt is a few of the artist's own lines closest to the theme (BM25 over the same
+   tokens the novelty guard counts) as a stanza, a blank line, then the title (the theme), where
+   the new song starts: the shape a pretrained model has seen a poem or a song take. (A framing
+   sentence or whole numbered poems make a small base model write web pages and title lists.)
+   Prompts are cut from the left when long, so the title is the part that always survives.
+3. The model writes exactly the lines asked for (``until="lines"``: no end of text before, an
+   over-long line broken at a word start), in the language's own script, without digits (no
+   numbered lists). Each candidate is shaped into lines, checked by the novelty guard
+   (bot/novelty.py) and rejected when it shares ``novelty_span`` (8) or more consecutive
+   words/morphemes with any song of the artist; the clean ones are ranked by line count, the
+   model's own fluency, script purity and repetition (bot/writing_checks.py). When every
+   candidate of every attempt copies, the least-copying one has its copied spans cut. The answer
+   never holds an 8-token copy.
 4. The lines are grouped into sections ([Verse 1], [Chorus], …). Section headers a model writes
    itself are dropped: structure is assigned here so every platform gets the same shape.
 """
@@ -40,7 +45,8 @@ from bot.lyrics_import import (
 )
 from bot.novelty import CorpusIndex, detect_language, token_forms
 from bot.settings import LyricsSettings
-from models.training.corpus import artist_tag
+from bot.writing import generate_scored
+from bot.writing_checks import distinct_n, list_like, repeated_lines, script_purity
 from storage.connection import Redis
 from storage.lyrics import LyricsStore, StoredSong, clean_artist, fold_artist
 
@@ -53,7 +59,7 @@ MAX_TITLE_CHARS = 40
 CONTEXT_LINE_CHARS = 80
 CLOSEST_ARTISTS = 5
 CORPUS_CACHE_SIZE = 32
-STOP_STRINGS = ["<artist=", "<|endoftext|>"]
+STOP_STRINGS = ["<artist=", "<|endoftext|>"]  # what tag-trained generators write between songs
 
 _TAG_RE = re.compile(r"<[^<>\n]{0,80}>")
 _HEADER_RE = re.compile(r"^\s*\[[^\[\]\n]{0,40}\]\s*$")
@@ -184,6 +190,7 @@ class ArtistCorpus:
 class _Candidate:
     title: str | None
     lines: tuple[str, ...]
+    logprob: float | None = None  # the model's mean log-probability per token, when known
 
 
 class LyricsService:
@@ -298,16 +305,19 @@ class LyricsService:
         name = await self.resolve_artist(artist)
         corpus = await self.corpus(name)
         prompt, title = self._prompt(name, corpus, theme, language)
+        song_language = language or corpus.language
         fixed_title = (title and corpus.index.cut_copied_spans(title)) or None
         best: tuple[int, _Candidate] | None = None
         rejected = 0
         attempts = 0
         for _ in range(settings.max_regenerations + 1):
             attempts += 1
-            clean, copies = await self._candidates(prompt, fixed_title, wanted, corpus)
+            clean, copies = await self._candidates(
+                prompt, fixed_title, wanted, corpus, song_language
+            )
             rejected += len(copies)
             if clean:
-                chosen = max(clean, key=lambda c: _quality(c, wanted))
+                chosen = max(clean, key=lambda c: _quality(c, wanted, prompt))
                 return self._song(name, theme, chosen, attempts, rejected, cut=False)
             for copied, cand in copies:
                 if best is None or copied < best[0]:
@@ -356,27 +366,38 @@ class LyricsService:
     def _prompt(
         self, artist: str, corpus: ArtistCorpus, theme: str | None, language: str | None
     ) -> tuple[str, str | None]:
-        tag = artist_tag(artist)
         context = corpus.retrieve(
             theme, self.settings.context_lines, language or corpus.language, self._rng
         )
         title = _shorten(theme, MAX_TITLE_CHARS) if theme else None
-        parts = [tag, *context, "", tag] if context else [tag]
+        parts = [*context, ""] if context else []
         if title:
             parts.append(title)
-        return "\n".join(parts) + "\n", title
+        return "\n".join(parts) + "\n" if parts else "", title
 
     async def _candidates(
-        self, prompt: str, title: str | None, wanted: int, corpus: ArtistCorpus
+        self,
+        prompt: str,
+        title: str | None,
+        wanted: int,
+        corpus: ArtistCorpus,
+        language: str,
     ) -> tuple[list[_Candidate], list[tuple[int, _Candidate]]]:
         """One generation call: the clean candidates and the copying ones (with copied tokens)."""
         s = self.settings
         assert self.inference is not None
+        lines = wanted + (0 if title else 1)  # without a theme the first line is the title
         try:
-            texts = await self.inference.generate(
-                [prompt],
+            outputs = await generate_scored(
+                self.inference,
+                prompt,
                 n=s.candidates,
-                max_new_tokens=min(s.max_new_tokens, wanted * s.tokens_per_line),
+                max_new_tokens=min(s.max_new_tokens, lines * s.tokens_per_line),
+                until="lines",
+                lines=lines,
+                max_line_tokens=s.max_line_tokens,
+                language=language,
+                ban_digits=True,
                 temperature=s.temperature,
                 top_p=s.top_p,
                 repetition_penalty=s.repetition_penalty,
@@ -387,8 +408,8 @@ class LyricsService:
             raise LyricsError(str(exc)) from None
         clean: list[_Candidate] = []
         copies: list[tuple[int, _Candidate]] = []
-        for raw in texts[0] if texts else []:
-            cand = shape(raw, title, wanted, s.max_line_chars)
+        for raw, logprob in outputs:
+            cand = shape(raw, title, wanted, s.max_line_chars, logprob=logprob)
             if not cand.lines:
                 continue
             spans = corpus.index.check(_joined(cand))
@@ -458,7 +479,9 @@ def _clean_line(line: str) -> str:
     return " ".join(line.split()).strip()
 
 
-def shape(raw: str, title: str | None, wanted: int, max_chars: int) -> _Candidate:
+def shape(
+    raw: str, title: str | None, wanted: int, max_chars: int, *, logprob: float | None = None
+) -> _Candidate:
     """A model's continuation as a title and at most ``wanted`` lines.
 
     Without a given title the first short line the model wrote is the title. Empty lines, lines
@@ -479,17 +502,25 @@ def shape(raw: str, title: str | None, wanted: int, max_chars: int) -> _Candidat
         for piece in break_line(cleaned, max_chars):
             if not lines or lines[-1] != piece:
                 lines.append(piece)
-    return _Candidate(title, tuple(lines[:wanted]))
+    return _Candidate(title, tuple(lines[:wanted]), logprob)
 
 
 def _joined(cand: _Candidate) -> str:
     return "\n".join([cand.title, *cand.lines] if cand.title else cand.lines)
 
 
-def _quality(cand: _Candidate, wanted: int) -> float:
-    """Prefer candidates that fill the requested length with distinct lines."""
-    distinct = len(set(cand.lines))
-    return min(distinct, wanted) - 0.5 * (len(cand.lines) - distinct)
+def _quality(cand: _Candidate, wanted: int, prompt: str = "") -> float:
+    """Prefer the requested length in distinct lines, then fluency, one script, no lists."""
+    text = "\n".join(cand.lines)
+    language = detect_language(text)
+    distinct = len(cand.lines) - repeated_lines(cand.lines)
+    score = 3.0 * min(distinct, wanted) - 3.0 * abs(wanted - len(cand.lines))
+    score += cand.logprob if cand.logprob is not None else -3.0
+    score -= 10.0 * (1.0 - script_purity(text, language, prompt))
+    score -= 2.0 * (1.0 - distinct_n(text))
+    if list_like(text):
+        score -= 2.0
+    return score
 
 
 def _cut(cand: _Candidate, index: CorpusIndex) -> _Candidate:
@@ -499,7 +530,7 @@ def _cut(cand: _Candidate, index: CorpusIndex) -> _Candidate:
     title = cand.title
     if title and index.check("\n".join([title, *lines])):
         title = None
-    return _Candidate(title, lines)
+    return _Candidate(title, lines, cand.logprob)
 
 
 def label_sections(lines: Sequence[str]) -> tuple[SongSection, ...]:

@@ -41,8 +41,16 @@ from datetime import UTC, datetime
 from typing import Any, Literal, Protocol
 
 from bot.inference import InferenceError
-from bot.relay_text import build_prompt, clean_candidates, clean_keyword, clean_line
+from bot.relay_text import (
+    build_prompt,
+    clean_candidates,
+    clean_keyword,
+    clean_line,
+    story_language,
+)
 from bot.settings import RelaySettings
+from bot.writing import generate_scored
+from bot.writing_checks import line_score, pick_distinct
 from storage.connection import Redis
 from storage.stories import (
     AlreadyApplied,
@@ -663,41 +671,64 @@ class RelayService:
         return value
 
     async def _candidates(self, story: Story, keyword: str, tokens: int) -> list[str]:
-        """Up to N cleaned candidates; asks once more when fewer than 2 survive cleaning."""
+        """Up to N candidates, best first; asks once more when fewer than 2 survive.
+
+        The model writes ``overgenerate`` times as many continuations as there are places, each
+        stopping at a sentence end after about ``tokens`` (models/decoding.py); they are cleaned,
+        ranked by the model's own fluency and the rules of bot/writing_checks.py (keyword
+        present, sentence boundary, clean start, one script, no list or web junk), and the best
+        ones that differ from each other are kept.
+        """
         lines = await self.stories.last_lines(story.id, PROMPT_LINES)
+        texts = [line.text for line in lines]
         prompt = build_prompt(
             title=story.title,
             genre=story.genre,
-            language=story.language,
-            keyword=keyword,
-            lines=[line.text for line in lines],
+            lines=texts,
             context_chars=self.settings.context_chars,
         )
-        n = self.settings.candidates
-        got: list[str] = []
+        language = story_language(texts, story.language)
+        s = self.settings
+        n = s.candidates
+        ranked: list[tuple[float, str]] = []
         for attempt in range(2):
-            raws = await self.inference.generate(
-                [prompt],
-                n=n,
-                max_new_tokens=tokens,
-                temperature=self.settings.temperature,
-                top_p=self.settings.top_p,
-                repetition_penalty=self.settings.repetition_penalty,
-                timeout=self.settings.generate_timeout_s,
+            outputs = await generate_scored(
+                self.inference,
+                prompt,
+                n=n * s.overgenerate,
+                max_new_tokens=tokens + tokens // 2,
+                min_new_tokens=max(1, tokens * 6 // 10),
+                until="sentence",
+                keyword=keyword or None,
+                language=language,
+                temperature=s.temperature,
+                top_p=s.top_p,
+                repetition_penalty=s.repetition_penalty,
+                timeout=s.generate_timeout_s,
             )
-            got += clean_candidates(
-                raws[0] if raws else [],
-                prompt=prompt,
-                max_chars=self.settings.max_line_chars,
-                language=story.language,
-                keep=got,
-            )
-            if len(got) >= 2:
+            seen = [text for _, text in ranked]
+            for raw, logprob in outputs:
+                cleaned = clean_candidates(
+                    [raw], prompt=prompt, max_chars=s.max_line_chars, language=language, keep=seen
+                )
+                if not cleaned:
+                    continue
+                text = cleaned[0]
+                seen.append(text)
+                score = line_score(
+                    text, logprob=logprob, language=language, prompt=prompt, keyword=keyword
+                )
+                ranked.append((score, text))
+            if len(ranked) >= 2:
                 break
             log.info(
-                "only %d usable candidate(s) for story %s (try %d)", len(got), story.id, attempt + 1
+                "only %d usable candidate(s) for story %s (try %d)",
+                len(ranked),
+                story.id,
+                attempt + 1,
             )
-        return got[:n]
+        ranked.sort(key=lambda pair: -pair[0])
+        return pick_distinct([text for _, text in ranked], n)
 
     async def _release(self, round_id: str) -> None:
         rnd = await self.votes.get(round_id)

@@ -23,11 +23,14 @@ import re
 import unicodedata
 from collections.abc import Iterable
 
+from bot.novelty import detect_language
+
 SENTENCE_END = re.compile(r"[.!?…。！？]+[\"'”’」』)\]]*(?=\s|$)")
 MENTION = re.compile(r"@(?:everyone|here)\b|<@[!&]?\d+>")
 BLANK_LINE = re.compile(r"\n\s*\n")
 SPACES = re.compile(r"[ \t\u00a0\u3000]+")
 ECHO_MIN_KEY = 6
+MIN_LETTERS_TO_DETECT = 12
 
 HEADER_LABELS = {
     "ko": {"title": "제목", "genre": "장르", "keyword": "키워드", "story": "이야기"},
@@ -136,20 +139,25 @@ def clean_keyword(text: str) -> str:
     return squash(remove_mentions(strip_controls(text, keep_newlines=False)))
 
 
-def build_prompt(
-    *, title: str, genre: str, language: str, keyword: str, lines: list[str], context_chars: int
-) -> str:
-    """Header (title, genre, keyword) + the newest story text that fits ``context_chars``.
+def story_language(lines: list[str], declared: str) -> str:
+    """The language the model should write in: what the newest lines are written in, when there
+    is enough of them to tell, else the language the story was started with."""
+    recent = " ".join(lines[-10:])
+    if sum(1 for ch in recent if ch.isalpha()) >= MIN_LETTERS_TO_DETECT:
+        return detect_language(recent)
+    return declared if declared in ("ko", "en") else "ko"
+
+
+def build_prompt(*, title: str, genre: str, lines: list[str], context_chars: int) -> str:
+    """The story as a pretrained model expects to continue it: the title (and genre) as a first
+    line, a blank line, then the newest story text that fits ``context_chars``, one line per
+    story line, ending with a line break so the continuation starts a new line.
 
     Lines are taken newest first until the budget is spent; a line that does not fit whole is
-    cut from its start, so the text right before the continuation is always there.
+    cut from its start, so the text right before the continuation is always there. The keyword
+    is not written into the prompt: the decoder works it into the continuation (a base model
+    given a "Keyword:" header writes headers back).
     """
-    names = labels(language)
-    header = [
-        f"{names[k]}: {v}"
-        for k, v in (("title", title), ("genre", genre), ("keyword", keyword))
-        if v
-    ]
     kept: list[str] = []
     budget = context_chars
     for line in reversed(lines):
@@ -161,7 +169,7 @@ def build_prompt(
         kept.append(line)
         budget -= len(line) + 1
     body = "\n".join(reversed(kept))
-    if not body:
-        body = f"{names['story']}:"
-    head = "\n".join(header)
-    return f"{head}\n\n{body}" if head else body
+    head = " · ".join(part for part in (title.strip(), genre.strip()) if part)
+    if head and body:
+        return f"{head}\n\n{body}\n"
+    return f"{head}\n\n" if head else (f"{body}\n" if body else "")

@@ -105,8 +105,14 @@ class ModelSettings(BaseModel):
         default="local", description="`local` transformers or `remote` OpenAI-compatible server."
     )
     generator: str = Field(
-        default=str(STARTER_DIR / "generator"),
-        description="Causal LM: hub id or local path (default: the bundled starter).",
+        default="gemma-3-270m",
+        description="Causal LM: `gemma-3-270m` (the default, prepared once into the data dir "
+        "from its package), `starter` (the small bundled model), a hub id or a local path.",
+    )
+    quantize: Literal["auto", "none", "int8"] = Field(
+        default="auto",
+        description="CPU only: int8 dynamic quantization of the generator's linear layers "
+        "(`auto`: for models over 100M parameters).",
     )
     classifier: str = Field(
         default=str(STARTER_DIR / "emotion"),
@@ -121,6 +127,12 @@ class ModelSettings(BaseModel):
     context_tokens: int = Field(
         default=512, gt=0, description="Prompt tokens kept (left side cut)."
     )
+
+    def generator_path(self, data_dir: Path) -> str:
+        """The generator to load: the prepared default's directory, the starter's, or as set."""
+        from models.prepare import resolve_generator
+
+        return resolve_generator(self.generator, data_dir, STARTER_DIR / "generator")
 
     @model_validator(mode="after")
     def _remote_needs_url(self) -> ModelSettings:
@@ -163,9 +175,15 @@ class RelaySettings(BaseModel):
     context_chars: int = Field(
         default=800, ge=50, description="Newest story text put in the prompt (after title/genre)."
     )
-    temperature: float = Field(default=0.9, ge=0.0, le=5.0)
-    top_p: float = Field(default=0.95, gt=0.0, le=1.0)
-    repetition_penalty: float = Field(default=1.2, ge=1.0, le=5.0)
+    overgenerate: int = Field(
+        default=2,
+        ge=1,
+        le=4,
+        description="The model writes this many times the candidates; the best ones are shown.",
+    )
+    temperature: float = Field(default=0.8, ge=0.0, le=5.0)
+    top_p: float = Field(default=0.92, gt=0.0, le=1.0)
+    repetition_penalty: float = Field(default=1.15, ge=1.0, le=5.0)
     generate_timeout_s: float = Field(default=30.0, gt=0, description="Wait for the model.")
     max_rerolls: int = Field(default=2, ge=0, description="Rerolls allowed per round.")
     keyword_max_chars: int = Field(default=30, gt=0)
@@ -192,13 +210,16 @@ class LyricsSettings(BaseModel):
         default=6, ge=0, le=40, description="Lines of the artist's songs put in the prompt."
     )
     tokens_per_line: int = Field(
-        default=14, gt=0, description="max_new_tokens = lines x this (capped by the job limit)."
+        default=16, gt=0, description="max_new_tokens = lines x this (capped by the job limit)."
+    )
+    max_line_tokens: int = Field(
+        default=14, ge=4, le=200, description="A longer line is broken at the next word."
     )
     max_new_tokens: int = Field(
-        default=200,
+        default=600,
         gt=0,
         le=1024,
-        description="Cap; leave room for a prompt (starter: 256 positions).",
+        description="Cap (a model with fewer positions gets what fits beside the prompt).",
     )
     candidates: int = Field(default=3, ge=1, le=16, description="Candidates per generation call.")
     max_regenerations: int = Field(

@@ -96,6 +96,20 @@ async def _reap(child: ChildProcess) -> None:
         raise
 
 
+def _say_if_preparing(settings: Settings) -> None:
+    """A first start prepares the default model in the worker: say so, and how long it takes."""
+    from models.prepare import DEFAULT_GENERATOR, TYPICAL_SECONDS, is_prepared
+
+    ms = settings.models
+    default = ms.backend == "local" and ms.generator == DEFAULT_GENERATOR
+    if default and not is_prepared(settings.data_dir):
+        log.warning(
+            "first start: the worker prepares the default language model (Gemma 3 270M) "
+            "once, usually in %s; stories and lyrics wait for it",
+            TYPICAL_SECONDS,
+        )
+
+
 async def run_up(settings: Settings, *, with_worker: bool = True) -> None:
     embedded: EmbeddedRedis | None = None
     redis_url = settings.redis.url
@@ -116,6 +130,7 @@ async def run_up(settings: Settings, *, with_worker: bool = True) -> None:
     tasks: list[asyncio.Task[None]] = []
     try:
         if with_worker:
+            _say_if_preparing(settings)
             env = dict(os.environ, NORAE_REDIS_URL=redis_url)
             worker = ChildProcess("worker", [sys.executable, "-m", "bot", "worker"], env)
             tasks.append(asyncio.create_task(worker.supervise(stopping)))

@@ -10,9 +10,9 @@ from __future__ import annotations
 import time
 import uuid
 from enum import StrEnum
-from typing import Any
+from typing import Any, Literal
 
-from pydantic import BaseModel, ConfigDict, Field, field_validator
+from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
 
 PROTOCOL_VERSION = 1
 
@@ -22,6 +22,8 @@ MAX_NEW_TOKENS = 1024
 MAX_CANDIDATES = 16
 MAX_TEXTS = 256
 MAX_TEXT_CHARS = 5_000
+MAX_LINES = 200
+MAX_KEYWORD_CHARS = 100
 
 
 class Status(StrEnum):
@@ -77,6 +79,20 @@ class GenerateRequest(BaseModel):
     repetition_penalty: float = Field(default=1.1, ge=1.0, le=5.0)
     stop: list[str] = Field(default_factory=list, max_length=8)
     seed: int | None = Field(default=None, ge=0)
+    # How each continuation ends (models/decoding.py): "length" runs to max_new_tokens;
+    # "sentence" stops at the first sentence end after min_new_tokens; "lines" writes exactly
+    # ``lines`` non-empty lines.
+    until: Literal["length", "sentence", "lines"] = "length"
+    min_new_tokens: int = Field(default=0, ge=0, le=MAX_NEW_TOKENS)
+    lines: int | None = Field(default=None, ge=1, le=MAX_LINES)
+    # A word every continuation should contain (some rows write it, some have it inserted).
+    keyword: str | None = Field(default=None, max_length=MAX_KEYWORD_CHARS)
+    # The script to write in: "ko" or "en" keeps the output layer to that language's tokens
+    # (plus the prompt's own); None lets the model write anything.
+    language: Literal["ko", "en"] | None = None
+    ban_digits: bool = False
+    # until="lines": a line longer than this many tokens is broken at the next word start
+    max_line_tokens: int = Field(default=24, ge=4, le=200)
 
     @field_validator("prompts")
     @classmethod
@@ -93,13 +109,32 @@ class GenerateRequest(BaseModel):
             raise ValueError("stop strings must not be empty")
         return stop
 
+    @model_validator(mode="after")
+    def _consistent(self) -> GenerateRequest:
+        if self.min_new_tokens > self.max_new_tokens:
+            raise ValueError("min_new_tokens must not exceed max_new_tokens")
+        if self.until == "lines" and self.lines is None:
+            raise ValueError("until='lines' needs lines")
+        return self
+
     def sampling_key(self) -> tuple[object, ...]:
         """Jobs with equal keys can share one forward pass."""
-        return (self.temperature, self.top_p, self.repetition_penalty, self.seed)
+        return (
+            self.temperature,
+            self.top_p,
+            self.repetition_penalty,
+            self.seed,
+            self.until,
+            self.ban_digits,
+            self.max_line_tokens,
+        )
 
 
 class GenerateResult(BaseModel):
     texts: list[list[str]]  # per prompt, n continuations (prompt not included)
+    # per prompt and continuation: the model's mean log-probability per token (for reranking);
+    # None from backends that do not report it
+    scores: list[list[float]] | None = None
 
 
 class ClassifyRequest(BaseModel):

@@ -18,6 +18,25 @@ log = logging.getLogger(__name__)
 KNOWN_KINDS = ("generate", "classify", "noop", "similar")
 
 
+def remote_name(generator: str) -> str:
+    """The model name to ask a remote server for when NORAE_MODELS_REMOTE_MODEL is unset."""
+    from models.prepare import DEFAULT_GENERATOR
+
+    return "google/gemma-3-270m" if generator == DEFAULT_GENERATOR else generator
+
+
+def prepared_generator(settings: Settings) -> str:
+    """The generator's path or id; the default model is prepared first when it is missing."""
+    from models.prepare import DEFAULT_GENERATOR, PrepareError, is_prepared, prepare
+
+    if settings.models.generator == DEFAULT_GENERATOR and not is_prepared(settings.data_dir):
+        try:
+            prepare(settings.data_dir)
+        except PrepareError as exc:
+            raise ValueError(f"the default model could not be prepared: {exc}") from exc
+    return settings.models.generator_path(settings.data_dir)
+
+
 def build_handlers(settings: Settings) -> dict[str, JobHandler]:
     """Load what the served kinds need. Raises ModelLoadError naming a missing model file."""
     unknown = sorted(set(settings.worker.kinds) - set(KNOWN_KINDS))
@@ -33,7 +52,7 @@ def build_handlers(settings: Settings) -> dict[str, JobHandler]:
             handlers["generate"] = GenerateHandler(
                 RemoteGenerator(
                     ms.remote_url,
-                    ms.remote_model or ms.generator,
+                    ms.remote_model or remote_name(ms.generator),
                     api_key=ms.remote_api_key.get_secret_value() if ms.remote_api_key else None,
                     timeout_s=ms.remote_timeout_s,
                 )
@@ -42,12 +61,13 @@ def build_handlers(settings: Settings) -> dict[str, JobHandler]:
             from models.generation import LocalGenerator
             from models.loading import load_causal_lm, pick_device
 
-            loaded = load_causal_lm(ms.generator, pick_device(ws.device))
+            loaded = load_causal_lm(prepared_generator(settings), pick_device(ws.device))
             handlers["generate"] = GenerateHandler(
                 LocalGenerator(
                     loaded,
                     context_tokens=ms.context_tokens,
                     forward_batch_size=ws.forward_batch_size,
+                    quantize=ms.quantize,
                 )
             )
     if "classify" in ws.kinds:

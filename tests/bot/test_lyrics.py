@@ -124,8 +124,10 @@ async def test_copy_is_rejected_then_regenerated(redis: Redis, client: Inference
     assert song.language == "ko"
     first = generator.requests[0]
     assert first.n == SETTINGS.candidates
-    assert first.prompts[0].startswith(f"<artist={KO_ARTIST}>\n")
-    assert first.prompts[0].endswith(f"<artist={KO_ARTIST}>\n봄비 골목길\n")
+    # the artist's closest lines as a stanza, a blank line, then the title where the song starts
+    assert first.prompts[0].endswith("\n\n봄비 골목길\n")
+    assert first.until == "lines" and first.lines == 6 and first.ban_digits
+    assert first.language == "ko"
     assert COPIED_LINE in first.prompts[0]  # the line closest to the theme is the context
     assert "<artist=" in first.stop
 

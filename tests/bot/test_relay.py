@@ -11,7 +11,13 @@ import pytest
 
 from bot.inference import InferenceClient, InferenceTimeout
 from bot.relay import RelayError, RelayService
-from bot.relay_text import build_prompt, clean_candidate, clean_candidates, cut_at_sentence_end
+from bot.relay_text import (
+    build_prompt,
+    clean_candidate,
+    clean_candidates,
+    cut_at_sentence_end,
+    story_language,
+)
 from bot.settings import RelaySettings
 from storage.connection import Redis
 from tests.worker_support import running_worker
@@ -36,12 +42,14 @@ class Scripted:
     def __init__(self, *answers: list[str], delay: float = 0.0) -> None:
         self.answers = list(answers)
         self.prompts: list[str] = []
+        self.params: list[dict[str, Any]] = []
         self.delay = delay
 
     async def generate(
         self, prompts: list[str], *, timeout: float | None = None, **params: Any
     ) -> list[list[str]]:
         self.prompts.append(prompts[0])
+        self.params.append(params)
         if self.delay:
             await asyncio.sleep(self.delay)
         answer = self.answers.pop(0) if len(self.answers) > 1 else self.answers[0]
@@ -89,14 +97,26 @@ def test_cleaning_cuts_strips_and_drops() -> None:
     assert got == ["비가 왔다.", "해가 떴다."]
 
 
-def test_prompt_keeps_header_and_newest_text_within_budget() -> None:
+def test_prompt_keeps_title_and_newest_text_within_budget() -> None:
     lines = [f"line number {i}." for i in range(100)]
-    prompt = build_prompt(
-        title="Sea", genre="fable", language="en", keyword="storm", lines=lines, context_chars=60
-    )
+    prompt = build_prompt(title="Sea", genre="fable", lines=lines, context_chars=60)
     head, body = prompt.split("\n\n", 1)
-    assert head == "Title: Sea\nGenre: fable\nKeyword: storm"
-    assert body.endswith("line number 99.") and len(body) <= 60
+    assert head == "Sea · fable"
+    # the newest text, one story line per line, and a line break where the continuation starts
+    assert body.endswith("line number 99.\n") and len(body) <= 61
+    assert "Keyword" not in prompt and "storm" not in prompt
+    assert (
+        build_prompt(title="", genre="", lines=["하나.", "둘."], context_chars=60) == "하나.\n둘.\n"
+    )
+    assert build_prompt(title="바다", genre="", lines=[], context_chars=60) == "바다\n\n"
+
+
+def test_story_language_follows_the_newest_lines() -> None:
+    english = ["The storm had not stopped for three days and the sea was grey."]
+    assert story_language(english, "ko") == "en"
+    assert story_language(["비가 오는 날이었다. 민지는 우산을 들고 나갔다."], "en") == "ko"
+    assert story_language(["ok"], "en") == "en"  # too little to tell: the declared language
+    assert story_language([], "xx") == "ko"
 
 
 # --- the whole story with the tiny model ------------------------------------------------------
@@ -304,7 +324,8 @@ async def test_proposals_steer_the_next_continuation(redis: Redis) -> None:
     assert not (await relay.vote_proposal(CH, "b", sea.proposal.id, is_bot=True)).accepted
     rnd = await relay.continue_story(CH, "u1", "Ann")
     assert rnd.keyword == "폭풍" and rnd.max_new_tokens == FAST.new_tokens_max
-    assert "폭풍" in gen.prompts[0] and await relay.proposals(CH) == []
+    # the keyword goes to the decoder (which works it into the text), not into the prompt
+    assert gen.params[0]["keyword"] == "폭풍" and await relay.proposals(CH) == []
     with pytest.raises(RelayError, match="Length must be"):
         await relay.propose(CH, "u1", "Ann", "length", "999")
 

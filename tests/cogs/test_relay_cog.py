@@ -93,7 +93,9 @@ async def test_continue_defers_before_the_model_and_posts_a_round(
     inter.response.defer.assert_awaited_once_with(thinking=True)
     kwargs = inter.followup.send.await_args.kwargs
     text = inter.followup.send.await_args.args[0]
-    assert "1️⃣ 하늘이 맑았다." in text and "3️⃣ 바람이 불었다." in text and len(text) <= 2000
+    # the candidate with the keyword ranks first; the others keep the model's order
+    assert "1️⃣ 비가 내렸다." in text and "2️⃣ 하늘이 맑았다." in text and len(text) <= 2000
+    assert "3️⃣ 바람이 불었다." in text
     assert kwargs["allowed_mentions"].to_dict() == {"parse": []}
     rnd = await cog.relay.open_round(f"discord:{CHANNEL}")
     assert rnd is not None

@@ -51,9 +51,15 @@ def test_mixed_sampling_settings_are_refused(generator: LocalGenerator) -> None:
         generator.generate([a, b])
 
 
-def test_too_many_new_tokens_for_the_model_is_an_error(generator: LocalGenerator) -> None:
-    with pytest.raises(ValueError, match="leaves no room for a prompt"):
-        generator.generate([GenerateRequest(prompts=["a"], max_new_tokens=1000)])
+def test_too_many_new_tokens_get_what_fits_beside_the_prompt(generator: LocalGenerator) -> None:
+    # the tiny model has few positions: 1000 new tokens become what fits beside a prompt
+    positions = generator.max_positions
+    assert positions is not None and generator.new_tokens(1000) < positions
+    assert generator.new_tokens(3) == 3
+    req = GenerateRequest(prompts=["a " * 500], max_new_tokens=1000, temperature=0.0)
+    [result] = generator.generate([req])
+    ids = generator.parts.tokenizer.encode(result.texts[0][0], add_special_tokens=False)
+    assert len(ids) <= generator.new_tokens(1000)
 
 
 def test_apply_stop_cuts_at_the_earliest_stop() -> None:
