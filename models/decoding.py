@@ -39,6 +39,7 @@ UNTIL = ("length", "sentence", "lines")
 SENTENCE_END = re.compile(r"[.!?…。！？]+[\"'”’」』)\]]*\s*$")
 NO_REPEAT_NGRAM = 3
 TOP_K = 256
+FORCE_WAIT = 6  # tokens to wait for a word start before inserting the keyword anyway
 
 
 @dataclass(frozen=True)
@@ -170,6 +171,7 @@ def _word_start(piece: str) -> bool:
     return bool(piece) and piece[0].isspace()
 
 
+@torch.inference_mode()  # type: ignore[untyped-decorator]
 def decode(
     parts: DecoderParts,
     prompts: list[PromptSpec],
@@ -323,7 +325,12 @@ def decode(
                 and not row.forced
                 and len(row.ids) >= row.force_at
                 and row.keyword.casefold() not in row.text.casefold()
-                and (not row.text or row.text[-1].isspace() or _word_start(parts.piece(token)))
+                and (
+                    not row.text
+                    or row.text[-1].isspace()
+                    or _word_start(parts.piece(token))
+                    or len(row.ids) >= row.force_at + FORCE_WAIT
+                )
             ):
                 at_start = not row.text or row.text[-1].isspace()
                 form = row.kw_bare if at_start else row.kw_spaced

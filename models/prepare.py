@@ -183,10 +183,10 @@ def prepare(
     root = models_dir(data_dir)
     target = prepared_dir(data_dir, name)
     with _lock(root):
+        _sweep(root)
         if not force and is_prepared(data_dir, name):
             manifest = json.loads((target / MANIFEST).read_text(encoding="utf-8"))
             return PrepareReport(target, False, 0.0, str(manifest.get("sha256", "")))
-        _sweep(root)
         started = time.perf_counter()
         work = Path(tempfile.mkdtemp(prefix=".prepare-", dir=root))
         try:
@@ -241,7 +241,8 @@ def _swap_in(new: Path, target: Path, work: Path) -> None:
     The link is replaced with one rename, so at every instant ``target`` is either the old model
     or the new one, whole; a directory left by an older layout is moved aside first.
     """
-    version = target.parent / f".{target.name}-{time.strftime('%Y%m%d%H%M%S')}-{os.getpid()}"
+    unique = work.name.removeprefix(".prepare-")
+    version = target.parent / f".{target.name}-{time.strftime('%Y%m%d%H%M%S')}-{unique}"
     os.replace(new, version)
     if target.exists() and not target.is_symlink():
         os.replace(target, work / "previous")

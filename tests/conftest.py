@@ -122,6 +122,24 @@ def tiny_classifier(tmp_path_factory: pytest.TempPathFactory) -> Path:
     return build_tiny_classifier(tmp_path_factory.mktemp("tiny-classifier"))
 
 
+@pytest.fixture(scope="session")
+def tiny_gemma_gguf(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, str]:
+    """A tiny Gemma 3 GGUF file (models/tiny_gguf.py) and its SHA-256."""
+    from models.tiny_gguf import write_tiny_gemma_gguf
+
+    return write_tiny_gemma_gguf(tmp_path_factory.mktemp("tiny-gguf") / "tiny-gemma3.gguf")
+
+
+@pytest.fixture(scope="session")
+def tiny_gemma(tmp_path_factory: pytest.TempPathFactory, tiny_gemma_gguf: tuple[Path, str]) -> Path:
+    """The tiny GGUF prepared exactly as the default model is: a safetensors directory."""
+    from models.prepare import prepare
+
+    gguf, sha = tiny_gemma_gguf
+    data = tmp_path_factory.mktemp("tiny-gemma-data")
+    return prepare(data, gguf=gguf, expected_sha256=sha, say=lambda _: None).path
+
+
 @pytest.fixture(autouse=True)
 def _clean_norae_env(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
     """Tests see only the NORAE_* variables they set themselves, and no developer's .env."""
