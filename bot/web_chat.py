@@ -85,7 +85,7 @@ class ContinueBody(NickBody):
 
 class VoteBody(_Body):
     round_id: str = Field(pattern=ID_RE.pattern)
-    choice: int = Field(ge=1, le=99)
+    choice: int = Field(ge=1, le=99, strict=True)  # not "2", not true: the page sends 2
 
 
 class ProposeBody(NickBody):
