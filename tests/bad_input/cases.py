@@ -581,8 +581,20 @@ def _mood_lyrics_cases() -> list[WebCase]:
         ("language-xx", {"artist": "소월 테스트", "language": "xx"}),
         ("language-number", {"artist": "소월 테스트", "language": 1}),
     ):
-        out.append(WebCase(f"lyrics-write/{label}", "POST", "/api/lyrics/write", json=body))
+        says = LYRICS_SAYS.get(label, "lines" if label.startswith("lines") else "")
+        out.append(
+            WebCase(f"lyrics-write/{label}", "POST", "/api/lyrics/write", json=body, says=says)
+        )
     return out
+
+
+LYRICS_SAYS = {
+    "artist-empty": "Name an artist",
+    "artist-invisible": "Name an artist",  # not echoed back with its bidi override
+    "artist-unknown": "없는 가수",
+    "theme-too-long": "theme",
+    "language-xx": "language",
+}
 
 
 def _q(value: str) -> str:
@@ -616,3 +628,252 @@ class KakaoCase:
     content_type: bytes = b"application/json"
     status: int = 200
     says: str = ""
+
+
+def _kakao_transport_cases() -> list[KakaoCase]:
+    out = [
+        KakaoCase("secret/missing", "도움말", secret=b"", status=403, says="secret"),
+        KakaoCase("secret/wrong", "도움말", secret=b"wrong", status=403, says="secret"),
+        KakaoCase("secret/not-utf8", "도움말", secret=b"\xff\xfe\xe9", status=403, says="secret"),
+        KakaoCase("secret/korean", "도움말", secret="비밀".encode(), status=403, says="secret"),
+        # aiohttp's HTTP parser refuses a NUL in a header (plain text), before the app.
+        KakaoCase("secret/nul", "도움말", secret=b"a\x00b", status=400, says="header"),
+        KakaoCase("secret/right-plus-bytes", "도움말", secret=b"{secret}\xff", status=403),
+        KakaoCase("secret/path-wrong", "도움말", secret=b"", path="/kakao/skill/nope", status=403),
+        KakaoCase(
+            "secret/path-not-utf8", "도움말", secret=b"", path="/kakao/skill/%FF%FE", status=403
+        ),
+        KakaoCase(
+            "secret/path-korean", "도움말", secret=b"", path="/kakao/skill/%EB%B9%84", status=403
+        ),
+        KakaoCase("secret/path-extra-segment", "도움말", path="/kakao/skill/a/b", status=404),
+        KakaoCase("bot/other", "도움말", patch={"bot.id": "otherbot"}, status=403, says="bot"),
+        KakaoCase("bot/number", "도움말", patch={"bot.id": 5}, status=400),
+        KakaoCase("bot/string", "도움말", patch={"bot": "x"}, status=400),
+    ]
+    for label, raw in (
+        ("empty", b""),
+        ("null", b"null"),
+        ("list", b"[]"),
+        ("string", b'"hi"'),
+        ("number", b"42"),
+        ("bool", b"true"),
+        ("not-json", b"{nope"),
+        ("form", b"utterance=hi"),
+        ("not-utf8", b"\xff\xfe{}"),
+        ("nan", b'{"userRequest": NaN}'),
+        ("deep-list", DEEP.encode()),
+        ("deep-object", b'{"a":' * 900 + b"1" + b"}" * 900),
+    ):
+        out.append(KakaoCase(f"body/{label}", raw=raw, status=400))
+    out.append(KakaoCase("body/huge", raw=b'{"x": "' + b"a" * 40_000 + b'"}', status=413))
+    for label, patch, says in (
+        ("no-user-request", {"userRequest": None}, "userRequest"),
+        ("user-request-list", {"userRequest": []}, "userRequest"),
+        ("no-user", {"userRequest.user": None}, "user"),
+        ("user-string", {"userRequest.user": "me"}, "user"),
+        ("user-id-empty", {"userRequest.user.id": ""}, "user"),
+        ("user-id-long", {"userRequest.user.id": "u" * 129}, "user"),
+        ("user-id-space", {"userRequest.user.id": "a b"}, "user.id"),
+        ("user-id-newline", {"userRequest.user.id": "a\nb"}, "user.id"),
+        ("user-id-number", {"userRequest.user.id": 12345}, "user"),
+        ("user-id-null", {"userRequest.user.id": None}, "user"),
+        ("user-id-zwsp", {"userRequest.user.id": "user\u200b01"}, "user.id"),
+        ("user-id-korean", {"userRequest.user.id": "사용자"}, "user.id"),
+        ("properties-string", {"userRequest.user.properties": "x"}, "properties"),
+        ("chat-id-space", {"userRequest.chat": {"id": "a b"}}, "chat.id"),
+        ("chat-id-empty", {"userRequest.chat": {"id": ""}}, "chat"),
+        ("chat-string", {"userRequest.chat": "room"}, "chat"),
+        ("group-key-space", {"userRequest.user.properties.botGroupKey": "a b"}, "botGroupKey"),
+        ("group-key-list", {"userRequest.user.properties.botGroupKey": [1]}, "botGroupKey"),
+        ("group-key-long", {"userRequest.user.properties.botGroupKey": "g" * 200}, "botGroupKey"),
+        ("utterance-number", {"userRequest.utterance": 42}, "utterance"),
+        ("utterance-null", {"userRequest.utterance": None}, "utterance"),
+        ("utterance-list", {"userRequest.utterance": ["도움말"]}, "utterance"),
+        ("utterance-object", {"userRequest.utterance": {"text": "도움말"}}, "utterance"),
+        ("callback-number", {"userRequest.callbackUrl": 5}, "callbackUrl"),
+        (
+            "callback-list",
+            {"userRequest.callbackUrl": ["https://bot-api.kakao.com/x"]},
+            "callbackUrl",
+        ),
+        ("action-string", {"action": "run"}, "action"),
+        ("params-list", {"action.params": ["command"]}, "params"),
+        ("params-deep", {"action.params": {"x": json.loads("[" * 40 + "]" * 40)}}, "nested"),
+    ):
+        out.append(KakaoCase(f"request/{label}", "도움말", patch=patch, status=400, says=says))
+    return out
+
+
+def _kakao_utterance_cases() -> list[KakaoCase]:
+    out: list[KakaoCase] = []
+    for label, text in INVISIBLE.items():
+        out.append(KakaoCase(f"write/invisible-{label}", f"이어쓰기 한줄 {text}", says="empty"))
+        out.append(
+            KakaoCase(
+                f"continue/keyword-invisible-{label}", f"이어쓰기 계속 {text}", says="keyword"
+            )
+        )
+        out.append(KakaoCase(f"mood/invisible-{label}", text, says="비어 있어요"))
+        out.append(
+            KakaoCase(
+                f"params/write-invisible-{label}",
+                "아무 말",
+                params={"command": "relay.write", "text": text},
+                says="empty",
+            )
+        )
+    out.append(KakaoCase("write/nothing", "이어쓰기 한줄", says="empty"))
+    out.append(KakaoCase("mood/empty-utterance", "", says="비어 있어요"))
+    out.append(KakaoCase("utterance/too-long", "가" * 2001, says="너무 길어요"))
+    out.append(KakaoCase("utterance/too-long-invisible", "\u200b" * 5000, says="너무 길어요"))
+    out.append(KakaoCase("write/too-long", "이어쓰기 한줄 " + "가" * 600, says="limit"))
+    for label, value in NOT_DIGITS.items():
+        if not value.strip() or value == "\x00":
+            continue
+        out.append(KakaoCase(f"show/page-{label}", f"이야기 보기 {value}", says="쪽 번호는"))
+        out.append(
+            KakaoCase(
+                f"params/page-{label}",
+                "이야기 보기",
+                params={"command": "relay.show", "page": value},
+                says="쪽 번호는",
+            )
+        )
+        if label not in ("zero", "seven-digits"):
+            out.append(KakaoCase(f"vote/choice-{label}", f"투표 {value}", says="번호로"))
+            out.append(
+                KakaoCase(
+                    f"params/choice-{label}",
+                    "투표",
+                    params={"command": "relay.vote", "choice": value},
+                    says="번호로",
+                )
+            )
+    out += [
+        KakaoCase("vote/zero", "투표 0", says="1"),
+        KakaoCase("vote/not-a-candidate", "투표 9", says="1"),
+        KakaoCase("vote/word", "투표", says="번호로"),
+        KakaoCase("show/past-the-end", "이야기 보기 99", says="no page"),
+        KakaoCase("params/page-list", "이야기 보기", params={"page": [2]}, says="쪽 번호는"),
+        KakaoCase("params/choice-object", "투표", params={"choice": {"n": 1}}, says="번호로"),
+        KakaoCase(
+            "params/keyword-invisible",
+            "이어쓰기 계속",
+            params={"keyword": "\u202e\u2066"},
+            says="keyword",
+        ),
+        KakaoCase(
+            "params/command-list", "투표 ²", params={"command": ["relay.write"]}, says="번호로"
+        ),
+        KakaoCase("policy/sideways", "추천 방식 sideways", says="match"),
+        KakaoCase("policy/superscript", "추천 방식 ²", says="match"),
+        KakaoCase(
+            "policy/params-number",
+            "추천 방식",
+            params={"command": "mood.policy", "policy": 2},
+            says="match",
+        ),
+        KakaoCase("pick/nothing-listed", "고르기 1"),
+        KakaoCase("pick/superscript", "고르기 ²"),
+        KakaoCase("pick/word", "고르기 하나"),
+        KakaoCase("lyrics/no-artist", "가사", says="가수"),
+        KakaoCase("lyrics/only-theme", "가사 / 봄", says="가수"),
+        KakaoCase("lyrics/again-nothing-before", "가사 다시", says="먼저"),
+        KakaoCase("lyrics/unknown-artist", "가사 없는가수 / 봄", says="없는가수"),
+        KakaoCase("lyrics/invisible-artist", "가사 \u200b\u202e / 봄", says="Name an artist"),
+        KakaoCase(
+            "lyrics/params-invisible-artist",
+            "가사 소월 테스트",
+            params={"command": "lyrics", "artist": "\u200b"},
+            says="Name an artist",
+        ),
+        KakaoCase("fetch/nothing", "결과 보기", says="없어요"),
+        KakaoCase(
+            "undo/not-the-author",
+            "이어쓰기 취소",
+            patch={"userRequest.user.id": "otheruser9"},
+            says="author",
+        ),
+        KakaoCase(
+            "reroll/no-round-elsewhere",
+            "이어쓰기 다시",
+            patch={
+                "userRequest.user.id": "loneuser01",
+                "userRequest.chat": None,
+                "userRequest.user.properties.botGroupKey": None,
+            },
+            says="no",
+        ),
+        KakaoCase(
+            "start/title-too-long",
+            "이어쓰기 시작 " + "가" * 101,
+            patch={
+                "userRequest.user.id": "freshuser01",
+                "userRequest.chat": None,
+                "userRequest.user.properties.botGroupKey": None,
+            },
+            says="title",
+        ),
+        KakaoCase(
+            "start/genre-too-long",
+            "이어쓰기 시작 제목 / " + "가" * 41,
+            patch={
+                "userRequest.user.id": "freshuser01",
+                "userRequest.chat": None,
+                "userRequest.user.properties.botGroupKey": None,
+            },
+            says="genre",
+        ),
+        KakaoCase(
+            "start/params-title-too-long",
+            "이어쓰기 시작",
+            params={"title": "가" * 101},
+            patch={
+                "userRequest.user.id": "freshuser01",
+                "userRequest.chat": None,
+                "userRequest.user.properties.botGroupKey": None,
+            },
+            says="title",
+        ),
+        KakaoCase(
+            "write/no-story",
+            "이어쓰기 한줄 줄이다.",
+            patch={
+                "userRequest.user.id": "freshuser01",
+                "userRequest.chat": None,
+                "userRequest.user.properties.botGroupKey": None,
+            },
+            says="no story",
+        ),
+        KakaoCase(
+            "end/no-story",
+            "이어쓰기 끝",
+            patch={
+                "userRequest.user.id": "freshuser01",
+                "userRequest.chat": None,
+                "userRequest.user.properties.botGroupKey": None,
+            },
+            says="no story",
+        ),
+        KakaoCase(
+            "callback/not-allowed-host",
+            "이어쓰기 한줄 \u200b",
+            patch={"userRequest.callbackUrl": "http://169.254.169.254/latest"},
+            says="empty",
+        ),
+        KakaoCase(
+            "callback/not-a-url",
+            "이어쓰기 계속 \u200b",
+            patch={"userRequest.callbackUrl": "javascript:alert(1)"},
+            says="keyword",
+        ),
+    ]
+    return out
+
+
+def kakao_cases() -> list[KakaoCase]:
+    cases = _kakao_transport_cases() + _kakao_utterance_cases()
+    ids = [c.id for c in cases]
+    assert len(ids) == len(set(ids)), "case ids must be unique"
+    return cases
