@@ -877,3 +877,127 @@ def kakao_cases() -> list[KakaoCase]:
     ids = [c.id for c in cases]
     assert len(ids) == len(set(ids)), "case ids must be unique"
     return cases
+
+
+@dataclass(frozen=True)
+class DiscordCase:
+    """One move on Discord, as the gateway delivers it: a slash command (``command`` with
+    ``options``), a DM to the bot (``dm``), or a button press (``custom_id``)."""
+
+    id: str
+    command: str = ""
+    options: dict[str, Any] = field(default_factory=dict)
+    dm: str | None = None
+    custom_id: str = ""
+    says: str = ""
+
+
+def discord_cases() -> list[DiscordCase]:
+    out: list[DiscordCase] = []
+    for label, text in INVISIBLE.items():
+        out.append(
+            DiscordCase(
+                f"relay-write/invisible-{label}", "relay write", {"text": text}, says="empty"
+            )
+        )
+        out.append(
+            DiscordCase(
+                f"relay-continue/keyword-invisible-{label}",
+                "relay continue",
+                {"keyword": text},
+                says="keyword is empty",
+            )
+        )
+        out.append(
+            DiscordCase(
+                f"relay-propose/keyword-invisible-{label}",
+                "relay propose",
+                {"kind": "keyword", "value": text},
+                says="empty",
+            )
+        )
+        out.append(DiscordCase(f"dm/invisible-{label}", dm=text, says="empty"))
+    for label, value in NOT_DIGITS.items():
+        if not value.strip() or value == "\x00":
+            continue
+        out.append(
+            DiscordCase(
+                f"relay-continue/length-{label}", "relay continue", {"length": value}, says="length"
+            )
+        )
+        out.append(
+            DiscordCase(
+                f"relay-propose/length-{label}",
+                "relay propose",
+                {"kind": "length", "value": value},
+                says="length",
+            )
+        )
+    for label, page in (("zero", 0), ("negative", -1), ("past-the-end", 99), ("huge", 2**53 - 1)):
+        out.append(
+            DiscordCase(f"relay-show/page-{label}", "relay show", {"page": page}, says="no page")
+        )
+        out.append(
+            DiscordCase(
+                f"relay-stories/page-{label}", "relay stories", {"page": page}, says="no page"
+            )
+        )
+    out += [
+        DiscordCase("relay-write/empty", "relay write", {"text": ""}, says="empty"),
+        DiscordCase("relay-write/controls", "relay write", {"text": "\x00\x1b\x07"}, says="empty"),
+        DiscordCase("relay-write/too-long", "relay write", {"text": "가" * 501}, says="limit"),
+        DiscordCase(
+            "relay-start/title-too-long", "relay start", {"title": "가" * 101}, says="title"
+        ),
+        DiscordCase(
+            "relay-start/genre-too-long", "relay start", {"genre": "가" * 41}, says="genre"
+        ),
+        DiscordCase("relay-start/language-fr", "relay start", {"language": "fr"}, says="language"),
+        DiscordCase(
+            "relay-continue/keyword-too-long",
+            "relay continue",
+            {"keyword": "가" * 201},
+            says="keyword",
+        ),
+        DiscordCase("relay-support/unknown", "relay support", {"proposal": "999"}, says="proposal"),
+        DiscordCase("relay-support/path", "relay support", {"proposal": "../1"}, says="proposal"),
+        DiscordCase(
+            "relay-support/invisible", "relay support", {"proposal": "\u200b"}, says="proposal"
+        ),
+        DiscordCase("relay-undo/not-the-author", "relay undo", says="author"),
+        DiscordCase("relay-end/not-the-starter", "relay end", says="moderator"),
+        DiscordCase("lyrics/artist-empty", "lyrics", {"artist": ""}, says="Name an artist"),
+        DiscordCase(
+            "lyrics/artist-invisible", "lyrics", {"artist": "\u200b\u202e"}, says="Name an artist"
+        ),
+        DiscordCase("lyrics/artist-unknown", "lyrics", {"artist": "없는 가수"}, says="없는 가수"),
+        DiscordCase(
+            "lyrics/lines-zero", "lyrics", {"artist": "소월 테스트", "lines": 0}, says="lines"
+        ),
+        DiscordCase(
+            "lyrics/lines-negative", "lyrics", {"artist": "소월 테스트", "lines": -4}, says="lines"
+        ),
+        DiscordCase(
+            "lyrics/lines-huge", "lyrics", {"artist": "소월 테스트", "lines": 10**9}, says="lines"
+        ),
+        DiscordCase(
+            "lyrics/language-xx",
+            "lyrics",
+            {"artist": "소월 테스트", "language": "xx"},
+            says="language",
+        ),
+        DiscordCase(
+            "lyrics/theme-too-long",
+            "lyrics",
+            {"artist": "소월 테스트", "theme": "가" * 1001},
+            says="theme",
+        ),
+        DiscordCase("mood-policy/sideways", "mood policy", {"policy": "sideways"}, says="match"),
+        DiscordCase("mood-policy/superscript", "mood policy", {"policy": "²"}, says="match"),
+        DiscordCase("dm/too-long", dm="가" * 1001, says="1000"),
+        DiscordCase("button/vote-unknown-round", custom_id="relay:vote:ffffffff:1", says="round"),
+        DiscordCase("button/vote-past-candidates", custom_id="relay:vote:{round}:9", says="1"),
+    ]
+    ids = [c.id for c in out]
+    assert len(ids) == len(set(ids)), "case ids must be unique"
+    return out
