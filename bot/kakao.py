@@ -12,8 +12,36 @@ in the ``X-Norae-Kakao-Secret`` header (set it in the skill's header settings) o
 segment, ``/kakao/skill/<secret>``, for setups that cannot send headers; prefer the header, since a
 path may end up in access logs. It is compared in constant time. With no secret configured the
 endpoint is disabled and answers 403 saying so. ``NORAE_KAKAO_BOT_IDS`` (JSON list) limits which
-bots may call (empty: any). A body over :data:`MAX_BODY_BYTES` is a 413, malformed JSON a 400:
-both as ``{"error": ...}`` JSON, never a stack trace.
+bots may call (empty: any). The secret is compared as bytes, so a header that is not ASCII (or
+not even UTF-8) is a 403 like any wrong secret. A body over :data:`MAX_BODY_BYTES` is a 413;
+malformed JSON, JSON nested deeper than :data:`MAX_DEPTH` levels, or a request with bad ids is a
+400: all as ``{"error": ...}`` JSON, never a stack trace.
+
+**Outbound.** The skill POSTs only to a ``callbackUrl`` that :func:`callback_target` allows:
+``https`` (``http`` only with ``NORAE_KAKAO_CALLBACK_ALLOW_HTTP``, for local tests), no user
+info, and a host on ``NORAE_KAKAO_CALLBACK_HOSTS`` (default ``bot-api.kakao.com``, where Open
+Builder's one-time URLs point: ``https://bot-api.kakao.com/v1/bots/<bot>/callback/<token>``), on
+the default port unless the entry names one. Redirects are not followed. Any other URL is never
+called: it is logged (by host; its path holds a token) and the answer comes within the reply
+budget as if there were no callback.
+
+**Once per delivery.** Kakao may deliver one request twice (a retry when the answer was slow,
+a second tap). Each delivery is claimed in Redis with ``SET NX`` before it runs, and its answer is
+kept for repeats (:class:`storage.kakao.KakaoStateStore`):
+
+- with a ``callbackUrl``, the delivery is named by a digest of that URL: Kakao issues one per
+  request, so the name is exact, and a repeat within two minutes gets the same acknowledgement
+  while the work runs and is POSTed once;
+- without one, Kakao's payload has no request id, so the name is a digest of what makes the
+  request what it is (bot, user, chat, block and intent ids, utterance, block parameters). The
+  same words may also be meant twice, so a repeat counts only while it is still the user's latest
+  request (nothing else from them came in between) and within ``NORAE_KAKAO_DEDUPE_WINDOW_S``
+  (10 s): a retry arrives within seconds, a person who writes the same line again after anything
+  else, or after the window, gets a new line.
+
+A repeat that arrives while the first is still working waits for its answer (within the reply
+budget). Reads (``도움말``, ``이야기 보기``) are not claimed: a repeat changes nothing and should see
+the story as it is now; a ``결과 보기`` that found nothing ready yet is not kept either.
 
 **Time.** Commands that call a model (``bot.kakao_text.SLOW``) may take longer than Kakao's
 5 seconds:
