@@ -88,6 +88,7 @@ from bot.kakao_text import HELP, Command, apply_params, parse
 from bot.lyrics import LyricsError, LyricsService, WrittenSong
 from bot.mood import MoodError, MoodReply, MoodService, SongCard
 from bot.relay import RelayError, RelayService, RoundView
+from bot.relay_text import clean_keyword
 from bot.settings import KakaoSettings, Settings
 from bot.web import INFERENCE_KEY, REDIS_KEY, RELAY_KEY, SETTINGS_KEY
 from storage.connection import Redis
@@ -190,11 +191,13 @@ def who(req: SkillRequest) -> Who:
     # A group chat bot sends the chat (``chat.id``, or ``botGroupKey`` in older payloads).
     group = req.userRequest.chat.id if req.userRequest.chat else None
     group = group or str(user.properties.get("botGroupKey") or "") or None
-    nick = str(req.action.params.get("nick") or user.properties.get("nickname") or "").strip()
+    raw_nick = req.action.params.get("nick") or user.properties.get("nickname") or ""
+    # Shown to others as a line's author: no controls, zero-width or bidi characters.
+    nick = clean_keyword(raw_nick) if isinstance(raw_nick, str) else ""
     return Who(
         user=f"kakao:{user.id}",
         channel=f"kakao:{group or user.id}",
-        name=_cut(" ".join(nick.split()), 32) if nick else f"카카오 {user.id[-4:]}",
+        name=_cut(nick, 32) if nick else f"카카오 {user.id[-4:]}",
     )
 
 

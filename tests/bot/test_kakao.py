@@ -725,6 +725,16 @@ async def test_numbers_that_are_not_digits_get_a_usage_text(client: Client, redi
     assert not await redis.keys("norae:mood:*")
 
 
+async def test_a_nickname_loses_invisible_characters(client: Client, redis: Redis) -> None:
+    await say(client, "이어쓰기 시작 이름", params={"nick": "\u202e밤\u200b비\u2066"})
+    await say(client, "이어쓰기 한줄 첫 줄.", params={"nick": "\u200b\u202e"})  # nothing left
+    relay = client.app[KAKAO_KEY].relay
+    story = await relay.stories.active(f"kakao:{USER_ID}")
+    assert story is not None and story.created_by_name == "밤비"
+    (line,) = await relay.stories.lines(story.id)
+    assert line.author_name == f"카카오 {USER_ID[-4:]}"
+
+
 async def test_an_invisible_line_is_refused_and_not_stored(client: Client) -> None:
     await say(client, "이어쓰기 시작 보이지 않는 줄")
     for text in ("\u200b\u200b", "\u202e\u2066", "\ufeff", "\u3164\u3164"):
