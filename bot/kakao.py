@@ -35,7 +35,7 @@ kept for repeats (:class:`storage.kakao.KakaoStateStore`):
 - without one, Kakao's payload has no request id, so the name is a digest of what makes the
   request what it is (bot, user, chat, block and intent ids, utterance, block parameters). The
   same words may also be meant twice, so a repeat counts only while it is still the user's latest
-  request (nothing else from them came in between) and within ``NORAE_KAKAO_DEDUPE_WINDOW_S``
+  request (nothing else from them but a read came in between) and within ``NORAE_KAKAO_DEDUPE_WINDOW_S``
   (10 s): a retry arrives within seconds, a person who writes the same line again after anything
   else, or after the window, gets a new line.
 
@@ -723,6 +723,10 @@ async def _read(request: web.Request) -> Delivery | web.Response:
         return _error("The request body must be a JSON object (a Kakao skill request).", 400)
     if _too_deep(body):
         return _error("The request body is nested too deeply.", 400)
+    try:  # json.loads lets "\ud800" through: text that cannot be stored or sent on
+        json.dumps(body, ensure_ascii=False).encode("utf-8")
+    except UnicodeEncodeError:
+        return _error("The request body holds text that is not valid Unicode.", 400)
     try:
         req = SkillRequest.model_validate(body)
     except ValidationError as exc:

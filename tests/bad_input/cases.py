@@ -667,6 +667,22 @@ def _kakao_transport_cases() -> list[KakaoCase]:
     ):
         out.append(KakaoCase(f"body/{label}", raw=raw, status=400))
     out.append(KakaoCase("body/huge", raw=b'{"x": "' + b"a" * 40_000 + b'"}', status=413))
+    # Lone surrogates: json.loads accepts them, nothing downstream can encode them.
+    user = b'"user": {"id": "surrogate01"}'
+    for label, raw in (
+        ("utterance", b'{"userRequest": {"utterance": "\\ud800 hi", ' + user + b"}}"),
+        ("user-id", b'{"userRequest": {"utterance": "hi", "user": {"id": "u\\udc80"}}}'),
+    ):
+        out.append(KakaoCase(f"body/lone-surrogate-{label}", raw=raw, status=400, says="Unicode"))
+    out.append(
+        KakaoCase(
+            "body/lone-surrogate-nick",
+            "도움말",
+            patch={"action.params": {"nick": "\ud83d"}},
+            status=400,
+            says="Unicode",
+        )
+    )
     for label, patch, says in (
         ("no-user-request", {"userRequest": None}, "userRequest"),
         ("user-request-list", {"userRequest": []}, "userRequest"),
