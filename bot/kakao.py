@@ -34,10 +34,10 @@ kept for repeats (:class:`storage.kakao.KakaoStateStore`):
   while the work runs and is POSTed once;
 - without one, Kakao's payload has no request id, so the name is a digest of what makes the
   request what it is (bot, user, chat, block and intent ids, utterance, block parameters). The
-  same words may also be meant twice, so a repeat counts only while it is still the user's latest
-  request (nothing else from them but a read came in between) and within ``NORAE_KAKAO_DEDUPE_WINDOW_S``
-  (10 s): a retry arrives within seconds, a person who writes the same line again after anything
-  else, or after the window, gets a new line.
+  same words may also be meant twice, so a repeat counts only while it is still the user's
+  latest request (nothing else from them but a read came in between) and within
+  ``NORAE_KAKAO_DEDUPE_WINDOW_S`` (10 s): a retry arrives within seconds, a person who writes
+  the same line again after anything else, or after the window, gets a new line.
 
 A repeat that arrives while the first is still working waits for its answer (within the reply
 budget). Reads (``도움말``, ``이야기 보기``) are not claimed: a repeat changes nothing and should see
@@ -88,7 +88,7 @@ from bot.kakao_text import HELP, Command, apply_params, parse
 from bot.lyrics import LyricsError, LyricsService, WrittenSong
 from bot.mood import MoodError, MoodReply, MoodService, SongCard
 from bot.relay import RelayError, RelayService, RoundView
-from bot.relay_text import clean_keyword
+from bot.relay_text import clean_name
 from bot.settings import KakaoSettings, Settings
 from bot.web import INFERENCE_KEY, REDIS_KEY, RELAY_KEY, SETTINGS_KEY
 from storage.connection import Redis
@@ -193,7 +193,7 @@ def who(req: SkillRequest) -> Who:
     group = group or str(user.properties.get("botGroupKey") or "") or None
     raw_nick = req.action.params.get("nick") or user.properties.get("nickname") or ""
     # Shown to others as a line's author: no controls, zero-width or bidi characters.
-    nick = clean_keyword(raw_nick) if isinstance(raw_nick, str) else ""
+    nick = clean_name(raw_nick) if isinstance(raw_nick, str) else ""
     return Who(
         user=f"kakao:{user.id}",
         channel=f"kakao:{group or user.id}",
@@ -870,7 +870,7 @@ async def _answer(
     if not command.slow:
         return await ks.run(command, at)
 
-    raw = req.userRequest.callbackUrl
+    raw = req.userRequest.callbackUrl if ks.settings.callback_enabled else None
     url = callback_target(raw, ks.settings) if raw else None
     if raw and url is None:
         log.warning(
@@ -879,7 +879,7 @@ async def _answer(
             "budget instead",
             _host_for_log(raw),
         )
-    if url is not None and ks.settings.callback_enabled:
+    if url is not None:
         ks.spawn(ks.callback(command, at, url, started), f"kakao-callback-{command.kind}")
         return callback_ack()
 

@@ -39,7 +39,7 @@ from bot.lyrics_import import (
     parse_text_files,
 )
 from bot.novelty import CorpusIndex, detect_language, token_forms
-from bot.relay_text import clean_keyword
+from bot.relay_text import clean_name
 from bot.settings import LyricsSettings
 from models.training.corpus import artist_tag
 from storage.connection import Redis
@@ -268,7 +268,7 @@ class LyricsService:
 
     async def resolve_artist(self, name: str) -> str:
         """The imported artist's display name, or LyricsError naming the closest ones."""
-        name = clean_keyword(name or "")  # no zero-width or bidi characters echoed back
+        name = clean_name(name or "")  # no zero-width or bidi characters echoed back
         if not name:
             raise LyricsError("Name an artist.")
         found = await self.store.artist_name(name)
@@ -293,7 +293,7 @@ class LyricsService:
         language: str | None = None,
     ) -> WrittenSong:
         settings = self.settings
-        theme = clean_keyword(theme) or None if theme else None
+        theme = clean_name(theme) or None if theme else None
         wanted = self._validate(theme, lines, language)
         if self.inference is None:
             raise LyricsError("Song writing is not available here (no model connection).")

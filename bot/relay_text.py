@@ -167,8 +167,16 @@ def clean_line(text: str) -> str:
     return cleaned if has_visible(cleaned) else ""
 
 
+def clean_name(text: str) -> str:
+    """A name or short field on one line, controls and format characters removed, spaces
+    squashed; "" when nothing visible is left. Mentions stay (platforms send with pings off)."""
+    cleaned = squash(strip_controls(text, keep_newlines=False))
+    return cleaned if has_visible(cleaned) else ""
+
+
 def clean_keyword(text: str) -> str:
-    """A keyword, title or genre on one line; "" when nothing visible is left."""
+    """A keyword, title or genre (they reach the model's prompt): :func:`clean_name`, without
+    mention pings."""
     cleaned = squash(remove_mentions(strip_controls(text, keep_newlines=False)))
     return cleaned if has_visible(cleaned) else ""
 

@@ -6,7 +6,7 @@ from __future__ import annotations
 import pytest
 
 from bot.numbers import strict_int
-from bot.relay_text import clean_keyword, clean_line, has_visible, strip_controls
+from bot.relay_text import clean_keyword, clean_line, clean_name, has_visible, strip_controls
 
 INVISIBLE_ONLY = [
     "\u200b",  # zero-width space
@@ -35,6 +35,14 @@ def test_a_line_of_only_invisible_characters_is_empty(text: str) -> None:
     assert clean_line(text) == ""
     assert clean_keyword(text) == ""
     assert not has_visible(text)
+
+
+def test_names_keep_mentions_keywords_do_not() -> None:
+    # A zero-width space cannot hide a ping from the mention filter: it goes first.
+    assert clean_keyword("@every\u200bone 우산") == "우산"
+    assert clean_name("@every\u200bone") == "@everyone"  # sent with pings off, shown as typed
+    assert clean_name("\u202e 밤비 \u2066") == "밤비"
+    assert clean_name("\u200b\u3164") == ""
 
 
 def test_format_characters_are_removed_from_real_text() -> None:
