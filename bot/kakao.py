@@ -12,8 +12,36 @@ in the ``X-Norae-Kakao-Secret`` header (set it in the skill's header settings) o
 segment, ``/kakao/skill/<secret>``, for setups that cannot send headers; prefer the header, since a
 path may end up in access logs. It is compared in constant time. With no secret configured the
 endpoint is disabled and answers 403 saying so. ``NORAE_KAKAO_BOT_IDS`` (JSON list) limits which
-bots may call (empty: any). A body over :data:`MAX_BODY_BYTES` is a 413, malformed JSON a 400:
-both as ``{"error": ...}`` JSON, never a stack trace.
+bots may call (empty: any). The secret is compared as bytes, so a header that is not ASCII (or
+not even UTF-8) is a 403 like any wrong secret. A body over :data:`MAX_BODY_BYTES` is a 413;
+malformed JSON, JSON nested deeper than :data:`MAX_DEPTH` levels, or a request with bad ids is a
+400: all as ``{"error": ...}`` JSON, never a stack trace.
+
+**Outbound.** The skill POSTs only to a ``callbackUrl`` that :func:`callback_target` allows:
+``https`` (``http`` only with ``NORAE_KAKAO_CALLBACK_ALLOW_HTTP``, for local tests), no user
+info, and a host on ``NORAE_KAKAO_CALLBACK_HOSTS`` (default ``bot-api.kakao.com``, where Open
+Builder's one-time URLs point: ``https://bot-api.kakao.com/v1/bots/<bot>/callback/<token>``), on
+the default port unless the entry names one. Redirects are not followed. Any other URL is never
+called: it is logged (by host; its path holds a token) and the answer comes within the reply
+budget as if there were no callback.
+
+**Once per delivery.** Kakao may deliver one request twice (a retry when the answer was slow,
+a second tap). Each delivery is claimed in Redis with ``SET NX`` before it runs, and its answer is
+kept for repeats (:class:`storage.kakao.KakaoStateStore`):
+
+- with a ``callbackUrl``, the delivery is named by a digest of that URL: Kakao issues one per
+  request, so the name is exact, and a repeat within two minutes gets the same acknowledgement
+  while the work runs and is POSTed once;
+- without one, Kakao's payload has no request id, so the name is a digest of what makes the
+  request what it is (bot, user, chat, block and intent ids, utterance, block parameters). The
+  same words may also be meant twice, so a repeat counts only while it is still the user's
+  latest request (nothing else from them but a read came in between) and within
+  ``NORAE_KAKAO_DEDUPE_WINDOW_S`` (10 s): a retry arrives within seconds, a person who writes
+  the same line again after anything else, or after the window, gets a new line.
+
+A repeat that arrives while the first is still working waits for its answer (within the reply
+budget). Reads (``도움말``, ``이야기 보기``) are not claimed: a repeat changes nothing and should see
+the story as it is now; a ``결과 보기`` that found nothing ready yet is not kept either.
 
 **Time.** Commands that call a model (``bot.kakao_text.SLOW``) may take longer than Kakao's
 5 seconds:
@@ -39,6 +67,7 @@ line) with ``1번``… quick replies.
 from __future__ import annotations
 
 import asyncio
+import hashlib
 import hmac
 import json
 import logging
@@ -46,7 +75,7 @@ import re
 import time
 from collections.abc import AsyncIterator, Awaitable, Callable, Sequence
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, cast
 
 import aiohttp
 from aiohttp import web
@@ -59,6 +88,7 @@ from bot.kakao_text import HELP, Command, apply_params, parse
 from bot.lyrics import LyricsError, LyricsService, WrittenSong
 from bot.mood import MoodError, MoodReply, MoodService, SongCard
 from bot.relay import RelayError, RelayService, RoundView
+from bot.relay_text import clean_name
 from bot.settings import KakaoSettings, Settings
 from bot.web import INFERENCE_KEY, REDIS_KEY, RELAY_KEY, SETTINGS_KEY
 from storage.connection import Redis
@@ -86,6 +116,11 @@ CARD_BUTTONS = 3
 CALLBACK_VALID_S = 60.0
 CALLBACK_WORK_S = 50.0  # leaves time to deliver before the callback URL expires
 CALLBACK_POST_S = 8.0
+CALLBACK_DEDUPE_S = 120  # a callback URL is valid for a minute: its repeats come before this
+MAX_CALLBACK_URL_CHARS = 2000
+MAX_DEPTH = 32  # Kakao's payload nests about 5 deep
+# Reads: running them twice changes nothing, and a repeat should see the story as it is now.
+NOT_DEDUPED = frozenset({"help", "relay.show"})
 DEFERRED_WORK_S = 240.0  # a no-callback answer nobody fetches stops being written after this
 PENDING_MARKER_S = 300  # a "still writing" marker outlives the work, not a dead process
 
@@ -94,6 +129,8 @@ STILL_WRITING = "아직 쓰고 있어요. 조금 뒤에 '결과 보기'를 눌�
 FETCH = "결과 보기"
 TOO_SLOW = "시간이 너무 오래 걸렸어요. 잠시 후 다시 해 주세요."
 OOPS = "문제가 생겼어요. 잠시 후 다시 해 주세요."
+SAME_REQUEST = "같은 요청을 아직 처리하고 있어요. 잠시 후 다시 확인해 주세요."
+BAD_PAGE = "쪽 번호는 1 이상의 숫자로 적어 주세요. 예: '이야기 보기 2'"
 
 
 # --- Redis keys ------------------------------------------------------------------------------
@@ -154,11 +191,13 @@ def who(req: SkillRequest) -> Who:
     # A group chat bot sends the chat (``chat.id``, or ``botGroupKey`` in older payloads).
     group = req.userRequest.chat.id if req.userRequest.chat else None
     group = group or str(user.properties.get("botGroupKey") or "") or None
-    nick = str(req.action.params.get("nick") or user.properties.get("nickname") or "").strip()
+    raw_nick = req.action.params.get("nick") or user.properties.get("nickname") or ""
+    # Shown to others as a line's author: no controls, zero-width or bidi characters.
+    nick = clean_name(raw_nick) if isinstance(raw_nick, str) else ""
     return Who(
         user=f"kakao:{user.id}",
         channel=f"kakao:{group or user.id}",
-        name=_cut(" ".join(nick.split()), 32) if nick else f"카카오 {user.id[-4:]}",
+        name=_cut(nick, 32) if nick else f"카카오 {user.id[-4:]}",
     )
 
 
@@ -419,6 +458,8 @@ class KakaoSkill:
             case "relay.vote":
                 return await self._vote(c, at)
             case "relay.show":
+                if c.page < 1:
+                    return Reply().text(BAD_PAGE).quick_reply("이야기 보기", "이야기 보기")
                 page = await relay.show(at.channel, c.page, page_chars=TEXT_CHARS - 100)
                 reply = Reply().text(
                     f"『{page.story.title or '제목 없음'}』 {page.page}/{page.pages}쪽\n\n"
@@ -539,14 +580,15 @@ class KakaoSkill:
 
     # --- callbacks ---------------------------------------------------------------------------
 
-    async def callback(self, command: Command, at: Who, url: str, started: float) -> None:
-        """Do the work, then POST its response once to Kakao's one-time callback URL."""
+    async def callback(self, command: Command, at: Who, url: URL, started: float) -> None:
+        """Do the work, then POST its response once to Kakao's one-time callback URL (one that
+        :func:`callback_target` allowed); a redirect is not followed."""
         try:
             async with asyncio.timeout(max(1.0, started + CALLBACK_WORK_S - time.monotonic())):
                 response = await self.run(command, at)
         except TimeoutError:
             response = text_reply(TOO_SLOW)
-        host = URL(url).host
+        host = url.raw_host
         if time.monotonic() - started > CALLBACK_VALID_S:
             log.warning("kakao: callback to %s is late; its URL has expired, answer dropped", host)
             return
@@ -555,9 +597,18 @@ class KakaoSkill:
             return
         try:
             async with self.session.post(
-                url, json=response, timeout=aiohttp.ClientTimeout(total=CALLBACK_POST_S)
+                url,
+                json=response,
+                timeout=aiohttp.ClientTimeout(total=CALLBACK_POST_S),
+                allow_redirects=False,
             ) as resp:
-                if resp.status >= 400:
+                if 300 <= resp.status < 400:
+                    log.warning(
+                        "kakao: callback to %s answered a redirect (%s); not followed",
+                        host,
+                        resp.status,
+                    )
+                elif resp.status >= 400:
                     detail = (await resp.text())[:200]
                     log.warning("kakao: callback to %s refused (%s): %s", host, resp.status, detail)
                 else:
@@ -598,13 +649,62 @@ def _secret_ok(request: web.Request, settings: KakaoSettings) -> web.Response | 
             403,
         )
     given = request.headers.get(SECRET_HEADER) or request.match_info.get("secret") or ""
-    expected = settings.secret.get_secret_value().encode()
-    if not hmac.compare_digest(given.encode(), expected):
+    # Header bytes that are not UTF-8 arrive as surrogates: encode them back, never raise.
+    expected = settings.secret.get_secret_value().encode("utf-8", "surrogateescape")
+    if not hmac.compare_digest(given.encode("utf-8", "surrogateescape"), expected):
         return _error("Wrong or missing Kakao skill secret.", 403)
     return None
 
 
-async def _read(request: web.Request) -> SkillRequest | web.Response:
+def _too_deep(body: Any, limit: int = MAX_DEPTH) -> bool:
+    """Whether JSON data nests deeper than ``limit`` (checked without recursion)."""
+    stack: list[tuple[Any, int]] = [(body, 1)]
+    while stack:
+        value, depth = stack.pop()
+        if isinstance(value, dict | list):
+            if depth > limit:
+                return True
+            items = value.values() if isinstance(value, dict) else value
+            stack.extend((item, depth + 1) for item in items)
+    return False
+
+
+@dataclass(frozen=True)
+class Delivery:
+    """A read skill request and the digest that names this delivery of it."""
+
+    req: SkillRequest
+    digest: str
+    by_callback: bool  # the digest is the one-time callback URL's (exact), not the content's
+
+
+def _digest(body: dict[str, Any], req: SkillRequest) -> tuple[str, bool]:
+    """The callback URL when there is one: Kakao issues one per request, so it names a delivery
+    exactly. Without one (Kakao's payload has no request id) the content that makes a request
+    what it is: bot, user, chat, block, intent, utterance and parameters."""
+    url = req.userRequest.callbackUrl
+    if url:
+        return hashlib.sha256(
+            b"callback\0" + url.encode("utf-8", "surrogateescape")
+        ).hexdigest(), True
+    user_request = body.get("userRequest") or {}
+    block = user_request.get("block") if isinstance(user_request, dict) else None
+    intent = body.get("intent")
+    parts = [
+        req.bot.id,
+        req.userRequest.user.id,
+        req.userRequest.chat.id if req.userRequest.chat else "",
+        str(req.userRequest.user.properties.get("botGroupKey") or ""),
+        block.get("id") if isinstance(block, dict) else None,
+        intent.get("id") if isinstance(intent, dict) else None,
+        req.userRequest.utterance,
+        req.action.params,
+    ]
+    canonical = json.dumps(parts, sort_keys=True, ensure_ascii=False, default=str)
+    return hashlib.sha256(canonical.encode("utf-8", "surrogateescape")).hexdigest(), False
+
+
+async def _read(request: web.Request) -> Delivery | web.Response:
     if request.content_length is not None and request.content_length > MAX_BODY_BYTES:
         return _error(f"The request body is over {MAX_BODY_BYTES} bytes.", 413)
     try:
@@ -617,8 +717,16 @@ async def _read(request: web.Request) -> SkillRequest | web.Response:
         body = json.loads(raw)
     except (UnicodeDecodeError, json.JSONDecodeError):
         return _error("The request body is not valid JSON.", 400)
+    except RecursionError:
+        return _error("The request body is nested too deeply.", 400)
     if not isinstance(body, dict):
         return _error("The request body must be a JSON object (a Kakao skill request).", 400)
+    if _too_deep(body):
+        return _error("The request body is nested too deeply.", 400)
+    try:  # json.loads lets "\ud800" through: text that cannot be stored or sent on
+        json.dumps(body, ensure_ascii=False).encode("utf-8")
+    except UnicodeEncodeError:
+        return _error("The request body holds text that is not valid Unicode.", 400)
     try:
         req = SkillRequest.model_validate(body)
     except ValidationError as exc:
@@ -630,12 +738,65 @@ async def _read(request: web.Request) -> SkillRequest | web.Response:
         return _error("userRequest.user.id is not a valid id.", 400)
     if req.userRequest.chat is not None and not ID_RE.fullmatch(req.userRequest.chat.id):
         return _error("userRequest.chat.id is not a valid id.", 400)
-    return req
+    group = req.userRequest.user.properties.get("botGroupKey")
+    if group not in (None, "") and not (isinstance(group, str) and ID_RE.fullmatch(group)):
+        return _error("userRequest.user.properties.botGroupKey is not a valid id.", 400)
+    digest, by_callback = _digest(body, req)
+    return Delivery(req, digest, by_callback)
 
 
-def _callback_url(req: SkillRequest) -> str | None:
-    url = (req.userRequest.callbackUrl or "").strip()
-    return url if url.startswith(("https://", "http://")) and len(url) <= 2000 else None
+def callback_target(raw: str | None, settings: KakaoSettings) -> URL | None:
+    """The callback URL to POST to, when it is one the settings allow; None otherwise.
+
+    Allowed: ``https`` (``http`` too with ``callback_allow_http``), no user info, and a host on
+    ``callback_hosts``: ``host`` or ``.domain`` on the scheme's default port, ``host:port``
+    on that port. Hosts are compared in their ASCII (IDNA) form, so look-alikes do not pass.
+    """
+    if not raw or len(raw) > MAX_CALLBACK_URL_CHARS:
+        return None
+    try:
+        url = URL(raw.strip())
+        host = (url.raw_host or "").lower()
+        port = url.explicit_port
+    except ValueError:  # yarl refuses it (bad port, bad IPv6, backslashes...)
+        return None
+    schemes = ("https", "http") if settings.callback_allow_http else ("https",)
+    if not url.is_absolute() or url.scheme not in schemes or not host:
+        return None
+    if url.user is not None or url.password is not None:
+        return None
+    default_port = {"https": 443, "http": 80}[url.scheme]
+    for entry in settings.callback_hosts:
+        name, want = _host_entry(entry)
+        if want is None and port is not None and port != default_port:
+            continue
+        if want is not None and url.port != want:
+            continue
+        if host == name or (name.startswith(".") and host.endswith(name)):
+            return url
+    return None
+
+
+def _host_entry(entry: str) -> tuple[str, int | None]:
+    """``"bot-api.kakao.com"`` / ``".kakao.com"`` / ``"127.0.0.1:8080"`` / ``"[::1]:8080"`` ->
+    (host, port or None for the default port)."""
+    if entry.startswith("["):
+        name, _, rest = entry[1:].partition("]")
+        port = rest.removeprefix(":")
+    elif entry.count(":") == 1:
+        name, _, port = entry.partition(":")
+    else:
+        name, port = entry, ""
+    return name, int(port) if port.isascii() and port.isdigit() else None
+
+
+def _host_for_log(raw: str | None) -> str:
+    """The host a callback URL names, for a log line (its path holds a one-time token)."""
+    try:
+        host = URL(raw or "").raw_host or "?"
+    except ValueError:
+        host = "?"
+    return repr(host[:80])
 
 
 async def skill(request: web.Request) -> web.Response:
@@ -644,9 +805,10 @@ async def skill(request: web.Request) -> web.Response:
     denied = _secret_ok(request, ks.settings)
     if denied is not None:
         return denied
-    req = await _read(request)
-    if isinstance(req, web.Response):
-        return req
+    delivery = await _read(request)
+    if isinstance(delivery, web.Response):
+        return delivery
+    req = delivery.req
     if ks.settings.bot_ids and req.bot.id not in ks.settings.bot_ids:
         return _error("This bot is not allowed to use this skill.", 403)
     utterance = req.userRequest.utterance
@@ -658,32 +820,84 @@ async def skill(request: web.Request) -> web.Response:
             )
         )
     command = apply_params(parse(utterance), req.action.params)
+    if command.kind in NOT_DEDUPED:
+        return _json(await _answer(ks, req, command, started))
+    return _json(await _once(ks, delivery, command, started))
+
+
+async def _once(
+    ks: KakaoSkill, delivery: Delivery, command: Command, started: float
+) -> dict[str, Any]:
+    """Act once per delivery: the first claims its digest (SET NX) and keeps its answer; a repeat
+    (Kakao retrying) waits for that answer within the reply budget and returns it unchanged."""
+    ttl = CALLBACK_DEDUPE_S if delivery.by_callback else ks.settings.dedupe_window_s
+    user = f"kakao:{delivery.req.userRequest.user.id}"
+
+    async def claim() -> bool:
+        if delivery.by_callback:
+            return await ks.state.claim_delivery(delivery.digest, ttl)
+        return await ks.state.claim_next(user, delivery.digest, ttl)
+
+    while not await claim():
+        state = await ks.state.delivery(delivery.digest)
+        if state is not None and state.get("state") == "done":
+            log.info("kakao: a repeated delivery (%s) got the first answer", command.kind)
+            return cast(dict[str, Any], state["response"])
+        if time.monotonic() - started >= ks.settings.reply_budget_s - 0.2:
+            return text_reply(SAME_REQUEST)
+        await asyncio.sleep(0.05)
+    try:
+        response = await _answer(ks, delivery.req, command, started)
+    except BaseException:
+        await ks.state.release_delivery(delivery.digest)
+        raise
+    if command.kind == "fetch" and _says_not_yet(response):
+        await ks.state.release_delivery(delivery.digest)  # asking again should look again
+    else:
+        await ks.state.finish_delivery(delivery.digest, response, ttl)
+    return response
+
+
+def _says_not_yet(response: dict[str, Any]) -> bool:
+    outputs = response.get("template", {}).get("outputs", [])
+    return any(o.get("simpleText", {}).get("text") == STILL_WRITING for o in outputs)
+
+
+async def _answer(
+    ks: KakaoSkill, req: SkillRequest, command: Command, started: float
+) -> dict[str, Any]:
     at = who(req)
     if not command.slow:
-        return _json(await ks.run(command, at))
+        return await ks.run(command, at)
 
-    url = _callback_url(req)
-    if url is not None and ks.settings.callback_enabled:
+    raw = req.userRequest.callbackUrl if ks.settings.callback_enabled else None
+    url = callback_target(raw, ks.settings) if raw else None
+    if raw and url is None:
+        log.warning(
+            "kakao: callbackUrl to host %s is not allowed (NORAE_KAKAO_CALLBACK_HOSTS, https "
+            "only unless NORAE_KAKAO_CALLBACK_ALLOW_HTTP): not called, answering within the "
+            "budget instead",
+            _host_for_log(raw),
+        )
+    if url is not None:
         ks.spawn(ks.callback(command, at, url, started), f"kakao-callback-{command.kind}")
-        return _json(callback_ack())
+        return callback_ack()
 
     state = await ks.pending(at.user)
     if state is not None and state.get("state") == "pending":
-        return _json(
-            text_reply("아직 앞의 부탁을 쓰고 있어요. 조금만 기다려 주세요.", (FETCH, FETCH))
-        )
+        return text_reply("아직 앞의 부탁을 쓰고 있어요. 조금만 기다려 주세요.", (FETCH, FETCH))
     task = ks.spawn(ks.deferred(command, at), f"kakao-{command.kind}")
     budget = max(0.0, ks.settings.reply_budget_s - (time.monotonic() - started))
     done, _ = await asyncio.wait({task}, timeout=budget)
     if task in done:
-        return _json(task.result())
+        return cast(dict[str, Any], task.result())
     await ks.mark_pending(at.user)
 
     def keep(t: asyncio.Task[Any]) -> None:
         ks.spawn(ks.store_result(at.user, t), "kakao-store")
 
     task.add_done_callback(keep)
-    return _json(text_reply(STILL_WRITING, (FETCH, FETCH)))
+    return text_reply(STILL_WRITING, (FETCH, FETCH))
 
 
 def _lifetime(ks: KakaoSkill) -> Callable[[web.Application], AsyncIterator[None]]:

@@ -25,6 +25,9 @@ utterance                              English                             does
 anything else                                                              the mood companion
 =====================================  ==================================  ======================
 
+A title keeps its slashes (``AC/DC 이야기``); only a slash with a space beside it, the last one,
+starts the genre. Numbers are ASCII digits (``투표 2``), never ``²`` or ``２``.
+
 ``이어쓰기`` may also be written ``릴레이``; ``한줄`` also ``쓰기``; ``계속`` also ``이어``. In
 ``가사`` without ``/`` the longest leading words that name an imported artist are the artist and
 the rest is the theme (the skill resolves that against Redis). ``추천 방식`` also accepts ``맞추기``
@@ -43,6 +46,8 @@ import re
 from collections.abc import Mapping
 from dataclasses import dataclass, replace
 from typing import Literal
+
+from bot.numbers import strict_int
 
 Kind = Literal[
     "relay.start",
@@ -72,7 +77,7 @@ SLOW: frozenset[str] = frozenset(
 POLICY_WORDS = {"match": "match", "lift": "lift", "맞추기": "match", "올리기": "lift"}
 
 _RELAY = r"(?:이어쓰기|릴레이|relay)"
-_NUMBER = r"#?\s*(\d{1,3})\s*(?:번)?"
+_NUMBER = r"#?\s*(?P<n>[0-9]{1,3})\s*(?:번)?"
 # (pattern, kind); the first match wins, so longer keywords come before their prefixes.
 _RULES: list[tuple[re.Pattern[str], Kind]] = [
     (re.compile(rf"^{_RELAY}\s+(?:시작|start)(?:\s+(?P<rest>.*))?$", re.I), "relay.start"),
@@ -87,15 +92,19 @@ _RULES: list[tuple[re.Pattern[str], Kind]] = [
     (re.compile(rf"^{_RELAY}\s+(?:다시|reroll)$", re.I), "relay.reroll"),
     (re.compile(rf"^{_RELAY}\s+(?:보기|show)(?:\s+(?P<rest>.*))?$", re.I), "relay.show"),
     (
-        re.compile(r"^(?:이야기|story)\s*(?:보기|show)?(?:\s+(?P<rest>\d{1,4}))?$", re.I),
+        re.compile(r"^(?:이야기|story)\s*(?:보기|show)?(?:\s+(?P<rest>[0-9]{1,4}))?$", re.I),
         "relay.show",
     ),
+    # "이야기 보기 ²": a page that is not a number gets its own answer, not the mood companion.
+    (re.compile(r"^(?:이야기|story)\s*(?:보기|show)\s+(?P<rest>.+)$", re.I), "relay.show"),
     (re.compile(rf"^{_RELAY}\s+(?:취소|undo)$", re.I), "relay.undo"),
     (re.compile(rf"^{_RELAY}\s+(?:끝|끝내기|end)$", re.I), "relay.end"),
     (re.compile(rf"^(?:투표|vote)\s*{_NUMBER}$", re.I), "relay.vote"),
+    (re.compile(r"^(?:투표|vote)(?:\s+(?P<rest>.*))?$", re.I), "relay.vote"),  # no number
     (re.compile(r"^(?:가사|lyrics)\s+(?:다시|again)$", re.I), "lyrics.again"),
     (re.compile(r"^(?:가사|lyrics)(?:\s+(?P<rest>.*))?$", re.I), "lyrics"),
     (re.compile(rf"^(?:고르기|pick)\s*{_NUMBER}$", re.I), "mood.pick"),
+    (re.compile(r"^(?:고르기|pick)(?:\s+(?P<rest>.*))?$", re.I), "mood.pick"),  # no number
     (re.compile(r"^(?:추천\s*방식|mood)\s+(?P<rest>\S+)$", re.I), "mood.policy"),
     (re.compile(r"^(?:기억\s*지우기|forget me)$", re.I), "mood.forget"),
     (re.compile(r"^(?:결과\s*보기|result)$", re.I), "fetch"),
@@ -123,15 +132,35 @@ class Command:
         return self.kind in SLOW
 
 
-def _split(rest: str) -> tuple[str, str]:
-    """``"a / b"`` -> ``("a", "b")``; no ``/``: ``(rest, "")``."""
+# A separating slash has a space on at least one side; one inside a word ("AC/DC", "1/2") is text.
+_SPACED_SLASH = re.compile(r"\s+/\s*|\s*/\s+")
+
+
+def _split_title(rest: str) -> tuple[str, str]:
+    """``"비 오는 밤 / 미스터리"`` -> title and genre, split at the last spaced ``/``; a slash
+    inside a word stays in the title (``"AC/DC 이야기"``, ``"1/2의 확률"``)."""
+    seps = list(_SPACED_SLASH.finditer(rest))
+    if not seps:
+        return rest.strip(), ""
+    last = seps[-1]
+    return rest[: last.start()].strip(), rest[last.end() :].strip()
+
+
+def _split_lyrics(rest: str) -> tuple[str, str]:
+    """``"김소월 / 봄"`` -> artist and theme at the first spaced ``/`` (so ``"AC/DC / 밤"``
+    keeps the band's name); without one, at the first ``/`` (``"김소월/봄"``)."""
+    m = _SPACED_SLASH.search(rest)
+    if m is not None:
+        return rest[: m.start()].strip(), rest[m.end() :].strip()
     head, sep, tail = rest.partition("/")
     return (head.strip(), tail.strip()) if sep else (rest.strip(), "")
 
 
 def _int(value: object) -> int | None:
-    text = str(value).strip().lstrip("#").rstrip("번").strip()
-    return int(text) if re.fullmatch(r"\d{1,4}", text) else None
+    """A block parameter's number (``"2"``, ``"#2"``, ``"2번"``); None for anything else."""
+    if isinstance(value, bool) or not isinstance(value, str | int):
+        return None
+    return strict_int(str(value).strip().lstrip("#").removesuffix("번"))
 
 
 def parse(utterance: str) -> Command:
@@ -142,25 +171,26 @@ def parse(utterance: str) -> Command:
         if m is None:
             continue
         rest = (m.groupdict().get("rest") or "").strip()
-        number = int(m.group(1)) if kind in ("relay.vote", "mood.pick") else None
-        return _build(kind, rest, number)
+        number = m.groupdict().get("n")
+        return _build(kind, rest, int(number) if number is not None else None)
     return Command("mood", text=text)
 
 
 def _build(kind: Kind, rest: str, number: int | None) -> Command:
     if kind == "relay.start":
-        title, genre = _split(rest)
+        title, genre = _split_title(rest)
         return Command(kind, text=rest, title=title, genre=genre)
     if kind == "relay.write":
         return Command(kind, text=rest)
     if kind == "relay.continue":
         return Command(kind, text=rest, keyword=rest)
     if kind == "relay.show":
-        return Command(kind, text=rest, page=_int(rest) or 1)
+        # 0 marks a page that is not a number; the skill answers it with a plain text.
+        return Command(kind, text=rest, page=(_int(rest) or 0) if rest else 1)
     if kind in ("relay.vote", "mood.pick"):
-        return Command(kind, choice=number)
+        return Command(kind, text=rest if number is None else "", choice=number)
     if kind == "lyrics":
-        artist, theme = _split(rest)
+        artist, theme = _split_lyrics(rest)
         return Command(kind, text=rest, artist=artist, theme=theme)
     if kind == "mood.policy":
         return Command(kind, text=rest, policy=POLICY_WORDS.get(rest.lower(), rest.lower()))
@@ -181,8 +211,13 @@ def apply_params(command: Command, params: Mapping[str, object]) -> Command:
         policy = str(params["policy"]).strip().lower()
         updates["policy"] = POLICY_WORDS.get(policy, policy)
     for name in ("choice", "page"):
-        if name in params and (number := _int(params[name])) is not None:
+        if params.get(name) in (None, ""):
+            continue
+        number = _int(params[name])
+        if number is not None:
             updates[name] = number
+        else:  # not a number: the skill answers with the usage, never guesses
+            updates[name] = None if name == "choice" else 0
     if command.kind == "relay.continue" and "keyword" not in updates and "text" in updates:
         updates["keyword"] = updates["text"]
     return replace(command, **updates) if updates else command  # type: ignore[arg-type]

@@ -44,6 +44,7 @@ from bot.lyrics_import import (
     parse_text_files,
 )
 from bot.novelty import CorpusIndex, detect_language, token_forms
+from bot.relay_text import clean_name
 from bot.settings import LyricsSettings
 from bot.writing import generate_scored
 from bot.writing_checks import distinct_n, list_like, repeated_lines, script_purity
@@ -274,7 +275,8 @@ class LyricsService:
 
     async def resolve_artist(self, name: str) -> str:
         """The imported artist's display name, or LyricsError naming the closest ones."""
-        if not name or not name.strip():
+        name = clean_name(name or "")  # no zero-width or bidi characters echoed back
+        if not name:
             raise LyricsError("Name an artist.")
         found = await self.store.artist_name(name)
         if found is not None:
@@ -298,7 +300,7 @@ class LyricsService:
         language: str | None = None,
     ) -> WrittenSong:
         settings = self.settings
-        theme = " ".join(theme.split()) if theme else None
+        theme = clean_name(theme) or None if theme else None
         wanted = self._validate(theme, lines, language)
         if self.inference is None:
             raise LyricsError("Song writing is not available here (no model connection).")

@@ -49,6 +49,7 @@ from typing import Any, Literal, Protocol
 from bot.catalog import Catalog, Song
 from bot.inference import InferenceError, JobFailed
 from bot.mood_texts import ANSWERS, CRISIS_REPLY, CRISIS_WORDS_EN, CRISIS_WORDS_KO, ERRORS, PHRASES
+from bot.relay_text import has_visible
 from bot.settings import MoodSettings
 from models.emotions import EMOTIONS, FROM_KOREAN
 from models.jobs import Prediction
@@ -384,7 +385,7 @@ class MoodService:
             for c in unicodedata.normalize("NFC", text)
             if c in "\n\t" or unicodedata.category(c) != "Cc"
         ).strip()
-        if not cleaned:
+        if not has_visible(cleaned):  # empty, or only zero-width / bidi / filler characters
             raise MoodError(ERRORS["empty"])
         if len(cleaned) > self.settings.max_message_chars:
             raise MoodError(ERRORS["too_long"].format(limit=self.settings.max_message_chars))

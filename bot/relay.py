@@ -41,6 +41,7 @@ from datetime import UTC, datetime
 from typing import Any, Literal, Protocol
 
 from bot.inference import InferenceError
+from bot.numbers import strict_int
 from bot.relay_text import (
     build_prompt,
     clean_candidates,
@@ -663,9 +664,10 @@ class RelayService:
             word = value.strip().lower()
             if word in named:
                 return named[word]
-            if not re.fullmatch(r"\d{1,5}", word):
+            number = strict_int(word)  # ASCII digits: "²" or "٣" is not a length
+            if number is None:
                 raise RelayError(_length_message(s))
-            value = int(word)
+            value = number
         if not s.new_tokens_min <= value <= s.new_tokens_max:
             raise RelayError(_length_message(s))
         return value

@@ -12,7 +12,13 @@ Decisions:
   mid-word; dropping it instead would waste most of what a small model writes.
 - Mention pings (``@everyone``, ``@here``, ``<@123>``, ``<@!123>``, ``<@&123>``) are removed from
   model text. People's own lines are kept as written (platforms echo them with mentions off).
-- Control characters and U+FFFD (bytes the tokenizer could not decode) are removed from both.
+- Control characters and U+FFFD (bytes the tokenizer could not decode) are removed from both, and
+  so are format characters (Unicode category Cf: zero-width spaces, bidi overrides and isolates,
+  U+FEFF, tag characters), which could hide text, fake an empty line or reorder what others read.
+  The zero-width joiner and non-joiner are kept between two visible characters, where they build
+  emoji sequences and shape some scripts.
+- A line or keyword with nothing visible left (only spaces, format characters, Hangul fillers
+  such as U+3164, variation selectors) is empty, and refused as such.
 - A candidate is an echo when its letters and digits (case-folded) are found in the prompt and it
   has at least ``ECHO_MIN_KEY`` of them, or when it starts with a prompt header label.
 """
@@ -42,17 +48,44 @@ def labels(language: str) -> dict[str, str]:
     return HEADER_LABELS.get(language, HEADER_LABELS["en" if language.startswith("en") else "ko"])
 
 
+# Joiners that shape emoji sequences and scripts: kept between two visible characters only.
+JOINERS = frozenset("\u200c\u200d")
+# Characters that draw nothing although their category says letter, symbol or mark: Hangul
+# fillers, the braille blank, the combining grapheme joiner, variation selectors.
+INVISIBLE = frozenset(
+    "\u115f\u1160\u3164\uffa0\u2800\u034f"
+    + "".join(chr(c) for c in range(0xFE00, 0xFE10))
+    + "".join(chr(c) for c in range(0xE0100, 0xE01F0))
+)
+
+
+def _dropped(ch: str) -> bool:
+    return ch == "\ufffd" or unicodedata.category(ch) in ("Cc", "Cs", "Co", "Cf")
+
+
+def is_visible(ch: str) -> bool:
+    """Whether ``ch`` draws something: not a space, control, format or filler character."""
+    return unicodedata.category(ch)[0] not in "ZC" and ch not in INVISIBLE and not ch.isspace()
+
+
+def has_visible(text: str) -> bool:
+    return any(is_visible(ch) for ch in text)
+
+
 def strip_controls(text: str, *, keep_newlines: bool = True) -> str:
-    """Remove control characters (tabs become spaces) and undecodable-byte marks."""
+    """Remove control and format characters (tabs become spaces) and undecodable-byte marks."""
+    text = text.replace("\r\n", "\n").replace("\r", "\n")
     out: list[str] = []
-    for ch in text.replace("\r\n", "\n").replace("\r", "\n"):
+    for i, ch in enumerate(text):
         if ch == "\n":
             out.append("\n" if keep_newlines else " ")
         elif ch == "\t":
             out.append(" ")
-        elif ch == "\ufffd" or unicodedata.category(ch) in ("Cc", "Cs", "Co"):
-            continue
-        else:
+        elif ch in JOINERS:
+            after = text[i + 1] if i + 1 < len(text) else ""
+            if out and is_visible(out[-1]) and after and is_visible(after):
+                out.append(ch)
+        elif not _dropped(ch):
             out.append(ch)
     return "".join(out)
 
@@ -128,15 +161,27 @@ def clean_candidates(
 
 
 def clean_line(text: str) -> str:
-    """A person's line: controls removed, at most one blank line in a row, trimmed."""
+    """A person's line: controls removed, at most one blank line in a row, trimmed; "" when
+    nothing visible is left."""
     text = strip_controls(text)
     lines = [SPACES.sub(" ", line).strip() for line in text.split("\n")]
     joined = "\n".join(lines)
-    return re.sub(r"\n{3,}", "\n\n", joined).strip()
+    cleaned = re.sub(r"\n{3,}", "\n\n", joined).strip()
+    return cleaned if has_visible(cleaned) else ""
+
+
+def clean_name(text: str) -> str:
+    """A name or short field on one line, controls and format characters removed, spaces
+    squashed; "" when nothing visible is left. Mentions stay (platforms send with pings off)."""
+    cleaned = squash(strip_controls(text, keep_newlines=False))
+    return cleaned if has_visible(cleaned) else ""
 
 
 def clean_keyword(text: str) -> str:
-    return squash(remove_mentions(strip_controls(text, keep_newlines=False)))
+    """A keyword, title or genre (they reach the model's prompt): :func:`clean_name`, without
+    mention pings."""
+    cleaned = squash(remove_mentions(strip_controls(text, keep_newlines=False)))
+    return cleaned if has_visible(cleaned) else ""
 
 
 def story_language(lines: list[str], declared: str) -> str:

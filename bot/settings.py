@@ -7,6 +7,7 @@ Secrets (tokens, shared secrets) are ``SecretStr`` and only come from the enviro
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 from typing import Literal
 
@@ -41,6 +42,14 @@ class DiscordSettings(BaseModel):
         return None if value == "" else value  # compose passes ${NORAE_DISCORD_TOKEN:-} as ""
 
 
+# Where Kakao i Open Builder's one-time callback URLs point
+# (https://bot-api.kakao.com/v1/bots/<bot id>/callback/<token>).
+KAKAO_CALLBACK_HOSTS = ("bot-api.kakao.com",)
+_CALLBACK_HOST_RE = re.compile(
+    r"(?:\.?[a-z0-9-]+(?:\.[a-z0-9-]+)*|\[[0-9a-f:.]+\])(?::[0-9]{1,5})?"
+)
+
+
 class KakaoSettings(BaseModel):
     secret: SecretStr | None = Field(default=None, description="Shared secret for /kakao/skill.")
     bot_ids: list[str] = Field(
@@ -63,11 +72,45 @@ class KakaoSettings(BaseModel):
         default=None,
         description="Image for song cards (basicCard needs one); unset: textCard, no image.",
     )
+    callback_hosts: list[str] = Field(
+        default_factory=lambda: list(KAKAO_CALLBACK_HOSTS),
+        description=(
+            "Hosts a callbackUrl may name: `host` (its scheme's default port only), "
+            "`host:port`, or `.domain` (any subdomain, default port). Kakao's callback API is "
+            "bot-api.kakao.com; any other URL is never called, and the answer comes within "
+            "the reply budget instead."
+        ),
+    )
+    callback_allow_http: bool = Field(
+        default=False, description="Also call http:// callback URLs (local tests only)."
+    )
+    dedupe_window_s: int = Field(
+        default=10,
+        ge=1,
+        le=600,
+        description=(
+            "A request without a callbackUrl that repeats one from the last this-many seconds "
+            "(same bot, user, chat, block, utterance and params) is Kakao retrying: it gets the "
+            "first answer and runs nothing."
+        ),
+    )
 
     @field_validator("secret", mode="before")
     @classmethod
     def _empty_is_unset(cls, value: object) -> object:
         return None if value == "" else value
+
+    @field_validator("callback_hosts")
+    @classmethod
+    def _host_entries(cls, value: list[str]) -> list[str]:
+        hosts = [v.strip().lower() for v in value if v.strip()]
+        for host in hosts:
+            if not _CALLBACK_HOST_RE.fullmatch(host):
+                raise ValueError(
+                    f"{host!r} is not a host: write bot-api.kakao.com, .kakao.com, "
+                    "127.0.0.1:8080 or [::1]:8080 (no scheme, no path; IDN hosts in xn-- form)"
+                )
+        return hosts
 
 
 class WebSettings(BaseModel):

@@ -28,6 +28,7 @@ from urllib.parse import quote
 from aiohttp import web
 from pydantic import AfterValidator, BaseModel, ConfigDict, Field, ValidationError
 
+from bot.numbers import strict_int
 from bot.relay import RelayError, RelayService
 from bot.relay_ticker import announce
 from bot.web import BUS_KEY, HUB_KEY, RELAY_KEY, user_id
@@ -84,7 +85,7 @@ class ContinueBody(NickBody):
 
 class VoteBody(_Body):
     round_id: str = Field(pattern=ID_RE.pattern)
-    choice: int = Field(ge=1, le=99)
+    choice: int = Field(ge=1, le=99, strict=True)  # not "2", not true: the page sends 2
 
 
 class ProposeBody(NickBody):
@@ -160,10 +161,13 @@ def channel_of(request: web.Request) -> str:
 
 
 def _page(request: web.Request) -> int:
-    raw = request.query.get("page", "1")
-    if not raw.isdigit() or not 1 <= int(raw) <= MAX_PAGE:
-        raise web.HTTPBadRequest(text="page must be a positive number.")
-    return int(raw)
+    page = strict_int(request.query.get("page", "1"))
+    if page is None or not 1 <= page <= MAX_PAGE:
+        raise web.HTTPBadRequest(
+            text=f"page는 1부터 {MAX_PAGE}까지의 숫자예요. "
+            f"(page must be a number from 1 to {MAX_PAGE}, in digits 0-9.)"
+        )
+    return page
 
 
 def _story_id(raw: str) -> str:

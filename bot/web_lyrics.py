@@ -33,7 +33,7 @@ class WriteBody(BaseModel):
     # The service checks the real limits with friendlier messages; these only bound the input.
     artist: str = Field(max_length=200)
     theme: str | None = Field(default=None, max_length=1000)
-    lines: int | None = Field(default=None, ge=-1000, le=1000)
+    lines: int | None = Field(default=None, ge=-1000, le=1000, strict=True)
     language: str | None = Field(default=None, max_length=10)
 
 

@@ -21,10 +21,10 @@ import logging
 import re
 from collections.abc import Awaitable, Callable, Sequence
 from pathlib import Path
-from typing import Any
+from typing import Annotated, Any
 
 from aiohttp import web
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import BaseModel, ConfigDict, Field, Strict
 
 from bot.catalog import PACKAGE_URL_SCHEME, Catalog, Song, resolve_package_url
 from bot.mood import MoodReply, MoodService, SongCard
@@ -64,7 +64,8 @@ class MessageBody(_Body):
 
 
 class PickBody(_Body):
-    choice: int | str
+    # A number (not true or 1.0), or what a person typed ("3번"), which the service reads.
+    choice: Annotated[int, Strict()] | str = Field(union_mode="left_to_right")
 
 
 class PolicyBody(_Body):

@@ -209,6 +209,17 @@ def kakao_last_lyrics(user: str) -> str:
     return f"{PREFIX}kakao:lyrics:{user}"
 
 
+def kakao_delivery(digest: str) -> str:
+    """One Kakao skill delivery (a hex digest of its callback URL or of its content): pending,
+    or done with the response a repeat of it gets. Short-lived (seconds to two minutes)."""
+    return f"{PREFIX}kakao:delivery:{digest}"
+
+
+def kakao_last_delivery(user: str) -> str:
+    """The digest of a Kakao user's latest request (a repeat must follow its original)."""
+    return f"{PREFIX}kakao:last-delivery:{user}"
+
+
 def mood_messages(user: str) -> str:
     """A hash: the platform message that showed a song list -> that list's song ids."""
     return f"{mood_user_prefix(user)}messages"

@@ -31,6 +31,7 @@ from bot.kakao import (
     STILL_WRITING,
     WAIT_TEXT,
     Reply,
+    callback_target,
     split_text,
 )
 from bot.kakao_text import Command, apply_params, parse
@@ -41,6 +42,7 @@ from bot.relay import RelayService
 from bot.settings import KakaoSettings, MoodSettings, Settings
 from bot.web import create_app
 from storage.connection import Redis
+from tests.bad_input.raw_http import raw_request
 from tests.bot.test_lyrics import KO_ARTIST, NEW_LINES, SETTINGS, _seed
 from tests.bot.test_mood import SAD_KO, fill_catalog
 from tests.bot.test_relay import FAST, Scripted
@@ -57,6 +59,13 @@ CANDIDATES = [
     "멀리서 종소리가 울렸다.",
 ]
 HEADERS = {SECRET_HEADER: SECRET}
+# The stand-in for Kakao's callback API listens here; DOWN_PORT is allowed but nobody listens.
+RECEIVER_PORT = free_port()
+DOWN_PORT = free_port()
+LOCAL_CALLBACKS = {
+    "callback_hosts": [f"127.0.0.1:{RECEIVER_PORT}", f"127.0.0.1:{DOWN_PORT}"],
+    "callback_allow_http": True,
+}
 
 
 # --- Kakao's shapes ------------------------------------------------------------------------
@@ -184,7 +193,7 @@ class SlowGenerator(FakeGenerator):
 
 
 def kakao_settings(**overrides: Any) -> Settings:
-    values: dict[str, Any] = {"secret": SecretStr(SECRET), "bot_ids": [BOT_ID]}
+    values: dict[str, Any] = {"secret": SecretStr(SECRET), "bot_ids": [BOT_ID], **LOCAL_CALLBACKS}
     values.update(overrides)
     return Settings(kakao=KakaoSettings(**values))
 
@@ -247,13 +256,25 @@ async def receiver() -> AsyncIterator[tuple[TestServer, list[dict[str, Any]]]]:
         got.append(await request.json())
         return web.json_response({"status": "FAIL", "message": "callback expired"}, status=400)
 
+    async def redirect(request: web.Request) -> web.Response:
+        raise web.HTTPFound(str(request.url.with_path("/callback/ok")))
+
     app = web.Application()
     app.router.add_post("/callback/ok", ok)
     app.router.add_post("/callback/expired", expired)
-    server = TestServer(app, host="127.0.0.1")
+    app.router.add_post("/callback/redirect", redirect)
+    server = TestServer(app, host="127.0.0.1", port=RECEIVER_PORT)
     await server.start_server()
     yield server, got
     await server.close()
+
+
+_tokens = iter(range(1, 1_000_000))
+
+
+def callback_url(server: TestServer, path: str) -> str:
+    """A one-time callback URL on the stand-in, as Kakao issues one per request (its token)."""
+    return str(server.make_url(path).with_query(token=f"cb{next(_tokens)}"))
 
 
 async def until(predicate: Any, timeout: float = 5.0) -> None:
@@ -308,6 +329,32 @@ async def until(predicate: Any, timeout: float = 5.0) -> None:
         ("가사가 너무 슬퍼요", Command("mood", text="가사가 너무 슬퍼요")),
         ("오늘 기분이 좋아", Command("mood", text="오늘 기분이 좋아")),
         ("2", Command("mood", text="2")),
+        # A slash inside a word is part of the title; a spaced one starts the genre.
+        (
+            "이어쓰기 시작 AC/DC 이야기",
+            Command("relay.start", text="AC/DC 이야기", title="AC/DC 이야기"),
+        ),
+        (
+            "이어쓰기 시작 1/2의 확률 / 미스터리",
+            Command(
+                "relay.start", text="1/2의 확률 / 미스터리", title="1/2의 확률", genre="미스터리"
+            ),
+        ),
+        (
+            "이어쓰기 시작 A / B / 동화",
+            Command("relay.start", text="A / B / 동화", title="A / B", genre="동화"),
+        ),
+        # Lyrics split as before ("김소월/봄"), and a spaced slash keeps "AC/DC" whole.
+        ("가사 김소월/봄", Command("lyrics", text="김소월/봄", artist="김소월", theme="봄")),
+        (
+            "가사 AC/DC / 고속도로",
+            Command("lyrics", text="AC/DC / 고속도로", artist="AC/DC", theme="고속도로"),
+        ),
+        # Numbers are ASCII digits; anything else is the command without a usable number.
+        ("이야기 보기 ²", Command("relay.show", text="²", page=0)),
+        ("투표 ²", Command("relay.vote", text="²")),
+        ("투표 ٢", Command("relay.vote", text="٢")),
+        ("고르기 ①", Command("mood.pick", text="①")),
     ],
 )
 def test_grammar(utterance: str, expected: Command) -> None:
@@ -500,7 +547,7 @@ async def test_callback_posts_the_result(
     client: Client, receiver: tuple[TestServer, list[dict[str, Any]]]
 ) -> None:
     server, got = receiver
-    url = str(server.make_url("/callback/ok"))
+    url = callback_url(server, "/callback/ok")
     started = time.monotonic()
     resp = await client.post(
         "/kakao/skill", json=payload(f"가사 {KO_ARTIST} / 봄날", callback=url), headers=HEADERS
@@ -513,12 +560,12 @@ async def test_callback_posts_the_result(
     assert "『봄날』" in texts(template)
 
     # A fast command answers directly even when a callback URL is offered.
-    template = await say(client, "도움말", callback=url)
+    template = await say(client, "도움말", callback=callback_url(server, "/callback/ok"))
     assert "이어쓰기" in texts(template)
     assert len(got) == 1
 
     # A mood message goes through the callback as well, with its cards.
-    await say(client, SAD_KO, callback=url)
+    await say(client, SAD_KO, callback=callback_url(server, "/callback/ok"))
     await until(lambda: len(got) == 2)
     assert "listCard" in kinds(check_response(got[1]))
 
@@ -530,11 +577,11 @@ async def test_refused_or_unreachable_callback_is_logged(
 ) -> None:
     server, got = receiver
     caplog.set_level(logging.INFO, logger="bot.kakao")
-    await say(client, f"가사 {KO_ARTIST}", callback=str(server.make_url("/callback/expired")))
+    await say(client, f"가사 {KO_ARTIST}", callback=callback_url(server, "/callback/expired"))
     await until(lambda: "refused (400)" in caplog.text)
     assert len(got) == 1  # exactly one POST, no retry
 
-    down = f"http://127.0.0.1:{free_port()}/callback"
+    down = f"http://127.0.0.1:{DOWN_PORT}/callback"
     await say(client, f"가사 {KO_ARTIST}", callback=down)
     await until(lambda: "failed" in caplog.text)
     assert SECRET not in caplog.text
@@ -551,7 +598,7 @@ async def test_callbacks_off_answers_within_the_budget(
     try:
         started = time.monotonic()
         template = await say(
-            client, f"가사 {KO_ARTIST} / 봄날", callback=str(server.make_url("/callback/ok"))
+            client, f"가사 {KO_ARTIST} / 봄날", callback=callback_url(server, "/callback/ok")
         )
         assert time.monotonic() - started < 0.7
         assert texts(template) == STILL_WRITING
@@ -562,6 +609,10 @@ async def test_callbacks_off_answers_within_the_budget(
         await asyncio.sleep(1.2)
         template = await say(client, FETCH)
         assert "『봄날』" in texts(template)
+        # Asked again at once (as Kakao's retry would), the answer is repeated, not lost; once
+        # the user has said something else, it is gone: it was delivered.
+        assert "『봄날』" in texts(await say(client, FETCH))
+        assert "열린 투표가 없어요" in texts(await say(client, "투표 1"))
         assert "결과가 없어요" in texts(await say(client, FETCH))
         assert got == []  # no callback was used
     finally:
@@ -606,3 +657,244 @@ def test_access_log_never_shows_the_path_secret(caplog: pytest.LogCaptureFixture
     with caplog.at_level(logging.INFO, logger="norae.access"):
         AccessLog(logging.getLogger("norae.access"), "").log(request, response, 0.01)
     assert "s3cret-value" not in caplog.text and "/kakao/skill/<redacted>" in caplog.text
+
+
+# --- hostile input -------------------------------------------------------------------------
+
+
+async def test_a_secret_that_is_not_ascii_is_refused_not_a_500(client: Client) -> None:
+    assert client.server.host is not None and client.server.port is not None
+    body = json.dumps(payload("도움말")).encode()
+    for value in (b"\xff\xfe\xe9", "비밀".encode(), SECRET.encode() + b"\xff"):
+        status, answer = await raw_request(
+            client.server.host,
+            client.server.port,
+            "POST",
+            b"/kakao/skill",
+            [(SECRET_HEADER.encode(), value), (b"Content-Type", b"application/json")],
+            body,
+        )
+        # Compared as bytes before anything else: a 403 that says why.
+        assert status == 403 and json.loads(answer) == {
+            "error": "Wrong or missing Kakao skill secret."
+        }
+    for path in ("/kakao/skill/%FF%FE", "/kakao/skill/%EB%B9%84%EB%B0%80"):
+        resp = await client.post(path, json=payload("도움말"))
+        assert resp.status == 403 and "secret" in (await resp.json())["error"]
+
+
+async def test_deeply_nested_json_is_a_400(client: Client, redis: Redis) -> None:
+    deep = b"[" * 1000 + b"]" * 1000
+    for body in (
+        deep,  # json.loads raises RecursionError on this: no longer a 500
+        b'{"userRequest": ' + deep + b"}",
+        json.dumps(payload("도움말", params={"x": json.loads("[" * 100 + "]" * 100)})).encode(),
+    ):
+        resp = await client.post(
+            "/kakao/skill", data=body, headers={**HEADERS, "Content-Type": "application/json"}
+        )
+        assert resp.status == 400
+        assert await resp.json() == {"error": "The request body is nested too deeply."}
+    assert not await redis.keys("norae:relay:*")  # nothing was started or written
+
+
+async def test_a_bad_group_key_is_a_400(client: Client) -> None:
+    body = payload("이어쓰기 시작 제목", group="a b/../" + "x" * 200)
+    resp = await client.post("/kakao/skill", json=body, headers=HEADERS)
+    assert resp.status == 400 and "botGroupKey" in (await resp.json())["error"]
+
+
+async def test_a_title_keeps_its_slash(client: Client) -> None:
+    template = await say(client, "이어쓰기 시작 AC/DC 이야기 / 록")
+    assert "새 이야기를 시작했어요: AC/DC 이야기" in texts(template)
+    template = await say(client, "이야기 보기")
+    assert "『AC/DC 이야기』" in texts(template)
+
+
+async def test_numbers_that_are_not_digits_get_a_usage_text(client: Client, redis: Redis) -> None:
+    await say(client, "이어쓰기 시작 숫자")
+    await say(client, "이어쓰기 한줄 첫 줄이다.")
+    # A page that is not ASCII digits: a plain Korean answer, not a 500, not the mood companion.
+    for page in ("²", "٣", "０", "0", "abc"):
+        assert "쪽 번호는" in texts(await say(client, f"이야기 보기 {page}"))
+    assert "쪽 번호는" in texts(
+        await say(client, "이야기 보기", params={"command": "relay.show", "page": "²"})
+    )
+    await say(client, "이어쓰기 계속")
+    for choice in ("²", "١", "하나"):
+        assert "번호로 골라" in texts(await say(client, f"투표 {choice}"))
+    # None of it went to the mood companion (it keeps every message it answers).
+    assert not await redis.keys("norae:mood:*")
+
+
+async def test_a_nickname_loses_invisible_characters(client: Client, redis: Redis) -> None:
+    await say(client, "이어쓰기 시작 이름", params={"nick": "\u202e밤\u200b비\u2066"})
+    await say(client, "이어쓰기 한줄 첫 줄.", params={"nick": "\u200b\u202e"})  # nothing left
+    relay = client.app[KAKAO_KEY].relay
+    story = await relay.stories.active(f"kakao:{USER_ID}")
+    assert story is not None and story.created_by_name == "밤비"
+    (line,) = await relay.stories.lines(story.id)
+    assert line.author_name == f"카카오 {USER_ID[-4:]}"
+
+
+async def test_an_invisible_line_is_refused_and_not_stored(client: Client) -> None:
+    await say(client, "이어쓰기 시작 보이지 않는 줄")
+    for text in ("\u200b\u200b", "\u202e\u2066", "\ufeff", "\u3164\u3164"):
+        assert "empty" in texts(await say(client, f"이어쓰기 한줄 {text}"))
+        assert "keyword is empty" in texts(
+            await say(client, "이어쓰기 계속", params={"keyword": text})
+        )
+    template = await say(client, "이야기 보기")
+    assert "아직 한 줄도 없어요" in texts(template)
+
+
+# --- outbound callbacks --------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("url", "allowed"),
+    [
+        ("https://bot-api.kakao.com/v1/bots/abc/callback/tok", True),
+        ("https://BOT-API.kakao.com:443/v1/bots/abc/callback/tok", True),
+        ("http://bot-api.kakao.com/v1/bots/abc/callback/tok", False),  # https only
+        ("https://bot-api.kakao.com:8443/v1/callback", False),  # not the default port
+        ("https://bot-api.kakao.com.evil.example/cb", False),
+        ("https://evil.example/bot-api.kakao.com/cb", False),
+        ("https://bot-api.kakao.com@evil.example/cb", False),  # user info: the host is evil
+        ("https://user:pw@bot-api.kakao.com/cb", False),
+        ("https://evil.example\\@bot-api.kakao.com/cb", False),
+        ("https://xn--bt-api-kakao-com.example/cb", False),
+        ("https://kakao.com/cb", False),
+        ("https://169.254.169.254/latest/meta-data", False),
+        ("http://127.0.0.1:6379/", False),
+        ("file:///etc/passwd", False),
+        ("//bot-api.kakao.com/cb", False),
+        ("bot-api.kakao.com/cb", False),
+        ("https://bot-api.kakao.com:99999/cb", False),
+        ("https://" + "a" * 3000, False),
+        ("", False),
+    ],
+)
+def test_callback_hosts_allow_list(url: str, allowed: bool) -> None:
+    assert (callback_target(url, KakaoSettings()) is not None) is allowed
+
+
+def test_callback_host_entries() -> None:
+    settings = KakaoSettings(
+        callback_hosts=[".kakao.com", "127.0.0.1:8080", "[::1]:9000"], callback_allow_http=True
+    )
+    assert callback_target("https://x.kakao.com/cb", settings) is not None
+    assert callback_target("http://127.0.0.1:8080/cb", settings) is not None
+    assert callback_target("http://127.0.0.1:8081/cb", settings) is None
+    assert callback_target("http://127.0.0.1/cb", settings) is None
+    assert callback_target("http://[::1]:9000/cb", settings) is not None
+    with pytest.raises(ValueError, match="not a host"):
+        KakaoSettings(callback_hosts=["https://bot-api.kakao.com/v1"])
+
+
+async def test_a_callback_url_not_allowed_is_never_called(
+    redis: Redis,
+    receiver: tuple[TestServer, list[dict[str, Any]]],
+    caplog: pytest.LogCaptureFixture,
+) -> None:
+    server, got = receiver
+    caplog.set_level(logging.INFO, logger="bot.kakao")
+    # Kakao's hosts only (the default), then the receiver's host but http while https is required.
+    for overrides in (
+        {"callback_hosts": list(KakaoSettings().callback_hosts)},
+        {"callback_allow_http": False},
+    ):
+        client = await make_client(redis, kakao_settings(**overrides))
+        try:
+            url = callback_url(server, "/callback/ok")
+            template = await say(client, f"가사 {KO_ARTIST} / 봄날", callback=url)
+            # Answered within the reply budget instead, without useCallback.
+            assert "『봄날』" in texts(template)
+        finally:
+            await client.close()
+    await asyncio.sleep(0.2)
+    assert got == []
+    assert caplog.text.count("is not allowed") == 2
+    assert "token=" not in caplog.text  # the one-time token stays out of the log
+
+
+async def test_a_redirect_from_the_callback_is_not_followed(
+    client: Client,
+    receiver: tuple[TestServer, list[dict[str, Any]]],
+    caplog: pytest.LogCaptureFixture,
+) -> None:
+    server, got = receiver
+    caplog.set_level(logging.INFO, logger="bot.kakao")
+    await say(client, f"가사 {KO_ARTIST}", callback=callback_url(server, "/callback/redirect"))
+    await until(lambda: "not followed" in caplog.text)
+    await asyncio.sleep(0.2)
+    assert got == []  # /callback/ok, where the redirect pointed, was never posted to
+
+
+# --- repeated deliveries -------------------------------------------------------------------
+
+
+async def story_lines(client: Client) -> str:
+    return texts(await say(client, "이야기 보기"))
+
+
+async def test_the_same_line_delivered_twice_is_added_once(client: Client) -> None:
+    await say(client, "이어쓰기 시작 두 번 온 줄")
+    first = await say(client, "이어쓰기 한줄 종이 울렸다.")
+    again = await say(client, "이어쓰기 한줄 종이 울렸다.")  # Kakao's retry of the same delivery
+    assert again == first and "1번째 줄" in texts(first)
+    # Delivered twice at the same moment: still once.
+    both = await asyncio.gather(*(say(client, "이어쓰기 한줄 바람이 불었다.") for _ in range(2)))
+    assert both[0] == both[1] and "2번째 줄" in texts(both[0])
+    shown = await story_lines(client)
+    assert shown.count("종이 울렸다.") == 1 and shown.count("바람이 불었다.") == 1
+
+
+async def test_a_line_repeated_after_something_else_is_a_new_line(redis: Redis) -> None:
+    client = await make_client(redis, kakao_settings(dedupe_window_s=1))
+    try:
+        await say(client, "이어쓰기 시작 일부러 두 번")
+        await say(client, "이어쓰기 한줄 하나.")
+        await say(client, "이어쓰기 한줄 둘.")
+        # The same words again after another request: the person meant it.
+        assert "3번째 줄" in texts(await say(client, "이어쓰기 한줄 하나."))
+        # ...and again after the window: a new request too.
+        await asyncio.sleep(1.1)
+        assert "4번째 줄" in texts(await say(client, "이어쓰기 한줄 하나."))
+        # Another user's same words are theirs.
+        await say(client, "이어쓰기 한줄 하나.", user="otheruser01", group=None)
+        assert (await story_lines(client)).count("하나.") == 3
+    finally:
+        await client.close()
+
+
+async def test_the_same_callback_request_twice_runs_and_posts_once(
+    redis: Redis, receiver: tuple[TestServer, list[dict[str, Any]]]
+) -> None:
+    server, got = receiver
+    generator = SlowGenerator(["\n".join(NEW_LINES)], 0.3)
+    client = await make_client(redis, kakao_settings(), generator)
+    try:
+        url = callback_url(server, "/callback/ok")
+        first = await say(client, f"가사 {KO_ARTIST} / 봄날", callback=url)
+        again = await say(client, f"가사 {KO_ARTIST} / 봄날", callback=url)
+        assert first == again == {}  # both are the useCallback acknowledgement
+        await until(lambda: len(got) == 1)
+        await asyncio.sleep(0.8)
+        assert len(got) == 1 and len(generator.calls) == 1
+        assert "『봄날』" in texts(check_response(got[0]))
+    finally:
+        await client.close()
+
+
+async def test_a_repeat_while_the_first_still_works_gets_the_same_answer(redis: Redis) -> None:
+    generator = SlowGenerator(["\n".join(NEW_LINES)], 0.5)
+    client = await make_client(redis, kakao_settings(), generator)
+    try:
+        first, again = await asyncio.gather(
+            say(client, f"가사 {KO_ARTIST} / 여름"), say(client, f"가사 {KO_ARTIST} / 여름")
+        )
+        assert first == again and "『여름』" in texts(first)
+        assert len(generator.calls) == 1
+    finally:
+        await client.close()

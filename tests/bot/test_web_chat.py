@@ -329,6 +329,34 @@ async def test_errors_are_400_json_with_clear_messages(
         assert "closed" in await error(late)
 
 
+@pytest.mark.parametrize("page", ["²", "①", "٣", "３", "-1", "1.5", "1e3", "9" * 7, "", "0x1"])
+async def test_a_page_that_is_not_ascii_digits_is_400(
+    redis: Redis, relay: RelayService, page: str
+) -> None:
+    # "²".isdigit() is True but int("²") raises: the page is read strictly, and refused.
+    async with serve(redis, relay, users=1) as (ann,):
+        await post(ann, "start", {"nick": "Ann"}, 201)
+        for path in ("show", "stories"):
+            message = await error(await ann.get(f"{ROOM}/{path}", params={"page": page}))
+            assert "page" in message and "1" in message
+
+
+async def test_a_line_or_keyword_of_invisible_characters_is_refused(
+    redis: Redis, relay: RelayService
+) -> None:
+    async with serve(redis, relay, users=1) as (ann,):
+        await post(ann, "start", {"nick": "Ann"}, 201)
+        for text in ("\u200b\u200b", "\u202e\u2066\u2069", "\ufeff", "\u3164", "\u200d \u2060"):
+            refused = await ann.post(f"{ROOM}/write", json={"nick": "Ann", "text": text})
+            assert "empty" in await error(refused)
+            keyword = await ann.post(f"{ROOM}/continue", json={"nick": "Ann", "keyword": text})
+            assert "keyword is empty" in await error(keyword)
+        # Nothing was stored and no model ran (no round opened).
+        state = await (await ann.get(ROOM)).json()
+        assert state["lines"] == [] and state["round"] is None
+        assert relay.inference.prompts == []  # type: ignore[attr-defined]
+
+
 async def test_a_busy_model_is_503(redis: Redis) -> None:
     class Busy:
         async def generate(self, prompts: list[str], **params: Any) -> list[list[str]]:
