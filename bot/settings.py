@@ -73,6 +73,68 @@ class KakaoSettings(BaseModel):
 class WebSettings(BaseModel):
     host: str = "127.0.0.1"
     port: int = Field(default=8080, ge=0, le=65535)
+    trust_forwarded_for: bool = Field(
+        default=False,
+        description="Take the client address from X-Forwarded-For (only behind a proxy that "
+        "sets it); otherwise the connection's address counts for per-address limits.",
+    )
+
+
+class Rate(BaseModel):
+    """A token bucket: ``burst`` actions at once, then ``per_minute`` on average."""
+
+    burst: float = Field(ge=1)
+    per_minute: float = Field(gt=0)
+
+    @property
+    def per_s(self) -> float:
+        return self.per_minute / 60.0
+
+
+class LimitSettings(BaseModel):
+    """Abuse limits (bot/limits.py): token buckets per user and per address, for each action.
+
+    Each action is JSON, e.g. ``NORAE_LIMITS_WRITE='{"burst": 10, "per_minute": 30}'``. The same
+    bucket serves every platform; a web request also spends from its address's bucket, which is
+    ``address_factor`` times larger (several people may share one address).
+    """
+
+    enabled: bool = Field(default=True, description="Off: no rate limits at all (tests, demos).")
+    start: Rate = Field(
+        default=Rate(burst=5, per_minute=20 / 1440),
+        description="Story starts: 5 at once, 20 a day.",
+    )
+    write: Rate = Field(default=Rate(burst=10, per_minute=30), description="Lines, undo, end.")
+    continue_: Rate = Field(
+        default=Rate(burst=3, per_minute=6),
+        alias="continue",
+        description="Model continuations and rerolls.",
+    )
+    vote: Rate = Field(default=Rate(burst=20, per_minute=60), description="Votes of any kind.")
+    propose: Rate = Field(default=Rate(burst=5, per_minute=10), description="Proposals.")
+    mood: Rate = Field(
+        default=Rate(burst=5, per_minute=12),
+        description="Mood messages and picks (a crisis message is never refused).",
+    )
+    lyrics: Rate = Field(default=Rate(burst=3, per_minute=6), description="Lyrics requests.")
+    identity: Rate = Field(
+        default=Rate(burst=20, per_minute=20 / 60),
+        description="New web identities (cookies) one address may be given: 20 at once, 20 an hour.",
+    )
+    address_factor: float = Field(
+        default=5.0, ge=1.0, description="An address's buckets are this many times a user's."
+    )
+    voters_per_address: int = Field(
+        default=3, ge=1, description="Web voters from one address counted in one round."
+    )
+
+    model_config = {"populate_by_name": True}
+
+    def rate(self, action: str) -> Rate:
+        rate = getattr(self, "continue_" if action == "continue" else action, None)
+        if not isinstance(rate, Rate):
+            raise KeyError(action)
+        return rate
 
 
 class WorkerSettings(BaseModel):
@@ -355,6 +417,7 @@ class Settings(BaseSettings):
     discord: DiscordSettings = DiscordSettings()
     kakao: KakaoSettings = KakaoSettings()
     web: WebSettings = WebSettings()
+    limits: LimitSettings = LimitSettings()
     worker: WorkerSettings = WorkerSettings()
     models: ModelSettings = ModelSettings()
     inference: InferenceSettings = InferenceSettings()
