@@ -53,14 +53,16 @@ from aiohttp import web
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
 from yarl import URL
 
+from bot import notices
 from bot.catalog import Catalog
 from bot.inference import InferenceError
 from bot.kakao_text import HELP, Command, apply_params, parse
+from bot.limits import Limiter, SlowDown
 from bot.lyrics import LyricsError, LyricsService, WrittenSong
-from bot.mood import MoodError, MoodReply, MoodService, SongCard
+from bot.mood import MoodError, MoodReply, MoodService, SongCard, is_crisis
 from bot.relay import RelayError, RelayService, RoundView
 from bot.settings import KakaoSettings, Settings
-from bot.web import INFERENCE_KEY, REDIS_KEY, RELAY_KEY, SETTINGS_KEY
+from bot.web import INFERENCE_KEY, LIMITER_KEY, REDIS_DOWN, REDIS_KEY, RELAY_KEY, SETTINGS_KEY
 from storage.connection import Redis
 from storage.kakao import KakaoStateStore
 
@@ -94,6 +96,21 @@ STILL_WRITING = "아직 쓰고 있어요. 조금 뒤에 '결과 보기'를 눌�
 FETCH = "결과 보기"
 TOO_SLOW = "시간이 너무 오래 걸렸어요. 잠시 후 다시 해 주세요."
 OOPS = "문제가 생겼어요. 잠시 후 다시 해 주세요."
+
+# The action each command spends (bot/limits.py); reading, help and forgetting are free.
+ACTIONS: dict[str, str] = {
+    "relay.start": "start",
+    "relay.write": "write",
+    "relay.undo": "write",
+    "relay.end": "write",
+    "relay.continue": "continue",
+    "relay.reroll": "continue",
+    "relay.vote": "vote",
+    "lyrics": "lyrics",
+    "lyrics.again": "lyrics",
+    "mood": "mood",
+    "mood.pick": "mood",
+}
 
 
 # --- Redis keys ------------------------------------------------------------------------------
@@ -342,7 +359,9 @@ class KakaoSkill:
         relay: RelayService,
         lyrics: LyricsService,
         mood: MoodService,
+        limiter: Limiter | None = None,
     ) -> None:
+        self.limiter = limiter
         self.state = KakaoStateStore(redis)
         self.settings = settings
         self.relay = relay
@@ -372,13 +391,38 @@ class KakaoSkill:
         """The response for one command; a refusal or failure is a text, never an exception."""
         try:
             return (await self._dispatch(command, at)).build()
-        except (RelayError, LyricsError, MoodError, InferenceError) as exc:
+        except (RelayError, LyricsError, MoodError) as exc:
+            if not isinstance(exc.__context__, InferenceError):
+                await self.refund(command, at)  # refused input costs no token
+            return text_reply(str(exc) or OOPS)
+        except InferenceError as exc:
             return text_reply(str(exc) or OOPS)
         except asyncio.CancelledError:
             raise
+        except REDIS_DOWN as exc:
+            log.warning("kakao: %s: redis unavailable (%s)", command.kind, exc)
+            return text_reply(notices.UNAVAILABLE["ko"])
         except Exception:
             log.exception("kakao: %s failed", command.kind)
             return text_reply(OOPS)
+
+    async def limit(self, command: Command, at: Who) -> None:
+        """Spend the command's action for this Kakao user, or raise :class:`SlowDown`.
+
+        A crisis message to the mood companion is never refused."""
+        action = ACTIONS.get(command.kind)
+        if self.limiter is None or action is None:
+            return
+        try:
+            await self.limiter.check(action, user=at.user)
+        except SlowDown:
+            if not (command.kind == "mood" and is_crisis(command.text)):
+                raise
+
+    async def refund(self, command: Command, at: Who) -> None:
+        action = ACTIONS.get(command.kind)
+        if self.limiter is not None and action is not None:
+            await self.limiter.refund(action, user=at.user)
 
     async def _dispatch(self, c: Command, at: Who) -> Reply:
         relay = self.relay
@@ -639,6 +683,15 @@ def _callback_url(req: SkillRequest) -> str | None:
 
 
 async def skill(request: web.Request) -> web.Response:
+    """The skill; with Redis down the user gets a plain text (Kakao shows a 200's text only)."""
+    try:
+        return await _skill(request)
+    except REDIS_DOWN as exc:
+        log.warning("kakao: redis unavailable (%s)", exc)
+        return _json(text_reply(notices.UNAVAILABLE["ko"]))
+
+
+async def _skill(request: web.Request) -> web.Response:
     started = time.monotonic()
     ks = request.app[KAKAO_KEY]
     denied = _secret_ok(request, ks.settings)
@@ -659,6 +712,10 @@ async def skill(request: web.Request) -> web.Response:
         )
     command = apply_params(parse(utterance), req.action.params)
     at = who(req)
+    try:
+        await ks.limit(command, at)
+    except SlowDown as exc:
+        return _json(text_reply(exc.message("ko")))
     if not command.slow:
         return _json(await ks.run(command, at))
 
@@ -707,6 +764,7 @@ def setup_kakao(app: web.Application) -> None:
         app[RELAY_KEY],
         LyricsService(redis, inference, settings.lyrics),
         MoodService(redis, inference, Catalog(redis), settings.mood),
+        app[LIMITER_KEY],
     )
     app[KAKAO_KEY] = ks
     app.router.add_post("/kakao/skill", skill)

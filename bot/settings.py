@@ -116,7 +116,7 @@ class LimitSettings(BaseModel):
         default=Rate(burst=5, per_minute=12),
         description="Mood messages and picks (a crisis message is never refused).",
     )
-    lyrics: Rate = Field(default=Rate(burst=3, per_minute=6), description="Lyrics requests.")
+    lyrics: Rate = Field(default=Rate(burst=5, per_minute=10), description="Lyrics requests.")
     identity: Rate = Field(
         default=Rate(burst=20, per_minute=20 / 60),
         description="New web identities (cookies) one address may be given: 20 at once, 20 an hour.",
