@@ -2,12 +2,15 @@
 
 from __future__ import annotations
 
+from aiohttp import web
+
 from bot.settings import LimitSettings, Rate
 from bot.web import LIMITER_KEY
-from storage import keys
 from storage.connection import Redis, connect
+from storage.stories import StoryStore
 from tests.bot.test_kakao import (
     HEADERS,
+    Client,
     kakao_settings,
     make_client,
     payload,
@@ -19,17 +22,23 @@ from tests.bot.test_relay import Clock
 from tests.conftest import RedisServer
 
 
+def app_of(client: Client) -> web.Application:
+    app: web.Application | None = client.app
+    assert app is not None
+    return app
+
+
 async def test_fast_lines_get_a_korean_slow_down(redis: Redis) -> None:
     client = await make_client(redis, kakao_settings())
     try:
-        client.server.app[LIMITER_KEY].clock = Clock()  # frozen: no refill during the test
+        app_of(client)[LIMITER_KEY].clock = Clock()  # frozen: no refill during the test
         await say(client, "이어쓰기 시작 밤비", group="g1")
         answers = [texts(await say(client, f"이어쓰기 한줄 줄 {i}", group="g1")) for i in range(30)]
         added = [a for a in answers if "줄을 더했어요" in a]
         refused = [a for a in answers if "천천히" in a]
         assert len(added) == 10 and len(refused) == 20  # the write burst
-        story = (await redis.get(keys.relay_active_story("kakao:g1"))).decode()
-        assert await redis.llen(keys.relay_story_lines(story)) == 10
+        story = await StoryStore(redis).active("kakao:g1")
+        assert story is not None and story.line_count == 10
         # Another user in the same chat is not slowed by the first one.
         other = await say(client, "이어쓰기 한줄 다른 사람", user="another-user-1", group="g1")
         assert "줄을 더했어요" in texts(other)
@@ -42,7 +51,7 @@ async def test_a_crisis_message_is_never_slowed_down(redis: Redis) -> None:
     settings.limits = LimitSettings(mood=Rate(burst=1, per_minute=1))
     client = await make_client(redis, settings)
     try:
-        client.server.app[LIMITER_KEY].clock = Clock()
+        app_of(client)[LIMITER_KEY].clock = Clock()
         await say(client, SAD_KO)
         assert "천천히" in texts(await say(client, SAD_KO))
         crisis = texts(await say(client, "죽고 싶어"))

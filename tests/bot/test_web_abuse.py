@@ -21,8 +21,8 @@ from bot.relay import RelayService
 from bot.settings import MoodSettings, RelaySettings, Settings
 from bot.web import LIMITER_KEY, USER_COOKIE, create_app
 from bot.web_mood import MOOD_KEY
-from storage import keys
 from storage.connection import Redis, connect
+from storage.stories import StoryStore
 from tests.bot.test_mood import SAD_KO, FakeInference, fill_catalog
 from tests.bot.test_relay import Clock, Scripted
 from tests.conftest import RedisServer
@@ -61,8 +61,8 @@ async def test_250_fast_writes_are_cut_to_the_burst(client: Client, redis: Redis
         resp = await client.post(f"{ROOM}/write", json={"nick": "Ann", "text": f"줄 {i}"})
         statuses.append(resp.status)
     assert statuses.count(200) == 10 and statuses.count(429) == 240  # write burst: 10
-    story_id = (await redis.get(keys.relay_active_story("web:room1"))).decode()
-    assert await redis.llen(keys.relay_story_lines(story_id)) == 10
+    story = await StoryStore(redis).active("web:room1")
+    assert story is not None and story.line_count == 10
 
     resp = await client.post(
         f"{ROOM}/write", json={"nick": "Ann", "text": "또"}, headers={"Accept-Language": "ko-KR"}
