@@ -11,8 +11,10 @@ Decisions (where the issue is silent):
 
 - Ties go to the lowest candidate number; no votes: ``no_vote_policy`` (``keep_first`` / ``drop``).
 - A continuation reserves the channel's round *before* the model writes, so a second
-  ``continue`` during generation is refused at once instead of costing a second model call. A
-  reservation whose process died is dropped by ``close_due_rounds`` once its generation time is up.
+  ``continue`` during generation is refused at once instead of costing a second model call. The
+  reservation is a lease of ``reservation_lease_s`` (10 s) that the writer renews while it works:
+  when its process dies, the next ``continue`` (or ``close_due_rounds``) takes the channel back
+  within the lease, instead of the room staying locked for the whole generation time.
 - Fewer than 2 usable candidates: the model is asked once more and the results are merged. If
   still none is usable the round is released with an error; a single candidate still opens a
   round (with ``keep_first`` it wins unless voted down by nobody — it is the only choice).
@@ -31,6 +33,7 @@ Decisions (where the issue is silent):
 
 from __future__ import annotations
 
+import asyncio
 import logging
 import math
 import re
@@ -40,9 +43,13 @@ from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Any, Literal, Protocol
 
+from redis.exceptions import ConnectionError as RedisConnectionError
+from redis.exceptions import TimeoutError as RedisTimeoutError
+
 from bot.inference import InferenceError
 from bot.relay_text import build_prompt, clean_candidates, clean_keyword, clean_line
 from bot.settings import RelaySettings
+from bot.tasks import stop_task
 from storage.connection import Redis
 from storage.stories import (
     AlreadyApplied,
@@ -68,6 +75,8 @@ from storage.votes import (
 )
 
 log = logging.getLogger(__name__)
+
+REDIS_DOWN: tuple[type[Exception], ...] = (RedisConnectionError, RedisTimeoutError)
 
 MAX_TITLE_CHARS = 100
 MAX_GENRE_CHARS = 40
@@ -402,18 +411,19 @@ class RelayService:
             keyword=kw,
             max_new_tokens=tokens,
             now=now,
-            # Two model calls at most (a regeneration), then the reservation is stale.
-            reserve_until=now + 2 * self.settings.generate_timeout_s + 5,
+            reserve_until=now + self.settings.reservation_lease_s,
         )
         if not created:
             raise RelayError(
                 f"Round {round_id} is already open in this channel: vote there first.",
                 round_id=round_id,
             )
+        lease = asyncio.create_task(self._keep_reserved(round_id), name=f"lease-{round_id}")
         try:
             candidates = await self._candidates(story, kw, tokens)
             if not candidates:
                 raise RelayError("The model could not write a usable continuation; try again.")
+            await stop_task(lease)  # no renewal may land after the round opens
             await self.votes.publish(
                 round_id, candidates, deadline=self.clock() + self.settings.round_seconds
             )
@@ -422,14 +432,28 @@ class RelayService:
                 "Writing took too long and the round was dropped; try again."
             ) from None
         except BaseException as exc:
+            await stop_task(lease)
             await self._release(round_id)
             if isinstance(exc, InferenceError):
                 raise RelayError(str(exc)) from None
             raise
+        finally:
+            await stop_task(lease)
         await self.votes.clear_proposals(channel, [p.id for p in proposals])
         await self._touch(channel, user_id, now)
         log.info("round %s opened in %s with %d candidates", round_id, channel, len(candidates))
         return await self._view(round_id)
+
+    async def _keep_reserved(self, round_id: str) -> None:
+        """Renew a reservation every third of its lease while the model writes."""
+        lease = self.settings.reservation_lease_s
+        while True:
+            await asyncio.sleep(lease / 3)
+            try:
+                if not await self.votes.renew(round_id, until=self.clock() + lease):
+                    return
+            except REDIS_DOWN as exc:  # a blip: the next renewal may still come in time
+                log.warning("could not renew round %s: %s", round_id, exc)
 
     async def reroll(self, channel: str, user_id: str) -> RoundView:
         """New candidates for the open round; its votes are cleared and its timer restarts."""

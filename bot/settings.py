@@ -235,6 +235,12 @@ class RelaySettings(BaseModel):
     close_grace_s: float = Field(
         default=10.0, gt=0, description="A closed round whose closer died is finished after this."
     )
+    reservation_lease_s: float = Field(
+        default=10.0,
+        ge=1.0,
+        description="A continuation holds its channel this long past its writer's last sign of "
+        "life (renewed while the model writes): a dead process frees the channel within it.",
+    )
 
     @model_validator(mode="after")
     def _length_range(self) -> RelaySettings:
