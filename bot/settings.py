@@ -147,13 +147,24 @@ class WorkerSettings(BaseModel):
     block_ms: int = Field(default=1000, gt=0, description="Idle wait for the first job.")
     forward_batch_size: int = Field(default=64, gt=0, description="Most sequences per forward.")
     visibility_timeout_s: float = Field(
-        default=60.0, gt=0, description="A job idle this long in another worker is reclaimed."
+        default=8.0,
+        gt=0,
+        description="A job its worker stopped holding this long is reclaimed (a live worker "
+        "renews its hold every third of this); keep it plus the janitor interval well below the "
+        "callers' timeouts, so a worker crash costs a delay, not a failure.",
     )
     max_deliveries: int = Field(default=3, gt=0, description="Deliveries before dead-lettering.")
-    janitor_interval_s: float = Field(default=5.0, gt=0)
+    janitor_interval_s: float = Field(
+        default=2.0, gt=0, description="How often a worker looks for abandoned jobs."
+    )
     heartbeat_interval_s: float = Field(default=5.0, gt=0)
     metrics_port: int = Field(
         default=9400, ge=0, le=65535, description="Prometheus port (0 = no metrics server)."
+    )
+    metrics_host: str = Field(
+        default="127.0.0.1",
+        description="Address the metrics server listens on (0.0.0.0 to let a scraper in from "
+        "another machine or container; docker-compose.yml does).",
     )
     max_queue: int = Field(
         default=1000, gt=0, description="Backlog per job kind before callers get 'busy'."
@@ -431,6 +442,18 @@ class Settings(BaseSettings):
     catalog: CatalogSettings = CatalogSettings()
     lyrics: LyricsSettings = LyricsSettings()
     mood: MoodSettings = MoodSettings()
+
+    @model_validator(mode="after")
+    def _crash_costs_a_delay(self) -> Settings:
+        """A job a dead worker held must be reclaimed while its caller still waits."""
+        reclaim = self.worker.visibility_timeout_s + self.worker.janitor_interval_s
+        if reclaim >= self.inference.timeout_s:
+            raise ValueError(
+                f"NORAE_WORKER_VISIBILITY_TIMEOUT_S + NORAE_WORKER_JANITOR_INTERVAL_S ({reclaim:g}s) "
+                f"must be below NORAE_INFERENCE_TIMEOUT_S ({self.inference.timeout_s:g}s): a job "
+                "held by a crashed worker would otherwise always fail its caller"
+            )
+        return self
 
 
 class SettingsError(ValueError):
