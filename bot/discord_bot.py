@@ -15,6 +15,7 @@ from bot import notices
 from bot.inference import InferenceClient
 from bot.limits import Limiter, SlowDown
 from bot.settings import Settings
+from bot.warmup import warm_up
 from storage.connection import Redis
 
 log = logging.getLogger(__name__)
@@ -113,6 +114,7 @@ class NoraeBot(commands.AutoShardedBot):
         return True
 
     async def setup_hook(self) -> None:
+        await warm_up()  # before the gateway connects: no interaction waits on it
         for ext in COGS:
             await self.load_extension(ext)
         await self.add_cog(Admin(self))

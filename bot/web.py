@@ -37,6 +37,7 @@ from bot.relay import RelayError, RelayService
 from bot.relay_ticker import TICK_S, run_ticker
 from bot.settings import Settings, load_settings
 from bot.tasks import stop_task
+from bot.warmup import warm_up
 from storage.connection import Redis, ping
 from storage.events import EventBus
 from storage.job_streams import JobStreams
@@ -386,6 +387,10 @@ def _background(
     return ctx
 
 
+async def _warm_up(app: web.Application) -> None:
+    await warm_up()
+
+
 async def _close_streams(app: web.Application) -> None:
     app[HUB_KEY].close()
 
@@ -430,6 +435,7 @@ def create_app(
     setup_mood(app)  # services built from the app's redis, inference and settings
     setup_lyrics(app)
     setup_kakao(app)  # POST /kakao/skill (bot/kakao.py)
+    app.on_startup.append(_warm_up)  # before the server listens: no request waits on it
     app.cleanup_ctx.append(_background(relay, app[BUS_KEY], app[HUB_KEY], tick_s))
     app.on_shutdown.append(_close_streams)
     return app
