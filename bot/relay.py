@@ -288,6 +288,7 @@ class RelayService:
             user_id=user_id,
             user_name=user_name,
             now=now,
+            ttl_s=self.settings.empty_story_ttl_s,
         )
         if created:
             log.info("story %s started in %s", story.id, channel)
@@ -314,7 +315,13 @@ class RelayService:
         """Remove the story's last line: its author (or a moderator) only."""
         story = await self._active(channel)
         try:
-            line = await self.stories.undo(story.id, channel, user_id=user_id, moderator=moderator)
+            line = await self.stories.undo(
+                story.id,
+                channel,
+                user_id=user_id,
+                moderator=moderator,
+                idle_ttl_s=self.settings.idle_story_ttl_s,
+            )
         except NothingToUndo:
             raise RelayError("The story has no lines to undo.") from None
         except NotAllowed as exc:
@@ -564,6 +571,7 @@ class RelayService:
                 user_name=user_name,
                 now=now,
                 max_per_kind=self.settings.max_proposals,
+                ttl_s=self.settings.idle_story_ttl_s,
             )
         except TooManyProposals:
             raise RelayError(
@@ -648,6 +656,7 @@ class RelayService:
                 max_lines=self.settings.max_story_lines,
                 max_chars=self.settings.max_story_chars,
                 once=once,
+                idle_ttl_s=self.settings.idle_story_ttl_s,
             )
         except NoActiveStory:
             raise RelayError(_NO_STORY) from None
@@ -816,6 +825,7 @@ class RelayService:
                 max_lines=self.settings.max_story_lines,
                 max_chars=self.settings.max_story_chars,
                 once=rnd.id,
+                idle_ttl_s=self.settings.idle_story_ttl_s,
             )
         except AlreadyApplied:
             return await self._applied_line(story.id, rnd.id), ""

@@ -246,6 +246,17 @@ class RelaySettings(BaseModel):
     close_grace_s: float = Field(
         default=10.0, gt=0, description="A closed round whose closer died is finished after this."
     )
+    empty_story_ttl_s: int = Field(
+        default=24 * 3600,
+        gt=0,
+        description="A started story nobody writes in is gone after this (abandoned starts).",
+    )
+    idle_story_ttl_s: int = Field(
+        default=30 * 24 * 3600,
+        gt=0,
+        description="An active story (and the channel's proposals) expires this long after its "
+        "last line; ending a story archives it for good.",
+    )
     reservation_lease_s: float = Field(
         default=10.0,
         ge=1.0,

@@ -33,6 +33,7 @@ from storage import keys
 from storage.connection import Redis
 
 FINISHED_TTL_S = 7 * 24 * 3600
+PROPOSALS_TTL_S = 30 * 24 * 3600
 
 RoundState = Literal["pending", "open", "closed", "done", "dropped", "cancelled"]
 NoVotePolicy = Literal["keep_first", "drop"]
@@ -245,7 +246,8 @@ redis.call('EXPIRE', KEYS[2], tonumber(ARGV[4]))
 return 1
 """
 
-# KEYS: proposals, seq. ARGV: kind, normalized value, json (without id), max per kind.
+# KEYS: proposals, seq, proposal votes. ARGV: kind, normalized value, json (without id), max per
+# kind, ttl (a channel's proposals expire when nobody proposes for that long).
 _PROPOSE = """
 local same = 0
 for _, raw in ipairs(redis.call('HVALS', KEYS[1])) do
@@ -260,6 +262,7 @@ local id = tostring(redis.call('INCR', KEYS[2]))
 local p = cjson.decode(ARGV[3])
 p['id'] = id
 redis.call('HSET', KEYS[1], id, cjson.encode(p))
+for i = 1, 3 do redis.call('EXPIRE', KEYS[i], tonumber(ARGV[5])) end
 return {1, id}
 """
 
@@ -271,6 +274,8 @@ local kind = cjson.decode(raw)['kind']
 local field = kind .. ':' .. ARGV[2]
 local prev = redis.call('HGET', KEYS[2], field)
 redis.call('HSET', KEYS[2], field, ARGV[1])
+local ttl = redis.call('TTL', KEYS[1])
+if ttl > 0 then redis.call('EXPIRE', KEYS[2], ttl) end
 return {1, prev or ''}
 """
 
@@ -574,6 +579,7 @@ class VoteStore:
         user_name: str,
         now: float,
         max_per_kind: int,
+        ttl_s: int = PROPOSALS_TTL_S,
     ) -> tuple[str, bool]:
         """Add a proposal: (id, True), or the id of an equal one and False."""
         data = {
@@ -585,8 +591,12 @@ class VoteStore:
             "at": now,
         }
         code, proposal_id = await self._propose(
-            keys=[keys.relay_proposals(channel), keys.relay_proposal_seq(channel)],
-            args=[kind, norm, json.dumps(data, ensure_ascii=False), max_per_kind],
+            keys=[
+                keys.relay_proposals(channel),
+                keys.relay_proposal_seq(channel),
+                keys.relay_proposal_votes(channel),
+            ],
+            args=[kind, norm, json.dumps(data, ensure_ascii=False), max_per_kind, ttl_s],
         )
         if int(code) == -1:
             raise TooManyProposals(kind)

@@ -165,3 +165,21 @@ async def test_redis_down_is_a_503_with_a_message(own_redis: RedisServer) -> Non
                 raise AssertionError("never recovered")
     finally:
         await redis.aclose()
+
+
+async def test_300_story_starts_leave_only_keys_that_expire(
+    client: Client, redis: Redis, app: web.Application
+) -> None:
+    created = 0
+    for i in range(300):  # one user, a new room each time
+        resp = await client.post(f"/api/rooms/spam{i}/start", json={"nick": "Ann", "title": "x"})
+        created += resp.status == 201
+    assert created == 5  # the start burst (20 a day after it)
+    app[LIMITER_KEY].clock.now += 3 * 3600  # type: ignore[attr-defined]  # a few more, later
+    for i in range(300, 310):
+        resp = await client.post(f"/api/rooms/spam{i}/start", json={"nick": "Ann", "title": "x"})
+        created += resp.status == 201
+    assert created == 7  # 20 a day: one every 72 minutes
+    keys_left = [k async for k in redis.scan_iter("norae:*")]
+    forever = [k for k in keys_left if await redis.ttl(k) == -1]
+    assert keys_left and forever == []
