@@ -26,7 +26,6 @@ from __future__ import annotations
 
 import argparse
 import asyncio
-import contextlib
 import json
 import os
 import random
@@ -117,6 +116,7 @@ class Record:
     status: int | None = None  # HTTP status, None without one
     outcome: str = "ok"  # ok | reset | no_answer
     retried_connects: int = 0
+    error: str = ""
 
 
 @dataclass
@@ -158,6 +158,8 @@ class Browser:
                         data = await resp.json(content_type=None)
                     except (ValueError, aiohttp.ContentTypeError):
                         data = None
+                    if resp.status >= 500 and isinstance(data, dict):
+                        rec.error = str(data.get("error", ""))[:80]
                     return rec, data
             except aiohttp.ClientConnectorError:
                 # Nothing was sent (the web process is down): a browser may safely try again.
@@ -171,7 +173,7 @@ class Browser:
                 return rec, None
 
     async def run(self) -> None:
-        rec, state = await self.request("state", "GET", f"/api/rooms/{self.room}")
+        _rec, state = await self.request("state", "GET", f"/api/rooms/{self.room}")
         self.user = (state or {}).get("user_id", "")
         await self.request("start", "POST", f"/api/rooms/{self.room}/start", {"nick": "n"})
         rng = random.Random(hash((self.room, self.n)))
@@ -224,7 +226,9 @@ class Browser:
 # --- the run ----------------------------------------------------------------------------------
 
 
-async def run(args: argparse.Namespace, tmp: Path) -> dict[str, dict[str, int]]:
+async def run(
+    args: argparse.Namespace, tmp: Path
+) -> tuple[dict[str, dict[str, int]], list[Record]]:
     redis_port, web_port = free_port(), free_port()
     redis_url = f"redis://127.0.0.1:{redis_port}/0"
     binary = shutil.which("redis-server")
@@ -302,7 +306,7 @@ async def run(args: argparse.Namespace, tmp: Path) -> dict[str, dict[str, int]]:
             await asyncio.sleep(args.phase_s - (3 if fault != "none" else 0))
         ledger.stop = True
         await asyncio.wait_for(asyncio.gather(*load), REQUEST_TIMEOUT_S + 10)
-        return await _verify(redis_url, ledger, args.rooms)
+        return await _verify(redis_url, ledger, args.rooms), ledger.records
     finally:
         for b in browsers:
             await b.close()
@@ -343,7 +347,7 @@ async def _verify(url: str, ledger: Ledger, rooms: int) -> dict[str, dict[str, i
         for (round_id, user), (choice, phase) in ledger.votes.items():
             if round_id not in cache:
                 cache[round_id] = await votes.votes(round_id)
-            table[phase]["votes acked"] += 1
+            table[phase]["voters acked"] += 1
             table[phase]["vote mismatches"] += cache[round_id].get(user) != choice
     finally:
         await redis.aclose()
@@ -365,7 +369,7 @@ COLUMNS = (
     "lines acked",
     "lines lost",
     "lines duplicated",
-    "votes acked",
+    "voters acked",
     "vote mismatches",
     "no answer >35s",
     "5xx≠503",
@@ -373,6 +377,14 @@ COLUMNS = (
     "resets",
     "connects retried",
 )
+
+
+def print_errors(ledger_records: list[Record]) -> None:
+    seen = Counter(
+        (r.phase, r.kind, r.status, r.error) for r in ledger_records if (r.status or 0) >= 500
+    )
+    for (phase, kind, status, error), n in sorted(seen.items(), key=str):
+        print(f"  {phase:>6} {kind:>8} {status} x{n}: {error}")
 
 
 def print_table(table: dict[str, dict[str, int]]) -> None:
@@ -391,13 +403,15 @@ def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__)
     ap.add_argument("--rooms", type=int, default=4)
     ap.add_argument("--users", type=int, default=3, help="browsers per room")
-    ap.add_argument("--phase-s", type=float, default=30.0, help="seconds per fault phase")
+    ap.add_argument("--phase-s", type=float, default=28.0, help="seconds per fault phase")
     args = ap.parse_args()
     print(f"chaos on {machine()}")
     started = time.monotonic()
     with tempfile.TemporaryDirectory(prefix="norae-chaos-") as tmp:
-        table = asyncio.run(run(args, Path(tmp)))
+        table, records = asyncio.run(run(args, Path(tmp)))
     print_table(table)
+    print("server errors (phase, request, status, message):")
+    print_errors(records)
     bad = sum(
         table[f].get(c, 0)
         for f in FAULTS
@@ -407,8 +421,6 @@ def main() -> None:
         f"{'all zero' if bad == 0 else f'{bad} problem(s)'} in {time.monotonic() - started:.0f} s"
     )
     print(json.dumps({f: dict(table[f]) for f in FAULTS}, ensure_ascii=False))
-    with contextlib.suppress(Exception):
-        sys.stdout.flush()
 
 
 if __name__ == "__main__":
