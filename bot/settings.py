@@ -147,7 +147,7 @@ class WorkerSettings(BaseModel):
     block_ms: int = Field(default=1000, gt=0, description="Idle wait for the first job.")
     forward_batch_size: int = Field(default=64, gt=0, description="Most sequences per forward.")
     visibility_timeout_s: float = Field(
-        default=8.0,
+        default=6.0,
         gt=0,
         description="A job its worker stopped holding this long is reclaimed (a live worker "
         "renews its hold every third of this); keep it plus the janitor interval well below the "
@@ -155,7 +155,7 @@ class WorkerSettings(BaseModel):
     )
     max_deliveries: int = Field(default=3, gt=0, description="Deliveries before dead-lettering.")
     janitor_interval_s: float = Field(
-        default=2.0, gt=0, description="How often a worker looks for abandoned jobs."
+        default=1.5, gt=0, description="How often a worker looks for abandoned jobs."
     )
     heartbeat_interval_s: float = Field(default=5.0, gt=0)
     metrics_port: int = Field(
@@ -458,11 +458,20 @@ class Settings(BaseSettings):
     def _crash_costs_a_delay(self) -> Settings:
         """A job a dead worker held must be reclaimed while its caller still waits."""
         reclaim = self.worker.visibility_timeout_s + self.worker.janitor_interval_s
-        if reclaim >= self.inference.timeout_s:
+        waits = {
+            "NORAE_INFERENCE_TIMEOUT_S": self.inference.timeout_s,
+            "NORAE_RELAY_GENERATE_TIMEOUT_S": self.relay.generate_timeout_s,
+            "NORAE_LYRICS_GENERATE_TIMEOUT_S": self.lyrics.generate_timeout_s,
+            "NORAE_MOOD_CLASSIFY_TIMEOUT_S": self.mood.classify_timeout_s,
+            "NORAE_MOOD_GENERATE_TIMEOUT_S": self.mood.generate_timeout_s,
+            "NORAE_MOOD_SIMILAR_TIMEOUT_S": self.mood.similar_timeout_s,
+        }
+        name, shortest = min(waits.items(), key=lambda kv: kv[1])
+        if reclaim >= shortest:
             raise ValueError(
                 f"NORAE_WORKER_VISIBILITY_TIMEOUT_S + NORAE_WORKER_JANITOR_INTERVAL_S ({reclaim:g}s) "
-                f"must be below NORAE_INFERENCE_TIMEOUT_S ({self.inference.timeout_s:g}s): a job "
-                "held by a crashed worker would otherwise always fail its caller"
+                f"must be below every caller's timeout ({name} is {shortest:g}s): a job held by "
+                "a crashed worker would otherwise always fail its caller"
             )
         return self
 

@@ -47,9 +47,9 @@ class WorkerConfig:
     max_batch: int = 16
     max_wait_ms: int = 10
     block_ms: int = 1000
-    visibility_timeout_s: float = 8.0
+    visibility_timeout_s: float = 6.0
     max_deliveries: int = 3
-    janitor_interval_s: float = 2.0
+    janitor_interval_s: float = 1.5
     heartbeat_interval_s: float = 5.0
 
 

@@ -81,8 +81,11 @@ def test_the_visibility_timeout_must_sit_below_the_callers_timeout() -> None:
     s = Settings()
     reclaim = s.worker.visibility_timeout_s + s.worker.janitor_interval_s
     assert reclaim <= s.inference.timeout_s / 2  # a crash costs at most a delay
+    assert reclaim < s.mood.classify_timeout_s  # the shortest wait of any caller
     with pytest.raises(SettingsError, match="NORAE_WORKER_VISIBILITY_TIMEOUT_S"):
         load_settings(worker=WorkerSettings(visibility_timeout_s=60))
+    with pytest.raises(SettingsError, match="NORAE_MOOD_CLASSIFY_TIMEOUT_S"):
+        load_settings(worker=WorkerSettings(visibility_timeout_s=9))
 
 
 def test_metrics_listen_on_loopback_by_default() -> None:
