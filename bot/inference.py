@@ -17,6 +17,7 @@ from typing import Any
 from redis.exceptions import ConnectionError as RedisConnectionError
 from redis.exceptions import TimeoutError as RedisTimeoutError
 
+from bot import notices
 from models.jobs import (
     ClassifyRequest,
     ClassifyResult,
@@ -50,9 +51,13 @@ class InferenceTimeout(InferenceError):
 
 
 class JobFailed(InferenceError):
-    def __init__(self, message: str, status: Status) -> None:
+    """The job was answered with an error: ``str()`` is a plain text for users, ``detail`` what
+    the worker said (for logs)."""
+
+    def __init__(self, message: str, status: Status, detail: str = "") -> None:
         super().__init__(message)
         self.status = status
+        self.detail = detail
 
 
 class InferenceClient:
@@ -159,9 +164,9 @@ class InferenceClient:
             self._pending.pop(job.id, None)
         if reply.status is Status.OK and reply.result is not None:
             return reply.result
-        if reply.status is Status.EXPIRED:
-            raise JobFailed(f"the {kind} job expired before a worker reached it", reply.status)
-        raise JobFailed(f"the {kind} job failed: {reply.error or reply.status}", reply.status)
+        detail = f"the {kind} job {reply.id} {reply.status.value}: {reply.error or ''}"
+        log.warning("%s", detail)
+        raise JobFailed(notices.both(notices.MODEL_FAILED), reply.status, detail)
 
     async def _timeout_message(self, kind: str, wait: float) -> str:
         try:

@@ -82,15 +82,17 @@ from aiohttp import web
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
 from yarl import URL
 
+from bot import notices
 from bot.catalog import Catalog
 from bot.inference import InferenceError
 from bot.kakao_text import HELP, Command, apply_params, parse
+from bot.limits import Limiter, SlowDown
 from bot.lyrics import LyricsError, LyricsService, WrittenSong
-from bot.mood import MoodError, MoodReply, MoodService, SongCard
+from bot.mood import MoodError, MoodReply, MoodService, SongCard, is_crisis
 from bot.relay import RelayError, RelayService, RoundView
 from bot.relay_text import clean_name
 from bot.settings import KakaoSettings, Settings
-from bot.web import INFERENCE_KEY, REDIS_KEY, RELAY_KEY, SETTINGS_KEY
+from bot.web import INFERENCE_KEY, LIMITER_KEY, REDIS_DOWN, REDIS_KEY, RELAY_KEY, SETTINGS_KEY
 from storage.connection import Redis
 from storage.kakao import KakaoStateStore
 
@@ -131,6 +133,21 @@ TOO_SLOW = "시간이 너무 오래 걸렸어요. 잠시 후 다시 해 주세�
 OOPS = "문제가 생겼어요. 잠시 후 다시 해 주세요."
 SAME_REQUEST = "같은 요청을 아직 처리하고 있어요. 잠시 후 다시 확인해 주세요."
 BAD_PAGE = "쪽 번호는 1 이상의 숫자로 적어 주세요. 예: '이야기 보기 2'"
+
+# The action each command spends (bot/limits.py); reading, help and forgetting are free.
+ACTIONS: dict[str, str] = {
+    "relay.start": "start",
+    "relay.write": "write",
+    "relay.undo": "write",
+    "relay.end": "write",
+    "relay.continue": "continue",
+    "relay.reroll": "continue",
+    "relay.vote": "vote",
+    "lyrics": "lyrics",
+    "lyrics.again": "lyrics",
+    "mood": "mood",
+    "mood.pick": "mood",
+}
 
 
 # --- Redis keys ------------------------------------------------------------------------------
@@ -381,7 +398,9 @@ class KakaoSkill:
         relay: RelayService,
         lyrics: LyricsService,
         mood: MoodService,
+        limiter: Limiter | None = None,
     ) -> None:
+        self.limiter = limiter
         self.state = KakaoStateStore(redis)
         self.settings = settings
         self.relay = relay
@@ -411,13 +430,38 @@ class KakaoSkill:
         """The response for one command; a refusal or failure is a text, never an exception."""
         try:
             return (await self._dispatch(command, at)).build()
-        except (RelayError, LyricsError, MoodError, InferenceError) as exc:
+        except (RelayError, LyricsError, MoodError) as exc:
+            if not isinstance(exc.__context__, InferenceError):
+                await self.refund(command, at)  # refused input costs no token
+            return text_reply(str(exc) or OOPS)
+        except InferenceError as exc:
             return text_reply(str(exc) or OOPS)
         except asyncio.CancelledError:
             raise
+        except REDIS_DOWN as exc:
+            log.warning("kakao: %s: redis unavailable (%s)", command.kind, exc)
+            return text_reply(notices.UNAVAILABLE["ko"])
         except Exception:
             log.exception("kakao: %s failed", command.kind)
             return text_reply(OOPS)
+
+    async def limit(self, command: Command, at: Who) -> None:
+        """Spend the command's action for this Kakao user, or raise :class:`SlowDown`.
+
+        A crisis message to the mood companion is never refused."""
+        action = ACTIONS.get(command.kind)
+        if self.limiter is None or action is None:
+            return
+        try:
+            await self.limiter.check(action, user=at.user)
+        except SlowDown:
+            if not (command.kind == "mood" and is_crisis(command.text)):
+                raise
+
+    async def refund(self, command: Command, at: Who) -> None:
+        action = ACTIONS.get(command.kind)
+        if self.limiter is not None and action is not None:
+            await self.limiter.refund(action, user=at.user)
 
     async def _dispatch(self, c: Command, at: Who) -> Reply:
         relay = self.relay
@@ -800,6 +844,15 @@ def _host_for_log(raw: str | None) -> str:
 
 
 async def skill(request: web.Request) -> web.Response:
+    """The skill; with Redis down the user gets a plain text (Kakao shows a 200's text only)."""
+    try:
+        return await _skill(request)
+    except REDIS_DOWN as exc:
+        log.warning("kakao: redis unavailable (%s)", exc)
+        return _json(text_reply(notices.UNAVAILABLE["ko"]))
+
+
+async def _skill(request: web.Request) -> web.Response:
     started = time.monotonic()
     ks = request.app[KAKAO_KEY]
     denied = _secret_ok(request, ks.settings)
@@ -867,6 +920,10 @@ async def _answer(
     ks: KakaoSkill, req: SkillRequest, command: Command, started: float
 ) -> dict[str, Any]:
     at = who(req)
+    try:
+        await ks.limit(command, at)
+    except SlowDown as exc:
+        return text_reply(exc.message("ko"))
     if not command.slow:
         return await ks.run(command, at)
 
@@ -921,6 +978,7 @@ def setup_kakao(app: web.Application) -> None:
         app[RELAY_KEY],
         LyricsService(redis, inference, settings.lyrics),
         MoodService(redis, inference, Catalog(redis), settings.mood),
+        app[LIMITER_KEY],
     )
     app[KAKAO_KEY] = ks
     app.router.add_post("/kakao/skill", skill)

@@ -582,7 +582,7 @@ class MoodService:
                 ids += extra
         except JobFailed as exc:
             log.warning("mood: similar job failed for %s: %s", song_id, exc)
-            key = "no_index" if "no song index" in str(exc) else "similar_failed"
+            key = "no_index" if "no song index" in exc.detail else "similar_failed"
             return await answer(phrases[key].format(reason=exc))
         except InferenceError as exc:
             return await answer(phrases["similar_failed"].format(reason=exc))

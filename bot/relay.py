@@ -11,8 +11,10 @@ Decisions (where the issue is silent):
 
 - Ties go to the lowest candidate number; no votes: ``no_vote_policy`` (``keep_first`` / ``drop``).
 - A continuation reserves the channel's round *before* the model writes, so a second
-  ``continue`` during generation is refused at once instead of costing a second model call. A
-  reservation whose process died is dropped by ``close_due_rounds`` once its generation time is up.
+  ``continue`` during generation is refused at once instead of costing a second model call. The
+  reservation is a lease of ``reservation_lease_s`` (10 s) that the writer renews while it works:
+  when its process dies, the next ``continue`` (or ``close_due_rounds``) takes the channel back
+  within the lease, instead of the room staying locked for the whole generation time.
 - Fewer than 2 usable candidates: the model is asked once more and the results are merged. If
   still none is usable the round is released with an error; a single candidate still opens a
   round (with ``keep_first`` it wins unless voted down by nobody — it is the only choice).
@@ -31,6 +33,7 @@ Decisions (where the issue is silent):
 
 from __future__ import annotations
 
+import asyncio
 import logging
 import math
 import re
@@ -39,6 +42,9 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Any, Literal, Protocol
+
+from redis.exceptions import ConnectionError as RedisConnectionError
+from redis.exceptions import TimeoutError as RedisTimeoutError
 
 from bot.inference import InferenceError
 from bot.numbers import strict_int
@@ -50,6 +56,7 @@ from bot.relay_text import (
     story_language,
 )
 from bot.settings import RelaySettings
+from bot.tasks import stop_task
 from bot.writing import generate_scored
 from bot.writing_checks import line_score, pick_distinct
 from storage.connection import Redis
@@ -77,6 +84,8 @@ from storage.votes import (
 )
 
 log = logging.getLogger(__name__)
+
+REDIS_DOWN: tuple[type[Exception], ...] = (RedisConnectionError, RedisTimeoutError)
 
 MAX_TITLE_CHARS = 100
 MAX_GENRE_CHARS = 40
@@ -288,6 +297,7 @@ class RelayService:
             user_id=user_id,
             user_name=user_name,
             now=now,
+            ttl_s=self.settings.empty_story_ttl_s,
         )
         if created:
             log.info("story %s started in %s", story.id, channel)
@@ -314,7 +324,13 @@ class RelayService:
         """Remove the story's last line: its author (or a moderator) only."""
         story = await self._active(channel)
         try:
-            line = await self.stories.undo(story.id, channel, user_id=user_id, moderator=moderator)
+            line = await self.stories.undo(
+                story.id,
+                channel,
+                user_id=user_id,
+                moderator=moderator,
+                idle_ttl_s=self.settings.idle_story_ttl_s,
+            )
         except NothingToUndo:
             raise RelayError("The story has no lines to undo.") from None
         except NotAllowed as exc:
@@ -411,18 +427,19 @@ class RelayService:
             keyword=kw,
             max_new_tokens=tokens,
             now=now,
-            # Two model calls at most (a regeneration), then the reservation is stale.
-            reserve_until=now + 2 * self.settings.generate_timeout_s + 5,
+            reserve_until=now + self.settings.reservation_lease_s,
         )
         if not created:
             raise RelayError(
                 f"Round {round_id} is already open in this channel: vote there first.",
                 round_id=round_id,
             )
+        lease = asyncio.create_task(self._keep_reserved(round_id), name=f"lease-{round_id}")
         try:
             candidates = await self._candidates(story, kw, tokens)
             if not candidates:
                 raise RelayError("The model could not write a usable continuation; try again.")
+            await stop_task(lease)  # no renewal may land after the round opens
             await self.votes.publish(
                 round_id, candidates, deadline=self.clock() + self.settings.round_seconds
             )
@@ -431,14 +448,28 @@ class RelayService:
                 "Writing took too long and the round was dropped; try again."
             ) from None
         except BaseException as exc:
+            await stop_task(lease)
             await self._release(round_id)
             if isinstance(exc, InferenceError):
                 raise RelayError(str(exc)) from None
             raise
+        finally:
+            await stop_task(lease)
         await self.votes.clear_proposals(channel, [p.id for p in proposals])
         await self._touch(channel, user_id, now)
         log.info("round %s opened in %s with %d candidates", round_id, channel, len(candidates))
         return await self._view(round_id)
+
+    async def _keep_reserved(self, round_id: str) -> None:
+        """Renew a reservation every third of its lease while the model writes."""
+        lease = self.settings.reservation_lease_s
+        while True:
+            await asyncio.sleep(lease / 3)
+            try:
+                if not await self.votes.renew(round_id, until=self.clock() + lease):
+                    return
+            except REDIS_DOWN as exc:  # a blip: the next renewal may still come in time
+                log.warning("could not renew round %s: %s", round_id, exc)
 
     async def reroll(self, channel: str, user_id: str) -> RoundView:
         """New candidates for the open round; its votes are cleared and its timer restarts."""
@@ -549,6 +580,7 @@ class RelayService:
                 user_name=user_name,
                 now=now,
                 max_per_kind=self.settings.max_proposals,
+                ttl_s=self.settings.idle_story_ttl_s,
             )
         except TooManyProposals:
             raise RelayError(
@@ -633,6 +665,7 @@ class RelayService:
                 max_lines=self.settings.max_story_lines,
                 max_chars=self.settings.max_story_chars,
                 once=once,
+                idle_ttl_s=self.settings.idle_story_ttl_s,
             )
         except NoActiveStory:
             raise RelayError(_NO_STORY) from None
@@ -825,6 +858,7 @@ class RelayService:
                 max_lines=self.settings.max_story_lines,
                 max_chars=self.settings.max_story_chars,
                 once=rnd.id,
+                idle_ttl_s=self.settings.idle_story_ttl_s,
             )
         except AlreadyApplied:
             return await self._applied_line(story.id, rnd.id), ""

@@ -116,6 +116,68 @@ class KakaoSettings(BaseModel):
 class WebSettings(BaseModel):
     host: str = "127.0.0.1"
     port: int = Field(default=8080, ge=0, le=65535)
+    trust_forwarded_for: bool = Field(
+        default=False,
+        description="Take the client address from X-Forwarded-For (only behind a proxy that "
+        "sets it); otherwise the connection's address counts for per-address limits.",
+    )
+
+
+class Rate(BaseModel):
+    """A token bucket: ``burst`` actions at once, then ``per_minute`` on average."""
+
+    burst: float = Field(ge=1)
+    per_minute: float = Field(gt=0)
+
+    @property
+    def per_s(self) -> float:
+        return self.per_minute / 60.0
+
+
+class LimitSettings(BaseModel):
+    """Abuse limits (bot/limits.py): token buckets per user and per address, for each action.
+
+    Each action is JSON, e.g. ``NORAE_LIMITS_WRITE='{"burst": 10, "per_minute": 30}'``. The same
+    bucket serves every platform; a web request also spends from its address's bucket, which is
+    ``address_factor`` times larger (several people may share one address).
+    """
+
+    enabled: bool = Field(default=True, description="Off: no rate limits at all (tests, demos).")
+    start: Rate = Field(
+        default=Rate(burst=5, per_minute=20 / 1440),
+        description="Story starts: 5 at once, 20 a day.",
+    )
+    write: Rate = Field(default=Rate(burst=10, per_minute=30), description="Lines, undo, end.")
+    continue_: Rate = Field(
+        default=Rate(burst=3, per_minute=6),
+        alias="continue",
+        description="Model continuations and rerolls.",
+    )
+    vote: Rate = Field(default=Rate(burst=20, per_minute=60), description="Votes of any kind.")
+    propose: Rate = Field(default=Rate(burst=5, per_minute=10), description="Proposals.")
+    mood: Rate = Field(
+        default=Rate(burst=5, per_minute=12),
+        description="Mood messages and picks (a crisis message is never refused).",
+    )
+    lyrics: Rate = Field(default=Rate(burst=5, per_minute=10), description="Lyrics requests.")
+    identity: Rate = Field(
+        default=Rate(burst=20, per_minute=20 / 60),
+        description="New web identities (cookies) one address may be given: 20 at once, 20 an hour.",
+    )
+    address_factor: float = Field(
+        default=5.0, ge=1.0, description="An address's buckets are this many times a user's."
+    )
+    voters_per_address: int = Field(
+        default=3, ge=1, description="Web voters from one address counted in one round."
+    )
+
+    model_config = {"populate_by_name": True}
+
+    def rate(self, action: str) -> Rate:
+        rate = getattr(self, "continue_" if action == "continue" else action, None)
+        if not isinstance(rate, Rate):
+            raise KeyError(action)
+        return rate
 
 
 class WorkerSettings(BaseModel):
@@ -128,13 +190,24 @@ class WorkerSettings(BaseModel):
     block_ms: int = Field(default=1000, gt=0, description="Idle wait for the first job.")
     forward_batch_size: int = Field(default=64, gt=0, description="Most sequences per forward.")
     visibility_timeout_s: float = Field(
-        default=60.0, gt=0, description="A job idle this long in another worker is reclaimed."
+        default=6.0,
+        gt=0,
+        description="A job its worker stopped holding this long is reclaimed (a live worker "
+        "renews its hold every third of this); keep it plus the janitor interval well below the "
+        "callers' timeouts, so a worker crash costs a delay, not a failure.",
     )
     max_deliveries: int = Field(default=3, gt=0, description="Deliveries before dead-lettering.")
-    janitor_interval_s: float = Field(default=5.0, gt=0)
+    janitor_interval_s: float = Field(
+        default=1.5, gt=0, description="How often a worker looks for abandoned jobs."
+    )
     heartbeat_interval_s: float = Field(default=5.0, gt=0)
     metrics_port: int = Field(
         default=9400, ge=0, le=65535, description="Prometheus port (0 = no metrics server)."
+    )
+    metrics_host: str = Field(
+        default="127.0.0.1",
+        description="Address the metrics server listens on (0.0.0.0 to let a scraper in from "
+        "another machine or container; docker-compose.yml does).",
     )
     max_queue: int = Field(
         default=1000, gt=0, description="Backlog per job kind before callers get 'busy'."
@@ -233,6 +306,23 @@ class RelaySettings(BaseModel):
     max_proposals: int = Field(default=10, gt=0, description="Open proposals per kind and channel.")
     close_grace_s: float = Field(
         default=10.0, gt=0, description="A closed round whose closer died is finished after this."
+    )
+    empty_story_ttl_s: int = Field(
+        default=24 * 3600,
+        gt=0,
+        description="A started story nobody writes in is gone after this (abandoned starts).",
+    )
+    idle_story_ttl_s: int = Field(
+        default=30 * 24 * 3600,
+        gt=0,
+        description="An active story (and the channel's proposals) expires this long after its "
+        "last line; ending a story archives it for good.",
+    )
+    reservation_lease_s: float = Field(
+        default=10.0,
+        ge=1.0,
+        description="A continuation holds its channel this long past its writer's last sign of "
+        "life (renewed while the model writes): a dead process frees the channel within it.",
     )
 
     @model_validator(mode="after")
@@ -419,6 +509,7 @@ class Settings(BaseSettings):
     discord: DiscordSettings = DiscordSettings()
     kakao: KakaoSettings = KakaoSettings()
     web: WebSettings = WebSettings()
+    limits: LimitSettings = LimitSettings()
     worker: WorkerSettings = WorkerSettings()
     models: ModelSettings = ModelSettings()
     inference: InferenceSettings = InferenceSettings()
@@ -426,6 +517,27 @@ class Settings(BaseSettings):
     catalog: CatalogSettings = CatalogSettings()
     lyrics: LyricsSettings = LyricsSettings()
     mood: MoodSettings = MoodSettings()
+
+    @model_validator(mode="after")
+    def _crash_costs_a_delay(self) -> Settings:
+        """A job a dead worker held must be reclaimed while its caller still waits."""
+        reclaim = self.worker.visibility_timeout_s + self.worker.janitor_interval_s
+        waits = {
+            "NORAE_INFERENCE_TIMEOUT_S": self.inference.timeout_s,
+            "NORAE_RELAY_GENERATE_TIMEOUT_S": self.relay.generate_timeout_s,
+            "NORAE_LYRICS_GENERATE_TIMEOUT_S": self.lyrics.generate_timeout_s,
+            "NORAE_MOOD_CLASSIFY_TIMEOUT_S": self.mood.classify_timeout_s,
+            "NORAE_MOOD_GENERATE_TIMEOUT_S": self.mood.generate_timeout_s,
+            "NORAE_MOOD_SIMILAR_TIMEOUT_S": self.mood.similar_timeout_s,
+        }
+        name, shortest = min(waits.items(), key=lambda kv: kv[1])
+        if reclaim >= shortest:
+            raise ValueError(
+                f"NORAE_WORKER_VISIBILITY_TIMEOUT_S + NORAE_WORKER_JANITOR_INTERVAL_S ({reclaim:g}s) "
+                f"must be below every caller's timeout ({name} is {shortest:g}s): a job held by "
+                "a crashed worker would otherwise always fail its caller"
+            )
+        return self
 
 
 class SettingsError(ValueError):

@@ -14,7 +14,9 @@ import asyncio
 import contextlib
 import hashlib
 import html
+import json
 import logging
+import re
 import secrets
 from collections.abc import AsyncIterator, Awaitable, Callable
 from contextvars import ContextVar
@@ -23,14 +25,19 @@ from typing import Any
 
 from aiohttp import web
 from aiohttp.abc import AbstractAccessLogger
+from redis.exceptions import ConnectionError as RedisConnectionError
+from redis.exceptions import TimeoutError as RedisTimeoutError
 
+from bot import notices
 from bot.inference import InferenceClient, InferenceError
+from bot.limits import Limiter, SlowDown
 from bot.lyrics import LyricsError
-from bot.mood import MoodError
+from bot.mood import MoodError, is_crisis
 from bot.relay import RelayError, RelayService
 from bot.relay_ticker import TICK_S, run_ticker
 from bot.settings import Settings, load_settings
 from bot.tasks import stop_task
+from bot.warmup import warm_up
 from storage.connection import Redis, ping
 from storage.events import EventBus
 from storage.job_streams import JobStreams
@@ -44,6 +51,27 @@ MAX_BODY_BYTES = 64 * 1024  # the app's hard limit; the JSON API sets a lower on
 
 # This request's browser id (the cookie, or the one being given out): set by ``user_cookie``.
 _browser: ContextVar[str] = ContextVar("norae_browser")
+
+# Redis is down, restarting or still loading its data: the user gets a 503 and a plain text.
+REDIS_DOWN: tuple[type[Exception], ...] = (RedisConnectionError, RedisTimeoutError)
+RETRY_AFTER_S = 2
+
+# Paths whose visitors get an id cookie (each new one costs its address an ``identity`` token).
+_IDENTITY_PATHS = ("/api/", "/r/", "/stories/")
+
+# POST routes and the action each spends (bot/limits.py); forget and policy are never limited.
+_ACTIONS: tuple[tuple[re.Pattern[str], str], ...] = tuple(
+    (re.compile(pattern), action)
+    for pattern, action in (
+        (r"^/api/rooms/[^/]+/start$", "start"),
+        (r"^/api/rooms/[^/]+/(write|undo|end)$", "write"),
+        (r"^/api/rooms/[^/]+/(continue|reroll)$", "continue"),
+        (r"^/api/rooms/[^/]+/(vote|proposals/vote)$", "vote"),
+        (r"^/api/rooms/[^/]+/propose$", "propose"),
+        (r"^/api/mood/(message|pick)$", "mood"),
+        (r"^/api/lyrics/write$", "lyrics"),
+    )
+)
 
 Handler = Callable[[web.Request], Awaitable[web.StreamResponse]]
 
@@ -99,6 +127,7 @@ SETTINGS_KEY: web.AppKey[Settings] = web.AppKey("settings", Settings)
 RELAY_KEY: web.AppKey[RelayService] = web.AppKey("relay", RelayService)
 BUS_KEY: web.AppKey[EventBus] = web.AppKey("bus", EventBus)
 HUB_KEY: web.AppKey[RoomHub] = web.AppKey("hub", RoomHub)
+LIMITER_KEY: web.AppKey[Limiter] = web.AppKey("limiter", Limiter)
 
 STATUS_PAGE = """<!doctype html>
 <html lang="ko"><head><meta charset="utf-8"><title>norae 노래 · status</title>
@@ -172,20 +201,110 @@ def _valid_uid(value: str | None) -> bool:
 
 @web.middleware
 async def user_cookie(request: web.Request, handler: Handler) -> web.StreamResponse:
-    """Give each browser a random id cookie the first time it comes by."""
+    """Give each browser a random id cookie the first time it comes by.
+
+    A new id costs its address an ``identity`` token (bot/limits.py): a client that drops its
+    cookie cannot become a crowd of voters. Without a token, a page is still served (with a
+    throw-away id and no cookie) but an action is refused with a 429.
+    """
     cookie = request.cookies.get(USER_COOKIE)
     fresh = not _valid_uid(cookie)
     browser = secrets.token_urlsafe(24) if fresh or cookie is None else cookie
     _browser.set(browser)  # the handler runs in this task's context
+    give = fresh and (request.path == "/" or request.path.startswith(_IDENTITY_PATHS))
+    if give:
+        try:
+            await request.app[LIMITER_KEY].check("identity", address=client_address(request))
+        except SlowDown:
+            if request.method == "POST":
+                raise
+            give = False
     try:
         response = await handler(request)
     except web.HTTPException as exc:
         response = exc
-        if fresh:
+        if give:
             _set_cookie(response, browser)
         raise
-    if fresh and not response.prepared:
+    if give and not response.prepared:
         _set_cookie(response, browser)
+    return response
+
+
+def client_address(request: web.Request) -> str:
+    """The client's network address: the connection's, or the proxy's X-Forwarded-For when
+    ``NORAE_WEB_TRUST_FORWARDED_FOR`` says a proxy in front sets it."""
+    if request.app[SETTINGS_KEY].web.trust_forwarded_for:
+        forwarded = request.headers.get("X-Forwarded-For", "").split(",")[0].strip()
+        if forwarded:
+            return forwarded[:64]
+    return request.remote or "unknown"
+
+
+def request_language(request: web.Request) -> str:
+    """``ko`` when the browser prefers Korean, else ``en``."""
+    first = request.headers.get("Accept-Language", "").split(",")[0].strip().lower()
+    return "ko" if first.startswith("ko") else "en"
+
+
+@web.middleware
+async def abuse_limits(request: web.Request, handler: Handler) -> web.StreamResponse:
+    """Spend the action's token for this browser and its address before the handler runs."""
+    action = None
+    if request.method == "POST":
+        action = next((a for pattern, a in _ACTIONS if pattern.match(request.path)), None)
+    if action is None:
+        return await handler(request)
+    limiter = request.app[LIMITER_KEY]
+    who = {"user": user_id(request), "address": client_address(request)}
+    try:
+        await limiter.check(action, **who)
+    except SlowDown:
+        if action != "mood" or not await _is_crisis_message(request):
+            raise
+    response = await handler(request)
+    if 400 <= response.status < 500 and response.status != 429:
+        await limiter.refund(action, **who)
+    return response
+
+
+async def _is_crisis_message(request: web.Request) -> bool:
+    """A mood message in crisis is always answered, however many came before it."""
+    try:
+        body = json.loads(await request.read())
+    except (ValueError, web.HTTPException):
+        return False
+    text = body.get("text") if isinstance(body, dict) else None
+    return isinstance(text, str) and is_crisis(text)
+
+
+@web.middleware
+async def service_unavailable(request: web.Request, handler: Handler) -> web.StreamResponse:
+    """Redis down (or loading its data after a restart): 503 with a plain text, never a 500."""
+    try:
+        return await handler(request)
+    except REDIS_DOWN as exc:
+        log.warning("%s %s: redis unavailable (%s)", request.method, request.path, exc)
+        return unavailable_response(request)
+    except SlowDown as exc:
+        response = error_response(
+            exc.message(request_language(request)),
+            429,
+            messages={"ko": exc.message("ko"), "en": exc.message("en")},
+            retry_after=exc.retry_after,
+        )
+        response.headers["Retry-After"] = str(exc.retry_after)
+        return response
+
+
+def unavailable_response(request: web.Request) -> web.Response:
+    lang = request_language(request)
+    response = error_response(
+        notices.text(notices.UNAVAILABLE, lang),
+        503,
+        messages={"ko": notices.UNAVAILABLE["ko"], "en": notices.UNAVAILABLE["en"]},
+    )
+    response.headers["Retry-After"] = str(RETRY_AFTER_S)
     return response
 
 
@@ -213,6 +332,8 @@ async def api_errors(request: web.Request, handler: Handler) -> web.StreamRespon
         return error_response(str(exc), status, round_id=getattr(exc, "round_id", None))
     except InferenceError as exc:
         return error_response(str(exc), 503)
+    except (RedisConnectionError, RedisTimeoutError, SlowDown):
+        raise  # service_unavailable answers these
     except web.HTTPException as exc:
         if exc.status < 400:
             raise
@@ -266,6 +387,10 @@ def _background(
     return ctx
 
 
+async def _warm_up(app: web.Application) -> None:
+    await warm_up()
+
+
 async def _close_streams(app: web.Application) -> None:
     app[HUB_KEY].close()
 
@@ -291,12 +416,14 @@ def create_app(
     settings = settings or load_settings()
     relay = relay or RelayService(redis, inference, settings.relay)
     app = web.Application(
-        client_max_size=MAX_BODY_BYTES, middlewares=[security_headers, user_cookie, api_errors]
+        client_max_size=MAX_BODY_BYTES,
+        middlewares=[security_headers, service_unavailable, user_cookie, abuse_limits, api_errors],
     )
     app[REDIS_KEY] = redis
     app[INFERENCE_KEY] = inference
     app[SETTINGS_KEY] = settings
     app[RELAY_KEY] = relay
+    app[LIMITER_KEY] = Limiter(redis, settings.limits)
     app[BUS_KEY] = EventBus(redis)
     app[HUB_KEY] = RoomHub()
     app.router.add_get("/", index)
@@ -308,6 +435,7 @@ def create_app(
     setup_mood(app)  # services built from the app's redis, inference and settings
     setup_lyrics(app)
     setup_kakao(app)  # POST /kakao/skill (bot/kakao.py)
+    app.on_startup.append(_warm_up)  # before the server listens: no request waits on it
     app.cleanup_ctx.append(_background(relay, app[BUS_KEY], app[HUB_KEY], tick_s))
     app.on_shutdown.append(_close_streams)
     return app

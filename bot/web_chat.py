@@ -28,10 +28,20 @@ from urllib.parse import quote
 from aiohttp import web
 from pydantic import AfterValidator, BaseModel, ConfigDict, Field, ValidationError
 
+from bot import notices
 from bot.numbers import strict_int
 from bot.relay import RelayError, RelayService
 from bot.relay_ticker import announce
-from bot.web import BUS_KEY, HUB_KEY, RELAY_KEY, user_id
+from bot.web import (
+    BUS_KEY,
+    HUB_KEY,
+    LIMITER_KEY,
+    RELAY_KEY,
+    client_address,
+    error_response,
+    request_language,
+    user_id,
+)
 from storage.stories import Line, Story
 
 log = logging.getLogger(__name__)
@@ -397,6 +407,15 @@ async def vote(request: web.Request) -> web.Response:
     rnd = await relay.votes.get(body.round_id)
     if rnd is None or rnd.channel != channel:
         raise RelayError(f"There is no round {body.round_id} in this room.")
+    # One address counts as a few voters at most, however many identities it holds.
+    if not await request.app[LIMITER_KEY].admit_voter(
+        rnd.id, client_address(request), user_id(request)
+    ):
+        return error_response(
+            notices.text(notices.TOO_MANY_VOTERS, request_language(request)),
+            429,
+            messages=notices.TOO_MANY_VOTERS,
+        )
     result = await relay.vote(body.round_id, user_id(request), body.choice)
     counts, voters = await _counts(relay, rnd.id, len(rnd.candidates))
     await _publish(

@@ -101,6 +101,8 @@ class AnotherTake(
         if not isinstance(cog, Lyrics):
             await interaction.response.send_message("Lyrics are not available.", ephemeral=True)
             return
+        if not await cog.bot.allow(interaction, "lyrics"):
+            return
         await interaction.response.defer(thinking=True)
         await cog.write_and_reply(interaction, *self.request)
 

@@ -16,9 +16,11 @@ import discord
 from discord import app_commands
 from discord.ext import commands
 
+from bot import notices
 from bot.catalog import Catalog
-from bot.discord_bot import NoraeBot
-from bot.mood import MoodError, MoodReply, MoodService
+from bot.discord_bot import REDIS_DOWN, NoraeBot
+from bot.limits import SlowDown
+from bot.mood import MoodError, MoodReply, MoodService, is_crisis, language_of
 from cogs.common import MESSAGE_LIMIT, NO_MENTIONS, NUMBERS, shorten
 
 log = logging.getLogger(__name__)
@@ -78,6 +80,8 @@ class PickButton(
         if not isinstance(cog, Mood):
             await interaction.response.send_message("The mood companion is not available.")
             return
+        if not await cog.bot.allow(interaction, "mood"):
+            return
         await interaction.response.defer(thinking=True)  # the similar job may take a moment
         try:
             shown = f"discord:{interaction.message.id}" if interaction.message else None
@@ -100,12 +104,22 @@ class Mood(commands.GroupCog, group_name="mood", group_description="The mood com
     async def on_message(self, message: discord.Message) -> None:
         if message.guild is not None or message.author.bot or not message.content.strip():
             return
-        async with message.channel.typing():
-            try:
+        lang = language_of(message.content)
+        try:
+            if not is_crisis(message.content):  # a crisis message is never slowed down
+                await self.bot.limiter.check("mood", user=user_id(message.author))
+            async with message.channel.typing():
                 reply = await self.mood.message(user_id(message.author), message.content)
-            except MoodError as exc:
-                await message.channel.send(str(exc), allowed_mentions=NO_MENTIONS)
-                return
+        except SlowDown as exc:
+            await message.channel.send(exc.message(lang))
+            return
+        except MoodError as exc:
+            await message.channel.send(str(exc), allowed_mentions=NO_MENTIONS)
+            return
+        except REDIS_DOWN as exc:
+            log.warning("mood: redis unavailable (%s)", exc)
+            await message.channel.send(notices.text(notices.UNAVAILABLE, lang))
+            return
         await self.send_reply(message.channel, reply, user=user_id(message.author))
 
     @commands.Cog.listener()

@@ -19,8 +19,9 @@ import discord
 from discord import app_commands
 from discord.ext import commands
 
-from bot.discord_bot import NoraeBot
+from bot.discord_bot import NoraeBot, discord_user
 from bot.inference import InferenceError
+from bot.limits import SlowDown
 from bot.relay import RelayError, RelayService, RoundView
 from bot.relay_ticker import run_ticker
 from bot.tasks import stop_task
@@ -88,6 +89,8 @@ class VoteButton(
         cog = interaction.client.get_cog("Relay")
         if not isinstance(cog, Relay):
             await interaction.response.send_message("Relay is not available.", ephemeral=True)
+            return
+        if not await cog.bot.allow(interaction, "vote"):
             return
         try:
             result = await cog.relay.vote(
@@ -389,8 +392,9 @@ class Relay(commands.GroupCog, group_name="relay", group_description="Write a st
             return
         is_bot = bool(payload.member and payload.member.bot)
         try:
+            await self.bot.limiter.check("vote", user=discord_user(payload.user_id))
             result = await self.relay.vote(found[0], str(payload.user_id), found[1], is_bot=is_bot)
-        except RelayError as exc:
+        except (RelayError, SlowDown) as exc:  # a reaction has no one to answer
             log.info("reaction vote refused: %s", exc)
             return
         if result.closed is not None:

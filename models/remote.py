@@ -25,7 +25,10 @@ log = logging.getLogger(__name__)
 
 
 class RemoteError(RuntimeError):
-    """The remote server failed or answered something that is not a completion."""
+    """The remote server failed or answered something that is not a completion.
+
+    The message never names the server or quotes its reply (both are logged here): it travels
+    with the job's answer, and the server's address is internal."""
 
 
 class _Retryable(RemoteError):
@@ -84,13 +87,17 @@ class RemoteGenerator:
         choices = data.get("choices")
         expected = len(req.prompts) * req.n
         if not isinstance(choices, list) or len(choices) != expected:
-            raise RemoteError(f"expected {expected} choices from {self.url}, got {choices!r:.200}")
+            log.error("expected %d choices from %s, got %.200r", expected, self.url, choices)
+            raise RemoteError(
+                f"the remote model server sent {len(choices or [])} choices, not {expected}"
+            )
         choices = sorted(choices, key=lambda c: int(c.get("index", 0)))
         texts: list[list[str]] = [[] for _ in req.prompts]
         for i, choice in enumerate(choices):
             text = choice.get("text")
             if not isinstance(text, str):
-                raise RemoteError(f"choice without text from {self.url}: {choice!r:.200}")
+                log.error("choice without text from %s: %.200r", self.url, choice)
+                raise RemoteError("the remote model server sent a choice without text")
             texts[i // req.n].append(apply_stop(text, req.stop))
         return GenerateResult(texts=texts)
 
@@ -105,12 +112,15 @@ class RemoteGenerator:
             with attempt:
                 async with session.post(self.url, json=body) as resp:
                     if resp.status >= 500 or resp.status == 429:
-                        raise _Retryable(f"{self.url} answered {resp.status}")
+                        log.warning("%s answered %d", self.url, resp.status)
+                        raise _Retryable(f"the remote model server answered {resp.status}")
                     if resp.status != 200:
                         text = await resp.text()
-                        raise RemoteError(f"{self.url} answered {resp.status}: {text[:300]}")
+                        log.error("%s answered %d: %.300s", self.url, resp.status, text)
+                        raise RemoteError(f"the remote model server answered {resp.status}")
                     payload = await resp.json(content_type=None)
                     if not isinstance(payload, dict):
-                        raise RemoteError(f"{self.url} answered non-object JSON")
+                        log.error("%s answered non-object JSON", self.url)
+                        raise RemoteError("the remote model server answered non-object JSON")
                     return payload
         raise RemoteError("unreachable")  # pragma: no cover - AsyncRetrying reraises

@@ -6,8 +6,9 @@ import asyncio
 import logging
 import signal
 import time
+from typing import Any
 
-from bot.settings import Settings
+from bot.settings import Settings, WorkerSettings
 from models.handlers import ClassifyHandler, GenerateHandler, JobHandler, NoopHandler
 from models.worker import Worker, WorkerConfig
 from storage.connection import connect
@@ -89,6 +90,16 @@ def build_handlers(settings: Settings) -> dict[str, JobHandler]:
     return handlers
 
 
+def start_metrics(ws: WorkerSettings) -> Any:
+    """The Prometheus ``/metrics`` server, on ``NORAE_WORKER_METRICS_HOST`` (loopback unless
+    widened): job counts and queue depths are nobody else's business. Returns the server."""
+    from prometheus_client import start_http_server
+
+    server, _thread = start_http_server(ws.metrics_port, addr=ws.metrics_host)
+    log.info("metrics on %s:%d/metrics", ws.metrics_host, ws.metrics_port)
+    return server
+
+
 def worker_config(settings: Settings) -> WorkerConfig:
     ws = settings.worker
     return WorkerConfig(
@@ -107,10 +118,7 @@ async def serve(settings: Settings, redis_url: str) -> None:
     handlers = build_handlers(settings)
     log.info("models ready in %.1fs", time.perf_counter() - started)
     if settings.worker.metrics_port:
-        from prometheus_client import start_http_server
-
-        start_http_server(settings.worker.metrics_port)
-        log.info("metrics on :%d/metrics", settings.worker.metrics_port)
+        start_metrics(settings.worker)
     redis = connect(redis_url, max_connections=settings.redis.max_connections)
     streams = JobStreams(redis, result_ttl_s=settings.worker.result_ttl_s)
     worker = Worker(streams, handlers, worker_config(settings))

@@ -47,9 +47,9 @@ class WorkerConfig:
     max_batch: int = 16
     max_wait_ms: int = 10
     block_ms: int = 1000
-    visibility_timeout_s: float = 60.0
+    visibility_timeout_s: float = 6.0
     max_deliveries: int = 3
-    janitor_interval_s: float = 5.0
+    janitor_interval_s: float = 1.5
     heartbeat_interval_s: float = 5.0
 
 
@@ -227,6 +227,37 @@ class Worker:
     # --- processing ------------------------------------------------------------------------
 
     async def process(self, entries: list[StreamEntry]) -> None:
+        """Answer every entry while keeping a hold on them (see :meth:`_hold`)."""
+        done = asyncio.Event()
+        hold = asyncio.create_task(self._hold(entries, done), name="hold-jobs")
+        try:
+            await self._process(entries)
+        finally:
+            # Ended by its flag, not cancel(): redis-py can swallow a cancel mid-command.
+            done.set()
+            await hold
+
+    async def _hold(self, entries: list[StreamEntry], done: asyncio.Event) -> None:
+        """Claim the entries in hand afresh every third of the visibility timeout.
+
+        A job's idle time then only grows once its worker is dead, so the visibility timeout can
+        sit well below the callers' timeout: a crash costs a delay (the timeout plus a janitor
+        pass), not an error, and a long batch is never taken from a live worker.
+        """
+        by_kind: dict[str, list[str]] = defaultdict(list)
+        for entry in entries:
+            by_kind[entry.kind].append(entry.entry_id)
+        while not done.is_set():
+            with contextlib.suppress(TimeoutError):
+                await asyncio.wait_for(done.wait(), self.config.visibility_timeout_s / 3)
+                return
+            for kind, ids in by_kind.items():
+                try:
+                    await self.streams.extend(kind, self.id, ids)
+                except REDIS_DOWN as exc:
+                    log.debug("could not extend %d %s job(s): %s", len(ids), kind, exc)
+
+    async def _process(self, entries: list[StreamEntry]) -> None:
         """Answer every entry: run the valid ones in groups, reject the rest."""
         ready: list[_Ready] = []
         for entry in entries:
@@ -381,4 +412,6 @@ def _short(exc: ValidationError) -> str:
 
 
 def _backend(exc: Exception) -> str:
+    """What the caller's log learns of a backend failure (users get a plain text instead; a
+    remote server's URL and reply stay in this worker's log, see models/remote.py)."""
     return f"backend error: {type(exc).__name__}: {exc}"[:1000]

@@ -166,6 +166,19 @@ class JobStreams:
             out.append(StreamEntry(kind, _s(entry_id), (fields or {}).get(FIELD), deliveries))
         return out
 
+    async def extend(self, kind: str, consumer: str, entry_ids: list[str]) -> None:
+        """Reset the idle time of entries this consumer still works on (XCLAIM ... JUSTID, which
+        leaves the delivery count alone), so no janitor takes them from a live worker."""
+        if entry_ids:
+            await self.redis.xclaim(
+                keys.job_stream(kind),
+                keys.JOB_GROUP,
+                consumer,
+                min_idle_time=0,
+                message_ids=list[Any](entry_ids),
+                justid=True,
+            )
+
     async def publish(
         self, kind: str, entry_id: str, job_id: str, reply_to: str, result: bytes
     ) -> bool:

@@ -223,3 +223,17 @@ def kakao_last_delivery(user: str) -> str:
 def mood_messages(user: str) -> str:
     """A hash: the platform message that showed a song list -> that list's song ids."""
     return f"{mood_user_prefix(user)}messages"
+
+
+# --- abuse limits (storage/rate_limits.py) -----------------------------------------------------
+# Subjects are "user:<platform-prefixed id>" or "addr:<network address>"; every key here expires.
+
+
+def rate_bucket(action: str, subject: str) -> str:
+    """A token bucket (hash: tokens, at) for one action of one user or address."""
+    return f"{PREFIX}limit:{action}:{subject}"
+
+
+def relay_round_address_voters(round_id: str, address: str) -> str:
+    """The web voters of one round who came from one network address (a capped set)."""
+    return f"{PREFIX}relay:round:{round_id}:addr:{address}"

@@ -10,6 +10,9 @@ Decisions:
 - Story ids are random (12 hex characters), not a counter: the web reader page ``/stories/<id>`` is
   public, and a guessable id would let anyone walk the stories of private channels.
 - Ending a story that has no lines discards it instead of archiving an empty page.
+- An active story lives while people use it: a story nobody wrote in expires after a day, one
+  with lines after 30 days without a new line (both settings of the relay); every line renews it.
+  Ending a story is the archive path: an archived story never expires.
 - Applying a vote winner passes the round id as ``once``: the id is remembered in a set next to the
   story, so a winner that two processes (or a retry after a crash) both apply joins the story once.
 """
@@ -28,6 +31,11 @@ Source = Literal["human", "model"]
 
 ACTIVE = "active"
 ARCHIVED = "archived"
+
+# An active story's keys expire when nobody touches it: an abandoned story cannot pile up.
+# Ending a story archives it, and archived stories are kept.
+EMPTY_STORY_TTL_S = 24 * 3600
+IDLE_STORY_TTL_S = 30 * 24 * 3600
 
 
 class StoryError(Exception):
@@ -85,18 +93,19 @@ class Line:
     round_id: str | None = None
 
 
-# KEYS: active pointer, story hash. ARGV: story id, then field/value pairs.
+# KEYS: active pointer, story hash. ARGV: story id, ttl, then field/value pairs.
 # Returns {1, id} when started now, {0, existing id} when the channel already has one.
 _START = """
 local cur = redis.call('GET', KEYS[1])
 if cur then return {0, cur} end
-redis.call('SET', KEYS[1], ARGV[1])
-redis.call('HSET', KEYS[2], unpack(ARGV, 2))
+redis.call('SET', KEYS[1], ARGV[1], 'EX', tonumber(ARGV[2]))
+redis.call('HSET', KEYS[2], unpack(ARGV, 3))
+redis.call('EXPIRE', KEYS[2], tonumber(ARGV[2]))
 return {1, ARGV[1]}
 """
 
 # KEYS: active pointer, story hash, lines, applied set.
-# ARGV: story id, line json, chars, max lines, max chars, once ('' or round id), now.
+# ARGV: story id, line json, chars, max lines, max chars, once ('' or round id), now, idle ttl.
 _ADD = """
 if redis.call('GET', KEYS[1]) ~= ARGV[1] then return {-1, 0} end
 if ARGV[6] ~= '' and redis.call('SISMEMBER', KEYS[4], ARGV[6]) == 1 then return {-2, 0} end
@@ -108,10 +117,12 @@ if ARGV[6] ~= '' then redis.call('SADD', KEYS[4], ARGV[6]) end
 n = redis.call('RPUSH', KEYS[3], ARGV[2])
 redis.call('HINCRBY', KEYS[2], 'chars', ARGV[3])
 redis.call('HSET', KEYS[2], 'updated_at', ARGV[7])
+for i = 1, 4 do redis.call('EXPIRE', KEYS[i], tonumber(ARGV[8])) end
 return {n, 0}
 """
 
-# KEYS: active pointer, story hash, lines. ARGV: story id, user id, moderator ('1'/'0').
+# KEYS: active pointer, story hash, lines, applied set. ARGV: story id, user id,
+# moderator ('1'/'0'), idle ttl.
 _UNDO = """
 if redis.call('GET', KEYS[1]) ~= ARGV[1] then return {-1, ''} end
 local last = redis.call('LINDEX', KEYS[3], -1)
@@ -121,6 +132,7 @@ if ARGV[3] ~= '1' and tostring(line['author_id']) ~= ARGV[2] then return {-3, la
 local n = redis.call('LLEN', KEYS[3])
 redis.call('RPOP', KEYS[3])
 redis.call('HINCRBY', KEYS[2], 'chars', -tonumber(line['chars']))
+for i = 1, 4 do redis.call('EXPIRE', KEYS[i], tonumber(ARGV[4])) end
 return {n, last}
 """
 
@@ -136,6 +148,8 @@ if redis.call('LLEN', KEYS[3]) == 0 then
   return 0
 end
 redis.call('HSET', KEYS[2], 'status', 'archived', 'ended_at', ARGV[2], 'ended_by', ARGV[3])
+redis.call('PERSIST', KEYS[2])
+redis.call('PERSIST', KEYS[3])
 redis.call('ZADD', KEYS[5], ARGV[2], ARGV[1])
 redis.call('ZADD', KEYS[6], ARGV[2], ARGV[1])
 return 1
@@ -253,8 +267,12 @@ class StoryStore:
         user_id: str,
         user_name: str,
         now: float,
+        ttl_s: int = EMPTY_STORY_TTL_S,
     ) -> tuple[Story, bool]:
-        """Start the channel's story; returns (story, True), or (the active story, False)."""
+        """Start the channel's story; returns (story, True), or (the active story, False).
+
+        A story nobody writes in expires after ``ttl_s``; its first line gives it the idle
+        lifetime of :meth:`add_line`."""
         story_id = new_story_id()
         fields: dict[str, str] = {
             "id": story_id,
@@ -269,7 +287,7 @@ class StoryStore:
             "updated_at": repr(now),
             "chars": "0",
         }
-        args: list[str] = [story_id]
+        args: list[str] = [story_id, str(ttl_s)]
         for k, v in fields.items():
             args += [k, v]
         created, got = await self._start(
@@ -293,6 +311,7 @@ class StoryStore:
         max_lines: int,
         max_chars: int,
         once: str | None = None,
+        idle_ttl_s: int = IDLE_STORY_TTL_S,
     ) -> Line:
         """Append a line to the channel's active story, within the size limits, atomically.
 
@@ -316,7 +335,16 @@ class StoryStore:
                 keys.relay_story_lines(story_id),
                 keys.relay_story_applied(story_id),
             ],
-            args=[story_id, raw, len(text), max_lines, max_chars, once or "", repr(now)],
+            args=[
+                story_id,
+                raw,
+                len(text),
+                max_lines,
+                max_chars,
+                once or "",
+                repr(now),
+                idle_ttl_s,
+            ],
         )
         code = int(code)
         if code == -1:
@@ -329,15 +357,24 @@ class StoryStore:
             raise StoryFull("chars", int(used), max_chars)
         return _line(raw, code)
 
-    async def undo(self, story_id: str, channel: str, *, user_id: str, moderator: bool) -> Line:
+    async def undo(
+        self,
+        story_id: str,
+        channel: str,
+        *,
+        user_id: str,
+        moderator: bool,
+        idle_ttl_s: int = IDLE_STORY_TTL_S,
+    ) -> Line:
         """Remove the last line if ``user_id`` wrote it (or a moderator asks)."""
         code, raw = await self._undo(
             keys=[
                 keys.relay_active_story(channel),
                 keys.relay_story(story_id),
                 keys.relay_story_lines(story_id),
+                keys.relay_story_applied(story_id),
             ],
-            args=[story_id, user_id, "1" if moderator else "0"],
+            args=[story_id, user_id, "1" if moderator else "0", idle_ttl_s],
         )
         code = int(code)
         if code == -1:

@@ -33,6 +33,7 @@ from storage import keys
 from storage.connection import Redis
 
 FINISHED_TTL_S = 7 * 24 * 3600
+PROPOSALS_TTL_S = 30 * 24 * 3600
 
 RoundState = Literal["pending", "open", "closed", "done", "dropped", "cancelled"]
 NoVotePolicy = Literal["keep_first", "drop"]
@@ -115,18 +116,35 @@ class Proposal:
 
 
 # KEYS: channel pointer, round hash, due set. ARGV: round id, reserve-until, round key prefix,
-# field/value pairs. A pointer whose round finished or vanished is stale and replaced
-# (self-healing after a crash).
+# now, ttl, field/value pairs. A pointer whose round finished or vanished is stale and replaced
+# (self-healing after a crash), and so is a reservation whose lease ran out: its writer died.
 _RESERVE = """
 local cur = redis.call('GET', KEYS[1])
 if cur then
   local st = redis.call('HGET', ARGV[3] .. cur, 'state')
-  if st == 'pending' or st == 'open' or st == 'closed' then return {0, cur} end
+  if st == 'pending' then
+    local due = tonumber(redis.call('ZSCORE', KEYS[3], cur) or '0')
+    if due > tonumber(ARGV[4]) then return {0, cur} end
+    redis.call('HSET', ARGV[3] .. cur, 'state', 'dropped', 'closed_at', ARGV[4], 'reason', 'lease')
+    redis.call('EXPIRE', ARGV[3] .. cur, tonumber(ARGV[5]))
+    redis.call('ZREM', KEYS[3], cur)
+  elseif st == 'open' or st == 'closed' then
+    return {0, cur}
+  end
 end
 redis.call('SET', KEYS[1], ARGV[1])
-redis.call('HSET', KEYS[2], 'state', 'pending', unpack(ARGV, 4))
+redis.call('HSET', KEYS[2], 'state', 'pending', unpack(ARGV, 6))
 redis.call('ZADD', KEYS[3], ARGV[2], ARGV[1])
 return {1, ARGV[1]}
+"""
+
+# KEYS: round hash, due set. ARGV: round id, lease end. A live writer extends its reservation;
+# 0 when it is no longer pending (dropped after a lapse, or cancelled).
+_RENEW = """
+if redis.call('HGET', KEYS[1], 'state') ~= 'pending' then return 0 end
+redis.call('ZADD', KEYS[2], ARGV[2], ARGV[1])
+redis.call('HSET', KEYS[1], 'deadline', ARGV[2])
+return 1
 """
 
 # KEYS: round hash, due set, votes. ARGV: round id, candidates json, count, deadline,
@@ -228,7 +246,8 @@ redis.call('EXPIRE', KEYS[2], tonumber(ARGV[4]))
 return 1
 """
 
-# KEYS: proposals, seq. ARGV: kind, normalized value, json (without id), max per kind.
+# KEYS: proposals, seq, proposal votes. ARGV: kind, normalized value, json (without id), max per
+# kind, ttl (a channel's proposals expire when nobody proposes for that long).
 _PROPOSE = """
 local same = 0
 for _, raw in ipairs(redis.call('HVALS', KEYS[1])) do
@@ -243,6 +262,7 @@ local id = tostring(redis.call('INCR', KEYS[2]))
 local p = cjson.decode(ARGV[3])
 p['id'] = id
 redis.call('HSET', KEYS[1], id, cjson.encode(p))
+for i = 1, 3 do redis.call('EXPIRE', KEYS[i], tonumber(ARGV[5])) end
 return {1, id}
 """
 
@@ -254,6 +274,8 @@ local kind = cjson.decode(raw)['kind']
 local field = kind .. ':' .. ARGV[2]
 local prev = redis.call('HGET', KEYS[2], field)
 redis.call('HSET', KEYS[2], field, ARGV[1])
+local ttl = redis.call('TTL', KEYS[1])
+if ttl > 0 then redis.call('EXPIRE', KEYS[2], ttl) end
 return {1, prev or ''}
 """
 
@@ -324,6 +346,7 @@ class VoteStore:
     def __init__(self, redis: Redis) -> None:
         self.redis = redis
         self._reserve = redis.register_script(_RESERVE)
+        self._renew = redis.register_script(_RENEW)
         self._publish = redis.register_script(_PUBLISH)
         self._vote = redis.register_script(_VOTE)
         self._unvote = redis.register_script(_UNVOTE)
@@ -374,7 +397,10 @@ class VoteStore:
         reserve_until: float,
     ) -> tuple[str, bool]:
         """Claim the channel's one round while the model writes: (round id, True), or the id
-        of the round already open or being written and False."""
+        of the round already open or being written and False.
+
+        ``reserve_until`` is a lease: the writer renews it (:meth:`renew`) while it works, and a
+        reservation past its lease is taken over here (or dropped by the ticker)."""
         round_id = new_round_id()
         fields = {
             "id": round_id,
@@ -388,7 +414,13 @@ class VoteStore:
             "rerolls": "0",
             "deadline": repr(reserve_until),
         }
-        args: list[str] = [round_id, repr(reserve_until), keys.relay_round("")]
+        args: list[str] = [
+            round_id,
+            repr(reserve_until),
+            keys.relay_round(""),
+            repr(now),
+            str(FINISHED_TTL_S),
+        ]
         for k, v in fields.items():
             args += [k, v]
         created, got = await self._reserve(
@@ -400,6 +432,14 @@ class VoteStore:
             args=args,
         )
         return _s(got), bool(created)
+
+    async def renew(self, round_id: str, *, until: float) -> bool:
+        """Extend a reservation while its writer works; False once it is no longer pending."""
+        renewed = await self._renew(
+            keys=[keys.relay_round(round_id), keys.relay_round_due()],
+            args=[round_id, repr(until)],
+        )
+        return bool(int(renewed))
 
     async def publish(
         self,
@@ -539,6 +579,7 @@ class VoteStore:
         user_name: str,
         now: float,
         max_per_kind: int,
+        ttl_s: int = PROPOSALS_TTL_S,
     ) -> tuple[str, bool]:
         """Add a proposal: (id, True), or the id of an equal one and False."""
         data = {
@@ -550,8 +591,12 @@ class VoteStore:
             "at": now,
         }
         code, proposal_id = await self._propose(
-            keys=[keys.relay_proposals(channel), keys.relay_proposal_seq(channel)],
-            args=[kind, norm, json.dumps(data, ensure_ascii=False), max_per_kind],
+            keys=[
+                keys.relay_proposals(channel),
+                keys.relay_proposal_seq(channel),
+                keys.relay_proposal_votes(channel),
+            ],
+            args=[kind, norm, json.dumps(data, ensure_ascii=False), max_per_kind, ttl_s],
         )
         if int(code) == -1:
             raise TooManyProposals(kind)

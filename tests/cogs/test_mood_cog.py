@@ -2,13 +2,17 @@
 
 from __future__ import annotations
 
+import functools
 from typing import Any, cast
 from unittest.mock import AsyncMock, MagicMock
 
 import discord
 from discord.ext import commands
 
+from bot.discord_bot import NoraeBot
 from bot.inference import InferenceClient
+from bot.limits import Limiter
+from bot.settings import LimitSettings
 from cogs.common import NUMBERS
 from cogs.mood import Mood, PickButton
 from storage.connection import Redis
@@ -47,6 +51,8 @@ def slash(user_id: int = USER) -> Any:
 def make_cog(redis: Redis, client: InferenceClient | None) -> Mood:
     bot = MagicMock()
     bot.user = MagicMock(id=1)
+    bot.limiter = Limiter(redis, LimitSettings())  # as NoraeBot builds it
+    bot.allow = functools.partial(NoraeBot.allow, bot)
     return Mood(bot, service(redis, FakeInference(client)))
 
 

@@ -5,6 +5,7 @@
 
 from __future__ import annotations
 
+import functools
 from typing import Any, cast
 from unittest.mock import AsyncMock, MagicMock
 
@@ -12,8 +13,10 @@ import discord
 import pytest
 from discord.ext import commands
 
+from bot.discord_bot import NoraeBot
+from bot.limits import Limiter
 from bot.relay import RelayService
-from bot.settings import RelaySettings
+from bot.settings import LimitSettings, RelaySettings
 from cogs.common import NUMBERS
 from cogs.relay import Relay, VoteButton
 from storage.connection import Redis
@@ -76,6 +79,8 @@ def cog_and_order(redis: Redis) -> tuple[Relay, list[str]]:
     bot = MagicMock()
     bot.redis = redis
     bot.user = MagicMock(id=1)
+    bot.limiter = Limiter(redis, LimitSettings())  # as NoraeBot builds it
+    bot.allow = functools.partial(NoraeBot.allow, bot)
     return Relay(bot, RelayService(redis, gen, RelaySettings())), order
 
 

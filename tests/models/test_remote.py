@@ -89,9 +89,10 @@ async def test_remote_server_errors_are_retried_then_reported(
             [" abc#0 and then. STOP ignored"]
         ]
         completions_server.fail_next = [400]  # a client error is not retried
-        with pytest.raises(JobFailed, match="answered 400"):
+        with pytest.raises(JobFailed) as failed:
             await client.generate(["abc"], max_new_tokens=3)
     await gen.close()
+    assert "answered 400" in failed.value.detail
     assert len(completions_server.requests) == 4  # 503, 500, ok; then 400 once
 
 
@@ -103,6 +104,32 @@ async def test_remote_server_that_is_down_gives_a_clear_error(redis: Redis) -> N
         running_worker(redis, {"generate": GenerateHandler(gen)}),
         InferenceClient(redis) as client,
     ):
-        with pytest.raises(JobFailed, match="backend error"):
+        with pytest.raises(JobFailed) as failed:
             await client.generate(["abc"], max_new_tokens=3)
     await gen.close()
+    assert "backend error" in failed.value.detail
+
+
+async def test_users_never_see_the_remote_servers_address_or_reply(
+    redis: Redis, completions_server: FakeServer, caplog: pytest.LogCaptureFixture
+) -> None:
+    from bot.relay import RelayError, RelayService
+    from bot.settings import RelaySettings
+
+    gen = RemoteGenerator(completions_server.url, "tiny", api_key="sk-test")
+    async with (
+        running_worker(redis, {"generate": GenerateHandler(gen)}),
+        InferenceClient(redis) as client,
+    ):
+        relay = RelayService(redis, client, RelaySettings())
+        await relay.start("web:r", "ann", "Ann")
+        await relay.write("web:r", "ann", "Ann", "옛날 옛적에")
+        completions_server.fail_next = [400]
+        with pytest.raises(RelayError) as refused:
+            await relay.continue_story("web:r", "ann", "Ann")
+    await gen.close()
+    shown = str(refused.value)
+    assert "127.0.0.1" not in shown and "nope" not in shown and "/v1" not in shown
+    assert "The model could not answer" in shown and "모델이" in shown
+    logged = caplog.text  # the operator still gets the whole story
+    assert f"{completions_server.url}/completions answered 400" in logged and "nope" in logged

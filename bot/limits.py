@@ -1,0 +1,98 @@
+"""Abuse limits for every platform: token buckets per user and per address (storage/rate_limits.py).
+
+Platforms call :meth:`Limiter.check` at their front door with the action a request is about to do
+(``start``, ``write``, ``continue``, ``vote``, ``propose``, ``mood``, ``lyrics``); the web also
+passes the client's address. A refusal raises :class:`SlowDown`, which each platform renders as its
+"slow down" answer (web: 429 with ``Retry-After``). Services stay unaware of limits.
+
+A crisis message is never refused: the mood action is checked by the caller only after it knows
+the message is not one (see ``bot.web`` and ``bot.kakao``).
+"""
+
+from __future__ import annotations
+
+import hashlib
+import logging
+import time
+from collections.abc import Callable
+
+from bot import notices
+from bot.settings import LimitSettings
+from storage.connection import Redis
+from storage.rate_limits import Bucket, RateLimitStore, retry_after_s
+
+log = logging.getLogger(__name__)
+
+ACTIONS = ("start", "write", "continue", "vote", "propose", "mood", "lyrics", "identity")
+
+
+def pseudonym(who: str) -> str:
+    """A user id or address as it appears in limit keys: hashed, so Redis keeps no address and
+    "forget me" has no key naming the user to find."""
+    return hashlib.sha256(f"norae-limit:{who}".encode()).hexdigest()[:20]
+
+
+class SlowDown(Exception):
+    """Too many actions too fast; :meth:`message` says so in the reader's language."""
+
+    def __init__(
+        self, action: str, retry_after: float, texts: dict[str, str] | None = None
+    ) -> None:
+        self.action = action
+        self.retry_after = retry_after_s(retry_after)
+        self.texts = texts or notices.SLOW_DOWN
+        super().__init__(notices.both(self.texts, seconds=self.retry_after))
+
+    def message(self, lang: str) -> str:
+        return notices.text(self.texts, lang, seconds=self.retry_after)
+
+
+class Limiter:
+    def __init__(
+        self,
+        redis: Redis,
+        settings: LimitSettings,
+        *,
+        clock: Callable[[], float] = time.time,
+    ) -> None:
+        self.store = RateLimitStore(redis)
+        self.settings = settings
+        self.clock = clock
+
+    def buckets(self, action: str, user: str | None, address: str | None) -> list[Bucket]:
+        rate = self.settings.rate(action)
+        out: list[Bucket] = []
+        if user:
+            out.append(Bucket(action, f"user:{pseudonym(user)}", rate.burst, rate.per_s))
+        if address:
+            f = self.settings.address_factor if action != "identity" else 1.0
+            subject = f"addr:{pseudonym(address)}"
+            out.append(Bucket(action, subject, rate.burst * f, rate.per_s * f))
+        return out
+
+    async def check(
+        self, action: str, *, user: str | None = None, address: str | None = None
+    ) -> None:
+        """Spend one ``action`` for the user (and address), or raise :class:`SlowDown`."""
+        if not self.settings.enabled:
+            return
+        wait = await self.store.take(self.buckets(action, user, address), now=self.clock())
+        if wait > 0:
+            log.info("rate limit: %s refused for %s / %s (%.1fs)", action, user, address, wait)
+            texts = notices.TOO_MANY_IDENTITIES if action == "identity" else notices.SLOW_DOWN
+            raise SlowDown(action, wait, texts)
+
+    async def refund(
+        self, action: str, *, user: str | None = None, address: str | None = None
+    ) -> None:
+        """Give back the token of a request refused as bad input: a typo costs nothing."""
+        if self.settings.enabled:
+            await self.store.refund(self.buckets(action, user, address))
+
+    async def admit_voter(self, round_id: str, address: str, user: str) -> bool:
+        """False when ``voters_per_address`` other web identities from ``address`` voted."""
+        if not self.settings.enabled:
+            return True
+        return await self.store.admit_voter(
+            round_id, pseudonym(address), user, cap=self.settings.voters_per_address
+        )
