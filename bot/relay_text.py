@@ -130,6 +130,7 @@ def clean_candidate(raw: str, *, prompt: str, max_chars: int, language: str) -> 
     text = squash(remove_mentions(text))
     if not text or is_header_echo(text, language):
         return None
+    text = drop_echoed_sentences(text, prompt)
     text = cut_at_sentence_end(text, max_chars)
     text = text.lstrip(" ,;:")
     text_key = key(text)
@@ -138,6 +139,21 @@ def clean_candidate(raw: str, *, prompt: str, max_chars: int, language: str) -> 
     if len(text_key) >= ECHO_MIN_KEY and text_key in key(prompt):
         return None
     return text
+
+
+def drop_echoed_sentences(text: str, prompt: str) -> str:
+    """``text`` without the leading sentences it copies from the prompt (a small model often
+    starts by repeating the story's last line, then goes on)."""
+    prompt_key = key(prompt)
+    while True:
+        match = SENTENCE_END.search(text)
+        if match is None:
+            return text
+        first = text[: match.end()]
+        first_key = key(first)
+        if len(first_key) < ECHO_MIN_KEY or first_key not in prompt_key:
+            return text
+        text = text[match.end() :].lstrip()
 
 
 def clean_candidates(

@@ -21,6 +21,7 @@ import re
 import unicodedata
 from collections.abc import Sequence
 
+ECHO_WORDS = 5
 SENTENCE_END = re.compile(r"[.!?…。！？]+[\"'”’」』)\]]*$")
 LIST_ITEM = re.compile(r"(?:^|\s)(?:\d{1,3}[.)]|[-*•]\s|\(\d{1,3}\))")
 DATE = re.compile(r"\d{2,4}\s*(?:년|월|일|[./-]\d{1,2}[./-])")
@@ -144,6 +145,18 @@ def list_like(text: str) -> bool:
     )
 
 
+def prompt_overlap(text: str, prompt: str) -> int:
+    """The longest run of consecutive words of ``text`` that also runs in ``prompt``."""
+    mine, theirs = words(text), words(prompt)
+    best = 0
+    for n in range(1, len(mine) + 1):
+        grams = {tuple(theirs[i : i + n]) for i in range(len(theirs) - n + 1)}
+        if not any(tuple(mine[i : i + n]) in grams for i in range(len(mine) - n + 1)):
+            break
+        best = n
+    return best
+
+
 def line_score(
     text: str,
     *,
@@ -164,6 +177,8 @@ def line_score(
     score -= 2.0 * (1.0 - distinct_n(text))
     if list_like(text):
         score -= 2.0
+    if prompt_overlap(text, prompt) >= ECHO_WORDS:
+        score -= 2.0  # repeats the story instead of going on
     return score
 
 

@@ -39,6 +39,7 @@ UNTIL = ("length", "sentence", "lines")
 SENTENCE_END = re.compile(r"[.!?…。！？]+[\"'”’」』)\]]*\s*$")
 NO_REPEAT_NGRAM = 3
 TOP_K = 256
+PHRASE_END = (",", ".", "!", "?", "…", ";")
 FORCE_WAIT = 6  # tokens to wait for a word start before inserting the keyword anyway
 
 
@@ -86,6 +87,7 @@ class _Row:
     keyword: str | None
     kw_spaced: list[int]
     kw_bare: list[int]
+    kw_capital: list[int]
     ids: list[int] = field(default_factory=list)
     text: str = ""
     logprob: float = 0.0
@@ -159,12 +161,16 @@ class DecoderParts:
         return out
 
 
-def keyword_forms(parts: DecoderParts, keyword: str) -> tuple[list[int], list[int]]:
-    """The keyword's tokens after a space (inside a line) and at a line start."""
+def keyword_forms(parts: DecoderParts, keyword: str) -> tuple[list[int], list[int], list[int]]:
+    """The keyword's tokens after a space (inside a line), after a line break, and at the start
+    of a sentence (capitalized, for a lower-case English word)."""
     tok = parts.tokenizer
     spaced = tok.encode(" " + keyword, add_special_tokens=False)
     bare = tok.encode(keyword, add_special_tokens=False)
-    return spaced, bare
+    capital = bare
+    if keyword[:1].isascii() and keyword[:1].islower():
+        capital = tok.encode(keyword[:1].upper() + keyword[1:], add_special_tokens=False)
+    return spaced, bare, capital
 
 
 def _word_start(piece: str) -> bool:
@@ -191,13 +197,13 @@ def decode(
     gen.manual_seed(spec.seed if spec.seed is not None else rng.randrange(2**31))
 
     # --- the allowed vocabulary: one union for the batch, a mask per prompt ---------------------
-    forms: list[tuple[list[int], list[int]]] = []
+    forms: list[tuple[list[int], list[int], list[int]]] = []
     allowed_sets: list[torch.Tensor | None] = []
     for p in prompts:
         keyword = (p.keyword or "").strip()
-        kw = keyword_forms(parts, keyword) if keyword else ([], [])
+        kw = keyword_forms(parts, keyword) if keyword else ([], [], [])
         forms.append(kw)
-        extra = p.ids + kw[0] + kw[1]
+        extra = p.ids + kw[0] + kw[1] + kw[2]
         allowed_sets.append(
             parts.vocab.ids_for(p.language, extra) if parts.vocab is not None else None
         )
@@ -277,10 +283,11 @@ def decode(
             keyword=row_keyword,
             kw_spaced=forms[i // n][0],
             kw_bare=forms[i // n][1],
+            kw_capital=forms[i // n][2],
         )
-        if row_keyword and i % n >= n // 2:
-            # Half the rows (rounded down) write freely; the rest get the keyword at a word
-            # start somewhere in the first half of the minimum length.
+        if row_keyword and i % n >= n // 3:
+            # A third of the rows (rounded down) write freely; the rest get the keyword at a
+            # word start somewhere in the first half of the minimum length.
             latest = max(1, (p.min_new_tokens or p.max_new_tokens) // 2)
             row.force_at = rng.randint(0, latest)
         rows.append(row)
@@ -333,7 +340,11 @@ def decode(
                 )
             ):
                 at_start = not row.text or row.text[-1].isspace()
-                form = row.kw_bare if at_start else row.kw_spaced
+                sentence_start = not row.text.strip() or bool(SENTENCE_END.search(row.text))
+                if at_start:
+                    form = row.kw_capital if sentence_start else row.kw_bare
+                else:
+                    form = row.kw_spaced
                 if form:
                     row.forced = True
                     row.queue = list(form[1:])
@@ -341,8 +352,15 @@ def decode(
             elif (
                 spec.until == "lines"
                 and newline_full is not None
-                and row.line_tokens >= spec.max_line_tokens
                 and _word_start(parts.piece(token))
+                and (
+                    row.line_tokens >= spec.max_line_tokens
+                    # past half the limit, a phrase end is a good place for a line to end
+                    or (
+                        row.line_tokens >= spec.max_line_tokens // 2
+                        and row.text.rstrip()[-1:] in PHRASE_END
+                    )
+                )
             ):
                 token = newline_full
             if _finish_before(row, token, parts, spec):

@@ -11,7 +11,8 @@ Rules, from each token's own text (SentencePiece ``▁`` read as a space):
 - Korean: tokens made of Hangul syllables, the punctuation below, digits and spaces.
 - English: tokens made of ASCII letters, that punctuation, digits and spaces. Multilingual
   vocabularies order pieces roughly by frequency, so only English tokens below
-  ``ENGLISH_ID_LIMIT`` are kept (rare words are still spelled from shorter pieces).
+  ``ENGLISH_ID_LIMIT`` are kept, and every piece of up to three letters (rare words are still
+  spelled from those).
 - Both: a token that the prompt itself uses is allowed (a name in Latin letters in a Korean
   story can come back), unless it holds markup characters.
 - Never: special and control tokens, byte-fallback pieces, markup (``<>[]{}|#@*_=+\\/^`$%&``).
@@ -36,6 +37,7 @@ log = logging.getLogger(__name__)
 PUNCT = set(" .,!?…'\"“”‘’()-–—:;·~")
 MARKUP = set("<>[]{}|#@*_=+\\/^`$%&")
 ENGLISH_ID_LIMIT = 60_000
+SHORT_PIECE = 3
 BYTE_PIECE = re.compile(r"^<0x[0-9A-Fa-f]{2}>$")
 SP_SPACE = "▁"
 LANGUAGES = ("ko", "en")
@@ -150,7 +152,11 @@ def build_vocab_filter(tokenizer: Any, vocab_size: int | None = None) -> VocabFi
     # Only single and double newlines: longer runs are layout, not text.
     newlines = [i for i in by_class["newline"] if len(pieces[i]) <= 2]
     common = by_class["common"] + newlines
-    english = [i for i in by_class["en"] if i < ENGLISH_ID_LIMIT]
+    # Short pieces (single letters, "s", "nt") sit at the end of the vocabulary but are how words
+    # are joined and spelled ("Tom" + "'" + "s"): always keep them.
+    english = [
+        i for i in by_class["en"] if i < ENGLISH_ID_LIMIT or len(pieces[i].strip()) <= SHORT_PIECE
+    ]
     allowed = {
         "ko": torch.tensor(sorted(by_class["ko"] + common), dtype=torch.long),
         "en": torch.tensor(sorted(english + common), dtype=torch.long),

@@ -111,6 +111,21 @@ def test_prompt_keeps_title_and_newest_text_within_budget() -> None:
     assert build_prompt(title="바다", genre="", lines=[], context_chars=60) == "바다\n\n"
 
 
+def test_a_candidate_that_starts_by_repeating_the_story_keeps_only_what_is_new() -> None:
+    prompt = "비 오는 날\n\n하늘은 잿빛이었고 바람이 차가웠다.\n"
+    raw = "하늘은 잿빛이었고 바람이 차가웠다. 민지는 우산을 폈다."
+    assert (
+        clean_candidate(raw, prompt=prompt, max_chars=200, language="ko") == "민지는 우산을 폈다."
+    )
+    # all of it repeated: nothing is left
+    assert (
+        clean_candidate(
+            "하늘은 잿빛이었고 바람이 차가웠다.", prompt=prompt, max_chars=200, language="ko"
+        )
+        is None
+    )
+
+
 def test_story_language_follows_the_newest_lines() -> None:
     english = ["The storm had not stopped for three days and the sea was grey."]
     assert story_language(english, "ko") == "en"

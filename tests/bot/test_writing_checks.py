@@ -66,3 +66,15 @@ def test_pick_distinct_skips_near_copies_unless_nothing_else_is_left() -> None:
     assert pick_distinct(ranked, 3) == ["그는 우산을 폈다.", "비가 그쳤다.", "바람이 불었다."]
     assert pick_distinct(ranked[:2], 2) == ranked[:2]
     assert pick_distinct([], 3) == []
+
+
+def test_copying_the_story_costs_a_candidate() -> None:
+    from bot.writing_checks import prompt_overlap
+
+    prompt = "The street was empty, and the rain was getting heavier."
+    assert prompt_overlap("The street was empty, and then a bus came.", prompt) == 5
+    assert prompt_overlap("A bus came.", prompt) == 0
+    common = {"logprob": -2.0, "language": "en", "prompt": prompt}
+    copy = line_score("The street was empty, and the rain was loud.", **common)  # type: ignore[arg-type]
+    fresh = line_score("A bus came around the corner at last.", **common)  # type: ignore[arg-type]
+    assert fresh > copy
