@@ -2,7 +2,8 @@
 
     python benchmarks/cold_start.py [--kinds generate,classify]
 
-Uses the configured models (by default the bundled starters). Prints the time to a heartbeat
+Uses the configured models (by default the prepared Gemma 3 270M generator and the starter
+emotion classifier; run `norae models prepare` first). Prints the time to a heartbeat
 (models loaded, worker in the group) and to the first answer of each kind.
 """
 
