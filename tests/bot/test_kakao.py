@@ -404,6 +404,26 @@ async def test_huge_utterance_gets_a_clear_text(client: Client) -> None:
     assert "너무 길어요" in texts(template) and "3000" in texts(template)
 
 
+async def test_a_crisis_is_answered_first_and_at_once(
+    client: Client, receiver: tuple[TestServer, list[dict[str, Any]]]
+) -> None:
+    # Longer than the utterance limit: the crisis line, not "too long".
+    template = await say(client, "오늘 일을 다 적어 볼게. " * 200 + "근데 그냥 죽고 싶어")
+    assert "자살예방상담전화 109" in texts(template) and "너무 길어요" not in texts(template)
+    assert kinds(template) == ["simpleText"]  # no song list
+    # With a callback URL: answered in the response itself, nothing posted later.
+    server, got = receiver
+    template = await say(
+        client, "옥상 올라왔어 뛰어내릴까", callback=str(server.make_url("/callback/ok"))
+    )
+    assert "자살예방상담전화 109" in texts(template)
+    await asyncio.sleep(0.2)
+    assert got == []
+    # A story line is the story's, not a message to the companion.
+    template = await say(client, "이어쓰기 한줄 주인공은 죽고 싶었다")
+    assert "109" not in texts(template)
+
+
 # --- the features --------------------------------------------------------------------------
 
 
