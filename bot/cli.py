@@ -24,12 +24,14 @@ def _mount_subcommands() -> None:
     # Their modules import torch only inside the commands, so the bot process stays light.
     from bot.cli_catalog import catalog_app
     from bot.cli_lyrics import lyrics_app
+    from bot.cli_mood import mood_app
     from models.training.cli import emotion_app, train_app
 
     app.add_typer(train_app, name="train", help="Train the generator or the emotion classifier.")
     app.add_typer(emotion_app, name="emotion", help="Score emotions with the configured model.")
     app.add_typer(catalog_app, name="catalog", help="Import songs into the mood catalog.")
     app.add_typer(lyrics_app, name="lyrics", help="Import an artist's lyrics.")
+    app.add_typer(mood_app, name="mood", help="Audit what the mood companion reads.")
 
 
 _mount_subcommands()

@@ -54,7 +54,9 @@ from typing import Any, Literal, Protocol
 from bot.catalog import Catalog, Song
 from bot.crisis import CrisisDetector, CrisisVerdict
 from bot.inference import InferenceError, JobFailed
-from bot.mood_reading import MoodReader, normalize_emotion
+from bot.mood_reading import MoodError as MoodError  # re-exported: it lived here first
+from bot.mood_reading import MoodReader
+from bot.mood_reading import normalize_emotion as normalize_emotion
 from bot.mood_texts import ANSWERS, CRISIS_REPLY, ERRORS, PHRASES
 from bot.settings import MoodSettings
 from models.jobs import Prediction
@@ -85,10 +87,6 @@ a an the and or but i im me my you your it its is are was were be been am to of 
 so just that this what how do dont did not no yes very really too feel feeling today
 """
 _EN_STOPWORDS = frozenset(_EN_STOPWORD_TEXT.split())
-
-
-class MoodError(Exception):
-    """Bad input for the companion; ``str()`` is a message to show the user."""
 
 
 class MoodInference(Protocol):
@@ -237,9 +235,6 @@ def _cut_reply(text: str, limit: int) -> str:
     return head[: ends[-1]].strip() if ends and ends[-1] >= limit // 3 else ""
 
 
-__all__ = ["normalize_emotion"]  # re-exported: it lived here first
-
-
 # --- the service ---------------------------------------------------------------------------------
 
 
@@ -369,18 +364,7 @@ class MoodService:
         return user
 
     def _check_text(self, text: str) -> str:
-        if not isinstance(text, str):
-            raise MoodError(ERRORS["empty"])
-        cleaned = "".join(
-            c
-            for c in unicodedata.normalize("NFC", text)
-            if c in "\n\t" or unicodedata.category(c) != "Cc"
-        ).strip()
-        if not cleaned:
-            raise MoodError(ERRORS["empty"])
-        if len(cleaned) > self.settings.max_message_chars:
-            raise MoodError(ERRORS["too_long"].format(limit=self.settings.max_message_chars))
-        return cleaned
+        return self.reader.clean(text)
 
     # --- steps -----------------------------------------------------------------------------
 

@@ -12,16 +12,22 @@ runs before any other check, so a busy worker or a too-long message can never hi
 from __future__ import annotations
 
 import logging
+import unicodedata
 from dataclasses import dataclass
 from typing import Protocol
 
 from bot.crisis import CrisisDetector, CrisisVerdict
 from bot.inference import InferenceError
+from bot.mood_texts import ERRORS
 from bot.settings import MoodSettings
 from models.emotions import EMOTIONS, FROM_KOREAN
 from models.jobs import Prediction
 
 log = logging.getLogger(__name__)
+
+
+class MoodError(Exception):
+    """Bad input for the companion; ``str()`` is a message to show the user."""
 
 
 class Classifier(Protocol):
@@ -41,13 +47,14 @@ class Emotion:
 
 @dataclass(frozen=True, slots=True)
 class Reading:
-    """``emotion``/``score`` are None for a crisis (the companion classifies nothing then)."""
+    """What the companion read. For a crisis ``emotion`` is None (nothing is classified then) and
+    ``score`` is the crisis detector's; otherwise ``score`` is the emotion's probability (None when
+    no emotion was asked for)."""
 
     crisis: bool
     emotion: str | None
     score: float | None
     why: str
-    crisis_score: float
 
     def as_json(self) -> dict[str, object]:
         return {
@@ -90,16 +97,31 @@ class MoodReader:
         best = predictions[0]
         return Emotion(normalize_emotion(best.label), float(best.score), True)
 
-    async def read(self, text: str) -> Reading:
-        """What the companion would read: a crisis (and nothing else), or the emotion.
+    def clean(self, text: object) -> str:
+        """The message as the companion reads it, or :class:`MoodError` (empty, too long)."""
+        if not isinstance(text, str):
+            raise MoodError(ERRORS["empty"])
+        cleaned = "".join(
+            c
+            for c in unicodedata.normalize("NFC", text)
+            if c in "\n\t" or unicodedata.category(c) != "Cc"
+        ).strip()
+        if not cleaned:
+            raise MoodError(ERRORS["empty"])
+        if len(cleaned) > self.settings.max_message_chars:
+            raise MoodError(ERRORS["too_long"].format(limit=self.settings.max_message_chars))
+        return cleaned
 
-        ``text`` is expected to have passed the companion's input checks when it is not a crisis
-        (the caller decides what to do with an empty or too long message)."""
+    async def read(self, text: str, *, with_emotion: bool = True) -> Reading:
+        """What the companion reads in ``text``, in its order: a crisis (and nothing else), then
+        the input checks (:class:`MoodError`), then the emotion."""
         verdict = self.crisis(text)
         if verdict.crisis:
-            return Reading(True, None, None, verdict.why, verdict.score)
-        found = await self.emotion(text)
-        why = (
-            verdict.why if found.classified else f"{verdict.why}; the emotion model did not answer"
-        )
-        return Reading(False, found.label, round(found.score, 4), why, verdict.score)
+            return Reading(True, None, verdict.score, verdict.why)
+        cleaned = self.clean(text)
+        if not with_emotion:
+            return Reading(False, None, None, verdict.why)
+        found = await self.emotion(cleaned)
+        failed = "; the emotion model did not answer"
+        why = verdict.why if found.classified else verdict.why + failed
+        return Reading(False, found.label, round(found.score, 4), why)
