@@ -175,8 +175,11 @@ def events_channel(platform: str) -> str:
 
 
 # --- mood companion (storage/conversations.py) -----------------------------------------------
-# User ids are platform-prefixed by the caller ("discord:123", "web:abc"). Every key about one
-# user starts with mood_user_prefix(user), so forgetting a user can also sweep by that prefix.
+# User ids are platform-prefixed by the caller ("discord:123", "web:abc", "kakao:<id>"), and a
+# platform's own id may hold ":", "*", "[" … so a user's keys are never found by prefix or pattern
+# ("kakao:kforget" is a prefix of "kakao:kforget:x"). Each key is the user id plus ":" plus a fixed
+# suffix without ":", so two users never share a key, and mood_user_keys() lists every one of them:
+# forgetting deletes exactly those.
 
 
 def mood_user_prefix(user: str) -> str:
@@ -212,3 +215,9 @@ def kakao_last_lyrics(user: str) -> str:
 def mood_messages(user: str) -> str:
     """A hash: the platform message that showed a song list -> that list's song ids."""
     return f"{mood_user_prefix(user)}messages"
+
+
+def mood_user_keys(user: str) -> list[str]:
+    """Every key the mood companion keeps about ``user`` (add a new one here, or it outlives
+    "forget me")."""
+    return [mood_turns(user), mood_state(user), mood_recent(user), mood_messages(user)]

@@ -40,6 +40,7 @@ from bot.novelty import token_forms
 from bot.relay import RelayService
 from bot.settings import KakaoSettings, MoodSettings, Settings
 from bot.web import create_app
+from storage import keys
 from storage.connection import Redis
 from tests.bot.test_lyrics import KO_ARTIST, NEW_LINES, SETTINGS, _seed
 from tests.bot.test_mood import SAD_KO, fill_catalog
@@ -497,6 +498,26 @@ async def test_mood_songs_pick_and_policy(redis: Redis) -> None:
         assert "고르기" not in json.dumps(quick(template), ensure_ascii=False)
     finally:
         await client.close()
+
+
+async def test_forget_me_forgets_only_the_one_who_asked(client: Client, redis: Redis) -> None:
+    users = [
+        "kforget",
+        "kforget:x",
+        "kforget:turns",
+        "kforget:x:state",
+        "kforget=",
+    ]  # as Kakao allows
+    for user in users:
+        await say(client, SAD_KO, user=user)
+    template = await say(client, "기억 지우기", user="kforget")
+    assert "지웠어요" in texts(template)
+    assert await redis.exists(*keys.mood_user_keys("kakao:kforget")) == 0
+    for user in users[1:]:
+        turns = await redis.lrange(keys.mood_turns(f"kakao:{user}"), 0, -1)
+        assert len(turns) == 1, user  # each look-alike keeps its own conversation
+    template = await say(client, "고르기 1", user="kforget:x")  # and its song list
+    assert kinds(template)[0] == "simpleText" and "listCard" in kinds(template)
 
 
 def test_picked_song_without_an_image_is_a_text_card() -> None:
