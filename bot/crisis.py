@@ -88,6 +88,18 @@ _LOOKALIKES = str.maketrans(
         "`": "'",
     }
 )
+# NFKC turns compatibility jamo («ㅈㅅ», «ㅋㅋ») into conjoining jamo; those left alone (not part of a
+# syllable) go back to the compatibility forms the rules are written in.
+_JAMO_TO_COMPAT = str.maketrans(
+    {
+        **{0x1100 + i: c for i, c in enumerate("ㄱㄲㄴㄷㄸㄹㅁㅂㅃㅅㅆㅇㅈㅉㅊㅋㅌㅍㅎ")},
+        **{0x1161 + i: chr(0x314F + i) for i in range(21)},
+        **{
+            0x11A8 + i: c
+            for i, c in enumerate("ㄱㄲㄳㄴㄵㄶㄷㄹㄺㄻㄼㄽㄾㄿㅀㅁㅂㅄㅅㅆㅇㅈㅊㅋㅌㅍㅎ")
+        },
+    }
+)
 _LEET = {"0": "o", "1": "i", "3": "e", "4": "a", "5": "s", "7": "t", "@": "a", "$": "s", "!": "i"}
 _LATIN = re.compile(r"[a-z]")
 _HANGUL_CHAR = re.compile(r"[\uac00-\ud7a3\u3131-\u318e]")
@@ -110,7 +122,7 @@ def _clean(text: str) -> str:
     """NFKC, case-folded, without format characters and combining marks, look-alikes mapped."""
     text = unicodedata.normalize("NFKC", text)
     text = "".join(c for c in text if unicodedata.category(c) not in ("Cf", "Mn", "Me", "Cs"))
-    return text.casefold().translate(_LOOKALIKES)
+    return text.casefold().translate(_LOOKALIKES).translate(_JAMO_TO_COMPAT)
 
 
 def _unleet(text: str) -> str:
@@ -178,6 +190,12 @@ _NOT_REALLY = (
     r"|을(?:정도로|만큼|정도)(?:웃|좋|행복|맛|귀|재밌|아쉽|아쉬|창피|부끄|민망|쪽팔|설레|억울|배고|졸|피곤))"
 )
 _HEIGHT = r"(?:옥상|한강|다리|대교|난간|창문|창밖|베란다|아파트|층|빌딩|건물|절벽|높은곳|철로|선로|지붕|교량)"
+
+# Someone else as the subject just before a hit («고양이가 창문에서 뛰어내려서», «주인공이 스스로 …»).
+_OTHER_SUBJECT_KO_EARLY = (
+    r"(?:강아지|고양이|새|할머니|할아버지|친구|사람|걔|그|그녀|주인공|캐릭터|아이|동생|배우)"
+    r"(?:가|이|은|는|도)?.{0,4}"
+)
 
 # --- Korean: intent ---
 _rule(
@@ -258,6 +276,7 @@ _rule(
     r"|(?:더는|더이상|이제)살(?:고싶지|기싫|자신이없|수가없|힘이없|이유가없|기가싫)"
     r"|살아(?:서|봤자|있어서|있어봤자|있어도)(?:뭐해|뭐하|뭐함|뭐할|무슨의미|의미없|뭐가달라)"
     r"|살[가-힣]{0,4}?(?:이유|의미)(?:가|를|도|는|조차)?(?:없|모르|못찾|안보|하나도)"
+    r"|살[가-힣]{0,3}?자신(?:이|도)?(?:없|업)|살고싶은마음이(?:하나도|전혀|별로|더는|이제)?(?:안|없)"
     r"|(?:사는|살아가는|살아있는|삶의|인생의|사는것의)(?:이유|의미)(?:가|를|도|는|조차)?(?:없|모르|못찾|안보)"
     r"|사는(?:게|것이|거)(?:의미가?없|무의미|지옥|싫)|삶(?:의|이)?의미가?없"
     r"|그만살(?:고싶|래|아야|까|고파)|살(?:아갈)?자신이없|살아있(?:고싶지|기싫)|살아갈힘이없"
@@ -273,7 +292,10 @@ _rule(
     r"|(?:눈|아침|내일)(?:을|이)?(?:안|못)(?:떴|뜨|떠|왔|오|왓)으면|(?:깨어나|눈뜨)지(?:않|말|못)았?으면"
     r"|안깨어나(?:고싶|면좋|고파|길|도록)|안깼으면|다시는눈(?:을)?(?:안|못)"
     r"|(?:안|못|영영안|다시는안)(?:깨|깨어나|일어나)(?:고싶|고파|길|면좋|도록)|영영(?:잠들|안깨|떠나|눈감)"
-    r"|깨(?:어나)?지않(?:고싶|았으면|길)"
+    r"|깨(?:어나)?지않(?:고싶|았으면|길)|안(?:깨어났|깼|일어났)으면"
+    r"|(?:세상에|삶에|인생에|이세상에)(?:더는|더이상|아무)?미련(?:이|도|은)?(?:없|하나도없)"
+    r"|(?:나를|날|내자신을|나자신을|스스로를)(?:죽이|해치|없애)(?:고싶|고파|고시|려|고말)"
+    r"|(?:몇층|어디서|얼마나높|얼마나먹|몇알|몇개|몇통).{0,10}?(?:죽어|죽을수|죽나|죽는지|죽을까|죽으려면)"
     r"|(?:다시는|영영|영원히|눈|눈을)(?:.{0,6}?)(?:안|못)(?:떴|뜨|떠)(?:으면|졌으면|기를|길)"
     r"|태어나지(?:말|않)(?:았|걸|을걸)|안태어났으면|태어나지말걸|태어난게(?:죄|후회|잘못)"
     r"|존재하(?:고싶지|기싫)",
@@ -287,7 +309,7 @@ _rule(
     r"(?:없어지|없으|없어져|없는게|사라지|사라져|죽으|죽는게|죽어도|죽어)(?:면|도|면은|어도|는게)?"
     r".{0,12}?(?:편하|편해|편할|행복하|행복해|행복할|나을|낫|좋아|좋을|홀가분|모를|모르|상관없|신경안"
     r"|슬퍼하기나|슬퍼할까|누가알|누가슬퍼|누가울|누가찾|아무도|아무렇지|티도안|달라지지|변하지|그대로"
-    r"|덜힘들|덜고생|덜괴로|짐이덜|편하겠|나아지겠|나아질|잘살|잘지낼|해결|끝날|괜찮아질)"
+    r"|덜힘들|덜고생|덜괴로|짐이덜|편하겠|나아지겠|나아질|잘살|잘지낼|해결|끝날|괜찮아질|잘돌아|멀쩡)"
     r"|(?:나|내가|제가)없어야(?:해|돼|되|하|겠)"
     r"|(?:나|난|내가|나같은(?:건|게|거|애)|저같은(?:건|게|거))(?:.{0,6}?)없는게나(?:아|을|은|았)"
     r"|(?:나|내가|저|제가)없는(?:세상|게|편|것이|거)(?:이|가|은|는|이야|이)?(?:더|훨씬)?(?:나을|낫|좋|행복|편)",
@@ -321,6 +343,7 @@ _rule(
     "ko",
     r"(?:삶|인생|목숨|내인생|내삶)(?:을|를|도)?(?:끝내|마감|끊|끝낼|끝장내|포기하고싶)|생을(?:마감|끝내|끊)"
     r"|세상(?:을|과)?(?:떠나|작별하)(?:고싶|려|야겠|고파|겠)|세상(?:을|과)?(?:떠날|작별할)(?:래|게|거|까)",
+    not_after=_OTHER_SUBJECT_KO_EARLY,
 )
 
 # --- Korean: means, places, farewells (need company or lose to context) ---
@@ -331,6 +354,7 @@ _rule(
     "ko",
     rf"{_HEIGHT}.{{0,15}}?(?:뛰어내리|뛰어내릴|뛰어내려|떨어지면(?:끝|죽|편|다끝)|떨어지고싶|떨어질(?:까|래|거)|떨어져(?:죽|버릴)|몸을던|몸던지|투신)"
     rf"|(?:뛰어내리|뛰어내릴|뛰어내려|몸을던지|몸던지).{{0,8}}?{_HEIGHT}",
+    not_after=_OTHER_SUBJECT_KO_EARLY,
 )
 _rule(
     "wish to jump",
@@ -390,7 +414,7 @@ _rule(
     "method",
     1.0,
     "ko",
-    r"번개탄(?:을|도|이랑)?(?:사|샀|피우|피웠|피울|준비|사다|사놓|사놨|사왔)|연탄(?:을)?(?:피우|피웠|피울)",
+    r"번개탄(?!구이|고기|불고기|석쇠|캠핑|바베큐|숯불|에구|으로구)|연탄(?:을)?(?:피우|피웠|피울)",
 )
 _rule(
     "suicide mentioned",
@@ -421,7 +445,7 @@ _rule(
     "farewell",
     0.7,
     "ko",
-    r"오늘이마지막(?:이|일)|이게마지막(?:메시지|인사|연락|이야|이에요)|마지막(?:메시지|연락|으로인사|인사)"
+    r"(?:오늘이|이번이|이게)(?:진짜|정말)?마지막(?:이|일)|이게마지막(?:메시지|인사|연락|이야|이에요)|마지막(?:메시지|연락|으로인사|인사)"
     r"(?:를|을)?(?:보냈|남겼|남기|했어|하려|할게|하고싶)?"
     r"|나없어도잘|나없이도잘|내가없어도잘|저없어도잘|먼저떠날"
     r"|(?:엄마|아빠|부모님|가족|동생|언니|오빠|누나|형)(?:한테|께|에게)?미안(?:하다고|해|하다)"
@@ -551,7 +575,53 @@ _rule(
     "intent",
     1.0,
     "ko",
-    r"(?:안아프게|고통없이|편하게|한번에|조용히)(?:갈|가는|떠날|떠나는|잠들|잠드는)(?:수|방법|법|려면)",
+    r"(?:안아프게|고통없이|편하게|한번에|조용히)(?:갈|가는|떠날|떠나는|잠들|잠드는)(?:수|방법|법|려면)"
+    r"|(?:편하게|조용히|고통없이|안아프게)(?:가고싶|가고파|갔으면|떠나고싶|잠들고싶)"
+    r"|(?:쉬고|잠들고|자고|눈감고)(?:싶|파).{0,6}?영원히|영원히.{0,6}?(?:쉬고|잠들고|자고|눈감고)(?:싶|파)",
+)
+_rule(
+    "may i go now",
+    "farewell",
+    0.7,
+    "ko",
+    r"(?:이제|그만)(?:가도|떠나도|사라져도|죽어도|쉬어도)(?:되겠|돼|될까|괜찮)",
+)
+_rule(
+    "one last call",
+    "farewell",
+    0.7,
+    "ko",
+    r"마지막으로(?:전화|연락|통화|문자|목소리|얼굴|보고|인사|안아)",
+)
+_rule("wanting to hear them", "hopeless", 0.3, "ko", r"목소리(?:가|를)?(?:듣고싶|듣고파|들으려)")
+_rule("own funeral", "intent", 1.0, "ko", r"(?:내|제|나의|저의)장례식|내가죽으면장례")
+_rule(
+    "waking dread",
+    "hopeless",
+    0.5,
+    "ko",
+    r"(?:눈뜨는|눈을뜨는|잠에서깨는|깨어나는)(?:게|것이|거)(?:제일|너무|정말|진짜)?(?:싫|무서|두려|괴로|고통)",
+)
+_rule(
+    "dread of tomorrow",
+    "hopeless",
+    0.5,
+    "ko",
+    r"(?:아침이|내일이)(?:오는|온다는)(?:게|것이|거)(?:제일|너무|정말|진짜)?(?:싫|무서|두려|괴로)",
+)
+_rule(
+    "over the railing",
+    "method",
+    1.0,
+    "ko",
+    r"난간(?:을|에)?(?:너머|밖|넘|넘어|넘었|넘을)|(?:난간|옥상|다리|대교).{0,8}?(?:내려다보|아래를보|밑을보)",
+)
+_rule(
+    "not here after tonight",
+    "farewell",
+    0.8,
+    "ko",
+    r"(?:난|나는|저는|전|나)?(?:여기|이세상에|세상에)없을(?:거|꺼|겁니다|테니|테니까|지도)",
 )
 _rule(
     "not wanting to stay in this world",
@@ -613,7 +683,7 @@ _rule(
     0.5,
     "ko",
     r"(?:살아있는|살아있다는|살아가는|사는|숨쉬는)(?:게|것|것이|거|것조차|것도)(?:너무|정말|진짜)?"
-    r"(?:괴로|고통|지옥|버거|힘겨|싫|지쳐|지치|힘들)",
+    r"(?:자체가)?(?:너무|정말|진짜)?(?:괴로|고통|지옥|버거|힘겨|싫|지쳐|지치|힘들|벌같|형벌)",
 )
 _rule(
     "self-hatred",
@@ -665,6 +735,9 @@ _rule(
     r"(?:wake|open)|\bsleep\s+forever\b|\bnever\s+wake\s+up\s+again\b|\beternal\s+sleep\b"
     r"|\bwish\s+i\s+could\s+(?:just\s+)?(?:disappear|vanish|die|stop\s+existing|sleep\s+forever)\b"
     r"|\b(?:want|wanna|gonna|going\s+to|ready\s+to)\s+(?:to\s+)?unalive\b"
+    r"|\brather\s+(?:not\s+(?:exist|be\s+alive|live|be\s+here|wake\s+up)|be\s+gone)\b"
+    r"|\b(?:fall|falling)\s+asleep\s+forever\b|\brest\s+forever\b"
+    r"|\bcourage\s+to\s+(?:end\s+it|do\s+it|kill\s+myself|die|jump|go\s+through\s+with\s+it)\b"
     r"|\b(?:wish\s+i\s+could|want\s+to|wanna|just\s+want\s+to)\s+(?:just\s+)?(?:stop\s+(?:breathing|living"
     r"|existing)|cease\s+to\s+exist)\b"
     r"|\bbetter\s+off\s+(?:in\s+(?:the|a)\s+(?:ground|grave|coffin)|six\s+feet\s+under|gone)\b"
@@ -730,7 +803,8 @@ _rule(
     r"\b(?:im|i\s+am|i\s+feel|feeling|felt|been|getting|i\s+get|so|really|very|pretty|kinda|lowkey"
     r"|super|was|were|i\s+was|always|still)\s+suicidal\b"
     r"|\bsuicidal\s+(?:thoughts|ideation|urges|feelings|again|rn|tonight|today)\b"
-    r"|\b(?:thinking|think|thought|thoughts|dreaming)\s+(?:about|of)\s+(?:suicide|killing\s+myself"
+    r"|\b(?:thinking|think|thought|thoughts|dreaming|fantasizing|fantasize|fantasies|daydreaming"
+    r"|daydream|obsessing)\s+(?:about|of)\s+(?:suicide|killing\s+myself"
     r"|ending\s+(?:it|my\s+life|things)|sewerslide|sui|self\s*harm|cutting|hurting\s+myself|dying"
     r"|my\s+(?:own\s+)?death)\b"
     r"|\b(?:suicide|death|dying|killing\s+myself|ending\s+it|cutting|self\s*harm|hurting\s+myself)\s+"
@@ -822,6 +896,14 @@ _rule(
     r"|\bgolden\s+gate\b(?!\s+(?:documentary|park))",
 )
 _rule(
+    "on a ledge",
+    "method",
+    1.0,
+    "en",
+    r"\b(?:sitting|standing|sat|stood|im)\s+on\s+(?:the|a|my)\s+(?:\w+\s+)?(?:ledge|railing"
+    r"|edge\s+of\s+the\s+roof)\b",
+)
+_rule(
     "pills",
     "method",
     1.0,
@@ -830,7 +912,8 @@ _rule(
     r"|a\s+whole|a\s+bunch\s+of|a\s+handful\s+of|handful\s+of|too\s+many|all\s+of)\b.{0,20}?"
     r"\b(?:pills|meds|tablets|medication|bottle)"
     r"|\b(?:saving|stockpiling|hoarding|collecting|saved\s+up|saving\s+up|stockpiled)\s+(?:up\s+)?"
-    r"(?:my\s+|some\s+|all\s+|the\s+)?(?:sleeping\s+)?(?:pills|meds|tablets|medication)"
+    r"(?:my\s+|some\s+|all\s+|the\s+)?(?:sleeping\s+)?(?:pills|meds|tablets|medication|medications"
+    r"|antidepressants|painkillers|insulin|prescriptions|xanax|benzos|tylenol|paracetamol)"
     r"|\b(?:swallow|swallowing|take|taking|took|down|overdose\s+on)\s+(?:every|each|all\s+(?:the|my|of\s+the"
     r"|of\s+my)?)\s+(?:\w+\s+)?(?:pills?|meds|tablets?)\b"
     r"|\b(?:pills|meds|tablets)\b.{0,60}?\b(?:take|taking|took|swallow|swallowing)\s+(?:them|it)\s+all\b"
@@ -867,7 +950,7 @@ _rule(
     "en",
     r"\b(?:step|stepping|jump|jumping|walk|walking|throw\s+myself|throwing\s+myself|lie\s+down|run"
     r"|running)\s+in\s+front\s+of\s+(?:a|the|an|some)\s+(?:train|bus|truck|car|subway|lorry)\b"
-    r"|\b(?:drive|crash|steer|drive\s+my\s+car|crash\s+my\s+car)\s+(?:my\s+car\s+)?(?:into|off)\s+"
+    r"|\b(?:drive|driving|crash|crashing|steer|steering|swerve|swerving)\s+(?:my\s+car\s+)?(?:into|off)\s+"
     r"(?:a|the)\s+(?:wall|tree|bridge|cliff|river|truck|lake|barrier)\b|\bcrash\s+my\s+car\s+on\s+purpose\b",
 )
 _rule(
@@ -907,6 +990,55 @@ _rule(
     r"\b(?:mom|dad|mum|mama|family|everyone|guys)\b\s*(?:im|i\s+am)\s+(?:so\s+)?sorry\b"
     r"|\btake\s+care\s+of\s+my\s+(?:cat|dog|pets?|kids|children|plants)\b"
     r"|\bgoodbye\s+(?:everyone|everybody|world|all)\b|\btell\s+my\s+\w+\s+i\s+(?:love|loved|am\s+sorry)",
+)
+_rule(
+    "harm until bleeding",
+    "intent",
+    1.0,
+    "en",
+    r"\b(?:scratch|scratching|cut|cutting|hit|hitting|punch|punching|burn|burning|bite|biting|pick|picking)"
+    r"\s+(?:my\s+)?(?:arms?|legs?|wrists?|thighs?|skin|myself)\s+(?:until|till|til)\s+(?:they|it|i)\s+"
+    r"(?:bleed|bled|bleeds|hurt|scar)",
+)
+_rule(
+    "sorry to family",
+    "farewell",
+    1.0,
+    "en",
+    r"\btell\s+my\s+(?:mom|mum|dad|family|sister|brother|parents|wife|husband|kids|friends|girlfriend"
+    r"|boyfriend)\s+(?:that\s+)?(?:im|i\s+am|i\s+m)\s+sorry\s*$"
+    r"|\btell\s+my\s+(?:mom|mum|dad|family|sister|brother|parents|wife|husband|kids|friends)\s+(?:that\s+)?"
+    r"i\s+(?:loved|love)\s+(?:them|her|him)\s*$",
+)
+_rule(
+    "pills and alcohol",
+    "method",
+    1.0,
+    "en",
+    r"\b(?:vodka|alcohol|whiskey|whisky|wine|soju|booze|liquor)\b.{0,40}?\b(?:pills|meds|tablets)\b"
+    r"|\b(?:pills|meds|tablets)\b.{0,40}?\b(?:vodka|alcohol|whiskey|whisky|booze|liquor)\b",
+)
+_rule(
+    "not wanting to be alive",
+    "intent",
+    1.0,
+    "en",
+    r"\bdont\s+(?:think|know\s+if)\s+i\s+(?:want|wanna)\s+to\s+(?:be\s+alive|live|be\s+here|exist|go\s+on)\b",
+)
+_rule(
+    "wont be here",
+    "farewell",
+    0.8,
+    "en",
+    r"\bbecause\s+i\s+(?:wont|will\s+not)\s+be\s+(?:here|around|alive)\b"
+    r"|\bi\s+(?:wont|will\s+not)\s+be\s+(?:here|around|alive)\s*$",
+)
+_rule(
+    "nothing will matter",
+    "hopeless",
+    0.3,
+    "en",
+    r"\bnone\s+of\s+(?:this|it)\s+(?:will|wil)\s+matter\b",
 )
 _rule("resolve", "hopeless", 0.4, "en", r"\bi\s+know\s+what\s+im\s+(?:going\s+to|gonna)\s+do\b")
 _rule(
@@ -1100,6 +1232,58 @@ _rule(
     r"|the\s+answer|a\s+release|an\s+escape|welcome|freedom)\b|\bwelcome\s+death\b",
 )
 _rule(
+    "relieved if i died",
+    "intent",
+    1.0,
+    "en",
+    r"\b(?:would|will|d)\s+be\s+(?:so\s+)?(?:relieved|glad|happier|better|fine|okay|ok|free)\s+(?:if|when|once)"
+    r"\s+i\s+(?:died|was\s+dead|was\s+gone|were\s+gone|disappeared|killed\s+myself|am\s+gone|m\s+gone)\b",
+)
+_rule("own funeral", "intent", 1.0, "en", r"\bmy\s+(?:own\s+)?funeral\b")
+_rule(
+    "a will",
+    "farewell",
+    0.5,
+    "en",
+    r"\b(?:wrote|writing|made|finished|updated|write|make)\s+(?:a|my)\s+will\b",
+)
+_rule(
+    "goodbye to my own",
+    "farewell",
+    0.5,
+    "en",
+    r"\b(?:said|saying)\s+goodbye\s+to\s+my\s+(?:dog|cat|pets?|mom|mum|dad|family|friends|kids|sister|brother)\b",
+)
+_rule(
+    "last time you hear from me",
+    "farewell",
+    1.0,
+    "en",
+    r"\blast\s+(?:time\s+)?(?:you\s+(?:ll|will)|youl|anyone\s+will|you\s+guys\s+will)\s+(?:ever\s+)?hear"
+    r"\s+from\s+me\b",
+)
+_rule(
+    "planning how",
+    "intent",
+    1.0,
+    "en",
+    r"\bplan(?:ning|ned)?\s+how\s+(?:i\s+d|id|i\s+would|i\s+will|il|to|i\s+ll)\s+do\s+it\b",
+)
+_rule(
+    "coping by harm",
+    "hopeless",
+    0.3,
+    "en",
+    r"\bwhen\s+(?:it|things)\s+gets?\s+bad\b|\bto\s+cope\b|\bto\s+feel\s+something\b",
+)
+_rule(
+    "ending the suffering",
+    "intent",
+    1.0,
+    "en",
+    rf"\b{_WANT_EN}\s+(?:end|stop)\s+(?:my|the|all\s+(?:my|the)|this)\s+(?:suffering|pain|misery)\b",
+)
+_rule(
     "if i killed myself",
     "intent",
     1.0,
@@ -1200,6 +1384,9 @@ _EMBARRASSED_EN = _en(
     r"\b(?:lol|lmao|lmfao|haha\w*|rofl)\b.*\b(?:embarrass\w*|cringe|awkward|tripped|crush|in\s+front\s+of)\b"
     r"|\b(?:embarrass\w*|cringe|awkward|tripped|crush|in\s+front\s+of)\b.*\b(?:lol|lmao|lmfao|haha\w*|rofl)\b"
 )
+_TIRED_KO = re.compile(r"피곤|졸려|졸리|잠이부족|주말|월요일|출근|야근")
+_LAUGH_KO = re.compile(r"[ㅋㅎ]")
+_SLEEP_KO = re.compile(r"자고|잠들|잠자|영원히")
 _ACCIDENT_EN = _en(
     r"\b(?:while|chopping|cooking|shaving|knife|paper|onion|onions|accident|accidentally|by\s+mistake"
     r"|kitchen|gym|workout|running|playing|fell|tripped|lol|lmao)\b"
@@ -1218,7 +1405,8 @@ _PAST_ENDING_KO = re.compile(r"었|았|했|던|한적|였|됐")
 _STILL_KO = re.compile(r"다시|또다시|지금도|오늘밤|요즘도|아직도|여전히|당장")
 _PAST_EN = _en(
     r"\b(?:used\s+to|back\s+(?:in|then|when)|years?\s+ago|months\s+ago|last\s+year|in\s+high\s+school"
-    r"|in\s+college|in\s+middle\s+school|when\s+i\s+was\s+(?:younger|a\s+kid|a\s+teen|in)|(?:19|20)\d\d"
+    r"|in\s+college|in\s+middle\s+school|when\s+i\s+was\s+(?:younger|a\s+kid|a\s+teen|in|\d+)"
+    r"|(?:19|20)\d\d"
     r"|at\s+one\s+point|a\s+while\s+ago|in\s+the\s+past|i\s+was|wanted)\b"
 )
 _RECOVERED_EN = _en(
@@ -1228,6 +1416,7 @@ _RECOVERED_EN = _en(
     r"|\b(?:therapy|treatment|meds|medication|counseling|support|my\s+therapist)\s+(?:really\s+)?"
     r"(?:helped|saved)\b|\b(?:years?|months?|weeks?)\s+clean\b|\brecovered\b|\bin\s+recovery\b"
     r"|\bglad\s+i\s+(?:stayed|survived|didnt|am\s+still\s+here)\b|\bmuch\s+better\s+now\b"
+    r"|\bnow\s+(?:im|i\s+am)\b.{0,20}?\b(?:happy|fine|ok|okay|good|great|better|well|thriving)\b"
     r"|\bin\s+a\s+(?:\w+\s+)?(?:good|better|great|healthy|safe)\s+place\b"
     r"|\b(?:grateful|glad|happy|thankful)\s+(?:to\s+be|im|i\s+am|that\s+im)\s+(?:still\s+)?(?:alive|here)\b"
 )
@@ -1341,6 +1530,7 @@ class CrisisDetector:
         )
         accident = _ACCIDENT_EN.search(norm.en)
         embarrassed = _EMBARRASSED_EN.search(norm.en)
+        tired_joke = _TIRED_KO.search(norm.ko) and _LAUGH_KO.search(norm.ko)
         recovered = (
             _PAST_KO.search(norm.ko)
             and _RECOVERED_KO.search(norm.ko)
@@ -1366,6 +1556,8 @@ class CrisisDetector:
                 )
             elif accident and hit.rule == "self-harm":
                 reasons.append(f"{hit.rule} (an accident: «{accident.group(0).strip()}»)")
+            elif tired_joke and _SLEEP_KO.search(hit.matched):
+                reasons.append(f"{hit.rule} (tired, laughing: «{tired_joke.group(0)}»)")
             elif embarrassed and hit.rule == "wish to die" and len(hits) == 1:
                 reasons.append(
                     f"{hit.rule} (embarrassment, laughing: «{embarrassed.group(0).strip()}»)"

@@ -91,6 +91,8 @@ def test_hyperbole_news_and_recovered_past_are_left_alone(text: str) -> None:
         "I want to d i e",
         "I wanna dieeeee",
         "\u202ei want to die\u202c",  # bidi override
+        "ㅈㅅ하고 싶다",  # compatibility jamo, which NFKC turns into conjoining ones
+        "ㅈㄱㅅㄷ",
     ],
 )
 def test_spelling_tricks_do_not_slip_through(text: str) -> None:
