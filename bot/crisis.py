@@ -45,6 +45,12 @@ How a verdict is made:
 
 Over-matching is the safe side: a false alarm costs one caring message; a miss could cost a life.
 The evaluation set is ``tests/data/crisis_eval.jsonl`` (``python -m benchmarks.crisis_eval``).
+
+Known limit: rules only know the constructions someone wrote down. On
+``tests/data/crisis_holdout.jsonl`` (56 messages written after the rules and never tuned on)
+recall is about 0.55 in each language with about 7% false alarms: indirect phrasing nobody listed
+(«떠나도 돼», "tonight's the night") still slips through. The next step is a second, learned signal
+(a classifier trained on a much larger labelled set) added to these rules, not more rules alone.
 """
 
 from __future__ import annotations
@@ -193,8 +199,8 @@ _HEIGHT = r"(?:옥상|한강|다리|대교|난간|창문|창밖|베란다|아파
 
 # Someone else as the subject just before a hit («고양이가 창문에서 뛰어내려서», «주인공이 스스로 …»).
 _OTHER_SUBJECT_KO_EARLY = (
-    r"(?:강아지|고양이|새|할머니|할아버지|친구|사람|걔|그|그녀|주인공|캐릭터|아이|동생|배우)"
-    r"(?:가|이|은|는|도)?.{0,4}"
+    r"(?:강아지|고양이|할머니|할아버지|친구|사람|걔|그녀|주인공|캐릭터|아이|동생|배우)(?:가|이|은|는|도)?.{0,4}"
+    r"|(?:그|새)(?:가|는|도).{0,4}"
 )
 
 # --- Korean: intent ---
@@ -251,7 +257,7 @@ _rule(
     r"|을까(?!봐|바|걱정|싶|해서|하|말)|을지(?!도)|으려|을려|어야(?:겠|지|돼|해|되|할)|어버리|어버릴"
     r"|는게(?!무서|두려|겁|아니)|는것(?!같|이무서|이두려)|는거(?!같|야|지|처럼|무서|아니)|는법|는방법|을방법"
     r"|을수있는|을생각(?!은없|은안|까지|도없|도안)|는생각|는상상|을용기|었으면|으면(?:편|끝|다|좋|나을|그만)"
-    r"|고말|는수밖에|을수밖에|어서라도|어없어지|기로(?:마음먹|결심|결정|했|정했))",
+    r"|고말|는수밖에|을수밖에|어서라도|어없어지|기로(?:마음먹|결심|결정|했|정했)|으러)",
     not_after=_OTHER_SUBJECT_KO,
 )
 _rule(
@@ -306,13 +312,15 @@ _rule(
     1.0,
     "ko",
     r"(?:나|내가|나하나|나만|제가|저만|저하나|나같은(?:게|건|거|애)|저같은(?:게|건|거))"
-    r"(?:없어지|없으|없어져|없는게|사라지|사라져|죽으|죽는게|죽어도|죽어)(?:면|도|면은|어도|는게)?"
+    r"(?:없어진다고|사라진다고|죽는다고|없어지|없으|없어져|없는게|사라지|사라져|죽으|죽는게|죽어도|죽어)"
+    r"(?:면|도|면은|어도|는게)?"
     r".{0,12}?(?:편하|편해|편할|행복하|행복해|행복할|나을|낫|좋아|좋을|홀가분|모를|모르|상관없|신경안"
     r"|슬퍼하기나|슬퍼할까|누가알|누가슬퍼|누가울|누가찾|아무도|아무렇지|티도안|달라지지|변하지|그대로"
-    r"|덜힘들|덜고생|덜괴로|짐이덜|편하겠|나아지겠|나아질|잘살|잘지낼|해결|끝날|괜찮아질|잘돌아|멀쩡)"
+    r"|덜힘들|덜고생|덜괴로|짐이덜|편하겠|나아지겠|나아질|잘살|잘지낼|해결|끝날|괜찮아질|잘돌아|멀쩡|달라질)"
     r"|(?:나|내가|제가)없어야(?:해|돼|되|하|겠)"
     r"|(?:나|난|내가|나같은(?:건|게|거|애)|저같은(?:건|게|거))(?:.{0,6}?)없는게나(?:아|을|은|았)"
-    r"|(?:나|내가|저|제가)없는(?:세상|게|편|것이|거)(?:이|가|은|는|이야|이)?(?:더|훨씬)?(?:나을|낫|좋|행복|편)",
+    r"|(?:나|내가|저|제가)없는(?:세상|게|편|것이|거)(?:이|가|은|는|이야|이)?.{0,6}?(?:더|훨씬)?"
+    r"(?:나을|낫|좋|행복|편)",
 )
 _rule(
     "suicide or self-harm intent",
@@ -594,6 +602,25 @@ _rule(
     r"마지막으로(?:전화|연락|통화|문자|목소리|얼굴|보고|인사|안아)",
 )
 _rule("wanting to hear them", "hopeless", 0.3, "ko", r"목소리(?:가|를)?(?:듣고싶|듣고파|들으려)")
+_rule(
+    "extreme thoughts",
+    "intent",
+    1.0,
+    "ko",
+    r"극단적(?:인)?(?:생각|마음|충동)|(?:이번생|내인생|인생|삶|나)(?:은|는|도)?(?:이제)?여기까지"
+    r"|(?:사라져|없어져|죽어)버렸으면|자해(?:를)?안하면(?:못|안|잠)"
+    r"|유언(?:을|도)?(?:남기|남겼|남길|썼|쓰|적|했)",
+    not_after=_OTHER_SUBJECT_KO_EARLY,
+)
+_rule("carrying it out", "hopeless", 0.5, "ko", r"실행(?:할|하려|에옮기|에옮길)|결행")
+_rule(
+    "giving up everything",
+    "hopeless",
+    0.5,
+    "ko",
+    r"(?:다|모든걸|전부|모두)포기(?:할래|하고싶|할거|했어|하련)",
+)
+_rule("even breathing", "hopeless", 0.5, "ko", r"숨쉬는것(?:도|까지|조차)|숨쉬기(?:도|조차)")
 _rule("own funeral", "intent", 1.0, "ko", r"(?:내|제|나의|저의)장례식|내가죽으면장례")
 _rule(
     "waking dread",
@@ -863,7 +890,8 @@ _rule(
     1.0,
     "en",
     r"\b(?:tried|trying|attempted|going|gonna|want|wanna|about)\s+to\s+(?:overdose|od|hang|drown)\b"
-    r"|\boverdosed\s+(?:on\s+purpose|last\s+night|today|again)|\bi\s+(?:just\s+)?(?:overdosed|od\s*d)\b",
+    r"|\boverdosed\s+(?:on\s+purpose|last\s+night|today|again)|\bi\s+(?:just\s+)?(?:overdosed|od\s*d)\b"
+    r"|\b(?:gonna|wanna|going\s+to|about\s+to|gon|finna)\s+(?:overdose|od)\b",
 )
 
 # --- English: means, places, farewells ---
@@ -1040,6 +1068,58 @@ _rule(
     "en",
     r"\bnone\s+of\s+(?:this|it)\s+(?:will|wil)\s+matter\b",
 )
+_rule(
+    "should disappear",
+    "hopeless",
+    0.6,
+    "en",
+    r"\b(?:should|need\s+to|have\s+to|gotta)\s+(?:just\s+)?(?:disappear|vanish|be\s+gone|go\s+away\s+forever)\b",
+)
+_rule(
+    "a gun bought",
+    "method",
+    0.5,
+    "en",
+    r"\b(?:bought|got|buy|get|have)\s+(?:a|the|my)\s+(?:gun|pistol|rifle)\b",
+)
+_rule(
+    "telling no one",
+    "hopeless",
+    0.5,
+    "en",
+    r"\b(?:not\s+telling|wont\s+tell|dont\s+tell|didnt\s+tell)\s+(?:anyone|anybody|my\s+\w+)\b"
+    r"|\bno\s+one\s+knows\b",
+)
+_rule(
+    "ready to end this",
+    "hopeless",
+    0.6,
+    "en",
+    r"\b(?:ready|want|going|gonna)\s+to\s+end\s+(?:this|it)\s*(?:$|now|tonight|today|for\s+good)",
+)
+_rule("nothing matters", "hopeless", 0.5, "en", r"\bnothing\s+matters\s+(?:anymore|any\s+more)\b")
+_rule(
+    "into the water",
+    "method",
+    0.5,
+    "en",
+    r"\b(?:walk|walking|swim|swimming)\s+(?:into|out\s+into)\s+(?:the\s+)?(?:ocean|sea|river|lake|water)\b",
+)
+_rule(
+    "dont stop me",
+    "intent",
+    1.0,
+    "en",
+    r"\b(?:dont|do\s+not)\s+try\s+to\s+stop\s+me\s+(?:this\s+time|now|again)\b",
+)
+_rule(
+    "the only solution",
+    "intent",
+    1.0,
+    "en",
+    r"\bonly\s+(?:solution|way|option|answer|way\s+out)\s+is\s+(?:for\s+me\s+)?to\s+(?:die|be\s+gone|disappear"
+    r"|end\s+it|kill\s+myself|not\s+exist)\b",
+)
 _rule("resolve", "hopeless", 0.4, "en", r"\bi\s+know\s+what\s+im\s+(?:going\s+to|gonna)\s+do\b")
 _rule(
     "means at hand",
@@ -1168,7 +1248,7 @@ _rule(
     "en",
     r"\b(?:wont|will\s+not|not\s+going\s+to|dont\s+think\s+(?:i\s+will|il|i\s+can|i\s+ll)|might\s+not)\s+"
     r"make\s+it\s+(?:through\s+(?:the\s+night|tonight|today|the\s+week)(?!\s+shift)|to\s+(?:tomorrow"
-    r"|morning|the\s+morning))",
+    r"|morning|the\s+morning|my\s+birthday|christmas|the\s+weekend|next\s+week|new\s+year))",
 )
 _rule(
     "tonight is the night",
