@@ -8,8 +8,10 @@ Rules are tuned on the ``tune`` split only; ``score`` is only scored. ``--misses
 tune split's misses and false alarms with the detector's reasons; it never lists the score split,
 so reading it cannot leak the scored messages into the rules. Also prints the time per message.
 
-``tests/data/crisis_holdout.jsonl`` (split ``holdout``) was written after the rules, as a check of
-how they do on messages nobody tuned them on: its figures are printed, never its messages.
+``tests/data/crisis_holdout.jsonl`` holds two sets written after the rules, as a check of how
+they do on messages nobody tuned them on (splits ``holdout`` and ``holdout2``, the second written
+before the last two tuning rounds and measured once after them): their figures are printed,
+never their messages.
 """
 
 from __future__ import annotations

@@ -46,11 +46,11 @@ How a verdict is made:
 Over-matching is the safe side: a false alarm costs one caring message; a miss could cost a life.
 The evaluation set is ``tests/data/crisis_eval.jsonl`` (``python -m benchmarks.crisis_eval``).
 
-Known limit: rules only know the constructions someone wrote down. On
-``tests/data/crisis_holdout.jsonl`` (56 messages written after the rules and never tuned on)
-recall is about 0.55 in each language with about 7% false alarms: indirect phrasing nobody listed
-(«떠나도 돼», "tonight's the night") still slips through. The next step is a second, learned signal
-(a classifier trained on a much larger labelled set) added to these rules, not more rules alone.
+Known limit: rules only know the constructions someone wrote down. On two held-out sets written
+after the rules and never tuned on (``tests/data/crisis_holdout.jsonl``), recall is about 0.5 in
+each language with 0-8% false alarms: indirect phrasing nobody listed («떠나도 돼», "tonight's
+the night") still slips through. More rules alone will not close that gap; a second, learned
+signal will help (see below).
 """
 
 from __future__ import annotations
@@ -154,7 +154,47 @@ def normalize(text: str) -> Normalized:
     en = _unleet(cleaned).replace("'", "")
     en = " ".join(_EN_DROP.sub(" ", en).split())
     en = _SINGLE_LETTER_RUN.sub(lambda m: m.group(0).replace(" ", ""), en)
-    return Normalized(ko=ko, ko_spaced=ko_spaced, en=f" {_collapse_en(en)} ")
+    return Normalized(ko=ko, ko_spaced=ko_spaced, en=f" {_collapse_en(_expand_chat(en))} ")
+
+
+# Chat shorthand spelled out, so the rules see "want to die" in "want 2 die", "sleep n never wake up".
+_CHAT = {
+    "n": "and",
+    "w": "with",
+    "u": "you",
+    "ur": "your",
+    "r": "are",
+    "idk": "i dont know",
+    "tmrw": "tomorrow",
+    "tmr": "tomorrow",
+    "bc": "because",
+    "cuz": "because",
+    "coz": "because",
+    "pls": "please",
+    "plz": "please",
+    "ppl": "people",
+    "bf": "boyfriend",
+    "gf": "girlfriend",
+}
+_CHAT_NUMBERS = {"2": "to", "4": "for"}
+
+
+def _expand_chat(text: str) -> str:
+    words = text.split()
+    out: list[str] = []
+    for i, word in enumerate(words):
+        if word in _CHAT:
+            out.append(_CHAT[word])
+        elif (
+            word in _CHAT_NUMBERS
+            and 0 < i < len(words) - 1
+            and words[i - 1].isalpha()
+            and words[i + 1].isalpha()
+        ):
+            out.append(_CHAT_NUMBERS[word])
+        else:
+            out.append(word)
+    return " ".join(out)
 
 
 # --- rules -------------------------------------------------------------------------------------
@@ -219,7 +259,7 @@ _rule(
     "ko",
     r"죽(?:으려|을려|으러갈|어버릴|어버려야|어야겠|어야지|어야돼|어야해|어야되|는게나을|는게낫|는게편할|는게편해"
     r"|는게답|으면편할|으면편해|으면끝|으면다해결|으면다끝)"
-    r"|(?:그냥|차라리|나|저|난|오늘|내일|이제|확)죽(?:을거(?!같|처럼|듯|면)|을게|을까(?!봐|바|걱정)|어버릴)"
+    r"|(?:그냥|차라리|나|저|난|오늘|내일|이제|확)죽(?:을거(?!같|처럼|듯|면)|을게|을까(?!봐|바|걱정)|어버릴|을래)"
     r"|차라리죽|뒤져버릴|뒤질까(?!봐)",
 )
 _rule(
@@ -294,7 +334,7 @@ _rule(
     1.0,
     "ko",
     rf"(?:사라지|없어지|소멸하|증발하)고{_WANT}{_NOT_REALLY}|사라질래|사라져버리고|사라져버릴"
-    r"|영원히(?:잠들|자고|눈감|쉬고|편해지|잠자)"
+    r"|영원히(?:잠들(?!지않|지마|지못)|자고|눈감|쉬고|편해지|잠자)"
     r"|(?:눈|아침|내일)(?:을|이)?(?:안|못)(?:떴|뜨|떠|왔|오|왓)으면|(?:깨어나|눈뜨)지(?:않|말|못)았?으면"
     r"|안깨어나(?:고싶|면좋|고파|길|도록)|안깼으면|다시는눈(?:을)?(?:안|못)"
     r"|(?:안|못|영영안|다시는안)(?:깨|깨어나|일어나)(?:고싶|고파|길|면좋|도록)|영영(?:잠들|안깨|떠나|눈감)"
@@ -312,7 +352,7 @@ _rule(
     1.0,
     "ko",
     r"(?:나|내가|나하나|나만|제가|저만|저하나|나같은(?:게|건|거|애)|저같은(?:게|건|거))"
-    r"(?:없어진다고|사라진다고|죽는다고|없어지|없으|없어져|없는게|사라지|사라져|죽으|죽는게|죽어도|죽어)"
+    r"(?:없어진다고|사라진다고|죽는다고|없어지|없으|없어져|없어도|없는게|사라지|사라져|죽으|죽는게|죽어도|죽어)"
     r"(?:면|도|면은|어도|는게)?"
     r".{0,12}?(?:편하|편해|편할|행복하|행복해|행복할|나을|낫|좋아|좋을|홀가분|모를|모르|상관없|신경안"
     r"|슬퍼하기나|슬퍼할까|누가알|누가슬퍼|누가울|누가찾|아무도|아무렇지|티도안|달라지지|변하지|그대로"
@@ -612,6 +652,65 @@ _rule(
     r"|유언(?:을|도)?(?:남기|남겼|남길|썼|쓰|적|했)",
     not_after=_OTHER_SUBJECT_KO_EARLY,
 )
+_rule(
+    "ready to leave",
+    "farewell",
+    0.7,
+    "ko",
+    r"(?:떠날|갈|죽을|끝낼)준비(?:가)?(?:됐|다했|끝|완료|하고있|중)",
+)
+_rule(
+    "would have died already",
+    "intent",
+    1.0,
+    "ko",
+    r"(?:벌써|진작|이미|진즉)(?:죽었|끝냈|사라졌)",
+)
+_rule("must leave", "farewell", 0.5, "ko", r"떠나야(?:지|겠|해|돼)|떠날(?:래|게)")
+_rule(
+    "not needed",
+    "hopeless",
+    0.5,
+    "ko",
+    r"(?:나|나같은건|나같은게|나같은거|난|내가|저같은건)(?:.{0,4}?)필요(?:가|도)?없",
+)
+_rule(
+    "eyes not opening",
+    "intent",
+    1.0,
+    "ko",
+    r"눈(?:을)?(?:뜨지|뜨지도)(?:않게|못하게|말게|않았으면|않길)",
+)
+_rule(
+    "the end of me",
+    "hopeless",
+    0.6,
+    "ko",
+    r"(?:난|나는|저는|나)(?:여기서|이제|여기까지)끝(?:이야|이다|이에요|낼게|낼래)",
+)
+_rule("all over", "hopeless", 0.4, "ko", r"다끝났(?:어|다|네)")
+_rule(
+    "harming oneself",
+    "intent",
+    1.0,
+    "ko",
+    r"(?:내자신|나자신|나를|날|스스로|제자신|저를)(?:이|을|를|가)?.{0,10}?(?:해치|다치게하|상처내|벌주)"
+    r"(?:고싶|고파|려|ㄹ래)",
+)
+_rule(
+    "urge (slang)",
+    "intent",
+    1.0,
+    "ko",
+    r"(?:자살|자해|죽음|뒤짐|죽고|죽기)(?:이|가)?마렵",
+)
+_rule(
+    "ending it today",
+    "intent",
+    1.0,
+    "ko",
+    r"(?:진짜|정말|오늘밤|모든걸|이제진짜|오늘진짜)끝낼(?:거|게|래|꺼)",
+)
 _rule("carrying it out", "hopeless", 0.5, "ko", r"실행(?:할|하려|에옮기|에옮길)|결행")
 _rule(
     "giving up everything",
@@ -797,6 +896,8 @@ _rule(
     r"|\bcant\s+live\s+(?:anymore|any\s+more|with\s+myself)\b"
     r"|\b(?:tired|sick)\s+(?:and\s+tired\s+)?of\s+(?:living|being\s+alive|existing|being\s+here)\b"
     r"|\bdone\s+with\s+(?:life|living|existing|this\s+life|being\s+alive)\b"
+    r"|\b(?:dont\s+know|not\s+sure)\s+why\s+(?:im|i\s+am)\s+(?:still\s+)?(?:alive|here|living|breathing)\b"
+    r"|^\s*(?:good)?bye\s+(?:cruel\s+)?world\s*$"
     r"|\bno\s+(?:reason|point|purpose)\s+(?:to|in|of)\s+(?:live|living|going\s+on|being\s+alive"
     r"|existing|life|my\s+life|staying\s+alive)\b"
     r"|\bnothing\s+(?:left\s+)?to\s+live\s+for\b"
@@ -814,7 +915,8 @@ _rule(
     "en",
     r"\b(?:better\s+off|happier|easier|better|lighter)\s+(?:if\s+i\s+(?:just\s+|simply\s+)?(?:was|were|wasnt|werent|died"
     r"|was\s+dead|were\s+dead|was\s+gone|were\s+gone|didnt\s+exist|never\s+existed|wasnt\s+here"
-    r"|werent\s+here|disappeared|wasnt\s+around|killed\s+myself)|without\s+me)\b"
+    r"|werent\s+here|disappeared|wasnt\s+around|killed\s+myself)|without\s+(?:me|a\s+\w+\s+like\s+me"
+    r"|someone\s+like\s+me|people\s+like\s+me|my\s+existence))\b"
     r"|\b(?:no\s+one|nobody|noone|no\s+body)\s+(?:would|will|is\s+going\s+to|gonna|wouldnt)\s+(?:even\s+)?"
     r"(?:miss|notice|care|cry)\b.{0,30}?\b(?:(?:if|when|that|once)\s+)?(?:i\s+(?:die|died|was\s+gone"
     r"|am\s+gone|m\s+gone|disappear|disappeared|kill|killed|left|leave|wasnt|was\s+dead|am\s+dead)"
@@ -1120,6 +1222,40 @@ _rule(
     r"\bonly\s+(?:solution|way|option|answer|way\s+out)\s+is\s+(?:for\s+me\s+)?to\s+(?:die|be\s+gone|disappear"
     r"|end\s+it|kill\s+myself|not\s+exist)\b",
 )
+_rule("sorry at the end", "farewell", 0.3, "en", r"\b(?:im|i\s+am|i\s+m)\s+(?:so\s+)?sorry\s*$")
+_rule(
+    "want to go",
+    "hopeless",
+    0.5,
+    "en",
+    r"\b(?:want|ready|need)\s+to\s+go\s*(?:$|now\s*$|for\s+good)",
+)
+_rule(
+    "life too painful",
+    "hopeless",
+    0.5,
+    "en",
+    r"\blife\s+(?:is|s|feels)\s+(?:just\s+)?(?:too|so)\s+(?:painful|hard|much|heavy|unbearable)\b",
+)
+_rule(
+    "how high",
+    "method",
+    0.8,
+    "en",
+    r"\bhow\s+(?:high|tall|far|deep)\b.{0,30}?\b(?:bridge|building|roof|fall|drop|floor|water)\b",
+)
+_rule(
+    "looking it up", "hopeless", 0.3, "en", r"\b(?:looking\s+up|googling|searching|researching)\b"
+)
+_rule("quietly", "hopeless", 0.3, "en", r"\b(?:quietly|secretly|without\s+telling)\b")
+_rule(
+    "out of this life",
+    "intent",
+    1.0,
+    "en",
+    r"\bwant\s+out\s+of\s+(?:this\s+|my\s+)?(?:life|world|existence)\b"
+    r"|\b(?:have|got|made)\s+a\s+plan\s+and\s+a\s+(?:date|time|method|way)\s*$",
+)
 _rule("resolve", "hopeless", 0.4, "en", r"\bi\s+know\s+what\s+im\s+(?:going\s+to|gonna)\s+do\b")
 _rule(
     "means at hand",
@@ -1307,7 +1443,8 @@ _rule(
     "intent",
     1.0,
     "en",
-    r"\b(?:death|dying|being\s+dead|not\s+existing|not\s+waking\s+up)\s+(?:would|will|seems|sounds|feels"
+    r"\b(?:death|dying|being\s+dead|not\s+existing|not\s+waking\s+up|ending\s+it(?:\s+all)?|ending\s+my\s+life"
+    r"|killing\s+myself|suicide)\s+(?:would|will|seems|sounds|feels"
     r"|is)\s+(?:be\s+)?(?:like\s+)?(?:a\s+|such\s+a\s+|so\s+)?(?:relief|peaceful|nice|better|easier"
     r"|the\s+answer|a\s+release|an\s+escape|welcome|freedom)\b|\bwelcome\s+death\b",
 )
@@ -1650,7 +1787,8 @@ class CrisisDetector:
 
 
 _NEGATION_EN = re.compile(
-    r"\b(?:dont|do\s+not|didnt|did\s+not|never|not|no|nor|wont|wouldnt|arent|isnt|without)\s+"
+    r"\b(?:dont|do\s+not|didnt|did\s+not|never|not|no(?!\s+(?:more|longer|one|body))|nor|wont|wouldnt"
+    r"|arent|isnt|without)\s+"
     r"(?:\w+\s+){0,1}$"
 )
 
