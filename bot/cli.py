@@ -25,6 +25,7 @@ def _mount_subcommands() -> None:
     from bot.cli_catalog import catalog_app
     from bot.cli_lyrics import lyrics_app
     from bot.cli_models import models_app
+    from bot.cli_mood import mood_app
     from models.training.cli import emotion_app, train_app
 
     app.add_typer(train_app, name="train", help="Train the generator or the emotion classifier.")
@@ -32,6 +33,7 @@ def _mount_subcommands() -> None:
     app.add_typer(catalog_app, name="catalog", help="Import songs into the mood catalog.")
     app.add_typer(lyrics_app, name="lyrics", help="Import an artist's lyrics.")
     app.add_typer(models_app, name="models", help="Prepare the default language model.")
+    app.add_typer(mood_app, name="mood", help="Audit what the mood companion reads.")
 
 
 _mount_subcommands()

@@ -426,6 +426,15 @@ class KakaoSkill:
 
     # --- commands --------------------------------------------------------------------------
 
+    async def crisis_first(self, utterance: str, at: Who) -> dict[str, Any] | None:
+        """A crisis message to the companion is answered here and now, before the length check and
+        any waiting: never through a callback or "결과 보기" (its reply needs no model)."""
+        if parse(utterance).kind != "mood" and len(utterance) <= MAX_UTTERANCE_CHARS:
+            return None  # a command (a story line, a vote …), not a message to the companion
+        if not self.mood.reader.crisis(utterance).crisis:
+            return None
+        return await self.run(Command("mood", text=utterance), at)
+
     async def run(self, command: Command, at: Who) -> dict[str, Any]:
         """The response for one command; a refusal or failure is a text, never an exception."""
         try:
@@ -865,6 +874,9 @@ async def _skill(request: web.Request) -> web.Response:
     if ks.settings.bot_ids and req.bot.id not in ks.settings.bot_ids:
         return _error("This bot is not allowed to use this skill.", 403)
     utterance = req.userRequest.utterance
+    first = await ks.crisis_first(utterance, who(req))
+    if first is not None:
+        return _json(first)
     if len(utterance) > MAX_UTTERANCE_CHARS:
         return _json(
             text_reply(

@@ -2,9 +2,12 @@
 
 One DM message goes through, in this order:
 
-1. **Crisis check first.** Self-harm or crisis wording (``bot/mood_texts.py``, Korean and English,
-   plus ``settings.crisis_words``) gets a caring reply with the crisis line from settings (default:
-   Korea's 109) and nothing else: no model call, no songs. Nothing is classified before this.
+1. **Crisis check first**, before any other check (the user id, an empty or too long message, a
+   number): a message the crisis detector (``bot/crisis.py``, Korean and English, plus
+   ``settings.crisis_words``) reads as suicidal or self-harm intent gets a warm reply in the
+   user's language with the crisis line from settings (default: Korea's 109) and nothing else:
+   no model call, no songs, on every platform. ``norae mood check`` reads messages through the same
+   :class:`~bot.mood_reading.MoodReader`.
 2. **A number** ("2", "2번", "#2") when the user has a list: that is a pick (step 5).
 3. **Emotion**: the ``classify`` job -> one of the 7 labels and its probability. Labels a hub model
    spells otherwise (Korean names, upper case) are mapped; unknown ones count as neutral.
@@ -31,7 +34,9 @@ Decisions:
   with a message and keep the previous list, so the user can pick again.
 - Bad input raises :class:`MoodError`, whose text is safe to show (Korean and English, since the
   language may not be known yet).
-- The crisis turn is kept in the history like any other (``forget`` deletes it with the rest).
+- The crisis turn is kept in the history like any other (``forget`` deletes it with the rest); a
+  crisis message longer than ``max_message_chars`` is answered in full and kept cut to that length.
+  When the user id itself is unusable the crisis reply is still given, and nothing is kept.
 """
 
 from __future__ import annotations
@@ -47,11 +52,13 @@ from dataclasses import dataclass, field
 from typing import Any, Literal, Protocol
 
 from bot.catalog import Catalog, Song
+from bot.crisis import CrisisDetector, CrisisVerdict
 from bot.inference import InferenceError, JobFailed
-from bot.mood_texts import ANSWERS, CRISIS_REPLY, CRISIS_WORDS_EN, CRISIS_WORDS_KO, ERRORS, PHRASES
-from bot.relay_text import has_visible
+from bot.mood_reading import MoodError as MoodError  # re-exported: it lived here first
+from bot.mood_reading import MoodReader
+from bot.mood_reading import normalize_emotion as normalize_emotion
+from bot.mood_texts import ANSWERS, CRISIS_REPLY, ERRORS, PHRASES
 from bot.settings import MoodSettings
-from models.emotions import EMOTIONS, FROM_KOREAN
 from models.jobs import Prediction
 from storage.connection import Redis
 from storage.conversations import ConversationStore, MoodState, Turn
@@ -80,10 +87,6 @@ a an the and or but i im me my you your it its is are was were be been am to of 
 so just that this what how do dont did not no yes very really too feel feeling today
 """
 _EN_STOPWORDS = frozenset(_EN_STOPWORD_TEXT.split())
-
-
-class MoodError(Exception):
-    """Bad input for the companion; ``str()`` is a message to show the user."""
 
 
 class MoodInference(Protocol):
@@ -149,21 +152,8 @@ def _normalize(text: str) -> str:
 
 
 def is_crisis(text: str, extra: Iterable[str] = ()) -> bool:
-    """True when ``text`` holds self-harm or crisis wording (see ``bot/mood_texts.py``)."""
-    norm = _normalize(text).replace("'", "").replace("’", "")
-    squeezed = _NOT_WORD_RE.sub("", norm)  # "죽 고 싶.어" -> "죽고싶어"
-    spaced = f" {' '.join(_NOT_WORD_RE.sub(' ', norm).split())} "
-    for word in CRISIS_WORDS_KO:
-        if word in squeezed:
-            return True
-    for word in (*CRISIS_WORDS_EN, *extra):
-        w = _normalize(word).replace("'", "")
-        if _HANGUL_RE.search(w):
-            if _NOT_WORD_RE.sub("", w) in squeezed:
-                return True
-        elif f" {' '.join(_NOT_WORD_RE.sub(' ', w).split())} " in spaced:
-            return True
-    return False
+    """True when ``text`` states suicidal or self-harm intent (see ``bot/crisis.py``)."""
+    return CrisisDetector(extra).check(text).crisis
 
 
 def parse_choice(choice: int | str) -> int | None:
@@ -245,13 +235,6 @@ def _cut_reply(text: str, limit: int) -> str:
     return head[: ends[-1]].strip() if ends and ends[-1] >= limit // 3 else ""
 
 
-def normalize_emotion(label: str) -> str:
-    low = label.strip().lower()
-    if low in EMOTIONS:
-        return low
-    return FROM_KOREAN.get(label.strip(), "neutral")
-
-
 # --- the service ---------------------------------------------------------------------------------
 
 
@@ -269,6 +252,7 @@ class MoodService:
         self.catalog = catalog
         self.settings = settings
         self.rng = rng or random.Random()
+        self.reader = MoodReader(inference, settings)
         self.store = ConversationStore(
             redis,
             ttl_s=settings.ttl_s,
@@ -280,17 +264,19 @@ class MoodService:
 
     async def message(self, user: str, text: str) -> MoodReply:
         """Answer one DM message (see the module docstring for the order of things)."""
+        verdict = self.reader.crisis(text)  # first: nothing may stand before it
+        if verdict.crisis:
+            return await self._crisis(user, str(text), verdict)
         user = self._check_user(user)
         text = self._check_text(text)
         lang = language_of(text)
-        if is_crisis(text, self.settings.crisis_words):
-            return await self._crisis(user, text, lang)
         state = await self.store.state(user)
         number = parse_choice(text)
         if number is not None and state.last_list:
             return await self._pick(user, number, state, typed=text)
 
-        emotion, score, classified = await self._classify(text)
+        read = await self.reader.emotion(text)
+        emotion, score, classified = read.label, read.score, read.classified
         answer, answer_id = await self._answer(user, text, lang, emotion, state)
         policy = self._policy(state)
         moods = self._moods(policy, emotion)
@@ -378,40 +364,27 @@ class MoodService:
         return user
 
     def _check_text(self, text: str) -> str:
-        if not isinstance(text, str):
-            raise MoodError(ERRORS["empty"])
-        cleaned = "".join(
-            c
-            for c in unicodedata.normalize("NFC", text)
-            if c in "\n\t" or unicodedata.category(c) != "Cc"
-        ).strip()
-        if not has_visible(cleaned):  # empty, or only zero-width / bidi / filler characters
-            raise MoodError(ERRORS["empty"])
-        if len(cleaned) > self.settings.max_message_chars:
-            raise MoodError(ERRORS["too_long"].format(limit=self.settings.max_message_chars))
-        return cleaned
+        return self.reader.clean(text)
 
     # --- steps -----------------------------------------------------------------------------
 
-    async def _crisis(self, user: str, text: str, lang: str) -> MoodReply:
+    async def _crisis(self, user: str, text: str, verdict: CrisisVerdict) -> MoodReply:
+        lang = language_of(text)
         line = self.settings.crisis_line_ko if lang == "ko" else self.settings.crisis_line_en
         reply = CRISIS_REPLY[lang].format(line=line)
-        await self.store.record(user, Turn(text, reply, kind="crisis"), language=lang)
-        log.info("crisis wording in a mood message: answered with the crisis line")
-        return MoodReply(text=reply, crisis=True, language=lang)
-
-    async def _classify(self, text: str) -> tuple[str, float, bool]:
+        kept = " ".join(text.split())
+        if len(kept) > self.settings.max_message_chars:
+            kept = kept[: self.settings.max_message_chars - 1] + "…"
         try:
-            predictions = await self.inference.classify(
-                [text], timeout=self.settings.classify_timeout_s
+            user = self._check_user(user)
+        except MoodError:
+            log.warning("crisis message from an unusable user id: answered, nothing kept")
+        else:
+            await self.store.record(
+                user, Turn(kept, reply, kind="crisis", score=verdict.score), language=lang
             )
-        except InferenceError as exc:
-            log.warning("mood: classification failed (%s); answering as neutral", exc)
-            return "neutral", 0.0, False
-        if not predictions:
-            return "neutral", 0.0, False
-        best = predictions[0]
-        return normalize_emotion(best.label), float(best.score), True
+        log.info("crisis in a mood message (%s): answered with the crisis line", verdict.why)
+        return MoodReply(text=reply, crisis=True, language=lang, score=verdict.score)
 
     async def _answer(
         self, user: str, text: str, lang: str, emotion: str, state: MoodState
@@ -475,7 +448,7 @@ class MoodService:
         ratio = hangul_ratio(reply)
         if (lang == "ko" and ratio < 0.5) or (lang == "en" and ratio > 0.05):
             return None
-        if _UNSAFE_OUTPUT_RE.search(reply) or is_crisis(reply, self.settings.crisis_words):
+        if _UNSAFE_OUTPUT_RE.search(reply) or self.reader.crisis(reply).crisis:
             return None
         if is_restatement(reply, message):
             return None

@@ -1,13 +1,9 @@
 """What the mood companion says when no chat model writes for it: curated answers per emotion
-(Korean and English, several variants each), the crisis wording it watches for, and its fixed
-phrases. Pure data, so translators and reviewers can read it without the service around it.
+(Korean and English, several variants each), the crisis reply, and its fixed phrases. Pure data,
+so translators and reviewers can read it without the service around it.
 
-Crisis words are matched after normalization (see ``bot/mood.py``): Korean phrases against the
-text with every space and symbol removed ("죽고 싶어", "죽.고.싶.어" -> "죽고싶어"), English phrases
-on word boundaries against lower-case text whose apostrophes are dropped and whose other symbols
-became spaces ("Don't want to LIVE!!" -> "dont want to live"). So Korean entries are written
-without spaces and English ones without apostrophes. Over-matching is the safe side: a false alarm
-costs one caring message; a miss could cost far more.
+What counts as a crisis is decided by ``bot/crisis.py`` (its rules are there, with the reasons).
+The crisis reply is warm, in the writer's language, and names the help line from settings.
 """
 
 from __future__ import annotations
@@ -114,74 +110,6 @@ ANSWERS: dict[str, dict[str, tuple[str, ...]]] = {
 }
 
 # --- crisis -------------------------------------------------------------------------------------
-
-CRISIS_WORDS_KO: tuple[str, ...] = (
-    "자살",
-    "자해",
-    "죽고싶",
-    "죽고시퍼",
-    "죽고파",
-    "죽어버리고싶",
-    "죽어버릴",
-    "죽어야겠",
-    "차라리죽",
-    "살기싫",
-    "살고싶지않",
-    "살아서뭐해",
-    "살아갈이유가없",
-    "살이유가없",
-    "사라지고싶",
-    "없어지고싶",
-    "목숨을끊",
-    "목숨끊",
-    "목매달",
-    "목을매",
-    "뛰어내리고싶",
-    "투신",
-    "손목을긋",
-    "손목긋",
-    "극단적선택",
-    "극단적인선택",
-    "유서를쓰",
-    "유서를써",
-    "유서써",
-    "삶을끝내",
-    "생을마감",
-    "인생을끝내",
-    "세상을떠나고싶",
-    "수면제를모아",
-)
-
-CRISIS_WORDS_EN: tuple[str, ...] = (
-    "suicide",
-    "suicidal",
-    "kill myself",
-    "killing myself",
-    "end my life",
-    "ending my life",
-    "end it all",
-    "take my own life",
-    "take my life",
-    "want to die",
-    "wanna die",
-    "wish i was dead",
-    "wish i were dead",
-    "better off dead",
-    "dont want to live",
-    "dont want to be alive",
-    "no reason to live",
-    "nothing to live for",
-    "self harm",
-    "self-harm",
-    "selfharm",
-    "hurt myself",
-    "cut myself",
-    "cutting myself",
-    "overdose",
-    "hang myself",
-    "jump off a bridge",
-    "not worth living",
-)
 
 CRISIS_REPLY: dict[str, str] = {
     "ko": (

@@ -29,7 +29,7 @@ from pydantic import BaseModel, ConfigDict, Field, Strict
 from bot.catalog import PACKAGE_URL_SCHEME, Catalog, Song, resolve_package_url
 from bot.mood import MoodReply, MoodService, SongCard
 from bot.web import INFERENCE_KEY, REDIS_KEY, SETTINGS_KEY, user_id
-from bot.web_chat import read_body
+from bot.web_chat import API_BODY_BYTES, read_body
 
 log = logging.getLogger(__name__)
 
@@ -59,8 +59,10 @@ class _Body(BaseModel):
 
 
 class MessageBody(_Body):
-    # The service checks the real limit (settings.mood.max_message_chars) with a friendly text.
-    text: str = Field(max_length=8000)
+    # The service checks the real limit (settings.mood.max_message_chars) with a friendly text,
+    # after its crisis check: only the request body limit bounds the text here, so a long message
+    # that states a crisis still reaches that check.
+    text: str = Field(max_length=API_BODY_BYTES)
 
 
 class PickBody(_Body):

@@ -1,23 +1,25 @@
 """The mood companion's memory of one user: recent turns, the last list offered, the policy, and
 which songs were recommended lately.
 
-Three keys per user, all under ``keys.mood_user_prefix(user)`` and all with the same TTL, renewed on
-every write (a user who stays away long enough is forgotten without asking):
+Keys per user (``keys.mood_user_keys``), all with the same TTL, renewed on every write (a user who
+stays away long enough is forgotten without asking):
 
 - ``mood_turns``: the last ``max_turns`` exchanges, oldest first (JSON per list item);
 - ``mood_state``: a hash (policy, last list, its kind, last curated answer, language);
 - ``mood_recent``: recommended song ids, newest first, each id at most once, trimmed to the
   no-repeat window. Its tail is the oldest recommendation: what may repeat first.
 
+- ``mood_messages``: which song list each platform message showed.
+
 A reply is recorded in one MULTI/EXEC, so a reader never sees a new list with the old history.
-:meth:`ConversationStore.forget` deletes the known keys and sweeps anything else under the user's
-prefix (keys a later version might add), with glob characters in the user id escaped.
+:meth:`ConversationStore.forget` deletes exactly the user's keys by name, never by pattern: a
+pattern built from one id also matches others (Kakao ids may hold ":", so "kakao:kforget:*" was
+also the start of "kakao:kforget:x"'s keys).
 """
 
 from __future__ import annotations
 
 import json
-import re
 import time
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
@@ -26,19 +28,11 @@ from typing import cast
 from storage import keys
 from storage.connection import Redis
 
-SCAN_COUNT = 200
 MAX_MESSAGES = 50  # song-list messages remembered per user
-
-_GLOB_SPECIAL_RE = re.compile(r"([*?\[\]\\])")
 
 
 def _s(value: bytes | str) -> str:
     return value.decode(errors="replace") if isinstance(value, bytes) else value
-
-
-def escape_glob(text: str) -> str:
-    """``text`` as a literal inside a Redis MATCH pattern."""
-    return _GLOB_SPECIAL_RE.sub(r"\\\1", text)
 
 
 @dataclass(frozen=True, slots=True)
@@ -209,9 +203,5 @@ class ConversationStore:
         return tuple(str(s) for s in json.loads(raw))
 
     async def forget(self, user: str) -> int:
-        """Delete everything kept about ``user``; the number of keys deleted."""
-        found = set(self.user_keys(user))
-        pattern = escape_glob(keys.mood_user_prefix(user)) + "*"
-        async for key in self.redis.scan_iter(match=pattern, count=SCAN_COUNT):
-            found.add(_s(key))
-        return int(await self.redis.delete(*sorted(found)))
+        """Delete everything kept about ``user`` and nothing else; the number of keys deleted."""
+        return int(await self.redis.delete(*keys.mood_user_keys(user)))

@@ -4,10 +4,17 @@ A stream per job kind, read by the consumer group ``workers``. A finished entry 
 deleted, so a stream's length is its backlog (waiting + in flight), which is what admission control
 compares against ``max_queue``. Publishing a result, acknowledging and deleting happen in one Lua
 script guarded by a ``SET NX`` on the job id: a job that two workers both finish is answered once.
+
+A dead letter keeps no user text: a job's payload holds what people wrote (mood messages, story
+lines, lyrics themes), and a dead letter outlives "forget me" (it is not anyone's key). It keeps
+what an operator needs to find and group failures instead: the job's id, kind, version, times and
+reply address, the reason, the entry's size and SHA-256, and the payload's shape (field names, the
+number and length of its strings, its numbers) — see :func:`describe_job`.
 """
 
 from __future__ import annotations
 
+import hashlib
 import json
 import time
 from dataclasses import dataclass
@@ -23,6 +30,7 @@ REPLY_FIELD = b"result"
 REPLY_STREAM_MAXLEN = 10_000
 REPLY_STREAM_TTL_S = 3600
 DEAD_LETTER_MAXLEN = 100_000
+_SHAPE_FIELDS = 20  # payload fields described at most (a malformed job may hold anything)
 
 
 class QueueFull(Exception):
@@ -68,6 +76,41 @@ if fresh then return 1 else return 0 end
 
 def _s(value: bytes | str) -> str:
     return value.decode(errors="replace") if isinstance(value, bytes) else value
+
+
+def _shape(value: Any) -> Any:
+    """A payload value without its text: numbers stay, strings become their length."""
+    if value is None or isinstance(value, bool | int | float):
+        return value
+    if isinstance(value, str):
+        return {"str": len(value)}
+    if isinstance(value, list):
+        strings = [v for v in value if isinstance(v, str)]
+        return {"list": len(value), "chars": sum(len(v) for v in strings)}
+    if isinstance(value, dict):
+        return {"dict": len(value)}
+    return {"type": type(value).__name__}
+
+
+def describe_job(raw: bytes | None) -> dict[str, str]:
+    """What a dead letter keeps of a job entry: never its text (see the module docstring)."""
+    data = raw or b""
+    out = {"size": str(len(data)), "sha256": hashlib.sha256(data).hexdigest()}
+    try:
+        job = json.loads(data)
+    except (ValueError, UnicodeDecodeError):
+        return out
+    if not isinstance(job, dict):
+        return out
+    for name in ("id", "kind", "v", "created", "deadline", "reply_to"):
+        value = job.get(name)
+        if isinstance(value, str | int | float) and not isinstance(value, bool):
+            out[f"job_{name}"] = str(value)[:200]
+    payload = job.get("payload")
+    if isinstance(payload, dict):
+        fields = list(payload.items())[:_SHAPE_FIELDS]
+        out["payload_shape"] = json.dumps({str(k)[:40]: _shape(v) for k, v in fields})
+    return out
 
 
 class JobStreams:
@@ -203,18 +246,19 @@ class JobStreams:
         return bool(done)
 
     async def dead_letter(self, kind: str, entry_id: str, raw: bytes | None, reason: str) -> None:
-        """Move an entry to the dead-letter stream with the reason, and retire it."""
+        """Record a dead entry (its description, never its text) with the reason, and retire it."""
         stream = keys.job_stream(kind)
+        fields: dict[Any, Any] = {
+            "kind": kind,
+            "entry": entry_id,
+            "reason": reason[:2000],
+            "at": str(time.time()),
+            **describe_job(raw),
+        }
         pipe = self.redis.pipeline(transaction=True)
         pipe.xadd(
             keys.dead_letter_stream(),
-            {
-                b"kind": kind,
-                b"entry": entry_id,
-                b"reason": reason[:2000],
-                FIELD: raw if raw is not None else b"",
-                b"at": str(time.time()),
-            },
+            fields,
             maxlen=DEAD_LETTER_MAXLEN,
             approximate=True,
         )

@@ -175,8 +175,11 @@ def events_channel(platform: str) -> str:
 
 
 # --- mood companion (storage/conversations.py) -----------------------------------------------
-# User ids are platform-prefixed by the caller ("discord:123", "web:abc"). Every key about one
-# user starts with mood_user_prefix(user), so forgetting a user can also sweep by that prefix.
+# User ids are platform-prefixed by the caller ("discord:123", "web:abc", "kakao:<id>"), and a
+# platform's own id may hold ":", "*", "[" … so a user's keys are never found by prefix or pattern
+# ("kakao:kforget" is a prefix of "kakao:kforget:x"). Each key is the user id plus ":" plus a fixed
+# suffix without ":", so two users never share a key, and mood_user_keys() lists every one of them:
+# forgetting deletes exactly those.
 
 
 def mood_user_prefix(user: str) -> str:
@@ -237,3 +240,9 @@ def rate_bucket(action: str, subject: str) -> str:
 def relay_round_address_voters(round_id: str, address: str) -> str:
     """The web voters of one round who came from one network address (a capped set)."""
     return f"{PREFIX}relay:round:{round_id}:addr:{address}"
+
+
+def mood_user_keys(user: str) -> list[str]:
+    """Every key the mood companion keeps about ``user`` (add a new one here, or it outlives
+    "forget me")."""
+    return [mood_turns(user), mood_state(user), mood_recent(user), mood_messages(user)]

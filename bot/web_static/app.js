@@ -371,9 +371,17 @@ function songCard(song, number, choice) {
   return card;
 }
 
+// Under the crisis banner no music plays: the player is paused and nothing starts it (not a song
+// card, not the playlist moving on, not the player's own controls) until the banner is closed.
+function crisisShown() {
+  return !$("mood-crisis").hidden;
+}
+
 function showCrisis(text) {
   $("mood-crisis-text").textContent = text;
   $("mood-crisis").hidden = false;
+  $("mood-audio").pause();
+  $("now-playing").textContent = "음악을 멈췄어요 · Music paused.";
   $("mood-crisis").scrollIntoView({ block: "start" });
 }
 
@@ -459,6 +467,8 @@ async function loadMood() {
     }, i === current);
   });
   setPolicy(data.policy);
+  const last = turns[turns.length - 1];
+  if (last && last.kind === "crisis") showCrisis(last.reply);
 }
 
 function addToPlaylist(songs) {
@@ -486,6 +496,7 @@ function drawPlaylist() {
 
 function playSong(song) {
   if (!song.audio || !AUDIO_PATH_RE.test(song.audio)) return;
+  if (crisisShown()) return;
   let index = mood.playlist.findIndex((s) => s.id === song.id);
   if (index < 0) {
     mood.playlist.push(song);
@@ -523,6 +534,9 @@ function wireMood() {
     moodBubble("bot", "Done: norae has forgotten everything about you.");
   }));
   $("mood-crisis-close").addEventListener("click", () => { $("mood-crisis").hidden = true; });
+  $("mood-audio").addEventListener("play", () => {
+    if (crisisShown()) $("mood-audio").pause();
+  });
   $("mood-audio").addEventListener("ended", () => {
     if (mood.playing + 1 < mood.playlist.length) playSong(mood.playlist[mood.playing + 1]);
   });

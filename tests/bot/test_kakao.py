@@ -41,6 +41,7 @@ from bot.novelty import token_forms
 from bot.relay import RelayService
 from bot.settings import KakaoSettings, MoodSettings, Settings
 from bot.web import create_app
+from storage import keys
 from storage.connection import Redis
 from tests.bad_input.raw_http import raw_request
 from tests.bot.test_lyrics import KO_ARTIST, NEW_LINES, SETTINGS, _seed
@@ -451,6 +452,26 @@ async def test_huge_utterance_gets_a_clear_text(client: Client) -> None:
     assert "너무 길어요" in texts(template) and "3000" in texts(template)
 
 
+async def test_a_crisis_is_answered_first_and_at_once(
+    client: Client, receiver: tuple[TestServer, list[dict[str, Any]]]
+) -> None:
+    # Longer than the utterance limit: the crisis line, not "too long".
+    template = await say(client, "오늘 일을 다 적어 볼게. " * 200 + "근데 그냥 죽고 싶어")
+    assert "자살예방상담전화 109" in texts(template) and "너무 길어요" not in texts(template)
+    assert kinds(template) == ["simpleText"]  # no song list
+    # With a callback URL: answered in the response itself, nothing posted later.
+    server, got = receiver
+    template = await say(
+        client, "옥상 올라왔어 뛰어내릴까", callback=str(server.make_url("/callback/ok"))
+    )
+    assert "자살예방상담전화 109" in texts(template)
+    await asyncio.sleep(0.2)
+    assert got == []
+    # A story line is the story's, not a message to the companion.
+    template = await say(client, "이어쓰기 한줄 주인공은 죽고 싶었다")
+    assert "109" not in texts(template)
+
+
 # --- the features --------------------------------------------------------------------------
 
 
@@ -526,6 +547,26 @@ async def test_mood_songs_pick_and_policy(redis: Redis) -> None:
         assert "고르기" not in json.dumps(quick(template), ensure_ascii=False)
     finally:
         await client.close()
+
+
+async def test_forget_me_forgets_only_the_one_who_asked(client: Client, redis: Redis) -> None:
+    users = [
+        "kforget",
+        "kforget:x",
+        "kforget:turns",
+        "kforget:x:state",
+        "kforget=",
+    ]  # as Kakao allows
+    for user in users:
+        await say(client, SAD_KO, user=user)
+    template = await say(client, "기억 지우기", user="kforget")
+    assert "지웠어요" in texts(template)
+    assert await redis.exists(*keys.mood_user_keys("kakao:kforget")) == 0
+    for user in users[1:]:
+        turns = await redis.lrange(keys.mood_turns(f"kakao:{user}"), 0, -1)
+        assert len(turns) == 1, user  # each look-alike keeps its own conversation
+    template = await say(client, "고르기 1", user="kforget:x")  # and its song list
+    assert kinds(template)[0] == "simpleText" and "listCard" in kinds(template)
 
 
 def test_picked_song_without_an_image_is_a_text_card() -> None:

@@ -320,6 +320,65 @@ async def test_crisis_line_and_words_from_settings(redis: Redis) -> None:
     assert fake.classified == ["I killed it at the gym today"]
 
 
+async def test_a_long_crisis_message_gets_the_crisis_line_not_too_long(redis: Redis) -> None:
+    fake = FakeInference()
+    mood = service(redis, fake)
+    text = "오늘 있었던 일을 길게 적어 볼게. " * 60 + "그리고 솔직히 죽고 싶어."
+    assert len(text) > mood.settings.max_message_chars
+    reply = await mood.message("kakao:long", text)
+    assert reply.crisis and "자살예방상담전화 109" in reply.text and reply.songs == []
+    assert fake.classified == []
+    (turn,) = await mood.history("kakao:long")
+    assert turn.kind == "crisis" and len(turn.user_text) == mood.settings.max_message_chars
+    with pytest.raises(MoodError, match="1000"):  # not a crisis: the length check still holds
+        await mood.message("kakao:long", "오늘 있었던 일을 길게 적어 볼게. " * 60)
+
+
+@pytest.mark.parametrize(
+    ("text", "lang"),
+    [
+        ("오늘 밤에 손목 그을 거야", "ko"),
+        ("옥상 올라왔어 뛰어내릴까", "ko"),
+        ("I'm done with life", "en"),
+        ("i wanna unalive myself", "en"),
+        ("kms", "en"),
+        ("wrote my goodbye letters already", "en"),
+        ("gonna jump off the roof", "en"),
+    ],
+)
+async def test_the_issues_missed_messages_get_the_crisis_reply(
+    redis: Redis, text: str, lang: str
+) -> None:
+    await fill_catalog(redis)
+    fake = FakeInference()
+    reply = await service(redis, fake).message("web:c", text)
+    assert reply.crisis and reply.songs == [] and reply.language == lang
+    assert fake.classified == []
+    line = "자살예방상담전화 109" if lang == "ko" else "findahelpline.com"
+    assert line in reply.text
+    assert ("혼자가 아니에요" in reply.text) if lang == "ko" else ("not alone" in reply.text)
+
+
+async def test_the_crisis_reply_comes_even_before_the_user_check(redis: Redis) -> None:
+    fake = FakeInference()
+    mood = service(redis, fake)
+    reply = await mood.message("has space", "죽고 싶어")  # an unusable id: answered, nothing kept
+    assert reply.crisis and "109" in reply.text
+    assert await redis.keys("norae:mood:*") == []
+    with pytest.raises(MoodError):
+        await mood.message("has space", "오늘 좋은 하루")
+
+
+async def test_everyday_hyperbole_gets_an_ordinary_answer(redis: Redis) -> None:
+    await fill_catalog(redis)
+    fake = FakeInference()
+    mood = service(redis, fake)
+    for text in ("배고파 죽겠다", "웃겨 죽는 줄", "this exam is killing me", "I'm dead lol"):
+        reply = await mood.message("web:h", text)
+        assert not reply.crisis and reply.songs, text
+    assert len(fake.classified) == 4
+
+
 def test_crisis_matching() -> None:
     assert is_crisis("죽.고.싶.다") and is_crisis("Suicidal thoughts") and is_crisis("자해했어")
     assert not is_crisis("유서 깊은 절에 다녀왔어요")  # "historic", not a suicide note

@@ -178,6 +178,13 @@ async def test_crisis_reply(client: Client, redis: Redis, fake: SimilarFake) -> 
     assert [t["kind"] for t in turns] == ["crisis", "crisis"]
 
 
+async def test_a_long_crisis_message_gets_the_crisis_reply(client: Client, redis: Redis) -> None:
+    text = "I will write down everything that happened today. " * 180 + "I want to kill myself."
+    assert len(text) > 8000  # once refused by the request model before the crisis check
+    reply = await post(client, "message", {"text": text})
+    assert reply["crisis"] is True and reply["songs"] == [] and "findahelpline" in reply["text"]
+
+
 async def test_bad_requests_are_json_errors(client: Client, redis: Redis) -> None:
     empty = await post(client, "message", {"text": "   "}, status=400)
     assert "empty" in empty["error"]

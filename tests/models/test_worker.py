@@ -141,6 +141,7 @@ async def test_job_delivered_too_often_is_dead_lettered_and_caller_told(redis: R
     assert handler.batches == []
     (dead,) = await streams.dead_letters()
     assert dead["kind"] == "noop" and "delivered 4 times" in dead["reason"]
+    assert dead["job_id"] == job.id and "job" not in dead  # described, its payload not kept
     assert await streams.depth("noop") == 0
 
 

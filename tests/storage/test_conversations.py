@@ -6,7 +6,7 @@ import pytest
 
 from storage import keys
 from storage.connection import Redis
-from storage.conversations import MAX_MESSAGES, ConversationStore, Turn, escape_glob
+from storage.conversations import MAX_MESSAGES, ConversationStore, Turn
 
 TTL = 3600
 
@@ -63,12 +63,57 @@ async def test_forget_removes_every_key_of_the_user_and_no_other(redis: Redis) -
     tricky, neighbour = "web:a*[b]", "web:aX[b]x"
     for user in (tricky, neighbour, "web:ab"):
         await s.record(user, Turn("m", "r"), recommended=["s1"], last_list=["s1"])
-    await redis.set(keys.mood_user_prefix(tricky) + "something-new", b"1")  # a future key
-    assert await s.forget(tricky) == 4
+    assert await s.forget(tricky) == 3
     assert not [k async for k in redis.scan_iter() if tricky.encode() in k]
     for user in (neighbour, "web:ab"):
         assert await s.turns(user) and await s.recent(user) == ["s1"]
     assert await s.forget(tricky) == 0
+
+
+LOOK_ALIKES = [
+    "kakao:kforget",
+    "kakao:kforget:x",
+    "kakao:kforget:turns",  # its keys look like another user's key plus a suffix
+    "kakao:kforget*",
+    "kakao:kforget?",
+    "kakao:kforge[t]",
+    "kakao:kforge[a-z]",
+    "kakao:kforget\\",
+    "kakao:kforget:",
+    "discord:kforget",
+]
+
+
+@pytest.mark.parametrize("gone", LOOK_ALIKES)
+async def test_forget_touches_no_look_alike_id(redis: Redis, gone: str) -> None:
+    s = store(redis)
+    for user in LOOK_ALIKES:
+        await s.record(user, Turn(f"{user} said", "r"), recommended=["s1"], last_list=["s1"])
+        await s.set_policy(user, "lift")
+        await s.attach_list(user, "kakao:m1", ["s1"])
+    before = {k async for k in redis.scan_iter()}
+    assert await s.forget(gone) == 4
+    assert before - {k async for k in redis.scan_iter()} == {
+        k.encode() for k in keys.mood_user_keys(gone)
+    }
+    for user in LOOK_ALIKES:
+        if user != gone:
+            (turn,) = await s.turns(user)
+            assert turn.user_text == f"{user} said"
+            assert (await s.state(user)).policy == "lift"
+            assert await s.list_for(user, "kakao:m1") == ("s1",)
+
+
+async def test_every_key_the_store_writes_is_one_forget_knows(redis: Redis) -> None:
+    s = store(redis)
+    user = "web:all"
+    await s.record(user, Turn("m", "r"), recommended=["a"], last_list=["a"], language="ko")
+    await s.set_policy(user, "lift")
+    await s.attach_list(user, "web:m", ["a"])
+    written = {k.decode() async for k in redis.scan_iter()}
+    assert written == set(keys.mood_user_keys(user))
+    assert await s.forget(user) == len(written)
+    assert [k async for k in redis.scan_iter()] == []
 
 
 async def test_unreadable_turns_are_skipped(redis: Redis) -> None:
@@ -77,8 +122,7 @@ async def test_unreadable_turns_are_skipped(redis: Redis) -> None:
     assert [t.user_text for t in await s.turns("web:u")] == ["ok"]
 
 
-def test_escape_glob_and_bad_sizes(redis: Redis) -> None:
-    assert escape_glob("a*b?[c]\\") == "a\\*b\\?\\[c\\]\\\\"
+def test_bad_sizes(redis: Redis) -> None:
     with pytest.raises(ValueError):
         ConversationStore(redis, ttl_s=0, max_turns=1, recent_size=1)
 

@@ -2,11 +2,15 @@
 
 from __future__ import annotations
 
+import hashlib
+import json
+
 import pytest
 
+from models.jobs import ClassifyRequest, Job
 from storage import keys
 from storage.connection import Redis, connect, ping
-from storage.job_streams import JobStreams, QueueFull
+from storage.job_streams import JobStreams, QueueFull, describe_job
 
 
 def test_every_key_has_the_norae_prefix() -> None:
@@ -67,3 +71,46 @@ async def test_heartbeats_list_live_workers(redis: Redis) -> None:
     assert await streams.live_workers() == [{"id": "w1", "kinds": ["generate"]}]
     await streams.clear_heartbeat("w1")
     assert await streams.live_workers() == []
+
+
+PRIVATE = "요즘 너무 힘들어서 아무한테도 말 못 했어"
+
+
+async def test_a_dead_letter_keeps_no_user_text(redis: Redis) -> None:
+    streams = JobStreams(redis)
+    await streams.ensure_group("classify")
+    job = Job(
+        kind="classify",
+        deadline=9e9,
+        reply_to=keys.reply_stream("c"),
+        payload=ClassifyRequest(texts=[PRIVATE, "and more"]).model_dump(),
+    )
+    raw = job.model_dump_json().encode()
+    await streams.enqueue("classify", raw, max_queue=10)
+    await redis.xadd(keys.job_stream("classify"), {b"job": f"not json {PRIVATE}".encode()})
+    entries = await streams.read(["classify"], "w1", count=10, block_ms=None)
+    for entry in entries:
+        await streams.dead_letter("classify", entry.entry_id, entry.raw, "delivered 4 times")
+    dead, malformed = await streams.dead_letters()
+    stored = repr(await redis.xrange(keys.dead_letter_stream()))
+    assert PRIVATE not in stored and PRIVATE.encode() not in stored.encode()
+    assert "and more" not in stored
+    # what an operator needs is still there
+    assert dead["kind"] == "classify" and dead["reason"] == "delivered 4 times"
+    assert dead["job_id"] == job.id and dead["job_reply_to"] == job.reply_to
+    assert dead["size"] == str(len(raw)) and dead["sha256"] == hashlib.sha256(raw).hexdigest()
+    assert json.loads(dead["payload_shape"]) == {
+        "texts": {"list": 2, "chars": len(PRIVATE) + len("and more")}
+    }
+    assert set(malformed) == {"kind", "entry", "reason", "at", "size", "sha256"}
+    assert await streams.depth("classify") == 0
+
+
+def test_describe_job_keeps_numbers_and_drops_strings() -> None:
+    raw = json.dumps(
+        {"id": "j1", "kind": "generate", "payload": {"prompts": ["비밀"], "n": 3, "seed": None}}
+    ).encode()
+    shape = json.loads(describe_job(raw)["payload_shape"])
+    assert shape == {"prompts": {"list": 1, "chars": 2}, "n": 3, "seed": None}
+    assert describe_job(None) == {"size": "0", "sha256": hashlib.sha256(b"").hexdigest()}
+    assert "job_id" not in describe_job(b'["a list, not a job"]')
