@@ -13,8 +13,8 @@ loop over the model's decoder (KV cache, left padding, the same transformers mod
   break or end of text before that) and ``lines`` (exactly ``lines`` non-empty lines; no end of
   text before; an over-long line is broken at a word start).
 - **Keyword forcing**: when a keyword must appear, some rows write it themselves and others have
-  it inserted at a word start after a few tokens; the model then carries on from it (a Korean
-  noun gets its particle from the model). Every row reports the model's mean log-probability of
+  it inserted, best at the start of a sentence ("The umbrella", «우산»), else at a word start;
+  the model then carries on from it (a Korean noun gets its particle from the model). Every row reports the model's mean log-probability of
   its own tokens, forced ones included, so a caller can rank how naturally each insertion fits.
 - Finished rows leave the batch, so the slowest row does not make the others pay.
 """
@@ -40,7 +40,7 @@ SENTENCE_END = re.compile(r"[.!?…。！？]+[\"'”’」』)\]]*\s*$")
 NO_REPEAT_NGRAM = 3
 TOP_K = 256
 PHRASE_END = (",", ".", "!", "?", "…", ";")
-FORCE_WAIT = 6  # tokens to wait for a word start before inserting the keyword anyway
+FORCE_WAIT = 8  # tokens to wait for a sentence start before inserting the keyword elsewhere
 
 
 @dataclass(frozen=True)
@@ -85,9 +85,7 @@ class _Row:
     min_new: int
     lines: int | None
     keyword: str | None
-    kw_spaced: list[int]
-    kw_bare: list[int]
-    kw_capital: list[int]
+    kw: KeywordForms
     ids: list[int] = field(default_factory=list)
     text: str = ""
     logprob: float = 0.0
@@ -161,16 +159,36 @@ class DecoderParts:
         return out
 
 
-def keyword_forms(parts: DecoderParts, keyword: str) -> tuple[list[int], list[int], list[int]]:
-    """The keyword's tokens after a space (inside a line), after a line break, and at the start
-    of a sentence (capitalized, for a lower-case English word)."""
+@dataclass(frozen=True)
+class KeywordForms:
+    """The keyword's tokens for each place it can be inserted."""
+
+    spaced: list[int]  # inside a sentence, after a word
+    bare: list[int]  # inside a sentence, after a space
+    sentence_spaced: list[int]  # starting a sentence, after the previous one's end
+    sentence_bare: list[int]  # starting the text or a line
+
+    def all_ids(self) -> list[int]:
+        return self.spaced + self.bare + self.sentence_spaced + self.sentence_bare
+
+
+NO_FORMS = KeywordForms([], [], [], [])
+
+
+def keyword_forms(parts: DecoderParts, keyword: str) -> KeywordForms:
+    """A Korean keyword is written as it is (the model adds its particle). A lower-case English
+    word starts a sentence as "The word" (a bare noun mid-sentence reads badly: "He umbrella");
+    any other English keyword is capitalized there."""
     tok = parts.tokenizer
-    spaced = tok.encode(" " + keyword, add_special_tokens=False)
-    bare = tok.encode(keyword, add_special_tokens=False)
-    capital = bare
-    if keyword[:1].isascii() and keyword[:1].islower():
-        capital = tok.encode(keyword[:1].upper() + keyword[1:], add_special_tokens=False)
-    return spaced, bare, capital
+
+    def enc(text: str) -> list[int]:
+        return list(tok.encode(text, add_special_tokens=False))
+
+    opening = keyword
+    if keyword[:1].isascii() and keyword[:1].isalpha():
+        simple = keyword.isascii() and keyword.isalpha() and keyword.islower()
+        opening = f"The {keyword}" if simple else keyword[:1].upper() + keyword[1:]
+    return KeywordForms(enc(" " + keyword), enc(keyword), enc(" " + opening), enc(opening))
 
 
 def _word_start(piece: str) -> bool:
@@ -197,13 +215,13 @@ def decode(
     gen.manual_seed(spec.seed if spec.seed is not None else rng.randrange(2**31))
 
     # --- the allowed vocabulary: one union for the batch, a mask per prompt ---------------------
-    forms: list[tuple[list[int], list[int], list[int]]] = []
+    forms: list[KeywordForms] = []
     allowed_sets: list[torch.Tensor | None] = []
     for p in prompts:
         keyword = (p.keyword or "").strip()
-        kw = keyword_forms(parts, keyword) if keyword else ([], [], [])
+        kw = keyword_forms(parts, keyword) if keyword else NO_FORMS
         forms.append(kw)
-        extra = p.ids + kw[0] + kw[1] + kw[2]
+        extra = p.ids + kw.all_ids()
         allowed_sets.append(
             parts.vocab.ids_for(p.language, extra) if parts.vocab is not None else None
         )
@@ -281,9 +299,7 @@ def decode(
             min_new=p.min_new_tokens,
             lines=p.lines,
             keyword=row_keyword,
-            kw_spaced=forms[i // n][0],
-            kw_bare=forms[i // n][1],
-            kw_capital=forms[i // n][2],
+            kw=forms[i // n],
         )
         if row_keyword and i % n >= n // 3:
             # A third of the rows (rounded down) write freely; the rest get the keyword at a
@@ -332,19 +348,8 @@ def decode(
                 and not row.forced
                 and len(row.ids) >= row.force_at
                 and row.keyword.casefold() not in row.text.casefold()
-                and (
-                    not row.text
-                    or row.text[-1].isspace()
-                    or _word_start(parts.piece(token))
-                    or len(row.ids) >= row.force_at + FORCE_WAIT
-                )
             ):
-                at_start = not row.text or row.text[-1].isspace()
-                sentence_start = not row.text.strip() or bool(SENTENCE_END.search(row.text))
-                if at_start:
-                    form = row.kw_capital if sentence_start else row.kw_bare
-                else:
-                    form = row.kw_spaced
+                form = _insertion(row, parts.piece(token))
                 if form:
                     row.forced = True
                     row.queue = list(form[1:])
@@ -375,7 +380,7 @@ def decode(
                 spec.until == "lines" and row.lines is not None and row.line_count >= row.lines
             ):
                 row.done = row.finished = True
-            elif len(row.ids) >= row.max_new:
+            elif len(row.ids) >= row.max_new and not row.queue:  # an insertion is finished
                 row.done = True
             if row.done:
                 continue
@@ -410,6 +415,25 @@ def decode(
             )
         )
     return out
+
+
+def _insertion(row: _Row, next_piece: str) -> list[int] | None:
+    """The keyword's tokens if this is the place to insert them, else None.
+
+    Best at a sentence start; after waiting ``FORCE_WAIT`` tokens for one, at any word start;
+    after twice that, anywhere (a keyword must appear)."""
+    text = row.text
+    after_space = not text or text[-1].isspace()
+    boundary = after_space or _word_start(next_piece)
+    waited = len(row.ids) - (row.force_at or 0)
+    if boundary and (not text.strip() or SENTENCE_END.search(text)):
+        return row.kw.sentence_bare if after_space else row.kw.sentence_spaced
+    if boundary and waited >= FORCE_WAIT:
+        return row.kw.bare if after_space else row.kw.spaced
+    # a keyword must appear: never leave it so late that the row runs out of tokens first
+    if waited >= 2 * FORCE_WAIT or row.max_new - len(row.ids) <= len(row.kw.spaced) + FORCE_WAIT:
+        return row.kw.spaced if text else row.kw.sentence_bare
+    return None
 
 
 def _newline_ids(parts: DecoderParts) -> list[int]:

@@ -11,7 +11,8 @@ def test_defaults_need_no_environment() -> None:
     s = load_settings()
     assert s.redis.url is None and s.discord.token is None
     assert s.worker.max_batch > 1 and s.models.backend == "local"
-    assert s.models.generator.endswith("starter/generator")
+    assert s.models.generator == "gemma-3-270m"  # the prepared default (models/prepare.py)
+    assert s.models.generator_path(s.data_dir).endswith("models/gemma-3-270m")
 
 
 def test_environment_maps_to_sections(monkeypatch: pytest.MonkeyPatch) -> None:

@@ -19,7 +19,7 @@ from bot.inference import InferenceClient
 from bot.lyrics import LyricsService
 from bot.mood import MoodService
 from bot.relay import RelayService
-from bot.settings import RelaySettings, Settings
+from bot.settings import LimitSettings, RelaySettings, Settings
 from storage.connection import Redis, connect
 from tests.bad_input.cases import DiscordCase, discord_cases
 from tests.bad_input.world import CANDIDATES, assert_no_internals, diff, snapshot
@@ -60,7 +60,7 @@ async def corpus(redis_server: RedisServer) -> AsyncIterator[Corpus]:
     await redis.flushall()
     inference = InferenceClient(redis, timeout_s=2)
     await inference.start()
-    bot = NoraeBot(Settings(), redis, inference)
+    bot = NoraeBot(Settings(limits=LimitSettings(enabled=False)), redis, inference)
     h: Harness = DiscordHarness(bot)
     await h.start()
     # The cogs' services, on in-process fakes: a bad input that reaches a model shows at once.
