@@ -16,6 +16,10 @@ COPY cogs ./cogs
 COPY models ./models
 COPY storage ./storage
 RUN pip install --no-cache-dir .
+# The default generator (Gemma 3 270M, Gemma Terms of Use) is prepared into the image once, so no
+# worker spends its first minutes converting it.
+ENV NORAE_DATA_DIR=/app/.data
+RUN norae models prepare && chmod -R a+rX /app/.data
 
 RUN useradd --create-home norae
 USER norae
