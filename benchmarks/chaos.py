@@ -261,6 +261,7 @@ async def run(
         NORAE_RELAY_MAX_STORY_LINES="100000",
         NORAE_RELAY_MAX_STORY_CHARS="10000000",
         NORAE_DATA_DIR=str(tmp / "data"),
+        NORAE_MODELS_GENERATOR="starter",  # the fast bundled model: this measures the plumbing
     )
     env.pop("NORAE_DISCORD_TOKEN", None)
     py = sys.executable
