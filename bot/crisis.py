@@ -72,7 +72,10 @@ from pathlib import Path
 
 from bot.crisis_rules import (
     ACCIDENT_EN,
+    CONCERN_EN,
     EMBARRASSED_EN,
+    EMBARRASSED_KO,
+    FIRST_PERSON_TOO_KO,
     LAUGH_KO,
     NEGATED_EN,
     NEGATED_KO,
@@ -80,15 +83,19 @@ from bot.crisis_rules import (
     ORDINARY_GOODBYE_KO,
     OTHERS_EN,
     OTHERS_KO,
+    OTHERS_SAID_EN,
+    OTHERS_SAID_KO,
     PAST_EN,
     PAST_ENDING_KO,
     PAST_KO,
+    QUOTED_WORDS_KO,
     RECOVERED_EN,
     RECOVERED_KO,
     RULES,
     SLEEP_KO,
     STILL_EN,
     STILL_KO,
+    TIRED_EN,
     TIRED_KO,
     Kind,
     Rule,
@@ -99,7 +106,6 @@ log = logging.getLogger(__name__)
 
 THRESHOLD = 1.0
 MODEL_PATH = Path(__file__).with_name("crisis_model.json")
-NGRAM_RANGE = (2, 4)
 MAX_LEARNED_CHARS = 2_000  # the learned signal reads a message's start; the rules read it all
 # Longer texts are read in full up to this many characters, then their last part too: a message
 # can only be this long where a platform lets it through, and regexes stay linear in it.
@@ -304,7 +310,7 @@ class CrisisDetector:
         verdict = self._by_rules(text)
         if verdict.crisis or self.learned is None or not verdict.open_to_learned:
             return verdict
-        p = self.learned.probability(text)
+        p = self.learned.probability(text, verdict.hits)
         if p >= self.learned.threshold:
             why = f"learned signal {p:.2f} (at least {self.learned.threshold:.2f})"
             if verdict.hits:
@@ -322,6 +328,7 @@ class CrisisDetector:
         elsewhere = bool(
             OTHERS_KO.search(norm.ko)
             or OTHERS_EN.search(norm.en)
+            or _someone_elses_words(norm)
             or NEGATED_KO.search(norm.ko)
             or NEGATED_EN.search(norm.en)
         )
@@ -361,12 +368,16 @@ class CrisisDetector:
     @staticmethod
     def _in_context(norm: Normalized, hits: list[Hit]) -> tuple[list[Hit], str]:
         others = OTHERS_KO.search(norm.ko) or OTHERS_EN.search(norm.en)
+        said = _someone_elses_words(norm)
+        if said:
+            return [], f"someone else's words or plans: «{said}»"
         ordinary_goodbye = ORDINARY_GOODBYE_KO.search(norm.ko) or ORDINARY_GOODBYE_EN.search(
             norm.en
         )
         accident = ACCIDENT_EN.search(norm.en)
-        embarrassed = EMBARRASSED_EN.search(norm.en)
+        embarrassed = EMBARRASSED_EN.search(norm.en) or EMBARRASSED_KO.search(norm.ko)
         tired_joke = TIRED_KO.search(norm.ko) and LAUGH_KO.search(norm.ko)
+        tired_joke_en = TIRED_EN.search(norm.en)
         recovered = (
             PAST_KO.search(norm.ko)
             and RECOVERED_KO.search(norm.ko)
@@ -384,7 +395,7 @@ class CrisisDetector:
         kept: list[Hit] = []
         reasons: list[str] = []
         for hit in hits:
-            if others and hit.kind in ("topic", "method"):
+            if others and hit.kind in ("topic", "method", "farewell"):
                 reasons.append(f"{hit.rule} (about others or fiction: «{others.group(0).strip()}»)")
             elif ordinary_goodbye and hit.kind == "farewell":
                 reasons.append(
@@ -394,7 +405,9 @@ class CrisisDetector:
                 reasons.append(f"{hit.rule} (an accident: «{accident.group(0).strip()}»)")
             elif tired_joke and SLEEP_KO.search(hit.matched):
                 reasons.append(f"{hit.rule} (tired, laughing: «{tired_joke.group(0)}»)")
-            elif embarrassed and hit.rule == "wish to die" and len(hits) == 1:
+            elif tired_joke_en and "slep" in hit.matched:
+                reasons.append(f"{hit.rule} (tired, laughing: «{tired_joke_en.group(0).strip()}»)")
+            elif embarrassed and hit.rule in ("wish to die", "wish to vanish") and len(hits) == 1:
                 reasons.append(
                     f"{hit.rule} (embarrassment, laughing: «{embarrassed.group(0).strip()}»)"
                 )
@@ -405,54 +418,84 @@ class CrisisDetector:
         return kept, ", ".join(reasons)
 
 
+def _someone_elses_words(norm: Normalized) -> str:
+    """What shows a message reports someone else's words or plans (a worried friend, a lyric
+    quoted from a song), or "" when nothing does."""
+    said = OTHERS_SAID_KO.search(norm.ko)
+    if said and not FIRST_PERSON_TOO_KO.search(norm.ko):
+        return said.group(0)
+    quoted = QUOTED_WORDS_KO.search(norm.ko)
+    if quoted and OTHERS_KO.search(norm.ko):
+        return quoted.group(0)
+    said_en = OTHERS_SAID_EN.search(norm.en)
+    if said_en and CONCERN_EN.search(norm.en):
+        return said_en.group(0).strip()
+    return ""
+
+
 # --- the learned signal --------------------------------------------------------------------------
 
 
-def learned_features(text: str) -> str:
-    """What the learned signal reads: both normalized forms of the message's start."""
+def _grams(text: str, low: int, high: int) -> list[str]:
+    """Every character n-gram of ``text`` with ``low <= n <= high``."""
+    return [text[i : i + n] for n in range(low, high + 1) for i in range(len(text) - n + 1)]
+
+
+def learned_tokens(text: str, hits: Iterable[Hit] | None = None) -> list[str]:
+    """What the learned signal reads of a message's start, each feature tagged by its family:
+
+    - ``k:`` Hangul syllable (and letter) 2-4-grams of the squeezed ``ko`` form, across word
+      boundaries, so «죽고 싶», «죽고싶» and «죽 고 싶» look alike and endings are seen whole;
+    - ``w:`` character 2-5-grams inside each word of the ``en`` form (word edges marked);
+    - ``x:`` character 4-6-grams that span a word boundary («ake up», "to di");
+    - ``u:`` and ``b:`` whole words and word pairs (eojeol for Korean);
+    - ``r:`` and ``r*:`` the rules that fired and their kinds, so weak rules that no weight
+      decides alone (a roof, "tonight", a goodbye) can still add up to a learned verdict.
+
+    ``hits`` are the rules' hits when the caller has them (``CrisisDetector.check``); otherwise
+    the rules are run here (the trainer)."""
     norm = normalize(text[:MAX_LEARNED_CHARS])
-    return f"{norm.ko} | {norm.en.strip()}"
+    en = norm.en.strip()
+    words = en.split()
+    tokens = [f"k:{g}" for g in _grams(f"<{norm.ko}>", 2, 4)]
+    for word in words:
+        tokens.extend(f"w:{g}" for g in _grams(f" {word} ", 2, 5))
+    tokens.extend(f"x:{g}" for g in _grams(f" {en} ", 4, 6) if " " in g.strip())
+    tokens.extend(f"u:{w}" for w in words)
+    tokens.extend(f"b:{a} {b}" for a, b in zip(["<", *words], [*words, ">"], strict=True))
+    if hits is None:
+        hits = _rules_only().check(text).hits
+    for hit in hits:
+        tokens.extend((f"r:{hit.rule}", f"r*:{hit.kind}"))
+    return tokens
 
 
-def _char_wb_ngrams(text: str, low: int, high: int) -> list[str]:
-    """Character n-grams inside space-padded words, exactly as scikit-learn's ``char_wb``."""
-    grams: list[str] = []
-    for word in text.split():
-        padded = f" {word} "
-        for n in range(low, high + 1):
-            offset = 0
-            grams.append(padded[offset : offset + n])
-            while offset + n < len(padded):
-                offset += 1
-                grams.append(padded[offset : offset + n])
-            if offset == 0:  # a word shorter than n counts once
-                break
-    return grams
+@lru_cache(maxsize=1)
+def _rules_only() -> CrisisDetector:
+    return CrisisDetector(learned=False)
 
 
 @dataclass(frozen=True)
 class LearnedSignal:
-    """A logistic regression over TF-IDF character n-grams, scored without scikit-learn (its
-    trainer: ``models/training/crisis_model.py``). Catches phrasings no rule lists, by their
-    likeness to the tune split's crisis messages; it only speaks when the rules found no context
-    that sets the message aside (news, fiction, a recovered past, an everyday goodbye)."""
+    """A logistic regression over TF-IDF weights of :func:`learned_tokens`, scored without
+    scikit-learn (its trainer: ``models/training/crisis_model.py``). Catches phrasings no rule
+    lists, by their likeness to the tune split's crisis messages; it only speaks when the rules
+    found no context that sets the message aside (news, fiction, someone else, a recovered past,
+    an everyday goodbye)."""
 
-    grams: dict[str, tuple[float, float]]  # n-gram -> (idf, weight)
+    grams: dict[str, tuple[float, float]]  # feature -> (idf, weight)
     intercept: float
     threshold: float
-    low: int
-    high: int
 
     @classmethod
     def load(cls, path: Path) -> LearnedSignal:
         data = json.loads(path.read_text(encoding="utf-8"))
-        low, high = data["ngram_range"]
         grams = {g: (float(v[0]), float(v[1])) for g, v in data["grams"].items()}
-        return cls(grams, float(data["intercept"]), float(data["threshold"]), int(low), int(high))
+        return cls(grams, float(data["intercept"]), float(data["threshold"]))
 
-    def probability(self, text: str) -> float:
+    def probability(self, text: str, hits: Iterable[Hit] | None = None) -> float:
         counts: dict[str, int] = {}
-        for gram in _char_wb_ngrams(learned_features(text), self.low, self.high):
+        for gram in learned_tokens(text, hits):
             if gram in self.grams:
                 counts[gram] = counts.get(gram, 0) + 1
         if not counts:

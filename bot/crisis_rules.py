@@ -271,7 +271,7 @@ _rule(
     "method",
     1.0,
     "ko",
-    r"목(?:을)?(?:매달|맬|매려|매고싶|매고시|매고파|맸|매어죽|매서죽|매달아)"
+    r"목(?:을)?(?:매달(?!린|려있)|맬|매려|매고싶|매고시|매고파|맸|매어죽|매서죽|매달아)"
     r"|밧줄(?:을|로|도)?(?:샀|사왔|사놨|준비|묶|걸|매)|올가미",
 )
 _rule(
@@ -636,6 +636,140 @@ _rule(
     r"(?:내가|나자신이|내자신이|제자신이|나를|내가너무)(?:싫|미워|증오|혐오)|나같은건",
 )
 
+# --- Korean: constructions widened from the tune split (spellings, reported plans, farewells) ---
+_rule(
+    "wish to die",
+    "intent",
+    1.0,
+    "ko",
+    rf"(?:(?:죽어|주거)버리|쥭|죽|뒤지|디지)구{_WANT}{_NOT_REALLY}|(?:죽어|주거)버리고{_WANT}{_NOT_REALLY}"
+    r"|주거버릴|주글(?:래|까|꺼|거)|쥭고(?:싶|십|파)",
+)
+_rule(
+    "wish to vanish",
+    "intent",
+    1.0,
+    "ko",
+    rf"(?:사라지|없어지|증발하|소멸하|지워지)구{_WANT}{_NOT_REALLY}|지워지고{_WANT}{_NOT_REALLY}",
+)
+_rule("urge (slang)", "intent", 1.0, "ko", r"(?:ㅈㅅ|극단적선택|극단선택)(?:이|가)?마렵")
+_rule(
+    "suicide or self-harm intent",
+    "intent",
+    1.0,
+    "ko",
+    r"(?:극단선택|극단적선택|극단적인선택|자살|ㅈㅅ)(?:을|를)?"
+    r"(?:하고싶|하고파|하고시|할까|할래|생각중|생각하고있|생각해|고민중|고민하고)",
+)
+_rule(
+    "no tomorrow",
+    "hopeless",
+    0.7,
+    "ko",
+    r"(?:내일|아침)(?:이|은)?(?:오지않|안오)(?:았으면|았음|길|면좋)",
+)
+_rule(
+    "love, sorry, goodbye",
+    "farewell",
+    0.7,
+    "ko",
+    r"(?:미안해|미안|사랑해)(?:요)?.{0,8}?(?:안녕|잘있어|잘지내|잘살아|먼저갈게)(?:요)?$"
+    r"|그동안고마웠.{0,12}?(?:미안|잘살아|잘지내|잘있어|안녕)",
+)
+_rule(
+    "sorry to my family",
+    "farewell",
+    0.7,
+    "ko",
+    r"(?:엄마|아빠|부모님|가족|동생|언니|오빠|누나|형)(?:.{0,6}?)미안(?:하다고|해|하다|해요|합니다)",
+)
+_rule(
+    "to those left behind",
+    "farewell",
+    1.0,
+    "ko",
+    r"남은사람(?:들)?(?:한테|에게|께|이|은|도)?.{0,8}?(?:편지|미안|부탁|전해|남겼|쓴|잘)",
+)
+_rule(
+    "the last message",
+    "farewell",
+    1.0,
+    "ko",
+    r"(?:이게|이번이|이건|이것이)(?:진짜|정말)?마지막(?:메시지|메세지|연락|인사|카톡|문자)",
+)
+_rule(
+    "settling and leaving",
+    "farewell",
+    0.7,
+    "ko",
+    r"정리(?:하고|했으니|다했고|끝났으니|했고).{0,6}?(?:떠나|가려|갈게|갈래|떠날)",
+)
+_rule("goodbye", "farewell", 0.4, "ko", r"먼저갈게")
+_rule(
+    "on the way to a height",
+    "method",
+    0.6,
+    "ko",
+    r"(?:마포대교|한강대교|대교|다리|옥상|한강|철로|선로|난간)(?:위|끝)?(?:로|에|으로)?"
+    r"(?:가는중|가고있|가는길|올라가는중|도착했)",
+)
+_rule(
+    "on the edge",
+    "method",
+    1.0,
+    "ko",
+    r"(?:난간|옥상끝|옥상난간|다리난간|창틀|베란다난간|건물끝|절벽끝)(?:에|위에|위|끝에)?"
+    r"(?:서있|앉아|올라왔|올라섰|매달려|걸터앉)",
+)
+_rule(
+    "going painlessly",
+    "intent",
+    1.0,
+    "ko",
+    r"편해지고(?:싶|파).{0,6}?영원히|영원히.{0,6}?편해지고(?:싶|파)",
+)
+_rule(
+    "giving up on life",
+    "hopeless",
+    0.7,
+    "ko",
+    r"(?:삶|인생|목숨|사는것)(?:도|까지|을|를)?포기했|포기했(?:어|다)?.{0,4}?(?:삶|인생|목숨)(?:도|까지|을|를)",
+)
+
+_rule(
+    "better off without me",
+    "intent",
+    1.0,
+    "ko",
+    r"(?:나만|나하나|내가|나)(?:없어지|사라지|죽)(?:면|면은)(?:돼|된다|되|다해결|끝)"
+    r"|없어야(?:.{0,4}?)(?:행복|편하|편해|잘살)"
+    r"|(?:그냥|내가|나만|차라리|확|조용히)(?:사라지|없어지|죽으)면.{0,4}?(?:편하|편해|편할|나을|낫|끝)"
+    r"|내가(?:죽으면|죽어도|없어지면|사라지면).{0,8}?(?:슬퍼할|울어줄|찾을|알아챌|신경쓸)",
+)
+_rule(
+    "wish to vanish",
+    "intent",
+    1.0,
+    "ko",
+    rf"(?:없어져|사라져)버리(?:고|구){_WANT}{_NOT_REALLY}"
+    r"|(?:내일|아침에?|다시는)?눈(?:을)?(?:안|못)뜨면(?:좋|편|끝)"
+    rf"|(?:unalive|kms|kys)(?:하고|하구){_WANT}",
+)
+_rule(
+    "suicide or self-harm intent",
+    "intent",
+    1.0,
+    "ko",
+    r"(?:극단선택|극단적선택|극단적인선택|자살|자해|ㅈㅅ)(?:을|를)?생각(?:을|이)?(?:해|하고있|중)",
+)
+_rule(
+    "self-harm act",
+    "intent",
+    1.0,
+    "ko",
+    r"(?:팔|손목|허벅지|몸)(?:에|을|도)?(?:상처|칼자국|흉)(?:를|을)?(?:또|다시)(?:냈|내)",
+)
+
 # --- English: intent ---
 _INTENT = (
     r"(?:want(?:ed)?\s+to|wanna|going\s+to|gonna|about\s+to|ready\s+to|planning\s+(?:to|on)"
@@ -648,7 +782,7 @@ _WANT_EN = (
     r"|planning\s+(?:to|on)|decided\s+to|(?:thinking|thought)\s+(?:about|of)|tempted\s+to|trying\s+to"
     r"|tried\s+to|ready\s+to)"
 )
-_ME = r"(?:myself|my\s*self|meself|mself)"
+_ME = r"(?:myself|my\s*self|meself|mself|mysefl|myslef|mysef)"
 _rule(
     "kill myself",
     "intent",
@@ -756,6 +890,7 @@ _rule(
     r"|\b(?:suicide|death|dying|killing\s+myself|ending\s+it|cutting|self\s*harm|hurting\s+myself)\s+"
     r"(?:is|seems)\s+(?:like\s+)?(?:the\s+)?only\s+(?:way|option|answer|solution|choice|thing|relief)"
     r"|\b(?:planning|plan|planned|preparing|prepare)\s+(?:my\s+)?(?:suicide|death|exit)\b"
+    r"(?!\s+(?:from|strategy|interview|plan|on|off|out\s+of))"
     r"|\bmy\s+(?:suicide|death\s+(?:plan|date))\b|\b(?:attempted|attempt|tried)\s+suicide\b"
     r"|\btried\s+(?:to\s+)?(?:kill|killing)\s+myself\b|\b(?:researching|looking\s+up|googling|searching)"
     r"\s+(?:ways|how)\s+to\s+(?:die|kill\s+myself|end\s+it|end\s+my\s+life)\b",
@@ -1201,7 +1336,8 @@ _rule(
     "en",
     r"\b(?:wont|will\s+not|not\s+going\s+to|dont\s+think\s+(?:i\s+will|il|i\s+can|i\s+ll)|might\s+not)\s+"
     r"make\s+it\s+(?:through\s+(?:the\s+night|tonight|today|the\s+week)(?!\s+shift)|to\s+(?:tomorrow"
-    r"|morning|the\s+morning|my\s+birthday|christmas|the\s+weekend|next\s+week|new\s+year))",
+    r"|morning|the\s+morning|my\s+birthday|christmas|the\s+weekend|next\s+week|new\s+year"
+    r"|monday|tuesday|wednesday|thursday|friday|saturday|sunday))\b",
 )
 _rule(
     "tonight is the night",
@@ -1361,6 +1497,7 @@ _rule(
     1.0,
     "en",
     r"\b(?:suicide|crisis|suicide\s+prevention)\s+(?:hotline|helpline|line|number)\b(?!\s+(?:ad|campaign))",
+    not_after=r"\b(?:volunter\w*|work\w*|train\w*)\s+(?:for|at|on|with)\s+(?:a|the)\s+",
 )
 _rule("self-hatred", "hopeless", 0.3, "en", r"\bi\s+(?:hate|despise|loathe)\s+myself\b")
 _rule(
@@ -1389,6 +1526,117 @@ _rule(
 )
 _rule("right now", "hopeless", 0.2, "en", r"\b(?:right\s+now|tonight|rn)\b")
 
+# --- English: constructions widened from the tune split ---
+_rule(
+    "wish to die",
+    "intent",
+    1.0,
+    "en",
+    r"\b(?:i\s+)?(?:wnat|watn|wamt|whant|wan)\s+(?:to|2)\s+(?:die|dei)\b|\b(?:want|wanna)\s+(?:to\s+)?dei\b"
+    r"|\blet\s+me\s+(?:just\s+)?die\b",
+)
+_rule(
+    "no reason to live",
+    "intent",
+    1.0,
+    "en",
+    r"\bno\s+(?:reason|point|purpose)\s+(?:for\s+me\s+)?(?:to\s+|in\s+)?(?:live|living|keep\s+living"
+    r"|keep\s+going|go\s+on|going\s+on)\b|\bnothing\s+(?:left\s+)?to\s+live\s+for\b",
+)
+_rule(
+    "picturing my death",
+    "intent",
+    1.0,
+    "en",
+    r"\b(?:imagining|picturing|fantasizing\s+about|dreaming\s+about|daydreaming\s+about)\s+"
+    r"(?:my\s+own|my)\s+(?:death|suicide|funeral|dying)\b",
+)
+_rule(
+    "death as the way out",
+    "intent",
+    1.0,
+    "en",
+    r"\b(?:death|dying|suicide)\s+(?:feels|seems|looks|is)\s+like\s+(?:the\s+)?only\s+"
+    r"(?:way\s+out|option|answer|escape|choice)\b",
+)
+_rule(
+    "a noose made",
+    "method",
+    1.0,
+    "en",
+    r"\b(?:tied|made|tying|making|bought|hung|set\s+up)\s+(?:a|the|my)\s+noose\b",
+)
+_rule(
+    "means in hand",
+    "method",
+    0.8,
+    "en",
+    r"\b(?:razor|blade|knife|pills|gun|rope|noose)\b[^.!?]{0,20}?\b(?:in\s+my\s+(?:hand|lap)"
+    r"|in\s+front\s+of\s+me)\b|\bloaded\s+gun\b",
+)
+_rule(
+    "standing on the edge",
+    "method",
+    0.8,
+    "en",
+    r"\b(?:standing|sitting|stood|sat|perched)\s+on\s+(?:the\s+|a\s+|this\s+)?(?:edge|ledge|railing"
+    r"|rail|bridge|roof|rooftop|tracks|cliff)\b",
+)
+_rule("this is goodbye", "farewell", 0.5, "en", r"\bthis\s+is\s+(?:my\s+)?(?:goodbye|farewell)\b")
+_rule(
+    "my note written",
+    "farewell",
+    0.8,
+    "en",
+    r"\b(?:wrote|written|writing|left|finished|leaving)\s+(?:my|a\s+suicide|my\s+suicide|my\s+last)\s+note\b",
+)
+_rule(
+    "the other side",
+    "farewell",
+    0.7,
+    "en",
+    r"\bsee\s+(?:you|yall|you\s+all|everyone)\s+on\s+the\s+other\s+side\b(?!\s+of)",
+)
+_rule("not coming back", "farewell", 0.6, "en", r"\b(?:not|never)\s+come\s+back\b")
+_rule(
+    "giving things away",
+    "farewell",
+    0.6,
+    "en",
+    r"\bgiv(?:ing|e|en)\s+(?:all\s+)?(?:my|all\s+my)\s+(?:stuff|things|belongings|possessions)\s+away\b"
+    r"|\bso\s+(?:my\s+family|they|nobody|no\s+one)\s+(?:doesnt|dont|wont)\s+have\s+to\b",
+)
+
+_rule(
+    "done living",
+    "intent",
+    1.0,
+    "en",
+    r"\b(?:im|i\s+am|i\s+m)\s+(?:so\s+)?done\s+(?:with\s+)?(?:living|being\s+alive|existing)\b"
+    r"|\b(?:want|wanna|gonna|going\s+to)\s+(?:to\s+)?ctb\b"
+    r"|\bwish\s+(?:id|i\s+d|i\s+had)\s+never\s+(?:been\s+born|existed)\b"
+    r"|\b(?:want|wanna)\s+(?:to\s+)?(?:disappear|vanish)\s+(?:forever|for\s+good|permanently"
+    r"|from\s+(?:this|the)\s+(?:world|earth))\b"
+    r"|\bdoing\s+(?:everyone|everybody|the\s+world|them|my\s+family)\s+a\s+favou?r\s+(?:by|if)\s+"
+    r"(?:dying|disappearing|killing|i\s+die|i\s+died|i\s+was\s+gone)\b",
+)
+_rule(
+    "ending it",
+    "hopeless",
+    0.7,
+    "en",
+    r"\bi\s+(?:should|could|might|will|ll|am\s+going\s+to|m\s+going\s+to|m\s+gonna|am\s+gonna)\s+"
+    r"(?:just\s+)?end\s+it(?:\s+all)?\b(?!\s+with)|\b(?:tonight|today)\s+i\s+end\s+it\b"
+    r"|\b(?:im|i\s+am)\s+ending\s+it\b(?!\s+with)",
+)
+_rule(
+    "nice knowing you",
+    "farewell",
+    0.6,
+    "en",
+    r"\bnice\s+knowing\s+(?:you|yall|you\s+all|everyone)\b",
+)
+
 RULES: tuple[Rule, ...] = tuple(_R)
 
 # --- context -----------------------------------------------------------------------------------
@@ -1405,6 +1653,28 @@ OTHERS_EN = _en(
     r"|podcast|prevention|awareness|statistics|celebrity|actor|actress|singer|diving|bungee"
     r"|skydiving|pool|parkour|trampoline|scene|lecture|essay|research)\b"
 )
+# Someone else's words or plans, reported by a worried writer («친구가 죽고 싶다고 해서 걱정돼»,
+# "my brother said he wants to die, I'm scared for him"): not the writer's own intent.
+OTHERS_SAID_KO = re.compile(
+    r"(?:친구|동생|언니|오빠|누나|형|엄마|아빠|남친|여친|남자친구|여자친구|애인|룸메|동료|후배|선배|걔|딸|아들"
+    r"|지인|사촌|반친구)(?:가|이)"
+    r".{0,25}?(?:다고|라고|냐고|한대|하대|했대|된대|싶대|래서|대서|다는데|다네|다길래|하더라|했더라)"
+)
+FIRST_PERSON_TOO_KO = re.compile(r"나도|저도|나역시|저역시")
+QUOTED_WORDS_KO = re.compile(r"(?:다는|라는|란)(?:말|가사|부분|대사|구절|내용|장면)")
+OTHERS_SAID_EN = _en(
+    r"\b(?:my\s+)?(?:friend|friends|brother|sister|mom|mum|dad|roommate|cousin|son|daughter|girlfriend"
+    r"|boyfriend|partner|classmate|coworker|kid|bestie|bff|she|he|they)\s+(?:\w+\s+){0,2}"
+    r"(?:said|says|told\s+me|keeps\s+saying|seems|wants|has\s+been|s\s+been|texted|posted|is)\b"
+)
+CONCERN_EN = _en(
+    r"\b(?:how\s+(?:do|can|should)\s+i\s+(?:help|support|talk)|what\s+(?:should|do|can)\s+i\s+do"
+    r"|worried\s+(?:about|for)\s+(?:him|her|them)|scared\s+for\s+(?:him|her|them)"
+    r"|help\s+(?:him|her|them)|(?:is|are)\s+(?:he|she|they)\s+(?:ok|okay|safe))\b"
+)
+EMBARRASSED_KO = re.compile(r"(?:부끄|창피|민망|쪽팔|수치).*[ㅋㅎ]")
+TIRED_EN = _en(r"\b(?:tired|sleepy|exhausted|mondays?)\b.*\b(?:lol|lmao|haha\w*)\b")
+
 # Farewells that are about a job, a move, a trip.
 ORDINARY_GOODBYE_KO = re.compile(
     r"퇴사|졸업|이사|전학|송별|출근|퇴근|여행|휴가|방학|연휴|입대|유학|이직|발령|마지막수업|종강|수료"
