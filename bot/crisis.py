@@ -81,6 +81,7 @@ from bot.crisis_rules import (
     NEGATED_KO,
     ORDINARY_GOODBYE_EN,
     ORDINARY_GOODBYE_KO,
+    OTHERS_CONCERN_KO,
     OTHERS_EN,
     OTHERS_KO,
     OTHERS_SAID_EN,
@@ -421,7 +422,7 @@ class CrisisDetector:
 def _someone_elses_words(norm: Normalized) -> str:
     """What shows a message reports someone else's words or plans (a worried friend, a lyric
     quoted from a song), or "" when nothing does."""
-    said = OTHERS_SAID_KO.search(norm.ko)
+    said = OTHERS_SAID_KO.search(norm.ko) or OTHERS_CONCERN_KO.search(norm.ko)
     if said and not FIRST_PERSON_TOO_KO.search(norm.ko):
         return said.group(0)
     quoted = QUOTED_WORDS_KO.search(norm.ko)

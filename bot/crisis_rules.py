@@ -138,7 +138,7 @@ _rule(
     r"살기(?:싫|시러|실어|실타|싫타)|살고(?:싶|십)지(?:가|도|는)?(?:않|안)|살고싶은마음이없"
     r"|(?:더는|더이상|이제)살(?:고싶지|기싫|자신이없|수가없|힘이없|이유가없|기가싫)"
     r"|살아(?:서|봤자|있어서|있어봤자|있어도)(?:뭐해|뭐하|뭐함|뭐할|무슨의미|의미없|뭐가달라)"
-    r"|살[가-힣]{0,4}?(?:이유|의미)(?:가|를|도|는|조차)?(?:없|모르|못찾|안보|하나도)"
+    r"|살[가-힣]{0,4}?(?:이유|의미)(?:가|를|도|는|조차)?(?:없|모르|못찾|안보|하나도|잃)"
     r"|살[가-힣]{0,3}?자신(?:이|도)?(?:없|업)|살고싶은마음이(?:하나도|전혀|별로|더는|이제)?(?:안|없)"
     r"|(?:사는|살아가는|살아있는|삶의|인생의|사는것의)(?:이유|의미)(?:가|를|도|는|조차)?(?:없|모르|못찾|안보)"
     r"|사는(?:게|것이|거)(?:의미가?없|무의미|지옥|싫)|삶(?:의|이)?의미가?없"
@@ -295,7 +295,7 @@ _rule(
     "farewell",
     1.0,
     "ko",
-    r"유서(?!깊|가깊|있는|있던|있게|적|지)",
+    r"유서(?!깊|가깊|있는|있던|있게|적|지|쓰기체험|체험)",
 )
 _rule("farewell letter", "farewell", 0.7, "ko", r"(?:남길|남기는|남겨둘|마지막)편지")
 _rule(
@@ -314,7 +314,7 @@ _rule(
     r"(?:를|을)?(?:보냈|남겼|남기|했어|하려|할게|하고싶)?"
     r"|나없어도잘|나없이도잘|내가없어도잘|저없어도잘|먼저떠날"
     r"|(?:엄마|아빠|부모님|가족|동생|언니|오빠|누나|형)(?:한테|께|에게)?미안(?:하다고|해|하다)"
-    r"|(?:사랑한다고|미안하다고|고마웠다고)전해",
+    r"|(?:사랑한다고|미안하다고|죄송하다고|고마웠다고|감사했다고).{0,4}?전해",
 )
 _rule(
     "last message sent",
@@ -674,7 +674,7 @@ _rule(
     0.7,
     "ko",
     r"(?:미안해|미안|사랑해)(?:요)?.{0,8}?(?:안녕|잘있어|잘지내|잘살아|먼저갈게)(?:요)?$"
-    r"|그동안고마웠.{0,12}?(?:미안|잘살아|잘지내|잘있어|안녕)",
+    r"|그동안(?:고마웠|감사했).{0,12}?(?:미안|잘살아|잘지내|잘있어|안녕)",
 )
 _rule(
     "sorry to my family",
@@ -769,6 +769,33 @@ _rule(
     "ko",
     r"(?:팔|손목|허벅지|몸)(?:에|을|도)?(?:상처|칼자국|흉)(?:를|을)?(?:또|다시)(?:냈|내)",
 )
+
+_rule(
+    "no waking",
+    "intent",
+    1.0,
+    "ko",
+    r"(?:안깨어나|깨어나지않|안깨|눈뜨지않|눈안뜨)게(?:해주|해줘|되길|됐으면|해달)"
+    r"|(?:몇층|얼마나높|어디서|몇알|몇개|얼마나먹).{0,10}?(?:확실|한번에|안아프|떨어져야|먹어야)"
+    r"|하직하(?:고싶|려|고파)|먼저간.{0,8}?따라가|(?:돌아가신|하늘에있는).{0,8}?(?:따라가|곁으로|옆으로)"
+    r"|살려고(?:애쓰|버티|노력).{0,6}?(?:그만|포기|지쳤)",
+)
+_rule(
+    "pills counted",
+    "method",
+    1.0,
+    "ko",
+    r"(?:수면제|알약|진통제|타이레놀|안정제|약).{0,4}?(?:열|스무|서른|마흔|쉰|백|수십)알",
+)
+_rule(
+    "self-harm act",
+    "intent",
+    1.0,
+    "ko",
+    r"(?:팔|손목|허벅지)(?:에|을)?(?:칼|커터|면도날)(?:을)?(?:댔|대|긋)|피(?:를)?보고싶(?:어서)?.{0,4}?(?:그었|그을|긋|베)",
+)
+_rule("cutting again", "method", 0.6, "ko", r"(?:또|다시)그었")
+_rule("to a loved one's side", "hopeless", 0.5, "ko", r"(?:계신곳|곁)으로가(?:고싶|고파|려고|야겠)")
 
 # --- English: intent ---
 _INTENT = (
@@ -902,7 +929,8 @@ _rule(
     "en",
     r"\bend\s+it\s+all\b|\b(?:end|ending|ended|take|taking)\s+(?:my|this)\s+(?:own\s+)?life\b"
     r"|\bend\s+it\s+(?:tonight|today|now|for\s+good|once\s+and\s+for\s+all)\b"
-    r"|\b(?:want|wanna|going|gonna|ready|decided|time)\s+to\s+end\s+it\b(?!\s+(?:with|between|here|there))"
+    r"|\b(?:want|wanna|going|gonna|ready|decided|time)\s+to\s+end\s+it\b"
+    r"(?!\s+(?:all\s+)?(?:with|between|here|there))"
     r"|\b(?:end|ending)\s+(?:things|everything)\b(?!\s+(?:with|between|at|on|off|in))"
     r"|\bcommit(?:ting)?\s+suicide\b",
 )
@@ -1637,6 +1665,48 @@ _rule(
     r"\bnice\s+knowing\s+(?:you|yall|you\s+all|everyone)\b",
 )
 
+_rule(
+    "hoping not to survive",
+    "intent",
+    1.0,
+    "en",
+    r"\b(?:hope|wish|praying|pray)\s+(?:something|someone|a\s+\w+)\s+kills\s+me\b"
+    r"|\b(?:hope|wish|pray|praying)\s+(?:that\s+)?i\s+(?:get\s+in\s+a\s+crash|get\s+hit\s+by|dont\s+survive)\b"
+    r"|\b(?:praying|pray|hoping)\s+(?:that\s+)?i\s+(?:dont|do\s+not|never|wont)\s+wake\s+up\b"
+    r"|\bwont\s+be\s+a\s+burden\s+(?:much\s+)?(?:longer|for\s+long|anymore)\b"
+    r"|\b(?:death|dying|suicide|killing\s+myself)\s+is\s+all\s+i\s+(?:think|can\s+think)\s+about\b"
+    r"|\bsuicidal\s+(?:af|asf|asl)\b|\bchecking\s+out\s+(?:for\s+good|of\s+(?:life|this\s+world))\b"
+    r"|\bvanish\s+from\s+the\s+face\s+of\s+the\s+earth\b",
+)
+_rule(
+    "self-harm act",
+    "intent",
+    1.0,
+    "en",
+    r"\bcut\s+to\s+(?:feel|cope|numb)\b|\bburn(?:ed|t|ing)?\s+(?:my\s+\w+|myself)\b.{0,20}?\b(?:lighter"
+    r"|cigarette|on\s+purpose)\b|\b(?:burned|burnt|cut|hurt|hit)\s+myself\s+(?:again|on\s+purpose)\b",
+)
+_rule("cut deep", "method", 0.6, "en", r"\bcut\s+(?:too\s+|so\s+)?deep(?:er)?\b")
+_rule(
+    "checking out", "hopeless", 0.5, "en", r"\b(?:im|i\s+am)\s+checking\s+out\s*(?:$|now|tonight)"
+)
+_rule(
+    "when you read this",
+    "farewell",
+    0.6,
+    "en",
+    r"\bby\s+the\s+time\s+(?:you|anyone|someone)\s+(?:read|reads|see|sees)\s+this\b",
+)
+_rule(
+    "tell them i loved them",
+    "farewell",
+    0.7,
+    "en",
+    r"\btell\s+(?:everyone|them|my\s+\w+)\s+(?:that\s+)?i\s+loved\s+(?:them|her|him|you)\b",
+)
+_rule("on the tracks", "method", 0.7, "en", r"\b(?:at|on)\s+the\s+(?:train\s+|railway\s+)?tracks\b")
+_rule("giving up for good", "hopeless", 0.6, "en", r"\bgive\s+up\s+for\s+good\b")
+
 RULES: tuple[Rule, ...] = tuple(_R)
 
 # --- context -----------------------------------------------------------------------------------
@@ -1660,6 +1730,11 @@ OTHERS_SAID_KO = re.compile(
     r"|지인|사촌|반친구)(?:가|이)"
     r".{0,25}?(?:다고|라고|냐고|한대|하대|했대|된대|싶대|래서|대서|다는데|다네|다길래|하더라|했더라)"
 )
+OTHERS_CONCERN_KO = re.compile(
+    r"(?:친구|동생|언니|오빠|누나|형|엄마|아빠|남친|여친|애인|룸메|동료|후배|선배|걔|딸|아들|지인|사촌)(?:가|이)"
+    r".{0,30}?(?:걱정돼|걱정이야|걱정된다|걱정이에요|도와주고싶|도와줘야|위로하지|위로해야|위로할|상담선생님"
+    r"|말씀드렸|신고했|어떻게해야|어떡하지)"
+)
 FIRST_PERSON_TOO_KO = re.compile(r"나도|저도|나역시|저역시")
 QUOTED_WORDS_KO = re.compile(r"(?:다는|라는|란)(?:말|가사|부분|대사|구절|내용|장면)")
 OTHERS_SAID_EN = _en(
@@ -1678,6 +1753,7 @@ TIRED_EN = _en(r"\b(?:tired|sleepy|exhausted|mondays?)\b.*\b(?:lol|lmao|haha\w*)
 # Farewells that are about a job, a move, a trip.
 ORDINARY_GOODBYE_KO = re.compile(
     r"퇴사|졸업|이사|전학|송별|출근|퇴근|여행|휴가|방학|연휴|입대|유학|이직|발령|마지막수업|종강|수료"
+    r"|휴직|복직|은퇴|정년|전역|제대|군대|결혼|출장"
 )
 ORDINARY_GOODBYE_EN = _en(
     r"\b(?:moving|move|coworker|colleague|company|job|retire|retiring|retirement|graduat\w*|vacation"
