@@ -446,9 +446,9 @@ def learned_tokens(text: str, hits: Iterable[Hit] | None = None) -> list[str]:
     """What the learned signal reads of a message's start, each feature tagged by its family:
 
     - ``k:`` Hangul syllable (and letter) 2-4-grams of the squeezed ``ko`` form, across word
-      boundaries, so «죽고 싶», «죽고싶» and «죽 고 싶» look alike and endings are seen whole;
+      boundaries, so «죽고 싶», «죽고싶» and «죽 고 싶» look alike and endings are seen whole
+      (for English the same form spans word boundaries: "wanttodie");
     - ``w:`` character 2-5-grams inside each word of the ``en`` form (word edges marked);
-    - ``x:`` character 4-6-grams that span a word boundary («ake up», "to di");
     - ``u:`` and ``b:`` whole words and word pairs (eojeol for Korean);
     - ``r:`` and ``r*:`` the rules that fired and their kinds, so weak rules that no weight
       decides alone (a roof, "tonight", a goodbye) can still add up to a learned verdict.
@@ -461,7 +461,6 @@ def learned_tokens(text: str, hits: Iterable[Hit] | None = None) -> list[str]:
     tokens = [f"k:{g}" for g in _grams(f"<{norm.ko}>", 2, 4)]
     for word in words:
         tokens.extend(f"w:{g}" for g in _grams(f" {word} ", 2, 5))
-    tokens.extend(f"x:{g}" for g in _grams(f" {en} ", 4, 6) if " " in g.strip())
     tokens.extend(f"u:{w}" for w in words)
     tokens.extend(f"b:{a} {b}" for a, b in zip(["<", *words], [*words, ">"], strict=True))
     if hits is None:

@@ -261,7 +261,7 @@ _rule(
     "ko",
     r"(?:수면제|알약|진통제|타이레놀|신경안정제|안정제|수면유도제"
     r"|(?<![예계절요공조규치비협특의언도])약(?!간|속|하|해|점|혼|자|국|사|도|식|관|수|효|력|초|과))"
-    r"(?:을|를|이|도|들)?.{0,6}?"
+    r"(?:을|를|이|도|들)?.{0,12}?"
     r"(?:모으|모아|모았|털어|한통|한꺼번에|왕창|다먹|전부먹|몽땅|한웅큼|한움큼|삼켰|먹고안깨|먹고죽|먹으면죽"
     r"|백알|여러통|다삼|과다)",
 )
@@ -797,6 +797,43 @@ _rule(
 _rule("cutting again", "method", 0.6, "ko", r"(?:또|다시)그었")
 _rule("to a loved one's side", "hopeless", 0.5, "ko", r"(?:계신곳|곁)으로가(?:고싶|고파|려고|야겠)")
 
+_rule(
+    "take me away", "hopeless", 0.7, "ko", r"(?:나|날|나를)(?:좀)?(?:죽여줘|죽여줬으면|죽여주세요)"
+)
+_rule(
+    "take me, god",
+    "intent",
+    1.0,
+    "ko",
+    r"(?:하나님|하느님|신|주님).{0,15}?(?:데려가|데려갔으면)|(?:날|나를|나좀|저를|저좀)데려가.{0,10}?(?:하나님|하느님|주님)"
+    r"|(?:차|트럭|버스)(?:가|이)?(?:나|날|나를)?(?:좀)?(?:치고|쳐)(?:갔으면|줬으면|주면)"
+    r"|죽음(?:만이|이|밖에)(?:답|유일|해결|방법)|죽는(?:것|거)(?:말고는|밖에)(?:방법|답)",
+)
+_rule(
+    "tired of being alive",
+    "hopeless",
+    0.7,
+    "ko",
+    r"(?:살아있는|살아가는)(?:게|것이|거)(?:너무|정말|진짜|다)?(?:지겨|지긋지긋|고통|괴로)",
+)
+_rule("my last day", "farewell", 0.7, "ko", r"(?:오늘이|내일이)(?:내)?마지막날")
+_rule(
+    "do not grieve me",
+    "farewell",
+    1.0,
+    "ko",
+    r"(?:나|내가)(?:없어도|떠나도|죽어도|가도|없더라도).{0,6}?(?:울지마|슬퍼하지마|슬퍼하지말|미안해하지)"
+    r"|(?:연락안되면|없으면|없어지면).{0,6}?(?:서랍|책상|편지)(?:열어|봐|확인)",
+)
+_rule(
+    "self-harm act",
+    "intent",
+    1.0,
+    "ko",
+    r"자해.{0,4}?(?:했어|했다|했음|하고왔|해버렸)|(?:손목|팔|허벅지).{0,10}?(?:그어서|그었더니|그은)|칼로(?:긋|그어|그으)",
+)
+_rule("into the water", "method", 0.7, "ko", r"빠지면(?:금방|바로|다)?끝")
+
 # --- English: intent ---
 _INTENT = (
     r"(?:want(?:ed)?\s+to|wanna|going\s+to|gonna|about\s+to|ready\s+to|planning\s+(?:to|on)"
@@ -829,7 +866,7 @@ _rule(
     r"|longing|praying|pray|should|i\s+should|might\s+as\s+well|better\s+just|could\s+just)"
     r"\s*(?:to\s+)?(?:just\s+)?(?:die|be\s+dead|not\s+(?:be\s+)?(?:alive|exist"
     r"|here\s+anymore|wake\s+up))\b"
-    r"(?!\s+(?:of|from|laughing|for\s+(?:that|this|it)|in\s+(?:a|the|this)\s+game|happy|a\s+little"
+    r"(?!\s+(?:of|from|laughing|for\s+(?:that|this|it)|in\s+(?:a|the|this)\s+game|happy|a\s+little|my\s+hair"
     r"|inside|on\s+(?:this|that)\s+hill))"
     r"|\b(?:gonna|going\s+to)\s+die\s+(?:tonight|today|this\s+week|by\s+my\s+own)"
     r"|\b(?:wish|hope)\s+i\s+(?:was|were|would\s+be|could\s+be)\s+dead\b"
@@ -927,7 +964,7 @@ _rule(
     "intent",
     1.0,
     "en",
-    r"\bend\s+it\s+all\b|\b(?:end|ending|ended|take|taking)\s+(?:my|this)\s+(?:own\s+)?life\b"
+    r"\bend\s+it\s+all\b(?!\s+with)|\b(?:end|ending|ended|take|taking)\s+(?:my|this)\s+(?:own\s+)?life\b"
     r"|\bend\s+it\s+(?:tonight|today|now|for\s+good|once\s+and\s+for\s+all)\b"
     r"|\b(?:want|wanna|going|gonna|ready|decided|time)\s+to\s+end\s+it\b"
     r"(?!\s+(?:all\s+)?(?:with|between|here|there))"
@@ -1707,6 +1744,49 @@ _rule(
 _rule("on the tracks", "method", 0.7, "en", r"\b(?:at|on)\s+the\s+(?:train\s+|railway\s+)?tracks\b")
 _rule("giving up for good", "hopeless", 0.6, "en", r"\bgive\s+up\s+for\s+good\b")
 
+_rule(
+    "someone end me",
+    "hopeless",
+    0.7,
+    "en",
+    r"\b(?:someone|somebody|anyone)\s+(?:please\s+)?(?:just\s+)?(?:kill|end|shoot)\s+me\b",
+)
+_rule(
+    "wanting an end",
+    "intent",
+    1.0,
+    "en",
+    r"\b(?:wish|hope)\s+(?:someone|somebody)\s+would\s+(?:just\s+)?(?:kill|end|shoot)\s+me\b"
+    r"|\b(?:die|go|end\s+it)\s+without\s+(?:pain|hurting|feeling\s+it)\b"
+    r"|\b(?:least\s+painful|painless|easiest|quickest)\s+way\s+to\s+(?:die|go|end\s+it|do\s+it|kill\s+myself)\b"
+    r"|\b(?:would|is|does)\s+(?:drowning|hanging|jumping|bleeding\s+out|an\s+overdose)\s+(?:be\s+)?"
+    r"(?:quick|painless|hurt|fast)\b"
+    r"|\b(?:saying|say|said)\s+goodbye\s+to\s+(?:the|this)\s+world\b"
+    r"|\blast\s+day\s+(?:on\s+earth|alive|of\s+my\s+life)\b|\bwont\s+be\s+a\s+tomorrow\s+for\s+me\b"
+    r"|\b(?:god|lord|jesus)\b.{0,20}?\btake\s+me\b(?!\s+(?:to|out|home|with|back))"
+    r"|\b(?:wish|hope)\s+(?:a|the|some)\s+(?:truck|car|bus|train)\s+(?:would\s+)?(?:hit|hits|runs?\s+over)\s+me\b"
+    r"|\bno\s+way\s+out\s+(?:but|except|other\s+than)\s+(?:dying|death|suicide|killing\s+myself)\b"
+    r"|\bno\s+reason\s+to\s+(?:keep\s+)?(?:holding\s+on|hold\s+on|stay\s+alive|stay|be\s+here)\b"
+    r"|\b(?:i\s+)?self\s*harmed\s+(?:again|today|tonight|yesterday|last\s+night|\w+\s+times)\b",
+)
+_rule("suicide methods", "method", 1.0, "en", r"\bsuicide\s+methods?\b")
+_rule(
+    "tallest bridges",
+    "method",
+    1.0,
+    "en",
+    r"\b(?:tallest|highest)\s+(?:bridges?|buildings?)\s+(?:near\s+me|around\s+here|in\s+my\s+city)\b",
+)
+_rule(
+    "do not grieve me",
+    "farewell",
+    0.7,
+    "en",
+    r"\b(?:dont|do\s+not)\s+(?:cry|be\s+sad|grieve|blame\s+yourself|blame\s+yourselves|miss\s+me)\s+"
+    r"(?:when|after|once)\s+(?:im|i\s+am)\s+gone\b"
+    r"|\bopen\s+(?:it|them|this)\s+(?:if|when|after)\s+(?:im|i\s+am)\s+gone\b",
+)
+
 RULES: tuple[Rule, ...] = tuple(_R)
 
 # --- context -----------------------------------------------------------------------------------
@@ -1758,7 +1838,7 @@ ORDINARY_GOODBYE_KO = re.compile(
 ORDINARY_GOODBYE_EN = _en(
     r"\b(?:moving|move|coworker|colleague|company|job|retire|retiring|retirement|graduat\w*|vacation"
     r"|holiday|holidays|trip|apartment|school|team|class|office|shift|semester|internship|flight"
-    r"|airport|party|card)\b"
+    r"|airport|party|card|camp|appointment|dentist|doctor|meeting)\b"
 )
 EMBARRASSED_EN = _en(
     r"\b(?:lol|lmao|lmfao|haha\w*|rofl)\b.*\b(?:embarrass\w*|cringe|awkward|tripped|crush|in\s+front\s+of)\b"
