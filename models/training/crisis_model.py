@@ -4,9 +4,9 @@
 
 Trained on the ``tune`` split of ``tests/data/crisis_eval.jsonl`` only (the ``score`` split and the
 held-out sets are never seen here). The features are :func:`bot.crisis.learned_tokens`: Hangul
-syllable n-grams across word boundaries, character n-grams within and across words, words and word
-pairs of the detector's own normalized forms, and the rules that fired, so spacing tricks and
-repeated letters look the same to both signals.
+syllable n-grams across word boundaries, character n-grams within words, words and word pairs of
+the detector's own normalized forms, and the rules that fired, so spacing tricks and repeated
+letters look the same to both signals.
 
 Both the regularisation strength and the threshold are chosen by 5-fold cross-validation on the
 tune split: for each strength, the lowest threshold whose false alarms (the rules' and the learned
