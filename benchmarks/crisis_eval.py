@@ -11,7 +11,10 @@ so reading it cannot leak the scored messages into the rules. Also prints the ti
 ``tests/data/crisis_holdout.jsonl`` holds two sets written after the rules, as a check of how
 they do on messages nobody tuned them on (splits ``holdout`` and ``holdout2``, the second written
 before the last two tuning rounds and measured once after them): their figures are printed,
-never their messages.
+never their messages. ``holdout3`` (132 messages, a quarter each of Korean and English crises and
+hard negatives) was written blind, before the detector was widened, and is scored only. In all
+three, a message about someone else (worry for a friend, news, fiction, lyrics) or a past the
+writer has recovered from is not a crisis: the label is the writer's own present intent.
 """
 
 from __future__ import annotations

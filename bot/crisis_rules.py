@@ -125,7 +125,7 @@ _rule(
     r"죽(?:는|을)(?:상상|생각)(?!은없|은안|까지는|은전혀|은해본적|도없|도안)"
     r"|(?:죽을|자살할|자해할|뛰어내릴)용기"
     r"|(?:그냥|차라리|나|내가|그대로|자다가|이대로|제가|저)죽었으면"
-    r"|(?:하늘나라|저세상|저승)(?:에|으로|로)?(?:가고싶|가고시|갈래|가야겠|가고파|가려)"
+    r"|(?:하늘나라|저세상|저승)(?:에|으로|로)?(?:가고싶|가고시|갈래|가야겠|가고파|가려|가면편|가면좋|가면행복)"
     r"|농약(?:을|를)?(?:마시|먹|샀|사)"
     r"|(?:차|트럭|버스|기차|열차|지하철)(?:에|로)?(?:뛰어들|치이고싶|치여죽|치였으면|받히고싶)"
     r"|사고(?:나서|로|가나서)?(?:죽었으면|죽고싶|없어졌으면)",
@@ -138,7 +138,7 @@ _rule(
     r"살기(?:싫|시러|실어|실타|싫타)|살고(?:싶|십)지(?:가|도|는)?(?:않|안)|살고싶은마음이없"
     r"|(?:더는|더이상|이제)살(?:고싶지|기싫|자신이없|수가없|힘이없|이유가없|기가싫)"
     r"|살아(?:서|봤자|있어서|있어봤자|있어도)(?:뭐해|뭐하|뭐함|뭐할|무슨의미|의미없|뭐가달라)"
-    r"|살[가-힣]{0,4}?(?:이유|의미)(?:가|를|도|는|조차)?(?:없|모르|못찾|안보|하나도)"
+    r"|살[가-힣]{0,4}?(?:이유|의미)(?:가|를|도|는|조차)?(?:없|모르|못찾|안보|하나도|잃)"
     r"|살[가-힣]{0,3}?자신(?:이|도)?(?:없|업)|살고싶은마음이(?:하나도|전혀|별로|더는|이제)?(?:안|없)"
     r"|(?:사는|살아가는|살아있는|삶의|인생의|사는것의)(?:이유|의미)(?:가|를|도|는|조차)?(?:없|모르|못찾|안보)"
     r"|사는(?:게|것이|거)(?:의미가?없|무의미|지옥|싫)|삶(?:의|이)?의미가?없"
@@ -261,7 +261,7 @@ _rule(
     "ko",
     r"(?:수면제|알약|진통제|타이레놀|신경안정제|안정제|수면유도제"
     r"|(?<![예계절요공조규치비협특의언도])약(?!간|속|하|해|점|혼|자|국|사|도|식|관|수|효|력|초|과))"
-    r"(?:을|를|이|도|들)?.{0,6}?"
+    r"(?:을|를|이|도|들)?.{0,12}?"
     r"(?:모으|모아|모았|털어|한통|한꺼번에|왕창|다먹|전부먹|몽땅|한웅큼|한움큼|삼켰|먹고안깨|먹고죽|먹으면죽"
     r"|백알|여러통|다삼|과다)",
 )
@@ -271,7 +271,7 @@ _rule(
     "method",
     1.0,
     "ko",
-    r"목(?:을)?(?:매달|맬|매려|매고싶|매고시|매고파|맸|매어죽|매서죽|매달아)"
+    r"목(?:을)?(?:매달(?!린|려있)|맬|매려|매고싶|매고시|매고파|맸|매어죽|매서죽|매달아)"
     r"|밧줄(?:을|로|도)?(?:샀|사왔|사놨|준비|묶|걸|매)|올가미",
 )
 _rule(
@@ -295,7 +295,7 @@ _rule(
     "farewell",
     1.0,
     "ko",
-    r"유서(?!깊|가깊|있는|있던|있게|적|지)",
+    r"유서(?!깊|가깊|있는|있던|있게|적|지|쓰기체험|체험)",
 )
 _rule("farewell letter", "farewell", 0.7, "ko", r"(?:남길|남기는|남겨둘|마지막)편지")
 _rule(
@@ -314,7 +314,7 @@ _rule(
     r"(?:를|을)?(?:보냈|남겼|남기|했어|하려|할게|하고싶)?"
     r"|나없어도잘|나없이도잘|내가없어도잘|저없어도잘|먼저떠날"
     r"|(?:엄마|아빠|부모님|가족|동생|언니|오빠|누나|형)(?:한테|께|에게)?미안(?:하다고|해|하다)"
-    r"|(?:사랑한다고|미안하다고|고마웠다고)전해",
+    r"|(?:사랑한다고|미안하다고|죄송하다고|고마웠다고|감사했다고).{0,4}?전해",
 )
 _rule(
     "last message sent",
@@ -636,6 +636,222 @@ _rule(
     r"(?:내가|나자신이|내자신이|제자신이|나를|내가너무)(?:싫|미워|증오|혐오)|나같은건",
 )
 
+# --- Korean: constructions widened from the tune split (spellings, reported plans, farewells) ---
+_rule(
+    "wish to die",
+    "intent",
+    1.0,
+    "ko",
+    rf"(?:(?:죽어|주거)버리|쥭|죽|뒤지|디지)구{_WANT}{_NOT_REALLY}|(?:죽어|주거)버리고{_WANT}{_NOT_REALLY}"
+    r"|주거버릴|주글(?:래|까|꺼|거)|쥭고(?:싶|십|파)",
+)
+_rule(
+    "wish to vanish",
+    "intent",
+    1.0,
+    "ko",
+    rf"(?:사라지|없어지|증발하|소멸하|지워지)구{_WANT}{_NOT_REALLY}|지워지고{_WANT}{_NOT_REALLY}",
+)
+_rule("urge (slang)", "intent", 1.0, "ko", r"(?:ㅈㅅ|극단적선택|극단선택)(?:이|가)?마렵")
+_rule(
+    "suicide or self-harm intent",
+    "intent",
+    1.0,
+    "ko",
+    r"(?:극단선택|극단적선택|극단적인선택|자살|ㅈㅅ)(?:을|를)?"
+    r"(?:하고싶|하고파|하고시|할까|할래|생각중|생각하고있|생각해|고민중|고민하고)",
+)
+_rule(
+    "no tomorrow",
+    "hopeless",
+    0.7,
+    "ko",
+    r"(?:내일|아침)(?:이|은)?(?:오지않|안오)(?:았으면|았음|길|면좋)",
+)
+_rule(
+    "love, sorry, goodbye",
+    "farewell",
+    0.7,
+    "ko",
+    r"(?:미안해|미안|사랑해)(?:요)?.{0,8}?(?:안녕|잘있어|잘지내|잘살아|먼저갈게)(?:요)?$"
+    r"|그동안(?:고마웠|감사했).{0,12}?(?:미안|잘살아|잘지내|잘있어|안녕)",
+)
+_rule(
+    "sorry to my family",
+    "farewell",
+    0.7,
+    "ko",
+    r"(?:엄마|아빠|부모님|가족|동생|언니|오빠|누나|형)(?:.{0,6}?)미안(?:하다고|해|하다|해요|합니다)",
+)
+_rule(
+    "to those left behind",
+    "farewell",
+    1.0,
+    "ko",
+    r"남은사람(?:들)?(?:한테|에게|께|이|은|도)?.{0,8}?(?:편지|미안|부탁|전해|남겼|쓴|잘)",
+)
+_rule(
+    "the last message",
+    "farewell",
+    1.0,
+    "ko",
+    r"(?:이게|이번이|이건|이것이)(?:진짜|정말)?마지막(?:메시지|메세지|연락|인사|카톡|문자)",
+)
+_rule(
+    "settling and leaving",
+    "farewell",
+    0.7,
+    "ko",
+    r"정리(?:하고|했으니|다했고|끝났으니|했고).{0,6}?(?:떠나|가려|갈게|갈래|떠날)",
+)
+_rule("goodbye", "farewell", 0.4, "ko", r"먼저갈게")
+_rule(
+    "on the way to a height",
+    "method",
+    0.6,
+    "ko",
+    r"(?:마포대교|한강대교|대교|다리|옥상|한강|철로|선로|난간)(?:위|끝)?(?:로|에|으로)?"
+    r"(?:가는중|가고있|가는길|올라가는중|도착했)",
+)
+_rule(
+    "on the edge",
+    "method",
+    1.0,
+    "ko",
+    r"(?:난간|옥상끝|옥상난간|다리난간|창틀|베란다난간|건물끝|절벽끝)(?:에|위에|위|끝에)?(?:잡고|붙잡고)?"
+    r"(?:서있|앉아|올라왔|올라섰|매달려|걸터앉)",
+)
+_rule(
+    "going painlessly",
+    "intent",
+    1.0,
+    "ko",
+    r"편해지고(?:싶|파).{0,6}?영원히|영원히.{0,6}?편해지고(?:싶|파)",
+)
+_rule(
+    "giving up on life",
+    "hopeless",
+    0.7,
+    "ko",
+    r"(?:삶|인생|목숨|사는것)(?:도|까지|을|를)?포기했|포기했(?:어|다)?.{0,4}?(?:삶|인생|목숨)(?:도|까지|을|를)",
+)
+
+_rule(
+    "better off without me",
+    "intent",
+    1.0,
+    "ko",
+    r"(?:나만|나하나|내가|나)(?:없어지|사라지|죽)(?:면|면은)(?:돼|된다|되|다해결|끝)"
+    r"|없어야(?:.{0,4}?)(?:행복|편하|편해|잘살)"
+    r"|(?:그냥|내가|나만|차라리|확|조용히)(?:사라지|없어지|죽으)면.{0,4}?(?:편하|편해|편할|나을|낫|끝)"
+    r"|내가(?:죽으면|죽어도|없어지면|사라지면).{0,8}?(?:슬퍼할|울어줄|찾을|알아챌|신경쓸)",
+)
+_rule(
+    "wish to vanish",
+    "intent",
+    1.0,
+    "ko",
+    rf"(?:없어져|사라져)버리(?:고|구){_WANT}{_NOT_REALLY}"
+    r"|(?:내일|아침에?|다시는)?눈(?:을)?(?:안|못)뜨면(?:좋|편|끝)"
+    rf"|(?:unalive|kms|kys)(?:하고|하구){_WANT}",
+)
+_rule(
+    "suicide or self-harm intent",
+    "intent",
+    1.0,
+    "ko",
+    r"(?:극단선택|극단적선택|극단적인선택|자살|자해|ㅈㅅ)(?:을|를)?생각(?:을|이)?(?:해|하고있|중)",
+)
+_rule(
+    "self-harm act",
+    "intent",
+    1.0,
+    "ko",
+    r"(?:팔|손목|허벅지|몸)(?:에|을|도)?(?:상처|칼자국|흉)(?:를|을)?(?:또|다시)(?:냈|내)",
+)
+
+_rule(
+    "no waking",
+    "intent",
+    1.0,
+    "ko",
+    r"(?:안깨어나|깨어나지않|안깨|눈뜨지않|눈안뜨)게(?:해주|해줘|되길|됐으면|해달)"
+    r"|(?:몇층|얼마나높|어디서|몇알|몇개|얼마나먹).{0,10}?(?:확실|한번에|안아프|떨어져야|먹어야)"
+    r"|하직하(?:고싶|려|고파)|먼저간.{0,8}?따라가|(?:돌아가신|하늘에있는).{0,8}?(?:따라가|곁으로|옆으로)"
+    r"|살려고(?:애쓰|버티|노력).{0,6}?(?:그만|포기|지쳤)",
+)
+_rule(
+    "pills counted",
+    "method",
+    1.0,
+    "ko",
+    r"(?:수면제|알약|진통제|타이레놀|안정제|약).{0,4}?(?:열|스무|서른|마흔|쉰|백|수십)알",
+)
+_rule(
+    "self-harm act",
+    "intent",
+    1.0,
+    "ko",
+    r"(?:팔|손목|허벅지)(?:에|을)?(?:칼|커터|면도날)(?:을)?(?:댔|대|긋)|피(?:를)?보고싶(?:어서)?.{0,4}?(?:그었|그을|긋|베)",
+)
+_rule("cutting again", "method", 0.6, "ko", r"(?:또|다시)그었")
+_rule("to a loved one's side", "hopeless", 0.5, "ko", r"(?:계신곳|곁)으로가(?:고싶|고파|려고|야겠)")
+
+_rule(
+    "take me away", "hopeless", 0.7, "ko", r"(?:나|날|나를)(?:좀)?(?:죽여줘|죽여줬으면|죽여주세요)"
+)
+_rule(
+    "take me, god",
+    "intent",
+    1.0,
+    "ko",
+    r"(?:하나님|하느님|신|주님).{0,15}?(?:데려가|데려갔으면)|(?:날|나를|나좀|저를|저좀)데려가.{0,10}?(?:하나님|하느님|주님)"
+    r"|(?:차|트럭|버스)(?:가|이)?(?:나|날|나를)?(?:좀)?(?:치고|쳐)(?:갔으면|줬으면|주면)"
+    r"|죽음(?:만이|이|밖에)(?:답|유일|해결|방법)|죽는(?:것|거)(?:말고는|밖에)(?:방법|답)",
+)
+_rule(
+    "tired of being alive",
+    "hopeless",
+    0.7,
+    "ko",
+    r"(?:살아있는|살아가는)(?:게|것이|거)(?:너무|정말|진짜|다)?(?:지겨|지긋지긋|고통|괴로)",
+)
+_rule("my last day", "farewell", 0.7, "ko", r"(?:오늘이|내일이)(?:내)?마지막날")
+_rule(
+    "do not grieve me",
+    "farewell",
+    1.0,
+    "ko",
+    r"(?:나|내가)(?:없어도|떠나도|죽어도|가도|없더라도).{0,6}?(?:울지마|슬퍼하지마|슬퍼하지말|미안해하지)"
+    r"|(?:연락안되면|없으면|없어지면).{0,6}?(?:서랍|책상|편지)(?:열어|봐|확인)",
+)
+_rule(
+    "self-harm act",
+    "intent",
+    1.0,
+    "ko",
+    r"자해.{0,4}?(?:했어|했다|했음|하고왔|해버렸)|(?:손목|팔|허벅지).{0,10}?(?:그어서|그었더니|그은)|칼로(?:긋|그어|그으)",
+)
+_rule("into the water", "method", 0.7, "ko", r"빠지면(?:금방|바로|다)?끝")
+
+_rule(
+    "jumping in front",
+    "intent",
+    1.0,
+    "ko",
+    r"(?:기차|열차|지하철|차|트럭|버스).{0,8}?뛰어들(?:까|고싶|래|려|고파)"
+    r"|(?:높은곳|옥상|다리|난간|꼭대기|대교).{0,12}?뛸(?:거|게|래|까)",
+)
+_rule(
+    "passwords left",
+    "farewell",
+    0.7,
+    "ko",
+    r"(?:비번|비밀번호)(?:은|도|을|를)?.{0,8}?(?:적어놨|적어뒀|써놨|써뒀|남겨)"
+    r"|(?:통장|적금|소지품)(?:이랑|과|하고|을|를|도)?.{0,8}?(?:다|전부|모두)?(?:줬|넘겼|맡겼)",
+)
+_rule("this far", "hopeless", 0.7, "ko", r"이제여기까지인(?:것|거)같")
+
 # --- English: intent ---
 _INTENT = (
     r"(?:want(?:ed)?\s+to|wanna|going\s+to|gonna|about\s+to|ready\s+to|planning\s+(?:to|on)"
@@ -648,7 +864,7 @@ _WANT_EN = (
     r"|planning\s+(?:to|on)|decided\s+to|(?:thinking|thought)\s+(?:about|of)|tempted\s+to|trying\s+to"
     r"|tried\s+to|ready\s+to)"
 )
-_ME = r"(?:myself|my\s*self|meself|mself)"
+_ME = r"(?:myself|my\s*self|meself|mself|mysefl|myslef|mysef)"
 _rule(
     "kill myself",
     "intent",
@@ -668,7 +884,7 @@ _rule(
     r"|longing|praying|pray|should|i\s+should|might\s+as\s+well|better\s+just|could\s+just)"
     r"\s*(?:to\s+)?(?:just\s+)?(?:die|be\s+dead|not\s+(?:be\s+)?(?:alive|exist"
     r"|here\s+anymore|wake\s+up))\b"
-    r"(?!\s+(?:of|from|laughing|for\s+(?:that|this|it)|in\s+(?:a|the|this)\s+game|happy|a\s+little"
+    r"(?!\s+(?:of|from|laughing|for\s+(?:that|this|it)|in\s+(?:a|the|this)\s+game|happy|a\s+little|my\s+hair"
     r"|inside|on\s+(?:this|that)\s+hill))"
     r"|\b(?:gonna|going\s+to)\s+die\s+(?:tonight|today|this\s+week|by\s+my\s+own)"
     r"|\b(?:wish|hope)\s+i\s+(?:was|were|would\s+be|could\s+be)\s+dead\b"
@@ -756,6 +972,7 @@ _rule(
     r"|\b(?:suicide|death|dying|killing\s+myself|ending\s+it|cutting|self\s*harm|hurting\s+myself)\s+"
     r"(?:is|seems)\s+(?:like\s+)?(?:the\s+)?only\s+(?:way|option|answer|solution|choice|thing|relief)"
     r"|\b(?:planning|plan|planned|preparing|prepare)\s+(?:my\s+)?(?:suicide|death|exit)\b"
+    r"(?!\s+(?:from|strategy|interview|plan|on|off|out\s+of))"
     r"|\bmy\s+(?:suicide|death\s+(?:plan|date))\b|\b(?:attempted|attempt|tried)\s+suicide\b"
     r"|\btried\s+(?:to\s+)?(?:kill|killing)\s+myself\b|\b(?:researching|looking\s+up|googling|searching)"
     r"\s+(?:ways|how)\s+to\s+(?:die|kill\s+myself|end\s+it|end\s+my\s+life)\b",
@@ -765,9 +982,10 @@ _rule(
     "intent",
     1.0,
     "en",
-    r"\bend\s+it\s+all\b|\b(?:end|ending|ended|take|taking)\s+(?:my|this)\s+(?:own\s+)?life\b"
+    r"\bend\s+it\s+all\b(?!\s+with)|\b(?:end|ending|ended|take|taking)\s+(?:my|this)\s+(?:own\s+)?life\b"
     r"|\bend\s+it\s+(?:tonight|today|now|for\s+good|once\s+and\s+for\s+all)\b"
-    r"|\b(?:want|wanna|going|gonna|ready|decided|time)\s+to\s+end\s+it\b(?!\s+(?:with|between|here|there))"
+    r"|\b(?:want|wanna|going|gonna|ready|decided|time)\s+to\s+end\s+it\b"
+    r"(?!\s+(?:all\s+)?(?:with|between|here|there))"
     r"|\b(?:end|ending)\s+(?:things|everything)\b(?!\s+(?:with|between|at|on|off|in))"
     r"|\bcommit(?:ting)?\s+suicide\b",
 )
@@ -1201,7 +1419,8 @@ _rule(
     "en",
     r"\b(?:wont|will\s+not|not\s+going\s+to|dont\s+think\s+(?:i\s+will|il|i\s+can|i\s+ll)|might\s+not)\s+"
     r"make\s+it\s+(?:through\s+(?:the\s+night|tonight|today|the\s+week)(?!\s+shift)|to\s+(?:tomorrow"
-    r"|morning|the\s+morning|my\s+birthday|christmas|the\s+weekend|next\s+week|new\s+year))",
+    r"|morning|the\s+morning|my\s+birthday|christmas|the\s+weekend|next\s+week|new\s+year"
+    r"|monday|tuesday|wednesday|thursday|friday|saturday|sunday))\b",
 )
 _rule(
     "tonight is the night",
@@ -1361,6 +1580,7 @@ _rule(
     1.0,
     "en",
     r"\b(?:suicide|crisis|suicide\s+prevention)\s+(?:hotline|helpline|line|number)\b(?!\s+(?:ad|campaign))",
+    not_after=r"\b(?:volunter\w*|work\w*|train\w*)\s+(?:for|at|on|with)\s+(?:a|the)\s+",
 )
 _rule("self-hatred", "hopeless", 0.3, "en", r"\bi\s+(?:hate|despise|loathe)\s+myself\b")
 _rule(
@@ -1389,6 +1609,226 @@ _rule(
 )
 _rule("right now", "hopeless", 0.2, "en", r"\b(?:right\s+now|tonight|rn)\b")
 
+# --- English: constructions widened from the tune split ---
+_rule(
+    "wish to die",
+    "intent",
+    1.0,
+    "en",
+    r"\b(?:i\s+)?(?:wnat|watn|wamt|whant|wan)\s+(?:to|2)\s+(?:die|dei)\b|\b(?:want|wanna)\s+(?:to\s+)?dei\b"
+    r"|\blet\s+me\s+(?:just\s+)?die\b",
+)
+_rule(
+    "no reason to live",
+    "intent",
+    1.0,
+    "en",
+    r"\bno\s+(?:reason|point|purpose)\s+(?:for\s+me\s+)?(?:to\s+|in\s+)?(?:live|living|keep\s+living"
+    r"|keep\s+going|go\s+on|going\s+on)\b|\bnothing\s+(?:left\s+)?to\s+live\s+for\b",
+)
+_rule(
+    "picturing my death",
+    "intent",
+    1.0,
+    "en",
+    r"\b(?:imagining|picturing|fantasizing\s+about|dreaming\s+about|daydreaming\s+about)\s+"
+    r"(?:my\s+own|my)\s+(?:death|suicide|funeral|dying)\b",
+)
+_rule(
+    "death as the way out",
+    "intent",
+    1.0,
+    "en",
+    r"\b(?:death|dying|suicide)\s+(?:feels|seems|looks|is)\s+like\s+(?:the\s+)?only\s+"
+    r"(?:way\s+out|option|answer|escape|choice)\b",
+)
+_rule(
+    "a noose made",
+    "method",
+    1.0,
+    "en",
+    r"\b(?:tied|made|tying|making|bought|hung|set\s+up)\s+(?:a|the|my)\s+noose\b",
+)
+_rule(
+    "means in hand",
+    "method",
+    0.8,
+    "en",
+    r"\b(?:razor|blade|knife|pills|gun|rope|noose)\b[^.!?]{0,20}?\b(?:in\s+my\s+(?:hand|lap)"
+    r"|in\s+front\s+of\s+me)\b|\bloaded\s+gun\b",
+)
+_rule(
+    "standing on the edge",
+    "method",
+    0.8,
+    "en",
+    r"\b(?:standing|sitting|stood|sat|perched)\s+on\s+(?:the\s+|a\s+|this\s+)?(?:edge|ledge|railing"
+    r"|rail|bridge|roof|rooftop|tracks|cliff)\b",
+)
+_rule("this is goodbye", "farewell", 0.5, "en", r"\bthis\s+is\s+(?:my\s+)?(?:goodbye|farewell)\b")
+_rule(
+    "my note written",
+    "farewell",
+    0.8,
+    "en",
+    r"\b(?:wrote|written|writing|left|finished|leaving)\s+(?:my|a\s+suicide|my\s+suicide|my\s+last)\s+note\b",
+)
+_rule(
+    "the other side",
+    "farewell",
+    0.7,
+    "en",
+    r"\bsee\s+(?:you|yall|you\s+all|everyone)\s+on\s+the\s+other\s+side\b(?!\s+of)",
+)
+_rule("not coming back", "farewell", 0.6, "en", r"\b(?:not|never)\s+come\s+back\b")
+_rule(
+    "giving things away",
+    "farewell",
+    0.6,
+    "en",
+    r"\bgiv(?:ing|e|en)\s+(?:all\s+)?(?:my|all\s+my)\s+(?:stuff|things|belongings|possessions)\s+away\b"
+    r"|\bso\s+(?:my\s+family|they|nobody|no\s+one)\s+(?:doesnt|dont|wont)\s+have\s+to\b",
+)
+
+_rule(
+    "done living",
+    "intent",
+    1.0,
+    "en",
+    r"\b(?:im|i\s+am|i\s+m)\s+(?:so\s+)?done\s+(?:with\s+)?(?:living|being\s+alive|existing)\b"
+    r"|\b(?:want|wanna|gonna|going\s+to)\s+(?:to\s+)?ctb\b"
+    r"|\bwish\s+(?:id|i\s+d|i\s+had)\s+never\s+(?:been\s+born|existed)\b"
+    r"|\b(?:want|wanna)\s+(?:to\s+)?(?:disappear|vanish)\s+(?:forever|for\s+good|permanently"
+    r"|from\s+(?:this|the)\s+(?:world|earth))\b"
+    r"|\bdoing\s+(?:everyone|everybody|the\s+world|them|my\s+family)\s+a\s+favou?r\s+(?:by|if)\s+"
+    r"(?:dying|disappearing|killing|i\s+die|i\s+died|i\s+was\s+gone)\b",
+)
+_rule(
+    "ending it",
+    "hopeless",
+    0.7,
+    "en",
+    r"\bi\s+(?:should|could|might|will|ll|am\s+going\s+to|m\s+going\s+to|m\s+gonna|am\s+gonna)\s+"
+    r"(?:just\s+)?end\s+it(?:\s+all)?\b(?!\s+with)|\b(?:tonight|today)\s+i\s+end\s+it\b"
+    r"|\b(?:im|i\s+am)\s+ending\s+it\b(?!\s+with)",
+)
+_rule(
+    "nice knowing you",
+    "farewell",
+    0.6,
+    "en",
+    r"\bnice\s+knowing\s+(?:you|yall|you\s+all|everyone)\b",
+)
+
+_rule(
+    "hoping not to survive",
+    "intent",
+    1.0,
+    "en",
+    r"\b(?:hope|wish|praying|pray)\s+(?:something|someone|a\s+\w+)\s+kills\s+me\b"
+    r"|\b(?:hope|wish|pray|praying)\s+(?:that\s+)?i\s+(?:get\s+in\s+a\s+crash|get\s+hit\s+by|dont\s+survive)\b"
+    r"|\b(?:praying|pray|hoping)\s+(?:that\s+)?i\s+(?:dont|do\s+not|never|wont)\s+wake\s+up\b"
+    r"|\bwont\s+be\s+a\s+burden\s+(?:much\s+)?(?:longer|for\s+long|anymore)\b"
+    r"|\b(?:death|dying|suicide|killing\s+myself)\s+is\s+all\s+i\s+(?:think|can\s+think)\s+about\b"
+    r"|\bsuicidal\s+(?:af|asf|asl)\b|\bchecking\s+out\s+(?:for\s+good|of\s+(?:life|this\s+world))\b"
+    r"|\bvanish\s+from\s+the\s+face\s+of\s+the\s+earth\b",
+)
+_rule(
+    "self-harm act",
+    "intent",
+    1.0,
+    "en",
+    r"\bcut\s+to\s+(?:feel|cope|numb)\b|\bburn(?:ed|t|ing)?\s+(?:my\s+\w+|myself)\b.{0,20}?\b(?:lighter"
+    r"|cigarette|on\s+purpose)\b|\b(?:burned|burnt|cut|hurt|hit)\s+myself\s+(?:again|on\s+purpose)\b",
+)
+_rule("cut deep", "method", 0.6, "en", r"\bcut\s+(?:too\s+|so\s+)?deep(?:er)?\b")
+_rule(
+    "checking out", "hopeless", 0.5, "en", r"\b(?:im|i\s+am)\s+checking\s+out\s*(?:$|now|tonight)"
+)
+_rule(
+    "when you read this",
+    "farewell",
+    0.6,
+    "en",
+    r"\bby\s+the\s+time\s+(?:you|anyone|someone)\s+(?:read|reads|see|sees)\s+this\b",
+)
+_rule(
+    "tell them i loved them",
+    "farewell",
+    0.7,
+    "en",
+    r"\btell\s+(?:everyone|them|my\s+\w+)\s+(?:that\s+)?i\s+loved\s+(?:them|her|him|you)\b",
+)
+_rule("on the tracks", "method", 0.7, "en", r"\b(?:at|on)\s+the\s+(?:train\s+|railway\s+)?tracks\b")
+_rule("giving up for good", "hopeless", 0.6, "en", r"\bgive\s+up\s+for\s+good\b")
+
+_rule(
+    "someone end me",
+    "hopeless",
+    0.7,
+    "en",
+    r"\b(?:someone|somebody|anyone)\s+(?:please\s+)?(?:just\s+)?(?:kill|end|shoot)\s+me\b",
+)
+_rule(
+    "wanting an end",
+    "intent",
+    1.0,
+    "en",
+    r"\b(?:wish|hope)\s+(?:someone|somebody)\s+would\s+(?:just\s+)?(?:kill|end|shoot)\s+me\b"
+    r"|\b(?:die|go|end\s+it)\s+without\s+(?:pain|hurting|feeling\s+it)\b"
+    r"|\b(?:least\s+painful|painless|easiest|quickest)\s+way\s+to\s+(?:die|go|end\s+it|do\s+it|kill\s+myself)\b"
+    r"|\b(?:would|is|does)\s+(?:drowning|hanging|jumping|bleeding\s+out|an\s+overdose)\s+(?:be\s+)?"
+    r"(?:quick|painless|hurt|fast)\b"
+    r"|\b(?:saying|say|said)\s+goodbye\s+to\s+(?:the|this)\s+world\b"
+    r"|\blast\s+day\s+(?:on\s+earth|alive|of\s+my\s+life)\b|\bwont\s+be\s+a\s+tomorrow\s+for\s+me\b"
+    r"|\b(?:god|lord|jesus)\b.{0,20}?\btake\s+me\b(?!\s+(?:to|out|home|with|back))"
+    r"|\b(?:wish|hope)\s+(?:a|the|some)\s+(?:truck|car|bus|train)\s+(?:would\s+)?(?:hit|hits|runs?\s+over)\s+me\b"
+    r"|\bno\s+way\s+out\s+(?:but|except|other\s+than)\s+(?:dying|death|suicide|killing\s+myself)\b"
+    r"|\bno\s+reason\s+to\s+(?:keep\s+)?(?:holding\s+on|hold\s+on|stay\s+alive|stay|be\s+here)\b"
+    r"|\b(?:i\s+)?self\s*harmed\s+(?:again|today|tonight|yesterday|last\s+night|\w+\s+times)\b",
+)
+_rule("suicide methods", "method", 1.0, "en", r"\bsuicide\s+methods?\b")
+_rule(
+    "tallest bridges",
+    "method",
+    1.0,
+    "en",
+    r"\b(?:tallest|highest)\s+(?:bridges?|buildings?)\s+(?:near\s+me|around\s+here|in\s+my\s+city)\b",
+)
+_rule(
+    "do not grieve me",
+    "farewell",
+    0.7,
+    "en",
+    r"\b(?:dont|do\s+not)\s+(?:cry|be\s+sad|grieve|blame\s+yourself|blame\s+yourselves|miss\s+me)\s+"
+    r"(?:when|after|once)\s+(?:im|i\s+am)\s+gone\b"
+    r"|\bopen\s+(?:it|them|this)\s+(?:if|when|after)\s+(?:im|i\s+am)\s+gone\b",
+)
+
+_rule(
+    "thinking of jumping", "method", 0.6, "en", r"\b(?:thinking|thought)\s+(?:of|about)\s+jumping\b"
+)
+_rule(
+    "had enough of living",
+    "intent",
+    1.0,
+    "en",
+    r"\bhad\s+enough\s+of\s+(?:living|life|being\s+alive|this\s+life|existing)\b",
+)
+_rule(
+    "not another day",
+    "hopeless",
+    0.7,
+    "en",
+    r"\bcant\s+(?:make\s+it|last|survive|go\s+on)\s+another\s+day\b",
+)
+_rule(
+    "passwords left",
+    "farewell",
+    0.6,
+    "en",
+    r"\bpasswords?\s+(?:are\s+|is\s+)?(?:written\s+down|in\s+the\s+\w+|on\s+the\s+\w+|for\s+(?:you|my\s+\w+))",
+)
 RULES: tuple[Rule, ...] = tuple(_R)
 
 # --- context -----------------------------------------------------------------------------------
@@ -1405,14 +1845,42 @@ OTHERS_EN = _en(
     r"|podcast|prevention|awareness|statistics|celebrity|actor|actress|singer|diving|bungee"
     r"|skydiving|pool|parkour|trampoline|scene|lecture|essay|research)\b"
 )
+# Someone else's words or plans, reported by a worried writer («친구가 죽고 싶다고 해서 걱정돼»,
+# "my brother said he wants to die, I'm scared for him"): not the writer's own intent.
+OTHERS_SAID_KO = re.compile(
+    r"(?:친구|동생|언니|오빠|누나|형|엄마|아빠|남친|여친|남자친구|여자친구|애인|룸메|동료|후배|선배|걔|딸|아들"
+    r"|지인|사촌|반친구)(?:가|이)"
+    r".{0,25}?(?:다고|라고|냐고|한대|하대|했대|된대|싶대|래서|대서|다는데|다네|다길래|하더라|했더라)"
+)
+OTHERS_CONCERN_KO = re.compile(
+    r"(?:친구|동생|언니|오빠|누나|형|엄마|아빠|남친|여친|애인|룸메|동료|후배|선배|걔|딸|아들|지인|사촌)(?:가|이)"
+    r".{0,30}?(?:걱정돼|걱정이야|걱정된다|걱정이에요|도와주고싶|도와줘야|위로하지|위로해야|위로할|상담선생님"
+    r"|말씀드렸|신고했|어떻게해야|어떡하지)"
+)
+FIRST_PERSON_TOO_KO = re.compile(r"나도|저도|나역시|저역시")
+QUOTED_WORDS_KO = re.compile(r"(?:다는|라는|란)(?:말|가사|부분|대사|구절|내용|장면)")
+OTHERS_SAID_EN = _en(
+    r"\b(?:my\s+)?(?:friend|friends|brother|sister|mom|mum|dad|roommate|cousin|son|daughter|girlfriend"
+    r"|boyfriend|partner|classmate|coworker|kid|bestie|bff|she|he|they)\s+(?:\w+\s+){0,2}"
+    r"(?:said|says|told\s+me|keeps\s+saying|seems|wants|has\s+been|s\s+been|texted|posted|is)\b"
+)
+CONCERN_EN = _en(
+    r"\b(?:how\s+(?:do|can|should)\s+i\s+(?:help|support|talk)|what\s+(?:should|do|can)\s+i\s+do"
+    r"|worried\s+(?:about|for)\s+(?:him|her|them)|scared\s+for\s+(?:him|her|them)"
+    r"|help\s+(?:him|her|them)|(?:is|are)\s+(?:he|she|they)\s+(?:ok|okay|safe))\b"
+)
+EMBARRASSED_KO = re.compile(r"(?:부끄|창피|민망|쪽팔|수치).*[ㅋㅎ]")
+TIRED_EN = _en(r"\b(?:tired|sleepy|exhausted|mondays?)\b.*\b(?:lol|lmao|haha\w*)\b")
+
 # Farewells that are about a job, a move, a trip.
 ORDINARY_GOODBYE_KO = re.compile(
     r"퇴사|졸업|이사|전학|송별|출근|퇴근|여행|휴가|방학|연휴|입대|유학|이직|발령|마지막수업|종강|수료"
+    r"|휴직|복직|은퇴|정년|전역|제대|군대|결혼|출장"
 )
 ORDINARY_GOODBYE_EN = _en(
     r"\b(?:moving|move|coworker|colleague|company|job|retire|retiring|retirement|graduat\w*|vacation"
     r"|holiday|holidays|trip|apartment|school|team|class|office|shift|semester|internship|flight"
-    r"|airport|party|card)\b"
+    r"|airport|party|card|camp|appointment|dentist|doctor|meeting)\b"
 )
 EMBARRASSED_EN = _en(
     r"\b(?:lol|lmao|lmfao|haha\w*|rofl)\b.*\b(?:embarrass\w*|cringe|awkward|tripped|crush|in\s+front\s+of)\b"

@@ -8,7 +8,7 @@ import sys
 import pytest
 
 from benchmarks.crisis_eval import LANGUAGES, figures, load
-from bot.crisis import CrisisDetector, learned_features, learned_signal, normalize
+from bot.crisis import MODEL_PATH, CrisisDetector, learned_signal, learned_tokens, normalize
 
 DETECTOR = CrisisDetector()
 
@@ -112,6 +112,36 @@ def test_negation_and_quoted_titles() -> None:
     assert DETECTOR.check("사라지고 싶은 밤이야").crisis
 
 
+def test_someone_elses_words_are_not_the_writers_intent() -> None:
+    for text in (
+        "동생이 죽고 싶다고 해서 너무 걱정돼",
+        "친구가 자해한대 어떻게 해야 돼?",
+        "이 노래 가사에 죽고 싶다는 말 나오는데 좋더라",
+        "my brother said he wants to die, i'm really scared for him",
+        "my roommate seems suicidal, how do i help?",
+    ):
+        verdict = DETECTOR.check(text)
+        assert not verdict.crisis and not verdict.open_to_learned, verdict.why
+        assert "someone else" in verdict.why or not verdict.hits, verdict.why
+    # the writer's own words stay a crisis, whoever else is named
+    assert DETECTOR.check("친구가 걱정한다고 했는데 나도 죽고 싶어").crisis
+    assert DETECTOR.check("my friend is worried about me because i want to die").crisis
+
+
+def test_widened_constructions() -> None:
+    rules_only = CrisisDetector(learned=False)
+    for text in (
+        "주거버리고 싶다",
+        "극단선택 하고싶다",
+        "엄마 아빠 사랑해 미안해 안녕",
+        "남은 사람들한테 편지 남겼어",
+        "let me just die already",
+        "i tied the noose already",
+        "there's no reason for me to live",
+    ):
+        assert rules_only.check(text).crisis, text
+
+
 def test_why_names_the_rules_and_what_context_removed() -> None:
     hit = DETECTOR.check("오늘 밤에 손목 그을 거야")
     assert "self-harm act" in hit.why and "손목" in hit.why
@@ -153,14 +183,20 @@ def test_the_learned_signal_catches_what_no_rule_lists() -> None:
 def test_the_shipped_learned_signal_is_what_its_trainer_makes() -> None:
     """Scored in pure Python exactly as scikit-learn scores it, and trained on today's tune split
     (add tune messages, then run ``python -m models.training.crisis_model``)."""
-    from models.training.crisis_model import _fit
+    import json
+
+    from models.training.crisis_model import fit
 
     signal = learned_signal()
     assert signal is not None
+    assert MODEL_PATH.stat().st_size < 2_000_000
+    shipped = json.loads(MODEL_PATH.read_text(encoding="utf-8"))
     tune = [e for e in load() if e.split == "tune"]
-    vectorizer, model = _fit([e.text for e in tune], [e.crisis for e in tune], 4.0)
+    vectorizer, model = fit(
+        [learned_tokens(e.text) for e in tune], [e.crisis for e in tune], shipped["c"]
+    )
     texts = [*[e.text for e in load()][::7], "", "ㅋㅋ", "x" * 3000]
-    expected = model.predict_proba(vectorizer.transform([learned_features(t) for t in texts]))[:, 1]
+    expected = model.predict_proba(vectorizer.transform([learned_tokens(t) for t in texts]))[:, 1]
     for text, want in zip(texts, expected, strict=True):
         assert abs(signal.probability(text) - want) < 1e-4, text
 
