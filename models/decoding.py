@@ -332,6 +332,11 @@ def decode(
                     scores[b, subs] = torch.where(
                         vals > 0, vals / spec.repetition_penalty, vals * spec.repetition_penalty
                     )
+        if eos_sub is not None:
+            # a row whose every token was banned (a tiny vocabulary) may end its text
+            dead = scores.max(dim=-1).values == -math.inf
+            if bool(dead.any()):
+                scores[dead, eos_sub] = 0.0
         chosen_sub = _sample(scores, spec, gen)
 
         keep: list[int] = []
@@ -471,9 +476,6 @@ def _apply_bans(
                 sub = to_sub(ids[i + NO_REPEAT_NGRAM - 1])
                 if sub is not None:
                     scores[sub] = -math.inf
-    if eos_sub is not None and torch.isinf(scores).all():
-        # Every token was banned (a tiny vocabulary): let the end of text through.
-        scores[eos_sub] = 0.0
 
 
 def _finish_before(row: _Row, token: int, parts: DecoderParts, spec: DecodeSpec) -> bool:
