@@ -77,6 +77,7 @@ class LocalGenerator:
         self.parts = DecoderParts(
             loaded.model, loaded.tokenizer, build_vocab_filter(loaded.tokenizer, vocab_size)
         )
+        self.parts.quantize_head = self.quantized
 
     def new_tokens(self, asked: int) -> int:
         """``asked``, or what fits beside a quarter of the positions (at most 64) for the prompt
