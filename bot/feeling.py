@@ -9,7 +9,7 @@ asks :func:`bot.mood.is_crisis` before any other rule, so no rule here can ever 
 Small, explainable rules over Korean and English, in this order (each verdict names its reason):
 
 1. a **crisis** (``bot.crisis``): a feeling, always;
-2. empty, or a **bot-style command** (starts with ``!`` or ``/``): not a feeling;
+2. empty (or invisible characters only), or a **bot-style command** (starts with ``!`` or ``/``): not a feeling;
 3. **links** are removed first; a message that was only a link (or nothing left with a feeling
    cue) is not a feeling;
 4. only **numbers and symbols**, or a **bare greeting** («ㅎㅇ», «안녕하세요», "hi", "yo"): not;
@@ -111,12 +111,25 @@ def _cue(text: str) -> str | None:
     return None
 
 
+_INVISIBLE = frozenset({"Cf", "Cc", "Mn", "Me", "Co", "Cs"})
+_FILLERS = frozenset("\u3164\u115f\u1160\uffa0")
+
+
+def _visible(text: str) -> str:
+    """``text`` without format characters (zero-width, bidi, tags), marks and Hangul fillers."""
+    return "".join(
+        " " if ch in _FILLERS else ch
+        for ch in text
+        if ch.isspace() or unicodedata.category(ch) not in _INVISIBLE
+    )
+
+
 def classify(text: str) -> Verdict:
     """Whether ``text`` is about how its writer feels, and the rule that says so."""
     if is_crisis(text):
         return Verdict(True, "crisis")
     # NFC, not NFKC: NFKC turns the jamo of «ㅠㅠ» / «ㅎㅇ» into conjoining ones.
-    clean = " ".join(unicodedata.normalize("NFC", text).split())
+    clean = " ".join(_visible(unicodedata.normalize("NFC", text)).split())
     if not clean:
         return Verdict(False, "empty")
     if unicodedata.normalize("NFKC", clean[0]) in "!/":
