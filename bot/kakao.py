@@ -143,7 +143,8 @@ DEFERRED_WORK_S = 240.0  # a no-callback answer nobody fetches stops being writt
 PENDING_MARKER_S = 300  # a "still writing" marker outlives the work, not a dead process
 
 WAIT_TEXT = "…잠시만요"
-STILL_WRITING = "아직 쓰고 있어요. 조금 뒤에 '결과 보기'를 눌러 주세요."
+# Sent in group chats too, where there is no button to press: «보내», not «눌러».
+STILL_WRITING = "아직 쓰고 있어요. 조금 뒤에 '결과 보기'를 보내 주세요."
 FETCH = "결과 보기"
 TOO_SLOW = "시간이 너무 오래 걸렸어요. 잠시 후 다시 해 주세요."
 OOPS = "문제가 생겼어요. 잠시 후 다시 해 주세요."

@@ -4,6 +4,7 @@ sends them, callbacks Kakao refuses in a 200 body, and the reply budget's margin
 
 from __future__ import annotations
 
+import asyncio
 import logging
 from collections.abc import AsyncIterator
 from typing import Any
@@ -13,13 +14,14 @@ from aiohttp import web
 from aiohttp.test_utils import TestServer
 
 from bot.embedded_redis import free_port
-from bot.kakao import KAKAO_KEY, NOT_UNDERSTOOD, for_group, group_hint
+from bot.kakao import FETCH, KAKAO_KEY, NOT_UNDERSTOOD, STILL_WRITING, for_group, group_hint
 from bot.kakao_text import Command, apply_params, parse
 from bot.settings import KakaoSettings
 from storage.connection import Redis
 from tests.bot.test_kakao import (
     CANDIDATES,
     Client,
+    SlowGenerator,
     check_response,
     kakao_settings,
     kinds,
@@ -29,7 +31,7 @@ from tests.bot.test_kakao import (
     texts,
     until,
 )
-from tests.bot.test_lyrics import KO_ARTIST
+from tests.bot.test_lyrics import KO_ARTIST, NEW_LINES
 from tests.bot.test_mood import SAD_KO
 
 KAKAO_PORT = free_port()  # the stand-in for Kakao's callback API
@@ -113,6 +115,20 @@ async def test_a_group_callback_carries_no_quick_replies(
     await until(lambda: len(got) == 1)
     template = check_response(got[0])
     assert "quickReplies" not in template and "가사 다시" in texts(template)
+
+
+async def test_a_late_answer_in_a_group_is_fetched_by_text(redis: Redis) -> None:
+    settings = kakao_settings(callback_enabled=False, reply_budget_s=0.3)
+    client = await make_client(redis, settings, SlowGenerator(["\n".join(NEW_LINES)], 0.6))
+    try:
+        template = await say(client, f"가사 {KO_ARTIST} / 봄날", group="room9")
+        assert "quickReplies" not in template
+        assert texts(template) == f"{STILL_WRITING}\n\n이렇게 보내도 돼요: {FETCH}"
+        await asyncio.sleep(0.8)
+        template = await say(client, FETCH, group="room9")
+        assert "『봄날』" in texts(template) and "quickReplies" not in template
+    finally:
+        await client.close()
 
 
 # --- neither a command nor a feeling ---------------------------------------------------------
