@@ -1,10 +1,10 @@
 """The KakaoTalk skill server (Kakao i Open Builder): ``POST /kakao/skill`` on the web app.
 
 Open Builder POSTs a skill request for each utterance (``userRequest.utterance``,
-``userRequest.user.id``, ``userRequest.callbackUrl``, ``action.params``, ``bot.id``; every other
-field is ignored) and shows the v2.0 response it gets back within 5 seconds. The utterance is read
-by :mod:`bot.kakao_text` (the command grammar lives there) and served by the platform-neutral
-services: relay stories (the Kakao chat, or the user in a 1:1 chat, is the channel
+``userRequest.user.id``, ``userRequest.callbackUrl``, ``userRequest.chat``, ``action.params``,
+``action.detailParams``, ``bot.id``; every other field is ignored) and shows the v2.0 response
+it gets back within 5 seconds. The utterance is read by :mod:`bot.kakao_text` (the command
+grammar lives there) and served by the platform-neutral services: relay stories (the Kakao chat, or the user in a 1:1 chat, is the channel
 ``"kakao:<id>"``), lyrics, and the mood companion (user ``"kakao:<user id>"``).
 
 **Protection.** Kakao signs nothing, so the endpoint wants a shared secret (``NORAE_KAKAO_SECRET``)
