@@ -1,10 +1,10 @@
 """The KakaoTalk skill server (Kakao i Open Builder): ``POST /kakao/skill`` on the web app.
 
 Open Builder POSTs a skill request for each utterance (``userRequest.utterance``,
-``userRequest.user.id``, ``userRequest.callbackUrl``, ``action.params``, ``bot.id``; every other
-field is ignored) and shows the v2.0 response it gets back within 5 seconds. The utterance is read
-by :mod:`bot.kakao_text` (the command grammar lives there) and served by the platform-neutral
-services: relay stories (the Kakao chat, or the user in a 1:1 chat, is the channel
+``userRequest.user.id``, ``userRequest.callbackUrl``, ``userRequest.chat``, ``action.params``,
+``action.detailParams``, ``bot.id``; every other field is ignored) and shows the v2.0 response
+it gets back within 5 seconds. The utterance is read by :mod:`bot.kakao_text` (the command
+grammar lives there) and served by the platform-neutral services: relay stories (the Kakao chat, or the user in a 1:1 chat, is the channel
 ``"kakao:<id>"``), lyrics, and the mood companion (user ``"kakao:<user id>"``).
 
 **Protection.** Kakao signs nothing, so the endpoint wants a shared secret (``NORAE_KAKAO_SECRET``)
@@ -50,10 +50,14 @@ the story as it is now; a ``결과 보기`` that found nothing ready yet is not 
   ``NORAE_KAKAO_CALLBACK_ENABLED`` is on, the answer is ``{"version": "2.0", "useCallback": true,
   "data": {"text": "…잠시만요"}}`` at once, and the real response is POSTed once to the one-time
   callback URL, which is valid for a minute (work is cut off before that). A callback the
-  receiver refuses or that cannot be delivered is logged, never raised;
-- otherwise the answer waits up to ``NORAE_KAKAO_REPLY_BUDGET_S`` (4.5 s). What is not ready by
-  then keeps running; the user gets a "still writing" text and a ``결과 보기`` quick reply, and the
-  result is kept in Redis (per user, ``NORAE_KAKAO_PENDING_TTL_S``) for that fetch. While one is
+  receiver refuses (an HTTP error, or HTTP 200 with ``"status": "FAIL"`` / ``"ERROR"`` in its
+  JSON body, as Kakao's callback API answers) or that cannot be delivered is logged and counted
+  in ``KakaoSkill.callbacks``, never raised; the one-time URL cannot be used twice, so it is not
+  retried;
+- otherwise the answer waits up to ``NORAE_KAKAO_REPLY_BUDGET_S`` (3.5 s, counted from the
+  first line of the handler: Kakao's 5 s also hold the network both ways and any proxy in
+  front, which this clock cannot see). What is not ready by then keeps running; the user gets
+  a "still writing" text and a ``결과 보기`` quick reply, and the result is kept in Redis (per user, ``NORAE_KAKAO_PENDING_TTL_S``) for that fetch. While one is
   pending, a second slow command from the same user is refused.
 
 **Rendering.** ``simpleText`` ≤ 1000 characters (longer text is split over up to three outputs, the
@@ -62,6 +66,17 @@ characters. Songs are ``listCard`` items (≤ 5 per card, linked when the song h
 picked song is a ``basicCard`` when ``NORAE_KAKAO_THUMBNAIL_URL`` gives it an image (Kakao requires
 one) and a ``textCard`` otherwise. Relay candidates are numbered text (people vote on the whole
 line) with ``1번``… quick replies.
+
+**Group chats.** A request from a group chat (``userRequest.chat.id``, or ``botGroupKey`` in the
+user's properties in older payloads) never gets ``quickReplies``, which Kakao does not allow
+there: :func:`for_group` turns them into a line of text («투표 1 / 투표 2 / 투표 3으로 투표해
+주세요»), in direct answers, kept answers and callbacks alike.
+
+**Not every message is for the companion.** A fallback block sends the skill everything nobody
+else understood. An utterance that is not a command goes to the mood companion only when
+:mod:`bot.feeling` says it is about how the writer feels (a crisis always is, and is answered
+first); «!가격 btc», «오늘 날씨 어때?», «ㅎㅇ» or a bare link get a short Korean help text.
+A block that names ``command: mood`` in its parameters skips that gate.
 """
 
 from __future__ import annotations
@@ -84,6 +99,7 @@ from yarl import URL
 
 from bot import notices
 from bot.catalog import Catalog
+from bot.feeling import classify as classify_feeling
 from bot.inference import InferenceError
 from bot.kakao_text import HELP, Command, apply_params, parse
 from bot.limits import Limiter, SlowDown
@@ -127,11 +143,16 @@ DEFERRED_WORK_S = 240.0  # a no-callback answer nobody fetches stops being writt
 PENDING_MARKER_S = 300  # a "still writing" marker outlives the work, not a dead process
 
 WAIT_TEXT = "…잠시만요"
-STILL_WRITING = "아직 쓰고 있어요. 조금 뒤에 '결과 보기'를 눌러 주세요."
+# Sent in group chats too, where there is no button to press: «보내», not «눌러».
+STILL_WRITING = "아직 쓰고 있어요. 조금 뒤에 '결과 보기'를 보내 주세요."
 FETCH = "결과 보기"
 TOO_SLOW = "시간이 너무 오래 걸렸어요. 잠시 후 다시 해 주세요."
 OOPS = "문제가 생겼어요. 잠시 후 다시 해 주세요."
 SAME_REQUEST = "같은 요청을 아직 처리하고 있어요. 잠시 후 다시 확인해 주세요."
+NOT_UNDERSTOOD = (
+    "무슨 말인지 잘 모르겠어요. 저는 이야기 이어쓰기, 가사 쓰기, 기분에 맞는 노래 추천을 해요. "
+    "지금 기분을 말해 주시거나 '도움말'을 보내 주세요."
+)
 BAD_PAGE = "쪽 번호는 1 이상의 숫자로 적어 주세요. 예: '이야기 보기 2'"
 
 # The action each command spends (bot/limits.py); reading, help and forgetting are free.
@@ -186,6 +207,18 @@ class KakaoBot(_Loose):
 
 class Action(_Loose):
     params: dict[str, Any] = Field(default_factory=dict)
+    detailParams: dict[str, Any] = Field(default_factory=dict)  # Kakao's field name
+
+    def merged(self) -> dict[str, Any]:
+        """``params``, with a parameter only ``detailParams`` has taken from its ``value``
+        (entities such as ``sys.number`` arrive there too, as JSON strings)."""
+        merged = dict(self.params)
+        for name, detail in self.detailParams.items():
+            if name not in merged and isinstance(detail, dict):
+                value = detail.get("value", detail.get("origin"))
+                if value is not None:
+                    merged[name] = value
+        return merged
 
 
 class SkillRequest(_Loose):
@@ -201,6 +234,7 @@ class Who:
     user: str  # "kakao:<user id>": the mood companion's user, the relay's author
     channel: str  # "kakao:<chat id>" (group chats) or the user's id (1:1 chats)
     name: str
+    group: bool = False  # a group chat: Kakao allows no quick replies there
 
 
 def who(req: SkillRequest) -> Who:
@@ -215,6 +249,7 @@ def who(req: SkillRequest) -> Who:
         user=f"kakao:{user.id}",
         channel=f"kakao:{group or user.id}",
         name=_cut(nick, 32) if nick else f"카카오 {user.id[-4:]}",
+        group=group is not None,
     )
 
 
@@ -294,6 +329,67 @@ class Reply:
 
 def text_reply(text: str, *quick: tuple[str, str]) -> dict[str, Any]:
     return Reply(quick=list(quick)).text(text).build()
+
+
+_NUMBERED = re.compile(r"^(?P<word>\S+) (?P<n>[0-9]{1,3})$")
+
+
+def group_hint(messages: Sequence[str]) -> str:
+    """The quick replies' messages as a line of text: «투표 1 / 투표 2 / 투표 3으로 투표해
+    주세요», the others as «이렇게 보내도 돼요: 이야기 보기 · 이어쓰기 다시»."""
+    numbered: dict[str, list[int]] = {}
+    others: list[str] = []
+    for message in messages:
+        m = _NUMBERED.match(message)
+        if m is not None:
+            numbered.setdefault(m["word"], []).append(int(m["n"]))
+        elif message not in others:
+            others.append(message)
+    lines = []
+    for word, numbers in numbered.items():
+        if len(numbers) <= 3:
+            options = " / ".join(f"{word} {n}" for n in numbers)
+        else:
+            options = f"{word} {min(numbers)} ~ {word} {max(numbers)}"
+        verb = "투표해" if word == "투표" else "보내"
+        lines.append(f"{options}{_ro(max(numbers))} {verb} 주세요.")
+    if others:
+        lines.append("이렇게 보내도 돼요: " + " · ".join(others))
+    return "\n".join(lines)
+
+
+def _ro(n: int) -> str:
+    """The particle «(으)로» after a number read in Sino-Korean: 3으로 (삼), 2로 (이), 1로 (일)."""
+    return "으로" if n % 10 in (0, 3, 6) else "로"
+
+
+def for_group(response: dict[str, Any]) -> dict[str, Any]:
+    """A response for a group chat, where Kakao allows no ``quickReplies``: they are removed and
+    their messages offered as text (added to the last text bubble, or a bubble of their own)."""
+    template = response.get("template")
+    if not isinstance(template, dict) or not template.get("quickReplies"):
+        return response
+    template = dict(template)
+    messages = [str(q.get("messageText", "")) for q in template.pop("quickReplies")]
+    hint = group_hint([m for m in messages if m])
+    outputs = [dict(o) for o in template.get("outputs", [])]
+    if hint:
+        texts = [i for i, o in enumerate(outputs) if "simpleText" in o]
+        if texts and (len(outputs) >= MAX_OUTPUTS or _fits(outputs[texts[-1]], hint)):
+            last = texts[-1]
+            body = outputs[last]["simpleText"]["text"]
+            room = TEXT_CHARS - len(hint) - 2
+            outputs[last] = {"simpleText": {"text": f"{_cut(body, room)}\n\n{hint}"}}
+        elif len(outputs) < MAX_OUTPUTS:
+            outputs.append({"simpleText": {"text": _cut(hint, TEXT_CHARS)}})
+        else:  # three cards and no text: the hint takes the last place
+            outputs[-1] = {"simpleText": {"text": _cut(hint, TEXT_CHARS)}}
+    template["outputs"] = outputs
+    return {**response, "template": template}
+
+
+def _fits(output: dict[str, Any], hint: str) -> bool:
+    return len(output["simpleText"]["text"]) + 2 + len(hint) <= TEXT_CHARS
 
 
 def callback_ack(text: str = WAIT_TEXT) -> dict[str, Any]:
@@ -407,6 +503,7 @@ class KakaoSkill:
         self.lyrics = lyrics
         self.mood = mood
         self.session: aiohttp.ClientSession | None = None
+        self.callbacks: dict[str, int] = {"delivered": 0, "failed": 0}
         self.tasks: set[asyncio.Task[Any]] = set()
 
     # --- background work -------------------------------------------------------------------
@@ -641,6 +738,8 @@ class KakaoSkill:
                 response = await self.run(command, at)
         except TimeoutError:
             response = text_reply(TOO_SLOW)
+        if at.group:
+            response = for_group(response)
         host = url.raw_host
         if time.monotonic() - started > CALLBACK_VALID_S:
             log.warning("kakao: callback to %s is late; its URL has expired, answer dropped", host)
@@ -656,18 +755,41 @@ class KakaoSkill:
                 allow_redirects=False,
             ) as resp:
                 if 300 <= resp.status < 400:
-                    log.warning(
-                        "kakao: callback to %s answered a redirect (%s); not followed",
-                        host,
-                        resp.status,
+                    self._callback_failed(
+                        host, f"answered a redirect ({resp.status}); not followed"
                     )
                 elif resp.status >= 400:
                     detail = (await resp.text())[:200]
-                    log.warning("kakao: callback to %s refused (%s): %s", host, resp.status, detail)
+                    self._callback_failed(host, f"refused ({resp.status}): {detail}")
+                elif (status := await _callback_status(resp)) is not None:
+                    self._callback_failed(host, f"refused in its body ({resp.status}): {status}")
                 else:
+                    self.callbacks["delivered"] += 1
                     log.info("kakao: callback delivered to %s (%s)", host, resp.status)
         except (aiohttp.ClientError, TimeoutError, OSError) as exc:
-            log.warning("kakao: callback to %s failed: %s", host, exc or type(exc).__name__)
+            self._callback_failed(host, f"failed: {exc or type(exc).__name__}")
+
+    def _callback_failed(self, host: str | None, why: str) -> None:
+        """A callback that did not reach the user: logged and counted (``callbacks["failed"]``);
+        its one-time URL cannot be asked again, so there is nothing to retry."""
+        self.callbacks["failed"] += 1
+        log.warning("kakao: callback to %s %s", host, why)
+
+
+async def _callback_status(resp: aiohttp.ClientResponse) -> str | None:
+    """Kakao's callback API answers HTTP 200 with ``{"status": "SUCCESS"}``, or with ``"FAIL"`` /
+    ``"ERROR"`` (and a ``message``) when it refused the callback: the refusal, or None."""
+    try:
+        body = json.loads(await resp.text())
+    except (ValueError, UnicodeDecodeError):
+        return None  # not JSON: the HTTP status is all there is
+    if not isinstance(body, dict):
+        return None
+    status = str(body.get("status") or "").upper()
+    if status in ("FAIL", "FAILED", "ERROR"):
+        message = str(body.get("message") or "")[:200]
+        return f"{status} {message}".strip()
+    return None
 
 
 class _Stored(Reply):
@@ -854,15 +976,15 @@ def _host_for_log(raw: str | None) -> str:
 
 async def skill(request: web.Request) -> web.Response:
     """The skill; with Redis down the user gets a plain text (Kakao shows a 200's text only)."""
+    started = time.monotonic()  # the budget's clock, as early as the handler can start it
     try:
-        return await _skill(request)
+        return await _skill(request, started)
     except REDIS_DOWN as exc:
         log.warning("kakao: redis unavailable (%s)", exc)
         return _json(text_reply(notices.UNAVAILABLE["ko"]))
 
 
-async def _skill(request: web.Request) -> web.Response:
-    started = time.monotonic()
+async def _skill(request: web.Request, started: float) -> web.Response:
     ks = request.app[KAKAO_KEY]
     denied = _secret_ok(request, ks.settings)
     if denied is not None:
@@ -874,20 +996,36 @@ async def _skill(request: web.Request) -> web.Response:
     if ks.settings.bot_ids and req.bot.id not in ks.settings.bot_ids:
         return _error("This bot is not allowed to use this skill.", 403)
     utterance = req.userRequest.utterance
-    first = await ks.crisis_first(utterance, who(req))
+    at = who(req)
+
+    def answer(response: dict[str, Any]) -> web.Response:
+        return _json(for_group(response) if at.group else response)
+
+    first = await ks.crisis_first(utterance, at)
     if first is not None:
-        return _json(first)
+        return answer(first)
     if len(utterance) > MAX_UTTERANCE_CHARS:
-        return _json(
+        return answer(
             text_reply(
                 f"메시지가 너무 길어요 ({len(utterance)}자). {MAX_UTTERANCE_CHARS}자 이내로 "
                 f"보내 주세요. (Too long: at most {MAX_UTTERANCE_CHARS} characters.)"
             )
         )
-    command = apply_params(parse(utterance), req.action.params)
+    params = req.action.merged()
+    command = apply_params(parse(utterance), params)
+    if command.kind == "mood" and "command" not in params and _not_for_the_companion(command):
+        # A fallback block sends everything: only a feeling (or a crisis) is the companion's.
+        return answer(text_reply(NOT_UNDERSTOOD, ("도움말", "도움말")))
     if command.kind in NOT_DEDUPED:
-        return _json(await _answer(ks, req, command, started))
-    return _json(await _once(ks, delivery, command, started))
+        return answer(await _answer(ks, req, command, started))
+    return answer(await _once(ks, delivery, command, started))
+
+
+def _not_for_the_companion(command: Command) -> bool:
+    """Neither a feeling nor a crisis; an empty (or invisible) message is left to the companion,
+    which says that it is empty."""
+    verdict = classify_feeling(command.text)
+    return not verdict.feeling and verdict.reason != "empty"
 
 
 async def _once(

@@ -2,7 +2,8 @@
 
 Kakao has no slash commands, so the skill reads plain text. The grammar is a leading keyword
 (Korean or English, case-insensitive), then free text. Anything that is not a command is a
-message to the mood companion.
+message to the mood companion (the skill sends it there only when :mod:`bot.feeling` finds a
+feeling or a crisis in it; anything else gets a short help text).
 
 =====================================  ==================================  ======================
 utterance                              English                             does
@@ -36,12 +37,16 @@ the rest is the theme (the skill resolves that against Redis). ``추천 방식``
 ``action.params`` (set on an Open Builder block) win over the utterance: ``command`` names the
 command (the ``kind`` values below, e.g. ``relay.continue``, ``lyrics``, ``mood.policy``) and the
 other parameters fill its arguments (``title``, ``genre``, ``text``, ``keyword``, ``choice``,
-``page``, ``artist``, ``theme``, ``policy``). A block that passes only arguments (``artist`` and
+``page``, ``artist``, ``theme``, ``policy``). ``choice`` and ``page`` may be number entities
+(``sys.number``, ``sys.number.ordinal``), which Kakao sends as JSON strings
+(``'{"amount": 2, "unit": null}'``); a parameter only ``action.detailParams`` holds is read
+from its ``value``. A block that passes only arguments (``artist`` and
 ``theme`` on a lyrics block) keeps the command its utterance names.
 """
 
 from __future__ import annotations
 
+import json
 import re
 from collections.abc import Mapping
 from dataclasses import dataclass, replace
@@ -157,7 +162,18 @@ def _split_lyrics(rest: str) -> tuple[str, str]:
 
 
 def _int(value: object) -> int | None:
-    """A block parameter's number (``"2"``, ``"#2"``, ``"2번"``); None for anything else."""
+    """A block parameter's number (``"2"``, ``"#2"``, ``"2번"``), or a number entity as Kakao
+    sends it (``sys.number`` / ``sys.number.ordinal``: the JSON string
+    ``'{"amount": 2, "unit": null}'``, or that object); None for anything else, bad JSON too."""
+    if isinstance(value, str) and value.strip().startswith("{"):
+        try:
+            value = json.loads(value)
+        except ValueError:
+            return None
+    if isinstance(value, dict):
+        value = value.get("amount", value.get("value"))
+        if isinstance(value, float) and value.is_integer():
+            value = int(value)
     if isinstance(value, bool) or not isinstance(value, str | int):
         return None
     return strict_int(str(value).strip().lstrip("#").removesuffix("번"))

@@ -80,6 +80,8 @@ def payload(
     params: dict[str, str] | None = None,
     bot_id: str = BOT_ID,
     group: str | None = None,
+    chat: str | None = None,
+    detail: dict[str, Any] | None = None,
 ) -> dict[str, Any]:
     """A skill request as Kakao documents it (fields the skill ignores included); ``group``: the
     group chat's key, as a group chat bot receives it."""
@@ -101,6 +103,10 @@ def payload(
     }
     if callback is not None:
         user_request["callbackUrl"] = callback
+    if chat is not None:
+        user_request["chat"] = {"id": chat, "type": "botGroupKey", "properties": {}}
+    details = {k: {"origin": v, "value": v, "groupName": ""} for k, v in params.items()}
+    details.update(detail or {})
     return {
         "intent": {"id": "6f1b3c2a9d", "name": "폴백 블록"},
         "userRequest": user_request,
@@ -110,9 +116,7 @@ def payload(
             "clientExtra": None,
             "params": params,
             "id": "7a2c4e6f8b",
-            "detailParams": {
-                k: {"origin": v, "value": v, "groupName": ""} for k, v in params.items()
-            },
+            "detailParams": details,
         },
         "contexts": [],
         "flow": {"lastBlock": {"id": "1", "name": "start"}, "trigger": {"type": "X"}},
@@ -678,11 +682,28 @@ async def test_busy_model_is_a_text_not_an_error(redis: Redis) -> None:
 
 
 async def test_a_group_chat_shares_one_story(client: Client) -> None:
-    await say(client, "이어쓰기 시작 모두의 이야기", group="room42")
-    await say(client, "이어쓰기 한줄 첫 줄이다.", user="member02", group="room42")
+    """A relay round in a group chat: Kakao allows no quick replies there, so none is sent and
+    the commands are offered as text."""
+    answers = [
+        await say(client, "이어쓰기 시작 모두의 이야기", group="room42"),
+        await say(client, "이어쓰기 한줄 첫 줄이다.", user="member02", group="room42"),
+    ]
     template = await say(client, "이어쓰기 계속", user="member03", group="room42")
-    assert quick(template)["3번"] == "투표 3"
-    assert "3번에 투표" in texts(await say(client, "투표 3", user="member04", group="room42"))
+    answers.append(template)
+    assert "투표 1 / 투표 2 / 투표 3으로 투표해 주세요." in texts(template)
+    assert "이어쓰기 다시 · 이야기 보기" in texts(template)
+    assert CANDIDATES[0] in texts(template)
+    voted = await say(client, "투표 3", user="member04", group="room42")
+    assert "3번에 투표" in texts(voted) and "이야기 보기" in texts(voted)
+    answers += [voted, await say(client, "이야기 보기", user="member04", group="room42")]
+    for answer in answers:
+        assert "quickReplies" not in answer, answer
+    # Newer payloads name the chat in userRequest.chat: the same room, the same rule.
+    shown = await say(client, "이야기 보기", user="member05", chat="room42")
+    assert "모두의 이야기" in texts(shown) and "quickReplies" not in shown
+    # A 1:1 chat keeps its quick replies.
+    alone = await say(client, "이어쓰기 시작 혼자", user="member06")
+    assert quick(alone)["계속 쓰기"] == "이어쓰기 계속"
     # The same users outside the group have their own (empty) channel.
     assert "no story" in texts(await say(client, "이야기 보기", user="member02"))
 
