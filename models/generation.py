@@ -78,6 +78,9 @@ class LocalGenerator:
             loaded.model, loaded.tokenizer, build_vocab_filter(loaded.tokenizer, vocab_size)
         )
         self.parts.quantize_head = self.quantized
+        if self.quantized and self.parts.vocab is not None:
+            for language in self.parts.vocab.allowed:  # made now, not on a user's first request
+                self.parts.language_head(language)
 
     def new_tokens(self, asked: int) -> int:
         """``asked``, or what fits beside a quarter of the positions (at most 64) for the prompt
