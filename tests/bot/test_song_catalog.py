@@ -199,3 +199,15 @@ async def test_tagging_through_the_workers_classify_job(
     label = local.predict(["so happy today\nwe dance in the sun"])[0].label
     assert count == 1
     assert [r.song.moods for r in tagged] == [("tender",), tuple(match[label]), ("calm",)]
+
+
+def test_the_coverage_report_counts_the_bundled_catalog() -> None:
+    from benchmarks import catalog_coverage
+
+    entries = catalog_coverage.read_entries(catalog_coverage.bundled_csv())
+    assert len(entries) == len(bundled_csv()) + 28
+    text = catalog_coverage.report(entries, MoodSettings())
+    assert text.startswith(f"catalog: {len(entries)} songs")
+    assert "per emotion under match" in text and "per emotion under lift" in text
+    assert "thin" not in text  # no emotion runs thin under any policy
+    assert text.endswith("songs without a mood: 0")
