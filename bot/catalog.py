@@ -31,15 +31,26 @@ log = logging.getLogger(__name__)
 PACKAGE_URL_SCHEME = "package://"
 NEIGHBOUR_POOL = 500  # songs sharing a mood that are looked at for one pick (sampled beyond)
 
-__all__ = ["PACKAGE_URL_SCHEME", "Catalog", "IndexPointer", "Song", "resolve_package_url"]
+__all__ = [
+    "PACKAGE_URL_SCHEME",
+    "Catalog",
+    "IndexPointer",
+    "Song",
+    "resolve_package_url",
+    "song_language",
+]
 
 
 def _artist_key(artist: str) -> str:
     return " ".join(unicodedata.normalize("NFKC", artist).casefold().split())
 
 
-def _is_korean(song: Song) -> bool:
-    return any("\uac00" <= c <= "\ud7a3" for c in song.title + song.artist)
+def song_language(song: Song) -> str:
+    """The song's language: its own (the CSV's ``language``), else "ko" for a Hangul title or
+    artist, else "" (not known: an instrumental demo track, an operator's song without one)."""
+    if song.language:
+        return song.language
+    return "ko" if any("\uac00" <= c <= "\ud7a3" for c in song.title + song.artist) else ""
 
 
 def resolve_package_url(url: str) -> Path | None:
@@ -133,12 +144,13 @@ class Catalog:
             candidates = self.rng.sample(candidates, NEIGHBOUR_POOL)
         artist = _artist_key(song.artist)
         moods = {normalize_mood(m) for m in song.moods}
-        korean = _is_korean(song)
+        language = song_language(song)
 
         def score(other: Song) -> tuple[int, int, int, float]:
             same_artist = int(bool(artist) and _artist_key(other.artist) == artist)
             shared = len(moods & {normalize_mood(m) for m in other.moods})
-            return (-same_artist, -shared, int(_is_korean(other) != korean), self.rng.random())
+            other_language = int(song_language(other) != language)
+            return (-same_artist, -shared, other_language, self.rng.random())
 
         ranked = sorted(await self.songs(candidates), key=score)
         by_artist = [s for s in ranked if score(s)[0]]

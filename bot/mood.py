@@ -20,8 +20,9 @@ One DM message goes through, in this order:
    the feeling or ``lift`` it). Never one recommended to this user within the last ``no_repeat``
    (20) recommendations: when fewer new songs fit than asked, the reply gives just those and says
    so plainly; when none is left, it gives new songs of other moods and says that; when nothing
-   new is left at all, it gives none and says why. Each card carries up to two lyric lines chosen
-   by word overlap with the message ("" when the song has no lyrics).
+   new is left at all, it gives none and says why. About 60% of a list is in the user's language
+   where the catalog has such songs (a song's ``language``). Each card carries up to two lyric
+   lines chosen by word overlap with the message ("" when the song has no lyrics).
 6. **Pick** -> a song with audio gets sound-alikes from the worker's ``similar`` job; a song
    without audio gets neighbours by artist and mood (:meth:`Catalog.neighbours`), and the answer
    says which likeness it used (``MoodReply.likeness``). Never the picked song, no duplicates,
@@ -47,6 +48,7 @@ from __future__ import annotations
 import dataclasses
 import difflib
 import logging
+import math
 import random
 import re
 import unicodedata
@@ -54,7 +56,7 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from typing import Any, Literal, Protocol
 
-from bot.catalog import Catalog, Song
+from bot.catalog import Catalog, Song, song_language
 from bot.crisis import CrisisDetector, CrisisVerdict
 from bot.inference import InferenceError, JobFailed
 from bot.mood_reading import MoodError as MoodError  # re-exported: it lived here first
@@ -78,6 +80,8 @@ PROMPT_TURNS = 3
 MIN_REPLY_CHARS = 4
 RESTATEMENT_RATIO = 0.6
 MAX_SIMILAR_EXCLUDE = 1000
+PREFERRED_LANGUAGE_SHARE = 0.6  # of a list, from songs in the user's language where there are some
+CANDIDATES_PER_SONG = 8  # songs looked at per song shown, to find those in the user's language
 
 _HANGUL_RE = re.compile(r"[\uac00-\ud7a3\u1100-\u11ff\u3130-\u318f]")
 _WORD_RE = re.compile(r"[^\W_]+")
@@ -290,7 +294,7 @@ class MoodService:
         answer, answer_id = await self._answer(user, text, lang, emotion, state)
         policy = self._policy(state)
         moods = self._moods(policy, emotion)
-        songs, notes = await self._recommend(user, text, moods)
+        songs, notes = await self._recommend(user, text, moods, lang)
         parts = [answer]
         if not classified:
             parts.append(PHRASES[lang]["classify_failed"])
@@ -473,21 +477,22 @@ class MoodService:
         return list(mapping.get(emotion) or mapping.get("neutral") or [])
 
     async def _recommend(
-        self, user: str, text: str, moods: Sequence[str]
+        self, user: str, text: str, moods: Sequence[str], lang: str
     ) -> tuple[list[SongCard], list[str]]:
         """(cards, notes): new fitting songs; none left: new songs of other moods; never a song
-        from the user's no-repeat window. Notes say plainly what was short."""
+        from the user's no-repeat window. Notes say plainly what was short. Songs in the user's
+        language fill most of the list where the catalog has them (:meth:`_choose`)."""
         count = self.settings.songs
         seen = set(await self.store.recent(user))
         fitting = await self.catalog.ids_by_moods(moods)
         fresh = sorted(fitting - seen)
-        chosen = self.rng.sample(fresh, min(count, len(fresh)))
+        chosen = await self._choose(fresh, count, lang)
         notes: list[str] = []
         if 0 < len(chosen) < count:
             notes.append("thin")
         elif not chosen:
             others = sorted(await self.catalog.store.ids() - fitting - seen)
-            chosen = self.rng.sample(others, min(count, len(others)))
+            chosen = await self._choose(others, count, lang)
             if chosen:
                 notes.append("fitting_used_up" if fitting else "no_fitting")
             elif fitting or seen:
@@ -496,6 +501,22 @@ class MoodService:
                 notes.append("empty_catalog")
         songs = await self.catalog.songs(chosen)
         return [self._card(s, text, moods) for s in songs], notes
+
+    async def _choose(self, pool: Sequence[str], count: int, lang: str) -> list[str]:
+        """Up to ``count`` random ids from ``pool``: about 60% in ``lang`` when there are some
+        (a Korean writer hears mostly Korean songs, an English one mostly English), the rest from
+        any language, so a list still mixes. Looks at a random sample of the pool, not all of it."""
+        candidates = self.rng.sample(list(pool), min(len(pool), count * CANDIDATES_PER_SONG))
+        if len(candidates) <= count:
+            return candidates
+        songs = await self.catalog.songs(candidates)
+        mine = [s.id for s in songs if song_language(s) == lang]
+        rest = [s.id for s in songs if song_language(s) != lang]
+        want = min(len(mine), math.ceil(count * PREFERRED_LANGUAGE_SHARE))
+        chosen = mine[:want] + rest[: count - want]
+        chosen += mine[want : want + count - len(chosen)]
+        self.rng.shuffle(chosen)
+        return chosen
 
     @staticmethod
     def _card(song: Song, message: str, moods: Sequence[str]) -> SongCard:

@@ -5,6 +5,8 @@ CSV columns (header names are case-insensitive; aliases in brackets):
 
 - ``title`` [name, song] — required; a row without one is skipped;
 - ``artist`` [singer], ``url`` [link], ``lyrics`` [lyric] — optional;
+- ``language`` [lang] — optional, the lyrics' language (``ko``, ``en``): the companion prefers
+  songs in the language a user writes in;
 - ``moods`` [mood, emotion, emotions, tags] — one or more, separated by ``;``, ``|`` or ``,``;
 - ``audio`` [audio_file, audio file, file, path] — optional, relative to ``--audio-dir`` (default:
   the CSV's folder). A row whose audio is missing or cannot be analysed is skipped with a reason;
@@ -64,6 +66,7 @@ _ALIASES = {
     "url": ("url", "link"),
     "moods": ("moods", "mood", "emotion", "emotions", "tags"),
     "lyrics": ("lyrics", "lyric"),
+    "language": ("language", "lang"),
     "audio": ("audio", "audio_file", "audio file", "file", "path"),
 }
 _MOOD_SPLIT = re.compile(r"[;|,]")
@@ -169,6 +172,7 @@ def read_csv(path: Path, audio_dir: Path | None = None) -> tuple[list[SongRow], 
             moods=split_moods(cell(row, "moods")),
             lyrics=cell(row, "lyrics"),
             audio=audio_name,
+            language=cell(row, "language").lower(),
         )
         rows.append(SongRow(song, audio_path, ref))
     return rows, skipped

@@ -75,6 +75,7 @@ def test_the_default_catalog_is_big_bilingual_tagged_and_linked() -> None:
     assert len(songs) == len(rows) and len(imported) - len(songs) == 28
     assert len({r.song.id for r in imported}) == len(imported)
     assert all(r.audio_path is None and not r.song.lyrics for r in songs)
+    assert Counter(r.song.language for r in songs) == languages
     assert all(r.audio_path is not None for r in imported if r.song.artist == DEMO_ARTIST)
 
 
@@ -96,7 +97,12 @@ async def test_cards_carry_title_artist_link_and_never_repeat_in_20(redis: Redis
         ids = [s.id for s in reply.songs]
         assert not set(ids) & set(seen[-20:])
         seen += ids
+        languages = Counter(s.language for s in await mood.catalog.songs(ids))
+        assert languages["ko"] >= 3  # a Korean writer hears mostly Korean songs
     assert "새로" not in reply.text and PHRASES["ko"]["intro_match"] in reply.text
+    english = await mood.message("web:e", "I feel so sad today")
+    languages = Counter(s.language for s in await mood.catalog.songs([s.id for s in english.songs]))
+    assert languages["en"] >= 3 and len(english.songs) == 5
 
 
 async def test_a_pick_without_audio_gets_neighbours_by_artist_and_mood(redis: Redis) -> None:
