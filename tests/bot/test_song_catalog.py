@@ -30,6 +30,7 @@ from models.catalog_import import (
 from storage.catalog import CatalogStore
 from storage.connection import Redis
 from storage.conversations import Turn
+from storage.job_streams import JobStreams
 from tests.bot.test_mood import FakeInference
 from tests.conftest import RedisServer
 from tests.worker_support import running_worker
@@ -187,7 +188,7 @@ async def test_import_tags_moods_from_lyrics_with_a_local_classifier(
 
 
 async def test_tagging_through_the_workers_classify_job(
-    redis: Redis, tiny_classifier: Path, tmp_path: Path
+    redis_server: RedisServer, redis: Redis, tiny_classifier: Path, tmp_path: Path
 ) -> None:
     from bot.inference import InferenceClient
     from models.classification import LocalClassifier
@@ -200,11 +201,23 @@ async def test_tagging_through_the_workers_classify_job(
     local = LocalClassifier(load_classifier(str(tiny_classifier)))
     handler = ClassifyHandler(local)
     match = MoodSettings().match
+    settings = load_settings(
+        redis={"url": redis_server.url},
+        models={"classifier": str(tiny_classifier / "missing")},  # only a worker can tag
+        data_dir=tmp_path / "data",
+    )
     async with running_worker(redis, {"classify": handler}), InferenceClient(redis) as client:
         tagged, count = await asyncio.wait_for(tag_moods_from_lyrics(rows, client, match), 30)
+        for _ in range(50):  # until its first heartbeat
+            if await JobStreams(redis).live_workers():
+                break
+            await asyncio.sleep(0.1)
+        report = await asyncio.wait_for(_run(settings, rows, [], 1, False, "auto"), 60)
     label = local.predict(["so happy today\nwe dance in the sun"])[0].label
-    assert count == 1
+    assert count == 1 and report.tagged == 1
     assert [r.song.moods for r in tagged] == [("tender",), tuple(match[label]), ("calm",)]
+    stored = await Catalog(redis).by_moods(match[label])
+    assert "No Moods" in {s.title for s in stored}
 
 
 def test_the_coverage_report_counts_the_bundled_catalog() -> None:
