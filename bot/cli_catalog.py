@@ -41,7 +41,9 @@ log = logging.getLogger(__name__)
 def import_(
     csv_path: Annotated[
         Path | None,
-        typer.Argument(help="songs.csv: title, artist, url, moods (or emotion), lyrics, language, audio."),
+        typer.Argument(
+            help="songs.csv: title, artist, url, moods (or emotion), lyrics, language, audio."
+        ),
     ] = None,
     audio_dir: Annotated[
         Path | None,
