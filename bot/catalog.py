@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import logging
 import random
+import unicodedata
 from collections.abc import Iterable, Sequence
 from importlib import resources
 from pathlib import Path
@@ -28,8 +29,28 @@ if TYPE_CHECKING:
 log = logging.getLogger(__name__)
 
 PACKAGE_URL_SCHEME = "package://"
+NEIGHBOUR_POOL = 500  # songs sharing a mood that are looked at for one pick (sampled beyond)
 
-__all__ = ["PACKAGE_URL_SCHEME", "Catalog", "IndexPointer", "Song", "resolve_package_url"]
+__all__ = [
+    "PACKAGE_URL_SCHEME",
+    "Catalog",
+    "IndexPointer",
+    "Song",
+    "resolve_package_url",
+    "song_language",
+]
+
+
+def _artist_key(artist: str) -> str:
+    return " ".join(unicodedata.normalize("NFKC", artist).casefold().split())
+
+
+def song_language(song: Song) -> str:
+    """The song's language: its own (the CSV's ``language``), else "ko" for a Hangul title or
+    artist, else "" (not known: an instrumental demo track, an operator's song without one)."""
+    if song.language:
+        return song.language
+    return "ko" if any("\uac00" <= c <= "\ud7a3" for c in song.title + song.artist) else ""
 
 
 def resolve_package_url(url: str) -> Path | None:
@@ -101,6 +122,45 @@ class Catalog:
         pool -= set(exclude)
         chosen = self.rng.sample(sorted(pool), min(count, len(pool)))
         return await self.songs(chosen)
+
+    async def neighbours(
+        self, song: Song, k: int, *, exclude: Iterable[str] = ()
+    ) -> tuple[list[Song], set[str]]:
+        """Up to ``k`` songs near ``song`` without listening to it: its artist's songs first (up
+        to half, more when too few others share a mood), then songs sharing the most moods with it (the same script, Hangul or not, breaks ties before
+        chance). Never the song itself nor one in ``exclude``. Returns the songs and which
+        likeness picked them: a subset of ``{"artist", "mood", "other"}`` ("other": neither, for a song
+        without moods).
+
+        Candidates are the songs that share a mood with it (all songs when it has none), at most
+        :data:`NEIGHBOUR_POOL` of them, sampled.
+        """
+        if k <= 0:
+            return [], set()
+        skip = set(exclude) | {song.id}
+        pool = await (self.ids_by_moods(song.moods) if song.moods else self.store.ids())
+        candidates = sorted(pool - skip)
+        if len(candidates) > NEIGHBOUR_POOL:
+            candidates = self.rng.sample(candidates, NEIGHBOUR_POOL)
+        artist = _artist_key(song.artist)
+        moods = {normalize_mood(m) for m in song.moods}
+        language = song_language(song)
+
+        def score(other: Song) -> tuple[int, int, int, float]:
+            same_artist = int(bool(artist) and _artist_key(other.artist) == artist)
+            shared = len(moods & {normalize_mood(m) for m in other.moods})
+            other_language = int(song_language(other) != language)
+            return (-same_artist, -shared, other_language, self.rng.random())
+
+        ranked = sorted(await self.songs(candidates), key=score)
+        by_artist = [s for s in ranked if score(s)[0]]
+        others = [s for s in ranked if not score(s)[0]]
+        cap = (k + 1) // 2  # the artist leads with up to half; the mood has the rest
+        head = by_artist[:cap]
+        rest = others[: k - len(head)]
+        ranked = head + rest + by_artist[cap : cap + k - len(head) - len(rest)]
+        kinds = {"artist" if score(s)[0] else "mood" if score(s)[1] else "other" for s in ranked}
+        return ranked, kinds
 
     async def similar(
         self,

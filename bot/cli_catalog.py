@@ -3,6 +3,16 @@
 librosa, annoy and numpy are imported inside the command, so mounting this app costs nothing.
 With no ``NORAE_REDIS_URL``, the command starts the same embedded Redis as ``norae up`` (same data
 directory), so ``norae catalog import --demo && norae up`` works on a fresh checkout.
+
+``--default`` imports the bundled catalog (``bot/data/default_songs.csv``: 451 Korean and English
+songs with search links) and the demo tracks; a first ``norae up`` does the same.
+
+Rows that have lyrics but no moods are tagged from their lyrics by the emotion model
+(``--tag-moods``): ``worker`` asks the inference workers' ``classify`` job (the model the
+companion itself uses), ``local`` loads the configured classifier here as ``norae emotion predict``
+does, ``auto`` (the default) takes a live worker that serves ``classify`` and otherwise loads the
+model here, ``none`` leaves such rows untagged. The lyrics' emotion becomes the moods that *match*
+it (``NORAE_MOOD_MATCH``).
 """
 
 from __future__ import annotations
@@ -17,7 +27,10 @@ import typer
 from bot.settings import Settings, SettingsError, load_settings
 
 if TYPE_CHECKING:
-    from models.catalog_import import ImportReport, Skipped, SongRow
+    from models.catalog_import import EmotionClassifier, ImportReport, Skipped, SongRow
+    from storage.connection import Redis
+
+TAG_SOURCES = ("auto", "worker", "local", "none")
 
 catalog_app = typer.Typer(no_args_is_help=True, pretty_exceptions_enable=False)
 
@@ -28,7 +41,9 @@ log = logging.getLogger(__name__)
 def import_(
     csv_path: Annotated[
         Path | None,
-        typer.Argument(help="songs.csv: title, artist, url, moods (or emotion), lyrics, audio."),
+        typer.Argument(
+            help="songs.csv: title, artist, url, moods (or emotion), lyrics, language, audio."
+        ),
     ] = None,
     audio_dir: Annotated[
         Path | None,
@@ -37,6 +52,19 @@ def import_(
     demo: Annotated[
         bool, typer.Option("--demo", help="Import the 28 tracks of immich-memories-music.")
     ] = False,
+    default: Annotated[
+        bool,
+        typer.Option(
+            "--default", help="Import the bundled catalog (451 songs) and the demo tracks."
+        ),
+    ] = False,
+    tag_moods: Annotated[
+        str,
+        typer.Option(
+            "--tag-moods",
+            help="Moods for rows with lyrics and no moods: auto, worker, local or none.",
+        ),
+    ] = "auto",
     jobs: Annotated[
         int | None,
         typer.Option(
@@ -45,18 +73,25 @@ def import_(
     ] = None,
     progress: Annotated[bool, typer.Option(help="Show a progress bar.")] = True,
 ) -> None:
-    """Import songs (a CSV, or --demo), analyse their audio, and publish a new song index."""
-    from models.catalog_import import CsvError, demo_rows, read_csv
+    """Import songs (a CSV, --demo or --default), analyse their audio, publish a new song index."""
+    from models.catalog_import import CsvError, default_rows, demo_rows, read_csv
 
-    if (csv_path is None) == (not demo):
+    if (csv_path is not None) + demo + default != 1:
         typer.secho(
-            "norae catalog import: give a CSV file or --demo (not both)", fg="red", err=True
+            "norae catalog import: give one of a CSV file, --demo or --default", fg="red", err=True
+        )
+        raise typer.Exit(2)
+    if tag_moods not in TAG_SOURCES:
+        typer.secho(
+            "norae catalog import: --tag-moods is auto, worker, local or none", fg="red", err=True
         )
         raise typer.Exit(2)
     settings = _settings()
     skipped: list[Skipped]
     try:
-        if demo:
+        if default:
+            rows, skipped = default_rows(), []
+        elif demo:
             rows, skipped = demo_rows(), []
         else:
             assert csv_path is not None
@@ -64,16 +99,56 @@ def import_(
     except (CsvError, ModuleNotFoundError) as exc:
         typer.secho(f"norae catalog import: {exc}", fg="red", err=True)
         raise typer.Exit(2) from None
-    report = asyncio.run(
-        _run(
-            settings,
-            rows,
-            skipped,
-            settings.catalog.import_jobs if jobs is None else jobs,
-            progress,
+    try:
+        report = asyncio.run(
+            _run(
+                settings,
+                rows,
+                skipped,
+                settings.catalog.import_jobs if jobs is None else jobs,
+                progress,
+                tag_moods,
+            )
         )
-    )
+    except TaggingUnavailable as exc:
+        typer.secho(f"norae catalog import: {exc}", fg="red", err=True)
+        raise typer.Exit(2) from None
     _print_report(report)
+
+
+class TaggingUnavailable(Exception):
+    """Rows need moods from their lyrics and the emotion model cannot be reached or loaded."""
+
+
+async def _emotion_classifier(
+    redis: Redis, settings: Settings, source: str
+) -> tuple[EmotionClassifier, str]:
+    """(the classifier to tag lyrics with, where it runs: "worker" or "local")."""
+    from bot.cli_mood import ClassifierUnavailable, LocalClassifier
+    from bot.inference import InferenceClient
+    from storage.job_streams import JobStreams
+
+    if source in ("auto", "worker"):
+        workers = await JobStreams(redis).live_workers()
+        if any("classify" in (w.get("kinds") or []) for w in workers):
+            client = InferenceClient(
+                redis, max_queue=settings.worker.max_queue, timeout_s=settings.inference.timeout_s
+            )
+            await client.start()
+            return client, "worker"
+        if source == "worker":
+            raise TaggingUnavailable(
+                "--tag-moods worker: no live worker serves classify (try --tag-moods local)"
+            )
+    try:
+        return await asyncio.to_thread(
+            LocalClassifier, settings.models.classifier, settings.worker.device
+        ), "local"
+    except ClassifierUnavailable as exc:
+        raise TaggingUnavailable(
+            f"cannot load the emotion model to tag moods from lyrics ({exc}); "
+            "give those rows moods, or use --tag-moods none"
+        ) from None
 
 
 def _settings() -> Settings:
@@ -87,12 +162,17 @@ def _settings() -> Settings:
 
 
 async def _run(
-    settings: Settings, rows: list[SongRow], skipped: list[Skipped], jobs: int, progress: bool
+    settings: Settings,
+    rows: list[SongRow],
+    skipped: list[Skipped],
+    jobs: int,
+    progress: bool,
+    tag_moods: str = "auto",
 ) -> ImportReport:
     from tqdm import tqdm
 
     from bot.embedded_redis import EmbeddedRedis
-    from models.catalog_import import import_rows
+    from models.catalog_import import import_rows, needs_moods, tag_moods_from_lyrics
     from storage.connection import connect
 
     embedded: EmbeddedRedis | None = None
@@ -102,8 +182,20 @@ async def _run(
         url = embedded.start()
     redis = connect(url, max_connections=settings.redis.max_connections)
     bar = tqdm(total=len(rows), unit="song", disable=not progress, desc="analysing")
+    tagged, tagged_by = 0, ""
     try:
-        return await import_rows(
+        if tag_moods != "none" and any(needs_moods(r) for r in rows):
+            classifier, tagged_by = await _emotion_classifier(redis, settings, tag_moods)
+            try:
+                rows, tagged = await tag_moods_from_lyrics(
+                    rows, classifier, settings.mood.match, timeout=settings.inference.timeout_s
+                )
+            finally:
+                close = getattr(classifier, "close", None)
+                if close is not None:
+                    await close()
+            log.info("moods from lyrics: %d songs (emotion model: %s)", tagged, tagged_by)
+        report = await import_rows(
             redis,
             rows,
             settings.catalog.index_path(settings.data_dir),
@@ -113,6 +205,8 @@ async def _run(
             keep_versions=settings.catalog.keep_versions,
             progress=bar.update,
         )
+        report.tagged = tagged
+        return report
     finally:
         bar.close()
         await redis.aclose()
@@ -126,6 +220,8 @@ def _print_report(report: ImportReport) -> None:
         f"{report.unchanged} unchanged; audio analysed {report.analysed}, "
         f"reused {report.reused} ({report.analyse_seconds:.1f}s)"
     )
+    if report.tagged:
+        typer.echo(f"moods tagged from lyrics by the emotion model: {report.tagged} songs")
     for s in report.skipped:
         label = f" {s.title!r}" if s.title else ""
         typer.secho(f"skipped {s.ref}{label}: {s.reason}", fg="yellow", err=True)

@@ -17,12 +17,16 @@ One DM message goes through, in this order:
    Otherwise, or when no candidate passes, a curated answer for the emotion and language — never
    the one this user got last time.
 5. **Songs**: ``settings.songs`` (5) from the moods the user's policy maps the emotion to (``match``
-   the feeling or ``lift`` it). None recommended to this user within the last ``no_repeat``
-   recommendations; when too few fitting songs are new, the *oldest* repeats of fitting songs are
-   allowed, then other moods, and the reply says so. Each card carries up to two lyric lines
-   chosen by word overlap with the message ("" when the song has no lyrics).
-6. **Pick** -> sound-alikes from the worker's ``similar`` job: never the picked song, no duplicates,
-   the no-repeat window excluded where possible (refilled from it when the index has too few).
+   the feeling or ``lift`` it). Never one recommended to this user within the last ``no_repeat``
+   (20) recommendations: when fewer new songs fit than asked, the reply gives just those and says
+   so plainly; when none is left, it gives new songs of other moods and says that; when nothing
+   new is left at all, it gives none and says why. About 60% of a list is in the user's language
+   where the catalog has such songs (a song's ``language``). Each card carries up to two lyric
+   lines chosen by word overlap with the message ("" when the song has no lyrics).
+6. **Pick** -> a song with audio gets sound-alikes from the worker's ``similar`` job; a song
+   without audio gets neighbours by artist and mood (:meth:`Catalog.neighbours`), and the answer
+   says which likeness it used (``MoodReply.likeness``). Never the picked song, no duplicates,
+   nothing from the no-repeat window: a thin list is said so, not padded with repeats.
 
 Decisions:
 
@@ -44,6 +48,7 @@ from __future__ import annotations
 import dataclasses
 import difflib
 import logging
+import math
 import random
 import re
 import unicodedata
@@ -51,13 +56,13 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from typing import Any, Literal, Protocol
 
-from bot.catalog import Catalog, Song
+from bot.catalog import Catalog, Song, song_language
 from bot.crisis import CrisisDetector, CrisisVerdict
 from bot.inference import InferenceError, JobFailed
 from bot.mood_reading import MoodError as MoodError  # re-exported: it lived here first
 from bot.mood_reading import MoodReader
 from bot.mood_reading import normalize_emotion as normalize_emotion
-from bot.mood_texts import ANSWERS, CRISIS_REPLY, ERRORS, PHRASES
+from bot.mood_texts import ANSWERS, CRISIS_REPLY, ERRORS, MOOD_NAMES, PHRASES
 from bot.settings import MoodSettings
 from models.jobs import Prediction
 from storage.connection import Redis
@@ -75,6 +80,8 @@ PROMPT_TURNS = 3
 MIN_REPLY_CHARS = 4
 RESTATEMENT_RATIO = 0.6
 MAX_SIMILAR_EXCLUDE = 1000
+PREFERRED_LANGUAGE_SHARE = 0.6  # of a list, from songs in the user's language where there are some
+CANDIDATES_PER_SONG = 8  # songs looked at per song shown, to find those in the user's language
 
 _HANGUL_RE = re.compile(r"[\uac00-\ud7a3\u1100-\u11ff\u3130-\u318f]")
 _WORD_RE = re.compile(r"[^\W_]+")
@@ -87,6 +94,12 @@ a an the and or but i im me my you your it its is are was were be been am to of 
 so just that this what how do dont did not no yes very really too feel feeling today
 """
 _EN_STOPWORDS = frozenset(_EN_STOPWORD_TEXT.split())
+
+
+class _Answer(Protocol):
+    async def __call__(
+        self, text: str, cards: Sequence[SongCard] = (), *, likeness: str = ""
+    ) -> MoodReply: ...
 
 
 class MoodInference(Protocol):
@@ -129,6 +142,7 @@ class MoodReply:
     language: str = "en"
     policy: str = ""
     picked: SongCard | None = None
+    likeness: str = ""  # a pick's list: "sound", or "artist" / "mood" / "artist+mood" / "other"
 
 
 # --- text helpers --------------------------------------------------------------------------------
@@ -280,13 +294,14 @@ class MoodService:
         answer, answer_id = await self._answer(user, text, lang, emotion, state)
         policy = self._policy(state)
         moods = self._moods(policy, emotion)
-        songs, notes = await self._recommend(user, text, moods)
+        songs, notes = await self._recommend(user, text, moods, lang)
         parts = [answer]
         if not classified:
             parts.append(PHRASES[lang]["classify_failed"])
         if songs:
             parts.append(PHRASES[lang][f"intro_{policy}"])
-        parts.extend(PHRASES[lang][n] for n in notes)
+        window = self.settings.no_repeat
+        parts.extend(PHRASES[lang][n].format(n=len(songs), window=window) for n in notes)
         reply_text = "\n\n".join(parts)
         ids = [s.id for s in songs]
         await self.store.record(
@@ -462,42 +477,46 @@ class MoodService:
         return list(mapping.get(emotion) or mapping.get("neutral") or [])
 
     async def _recommend(
-        self, user: str, text: str, moods: Sequence[str]
+        self, user: str, text: str, moods: Sequence[str], lang: str
     ) -> tuple[list[SongCard], list[str]]:
-        """(cards, notes): fitting new songs first, then the oldest fitting repeats, then other
-        moods (new, then oldest repeats). Notes name what had to be relaxed."""
+        """(cards, notes): new fitting songs; none left: new songs of other moods; never a song
+        from the user's no-repeat window. Notes say plainly what was short. Songs in the user's
+        language fill most of the list where the catalog has them (:meth:`_choose`)."""
         count = self.settings.songs
-        recent = await self.store.recent(user)  # newest first
-        seen = set(recent)
+        seen = set(await self.store.recent(user))
         fitting = await self.catalog.ids_by_moods(moods)
-        chosen: list[str] = []
+        fresh = sorted(fitting - seen)
+        chosen = await self._choose(fresh, count, lang)
         notes: list[str] = []
-
-        def add_fresh(pool: set[str]) -> None:
-            fresh = sorted(pool - seen - set(chosen))
-            chosen.extend(self.rng.sample(fresh, min(count - len(chosen), len(fresh))))
-
-        def add_repeats(pool: set[str]) -> bool:
-            oldest_first = [s for s in reversed(recent) if s in pool and s not in chosen]
-            taken = oldest_first[: count - len(chosen)]
-            chosen.extend(taken)
-            return bool(taken)
-
-        add_fresh(fitting)
-        if len(chosen) < count and add_repeats(fitting):
-            notes.append("repeats")
-        if len(chosen) < count:
-            others = await self.catalog.store.ids() - fitting
-            before = len(chosen)
-            add_fresh(others)
-            if len(chosen) < count and add_repeats(others) and "repeats" not in notes:
-                notes.append("repeats")
-            if len(chosen) > before:
-                notes.append("others")
-        if not chosen:
-            notes = ["empty_catalog"]
+        if 0 < len(chosen) < count:
+            notes.append("thin")
+        elif not chosen:
+            others = sorted(await self.catalog.store.ids() - fitting - seen)
+            chosen = await self._choose(others, count, lang)
+            if chosen:
+                notes.append("fitting_used_up" if fitting else "no_fitting")
+            elif fitting or seen:
+                notes.append("all_used_up")
+            else:
+                notes.append("empty_catalog")
         songs = await self.catalog.songs(chosen)
         return [self._card(s, text, moods) for s in songs], notes
+
+    async def _choose(self, pool: Sequence[str], count: int, lang: str) -> list[str]:
+        """Up to ``count`` random ids from ``pool``: about 60% in ``lang`` when there are some
+        (a Korean writer hears mostly Korean songs, an English one mostly English), the rest from
+        any language, so a list still mixes. Looks at a random sample of the pool, not all of it."""
+        candidates = self.rng.sample(list(pool), min(len(pool), count * CANDIDATES_PER_SONG))
+        if len(candidates) <= count:
+            return candidates
+        songs = await self.catalog.songs(candidates)
+        mine = [s.id for s in songs if song_language(s) == lang]
+        rest = [s.id for s in songs if song_language(s) != lang]
+        want = min(len(mine), math.ceil(count * PREFERRED_LANGUAGE_SHARE))
+        chosen = mine[:want] + rest[: count - want]
+        chosen += mine[want : want + count - len(chosen)]
+        self.rng.shuffle(chosen)
+        return chosen
 
     @staticmethod
     def _card(song: Song, message: str, moods: Sequence[str]) -> SongCard:
@@ -521,7 +540,9 @@ class MoodService:
 
         picked = self._card(song, "", song.moods) if song is not None else None
 
-        async def answer(text: str, cards: Sequence[SongCard] = ()) -> MoodReply:
+        async def answer(
+            text: str, cards: Sequence[SongCard] = (), *, likeness: str = ""
+        ) -> MoodReply:
             ids = [c.id for c in cards]
             await self.store.record(
                 user,
@@ -537,22 +558,17 @@ class MoodService:
                 language=lang,
                 policy=policy,
                 picked=picked,
+                likeness=likeness,
             )
 
         if song is None:
             return await answer(PHRASES[lang]["song_gone"])
         phrases = PHRASES[lang]
-        if not song.audio:
-            return await answer(phrases["no_audio"].format(title=song.title))
         recent = await self.store.recent(user)
+        if not song.audio:
+            return await self._neighbours(song, recent, lang, answer)
         try:
             ids, found = await self._similar(song_id, [*recent, song_id])
-            repeats = False
-            if found and len(ids) < self.settings.songs:
-                more, _ = await self._similar(song_id, [song_id, *ids])
-                extra = [i for i in more if i not in ids][: self.settings.songs - len(ids)]
-                repeats = bool(extra)
-                ids += extra
         except JobFailed as exc:
             log.warning("mood: similar job failed for %s: %s", song_id, exc)
             key = "no_index" if "no song index" in exc.detail else "similar_failed"
@@ -566,9 +582,26 @@ class MoodService:
         if not cards:
             return await answer(phrases["none_similar"].format(title=song.title))
         parts = [phrases["similar_intro"].format(title=song.title)]
-        if repeats:
-            parts.append(phrases["similar_repeats"])
-        return await answer("\n\n".join(parts), cards)
+        if len(cards) < self.settings.songs:
+            parts.append(phrases["similar_thin"].format(n=len(cards)))
+        return await answer("\n\n".join(parts), cards, likeness="sound")
+
+    async def _neighbours(
+        self, song: Song, recent: Sequence[str], lang: str, answer: _Answer
+    ) -> MoodReply:
+        """A song without audio: its neighbours by artist and mood, and which likeness it was."""
+        phrases = PHRASES[lang]
+        songs, kinds = await self.catalog.neighbours(song, self.settings.songs, exclude=recent)
+        if not songs:
+            return await answer(phrases["no_neighbours"].format(title=song.title))
+        likeness = "+".join(k for k in ("artist", "mood") if k in kinds) or "other"
+        moods = ", ".join(MOOD_NAMES[lang].get(m, m) for m in song.moods)
+        key = "neighbours_" + likeness.replace("+", "_")
+        parts = [phrases[key].format(title=song.title, artist=song.artist, moods=moods)]
+        if len(songs) < self.settings.songs:
+            parts.append(phrases["similar_thin"].format(n=len(songs)))
+        cards = [self._card(s, "", s.moods) for s in songs]
+        return await answer("\n\n".join(parts), cards, likeness=likeness)
 
     async def _similar(self, song_id: str, exclude: Sequence[str]) -> tuple[list[str], bool]:
         """(distinct neighbour ids without the song itself, whether the song is in the index)."""

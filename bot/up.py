@@ -135,12 +135,13 @@ async def run_up(settings: Settings, *, with_worker: bool = True) -> None:
             worker = ChildProcess("worker", [sys.executable, "-m", "bot", "worker"], env)
             tasks.append(asyncio.create_task(worker.supervise(stopping)))
         if with_worker and await Catalog(redis).count() == 0:
-            # A first start has no songs: index the bundled demo catalog in the background so
-            # the mood companion has something to recommend (a later start finds it there).
+            # A first start has no songs: import the bundled default catalog (451 songs with
+            # search links) and index the demo tracks in the background, so the mood companion
+            # has something to recommend (a later start finds it there).
             env = dict(os.environ, NORAE_REDIS_URL=redis_url)
             demo = ChildProcess(
-                "demo catalog import",
-                [sys.executable, "-m", "bot", "catalog", "import", "--demo"],
+                "default catalog import",
+                [sys.executable, "-m", "bot", "catalog", "import", "--default", "--no-progress"],
                 env,
             )
             demo.start()

@@ -132,6 +132,7 @@ async def reply_json(mood: MoodService, reply: MoodReply) -> dict[str, Any]:
         "language": reply.language,
         "policy": reply.policy,
         "picked": card_json(reply.picked, songs.get(reply.picked.id)) if reply.picked else None,
+        "likeness": reply.likeness,
     }
 
 

@@ -33,9 +33,12 @@ def user_id(user: discord.abc.User) -> str:
 def songs_embed(reply: MoodReply) -> discord.Embed | None:
     if not reply.songs:
         return None
-    title = (
-        f"Songs that sound like {reply.picked.title}" if reply.picked else "Songs for this moment"
-    )
+    if reply.picked is None:
+        title = "Songs for this moment"
+    elif reply.likeness == "sound":
+        title = f"Songs that sound like {reply.picked.title}"
+    else:  # no audio: neighbours by artist and mood (the reply text says which)
+        title = f"Songs near {reply.picked.title} by artist and mood"
     embed = discord.Embed(title=shorten(title, 256))
     for i, song in enumerate(reply.songs[:9]):
         link = song.url if song.url.startswith(("http://", "https://")) else ""

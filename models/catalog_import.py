@@ -5,6 +5,8 @@ CSV columns (header names are case-insensitive; aliases in brackets):
 
 - ``title`` [name, song] — required; a row without one is skipped;
 - ``artist`` [singer], ``url`` [link], ``lyrics`` [lyric] — optional;
+- ``language`` [lang] — optional, the lyrics' language (``ko``, ``en``): the companion prefers
+  songs in the language a user writes in;
 - ``moods`` [mood, emotion, emotions, tags] — one or more, separated by ``;``, ``|`` or ``,``;
 - ``audio`` [audio_file, audio file, file, path] — optional, relative to ``--audio-dir`` (default:
   the CSV's folder). A row whose audio is missing or cannot be analysed is skipped with a reason;
@@ -33,24 +35,29 @@ import os
 import re
 import time
 import unicodedata
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from importlib import resources
 from pathlib import Path
+from typing import Protocol
 
 import numpy as np
 
 from bot.catalog import PACKAGE_URL_SCHEME
 from models import audio
+from models.jobs import Prediction
 from models.song_index import METRIC, SongIndex, prune_versions
 from storage.catalog import CatalogStore, IndexPointer, Song
 from storage.connection import Redis
 
 log = logging.getLogger(__name__)
 
+DEFAULT_SONGS = ("bot.data", "default_songs.csv")
 DEMO_PACKAGE = "immich_memories_music"
 DEMO_ARTIST = "immich-memories-music"
 AUDIO_SUFFIXES = (".opus", ".ogg", ".wav", ".flac", ".mp3")
+LYRICS_CHARS_FOR_MOOD = 1000  # the opening of the lyrics is what the emotion model reads
+TAG_BATCH = 32
 
 _ALIASES = {
     "id": ("id", "song_id"),
@@ -59,6 +66,7 @@ _ALIASES = {
     "url": ("url", "link"),
     "moods": ("moods", "mood", "emotion", "emotions", "tags"),
     "lyrics": ("lyrics", "lyric"),
+    "language": ("language", "lang"),
     "audio": ("audio", "audio_file", "audio file", "file", "path"),
 }
 _MOOD_SPLIT = re.compile(r"[;|,]")
@@ -88,6 +96,7 @@ class ImportReport:
     unchanged: int = 0
     analysed: int = 0
     reused: int = 0
+    tagged: int = 0  # songs whose moods came from their lyrics (the emotion model)
     skipped: list[Skipped] = field(default_factory=list)
     index: IndexPointer | None = None
     index_rebuilt: bool = False
@@ -163,6 +172,7 @@ def read_csv(path: Path, audio_dir: Path | None = None) -> tuple[list[SongRow], 
             moods=split_moods(cell(row, "moods")),
             lyrics=cell(row, "lyrics"),
             audio=audio_name,
+            language=cell(row, "language").lower(),
         )
         rows.append(SongRow(song, audio_path, ref))
     return rows, skipped
@@ -189,6 +199,58 @@ def demo_rows() -> list[SongRow]:
             )
             rows.append(SongRow(song, track, track.name))
     return rows
+
+
+def default_rows() -> list[SongRow]:
+    """The bundled default catalog (``bot/data/default_songs.csv``: titles, artists, moods and
+    search links, no lyrics, no audio) followed by the demo tracks, which keep the audio search."""
+    package, name = DEFAULT_SONGS
+    path = Path(str(resources.files(package) / name))
+    rows, skipped = read_csv(path)
+    if skipped:  # a broken bundled file is a bug, not an operator's problem
+        raise CsvError(f"{name}: {skipped[0].ref}: {skipped[0].reason}")
+    return rows + demo_rows()
+
+
+class EmotionClassifier(Protocol):
+    """The emotion model, as the worker's ``classify`` job or a classifier loaded in-process."""
+
+    async def classify(
+        self, texts: list[str], *, timeout: float | None = None
+    ) -> list[Prediction]: ...
+
+
+def needs_moods(row: SongRow) -> bool:
+    """A row the emotion model should tag: lyrics, but no moods of its own."""
+    return not row.song.moods and bool(row.song.lyrics.strip())
+
+
+async def tag_moods_from_lyrics(
+    rows: Sequence[SongRow],
+    classifier: EmotionClassifier,
+    match: Mapping[str, Sequence[str]],
+    *,
+    timeout: float | None = None,
+) -> tuple[list[SongRow], int]:
+    """(rows, how many were tagged): each row with lyrics and no moods gets the moods its
+    lyrics' emotion *matches* (``match``: ``NORAE_MOOD_MATCH``, emotion -> moods), so a sad song
+    lands where the companion looks for songs that match sadness. Other rows are kept as they are.
+    """
+    from bot.mood_reading import normalize_emotion
+
+    todo = [i for i, r in enumerate(rows) if needs_moods(r)]
+    out = list(rows)
+    for start in range(0, len(todo), TAG_BATCH):
+        chunk = todo[start : start + TAG_BATCH]
+        texts = [rows[i].song.lyrics.strip()[:LYRICS_CHARS_FOR_MOOD] for i in chunk]
+        predictions = await classifier.classify(texts, timeout=timeout)
+        for i, prediction in zip(chunk, predictions, strict=True):
+            emotion = normalize_emotion(prediction.label)
+            moods = tuple(match.get(emotion) or match.get("neutral") or ())
+            out[i] = dataclasses.replace(
+                rows[i], song=dataclasses.replace(rows[i].song, moods=moods)
+            )
+    return out, len(todo)
 
 
 def audio_signature(path: Path) -> str:

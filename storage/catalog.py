@@ -30,7 +30,7 @@ from storage.connection import Redis
 WRITE_CHUNK = 200
 WATCH_RETRIES = 5
 
-_SONG_FIELDS = ("title", "artist", "url", "moods", "lyrics", "audio", "audio_sig")
+_SONG_FIELDS = ("title", "artist", "url", "moods", "lyrics", "audio", "audio_sig", "language")
 
 
 def _s(value: bytes | str) -> str:
@@ -52,6 +52,7 @@ class Song:
     lyrics: str = ""
     audio: str = ""  # where the audio came from (a file name or package reference); "" for none
     audio_sig: str = ""  # what audio + feature settings the stored vector came from
+    language: str = ""  # of the lyrics ("ko", "en"), "" when not known; recommendations prefer it
 
     def to_fields(self) -> dict[str, str]:
         return {
@@ -62,6 +63,7 @@ class Song:
             "lyrics": self.lyrics,
             "audio": self.audio,
             "audio_sig": self.audio_sig,
+            "language": self.language,
         }
 
     @classmethod
@@ -80,6 +82,7 @@ class Song:
             lyrics=got.get("lyrics", ""),
             audio=got.get("audio", ""),
             audio_sig=got.get("audio_sig", ""),
+            language=got.get("language", ""),
         )
 
 

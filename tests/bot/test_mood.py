@@ -216,7 +216,7 @@ async def test_match_and_lift_give_different_moods(redis: Redis) -> None:
     assert {s.mood for s in back.songs} <= {"tender", "calm"}
 
 
-async def test_no_song_repeats_until_the_catalog_runs_out(redis: Redis) -> None:
+async def test_no_song_repeats_and_an_exhausted_catalog_says_so(redis: Redis) -> None:
     await fill_catalog(redis)
     everything = {"sadness": list(MOODS)}
     mood = service(redis, FakeInference(), match=everything, no_repeat=20)
@@ -224,19 +224,37 @@ async def test_no_song_repeats_until_the_catalog_runs_out(redis: Redis) -> None:
     seen = [song for songs in lists for song in songs]
     assert len(seen) == len(set(seen)) == 20  # four messages, twenty different songs
     fifth = await mood.message("kakao:u", "sad again")
-    assert {s.id for s in fifth.songs} == set(lists[0])  # the oldest repeat first
-    assert PHRASES["en"]["repeats"] in fifth.text
+    assert fifth.songs == [] and fifth.choices == []  # no repeat within the last 20
+    assert PHRASES["en"]["all_used_up"].format(window=20) in fifth.text
+    ko = await service(redis, FakeInference(), match=everything, no_repeat=20).message(
+        "kakao:u", "너무 슬퍼"
+    )
+    assert ko.songs == [] and "최근 20곡 안에 추천하지 않은 노래가 더 없어요" in ko.text
 
 
-async def test_too_few_fitting_songs_uses_oldest_repeats_then_other_moods(redis: Redis) -> None:
+async def test_a_thin_mood_gives_fewer_songs_then_other_moods_never_repeats(
+    redis: Redis,
+) -> None:
     await fill_catalog(redis)
     mood = service(redis, FakeInference(), match={"sadness": ["tender"]}, no_repeat=50)
-    first = await mood.message("web:x", "sad")  # 4 tender songs + 1 other
-    assert sum(s.mood == "tender" for s in first.songs) == 4 and len(first.songs) == 5
-    assert PHRASES["en"]["others"] in first.text and PHRASES["en"]["repeats"] not in first.text
-    second = await mood.message("web:x", "sad")  # no new tender song: repeats, never nothing
-    assert sum(s.mood == "tender" for s in second.songs) == 4
-    assert PHRASES["en"]["repeats"] in second.text
+    first = await mood.message("web:x", "sad")  # only 4 tender songs: 4, said plainly
+    assert [s.mood for s in first.songs] == ["tender"] * 4
+    assert PHRASES["en"]["thin"].format(n=4, window=50) in first.text
+    second = await mood.message("web:x", "sad")  # no new tender song: other moods, no repeat
+    assert len(second.songs) == 5 and not {s.mood for s in second.songs} & {"tender"}
+    assert not {s.id for s in second.songs} & {s.id for s in first.songs}
+    assert PHRASES["en"]["fitting_used_up"] in second.text
+    assert "Only 4" not in second.text
+    third = await mood.message("web:x", "너무 슬퍼")
+    assert not {s.id for s in third.songs} & {s.id for s in first.songs + second.songs}
+    assert PHRASES["ko"]["fitting_used_up"] in third.text
+
+
+async def test_a_mood_no_song_has_says_so(redis: Redis) -> None:
+    await fill_catalog(redis)
+    mood = service(redis, FakeInference(), match={"sadness": ["rainy"]})
+    reply = await mood.message("web:y", "sad")
+    assert len(reply.songs) == 5 and PHRASES["en"]["no_fitting"] in reply.text
 
 
 async def test_empty_catalog_says_so(redis: Redis) -> None:
@@ -411,9 +429,18 @@ async def test_pick_a_song_without_audio_or_outside_the_index(
         [Song(id="late", title="Late", moods=("calm",), audio="late.wav")], {"late": b"\0" * 64}
     )  # imported after the index was built
     await mood.store.record("web:n", _turn(), last_list=[NO_AUDIO, "late", "gone"], language="en")
-    no_audio = await mood.pick("web:n", 1)
-    assert no_audio.songs == [] and "has no audio" in no_audio.text
+    no_audio = await mood.pick("web:n", 1)  # neighbours: songs that share its mood
     assert no_audio.picked is not None and no_audio.picked.id == NO_AUDIO
+    assert no_audio.likeness == "artist"  # every song here is by "Tester"
+    assert no_audio.text == "\n\n".join(
+        [
+            PHRASES["en"]["neighbours_artist"].format(title="Nostalgic 3", artist="Tester"),
+            PHRASES["en"]["similar_thin"].format(n=3),
+        ]
+    )
+    assert sorted(s.id for s in no_audio.songs) == ["nostalgic-0", "nostalgic-1", "nostalgic-2"]
+    assert NO_AUDIO not in {s.id for s in no_audio.songs}
+    await mood.store.record("web:n", _turn(), last_list=[NO_AUDIO, "late", "gone"], language="en")
     late = await mood.pick("web:n", 2)
     assert late.songs == [] and "hasn't been analysed" in late.text
     gone = await mood.pick("web:n", 3)

@@ -106,7 +106,7 @@ async def test_message_then_pick_then_history(
     assert fake.classified == [SAD_KO]
 
     picked = await post(client, "pick", {"choice": 2})
-    assert picked["picked"]["id"] == songs[1]["id"]
+    assert picked["picked"]["id"] == songs[1]["id"] and picked["likeness"] == "sound"
     assert [s["id"] for s in picked["songs"]] == [i for i in SOUND_ALIKES if i != songs[1]["id"]]
     assert fake.similar[0]["song_id"] == songs[1]["id"]
     assert songs[1]["title"] in picked["text"]

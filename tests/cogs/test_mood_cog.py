@@ -119,3 +119,17 @@ async def test_policy_and_forget_commands(redis: Redis) -> None:
     await cast(Any, Mood.forget).callback(cog, forget)
     assert "deleted" in forget.response.send_message.await_args.args[0]
     assert [k async for k in redis.scan_iter(match=f"*discord:{USER}*")] == []
+
+
+def test_the_song_embed_links_each_song_and_names_the_likeness() -> None:
+    from bot.mood import MoodReply, SongCard
+    from cogs.mood import songs_embed
+
+    link = "https://www.youtube.com/results?search_query=%EC%95%84%EC%9D%B4%EC%9C%A0+Blueming"
+    card = SongCard("a", "Blueming", "아이유", link, "", "happy")
+    near = songs_embed(MoodReply("…", songs=[card], picked=card, likeness="artist+mood"))
+    assert near is not None and near.title == "Songs near Blueming by artist and mood"
+    assert near.fields[0].name == f"{NUMBERS[0]} Blueming"
+    assert near.fields[0].value == f"[아이유]({link})"
+    alike = songs_embed(MoodReply("…", songs=[card], picked=card, likeness="sound"))
+    assert alike is not None and alike.title == "Songs that sound like Blueming"
