@@ -126,7 +126,7 @@ def import_(
         )
     except TaggingUnavailable as exc:
         typer.secho(f"norae catalog import: {exc}", fg="red", err=True)
-        raise typer.Exit(2) from None
+        raise typer.Exit(PARTLY_OR_FAILED) from None
     _print_report(report)
     if any(not s.reason.startswith("duplicate of") for s in report.skipped):
         raise typer.Exit(PARTLY_OR_FAILED)
@@ -158,7 +158,11 @@ async def _emotion_classifier(
             return client, "worker"
         if source == "worker":
             raise TaggingUnavailable(
-                "--tag-moods worker: no live worker serves classify (try --tag-moods local)"
+                both(
+                    "--tag-moods worker: classify를 맡은 워커가 없습니다 "
+                    "(--tag-moods local을 써 보세요)",
+                    "--tag-moods worker: no live worker serves classify (try --tag-moods local)",
+                )
             )
     try:
         return await asyncio.to_thread(
@@ -166,8 +170,12 @@ async def _emotion_classifier(
         ), "local"
     except ClassifierUnavailable as exc:
         raise TaggingUnavailable(
-            f"cannot load the emotion model to tag moods from lyrics ({exc}); "
-            "give those rows moods, or use --tag-moods none"
+            both(
+                f"가사로 분위기를 붙일 감정 모델을 불러오지 못했습니다 ({exc}); "
+                "그 줄에 moods를 적거나 --tag-moods none을 쓰세요",
+                f"cannot load the emotion model to tag moods from lyrics ({exc}); "
+                "give those rows moods, or use --tag-moods none",
+            )
         ) from None
 
 

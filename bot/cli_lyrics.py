@@ -15,7 +15,7 @@ from typing import Annotated, NoReturn
 
 import typer
 
-from bot.cli_text import PARTLY_OR_FAILED, USAGE, both, fail
+from bot.cli_text import PARTLY_OR_FAILED, USAGE, both, fail, lyrics_reason
 from bot.lyrics import ImportReport, LyricsError, LyricsService
 from bot.settings import Settings, SettingsError, load_settings
 from storage.connection import connect
@@ -122,9 +122,10 @@ def _print_report(report: ImportReport) -> None:
     typer.echo(both(f"건너뜀 {len(report.skipped)}", f"skipped {len(report.skipped)}"))
     reasons = Counter(_reason_kind(s.reason) for s in report.skipped)
     for reason, count in reasons.most_common():
-        typer.echo(f"  {count} × {reason}")
+        shown = both("이미 있는 노래", reason) if reason == "duplicate" else lyrics_reason(reason)
+        typer.echo(f"  {count} × {shown}")
     for skipped in report.skipped[:SHOW_SKIPPED]:
-        typer.echo(f"  - {skipped.source}: {skipped.reason}")
+        typer.echo(f"  - {skipped.source}: {lyrics_reason(skipped.reason)}")
     if len(report.skipped) > SHOW_SKIPPED:
         more = len(report.skipped) - SHOW_SKIPPED
         typer.echo("  " + both(f"… 그 밖에 {more}개", f"… and {more} more"))

@@ -225,9 +225,9 @@ def test_cli_import(
     result = runner.invoke(app, ["lyrics", "import", "--artist", "CLI Poet", str(song), str(empty)])
     assert result.exit_code == 1, result.output  # a file was skipped: done only in part
     assert "imported 2 songs" in result.output
-    assert "empty.txt: empty file" in result.output
+    assert "empty.txt: 빈 파일 / empty file" in result.output
     again = runner.invoke(app, ["lyrics", "import", "--artist", "cli poet", str(song)])
-    assert "imported 0 songs" in again.output and "2 × duplicate" in again.output
+    assert "imported 0 songs" in again.output and "2 × 이미 있는 노래 / duplicate" in again.output
     assert again.exit_code == 0, again.output  # songs already there are not a failure
     check = sync_redis.Redis.from_url(redis_server.url)
     try:

@@ -9,6 +9,7 @@ import pytest
 from typer.testing import CliRunner
 
 from bot.cli import app
+from bot.cli_text import lyrics_reason
 from bot.lyrics import LyricsService
 from bot.lyrics_import import (
     content_hash,
@@ -79,6 +80,10 @@ def test_bad_files_are_reported_and_skipped(tmp_path: Path) -> None:
     assert results["headers.txt"].skipped[0].source == "headers.txt"
     missing = parse_text_file(tmp_path / "missing.txt")
     assert missing.skipped[0].reason.startswith("cannot read")
+    reasons = [s.reason for r in [*results.values(), missing] for s in r.skipped]
+    for reason in reasons:  # each said in Korean too, not only under a generic label
+        shown = lyrics_reason(reason)
+        assert shown.endswith(f" / {reason}") and not shown.startswith("건너뛴 이유")
 
 
 def test_decode_and_hash() -> None:
