@@ -47,8 +47,9 @@ class DataDirBusy(RuntimeError):
         self.data_dir, self.owner = data_dir, owner
         who = f" (pid {owner})" if owner else ""
         super().__init__(
-            f"{data_dir}의 Redis는 이미 다른 norae{who}가 쓰고 있습니다. / "
-            f"The Redis of {data_dir} is already run by another norae{who}."
+            f"{data_dir}의 Redis는 이미 다른 norae{who}가 돌리고 있습니다. 같은 폴더에서 새로 "
+            f"시작하려면 그것을 먼저 멈추세요(Ctrl-C). / The Redis of {data_dir} is already run "
+            f"by another norae{who}: stop it first (Ctrl-C) to start one here again."
         )
 
 
@@ -62,6 +63,21 @@ def _lock(data_dir: Path) -> int | None:
         os.close(fd)
         return None
     return fd
+
+
+def _held(data_dir: Path) -> bool:
+    """Whether a live process holds the folder's lock (a probe: it creates nothing)."""
+    try:
+        fd = os.open(data_dir / LOCK_FILE, os.O_RDONLY)
+    except OSError:
+        return False
+    try:
+        fcntl.flock(fd, fcntl.LOCK_SH | fcntl.LOCK_NB)
+    except BlockingIOError:
+        return True
+    finally:
+        os.close(fd)
+    return False
 
 
 def _owner(data_dir: Path) -> str:
@@ -90,9 +106,7 @@ def live_url(data_dir: Path) -> str | None:
     url_file = data_dir / URL_FILE
     if not url_file.is_file():
         return None
-    fd = _lock(data_dir)
-    if fd is not None:  # nobody holds the lock: the file is left over from a killed run
-        os.close(fd)
+    if not _held(data_dir):  # nobody holds the lock: the file is left over from a killed run
         return None
     with contextlib.suppress(OSError):
         url = url_file.read_text().strip()
@@ -108,9 +122,7 @@ def wait_for_live_url(data_dir: Path, timeout_s: float = 15.0) -> str | None:
         url = live_url(data_dir)
         if url is not None or time.monotonic() >= deadline:
             return url
-        fd = _lock(data_dir)
-        if fd is not None:  # no owner at all: nothing to wait for
-            os.close(fd)
+        if not _held(data_dir):  # no owner at all: nothing to wait for
             return None
         time.sleep(0.1)
 

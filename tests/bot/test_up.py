@@ -13,7 +13,14 @@ from pathlib import Path
 
 import pytest
 
-from bot.embedded_redis import DataDirBusy, EmbeddedRedis, RedisNotFound, free_port, live_url
+from bot.embedded_redis import (
+    DataDirBusy,
+    EmbeddedRedis,
+    RedisNotFound,
+    free_port,
+    live_url,
+    wait_for_live_url,
+)
 from tests.conftest import RedisServer
 
 REPO = Path(__file__).resolve().parents[2]
@@ -122,6 +129,7 @@ def test_embedded_redis_owns_its_folder_and_says_where_it_is(
     tmp_path: Path, redis_server: RedisServer
 ) -> None:
     folder = tmp_path / "redis"
+    assert wait_for_live_url(folder) is None and not folder.exists()  # looking creates nothing
     server = EmbeddedRedis(folder)
     url = server.start()
     try:
