@@ -159,7 +159,11 @@ class EmbeddedRedis:
         binary = shutil.which("redis-server")
         if binary is None:
             raise RedisNotFound(INSTALL_HINT)
-        self._lock_fd = _lock(self.data_dir)
+        for _ in range(10):  # a probe (_held) of another command may hold it for an instant
+            self._lock_fd = _lock(self.data_dir)
+            if self._lock_fd is not None:
+                break
+            time.sleep(0.05)
         if self._lock_fd is None:
             raise DataDirBusy(self.data_dir, _owner(self.data_dir))
         os.ftruncate(self._lock_fd, 0)
