@@ -10,6 +10,7 @@ import signal
 import subprocess
 import sys
 import time
+import urllib.request
 from pathlib import Path
 
 import redis as sync_redis
@@ -99,6 +100,31 @@ def test_commands_next_to_a_live_norae_up_use_its_redis(tmp_path: Path) -> None:
         assert poem.returncode == 0, poem.stdout + poem.stderr
         assert "imported 1 songs" in poem.stdout
 
+        web_port = free_port()
+        web = subprocess.Popen(
+            [sys.executable, "-m", "bot", "web"],
+            env=env | {"NORAE_WEB_PORT": str(web_port)},
+            cwd=tmp_path,
+            start_new_session=True,
+        )
+        try:
+            deadline = time.monotonic() + 60
+            while True:
+                assert web.poll() is None, "norae web exited early"
+                assert time.monotonic() < deadline, "norae web never answered"
+                try:
+                    with urllib.request.urlopen(
+                        f"http://127.0.0.1:{web_port}/healthz", timeout=2
+                    ) as resp:
+                        assert json.loads(resp.read())["redis"] is True
+                        break
+                except OSError:
+                    time.sleep(0.2)
+        finally:
+            os.killpg(web.pid, signal.SIGINT)
+            assert web.wait(30) == 0
+        assert url_file.read_text().strip() == url  # norae web started no Redis of its own
+
         second = norae("up", "--no-worker", env=env, cwd=tmp_path, timeout=60)
         assert second.returncode == 1
         assert f"pid {up.pid}" in second.stderr and has_korean(second.stderr)
@@ -115,6 +141,15 @@ def test_commands_next_to_a_live_norae_up_use_its_redis(tmp_path: Path) -> None:
     assert gone.returncode == 1
     line = gone.stderr.strip()
     assert "\n" not in line and "norae up" in line and has_korean(line)
+
+    # with no norae up, an import runs the folder's Redis for itself and leaves nothing behind
+    alone = norae(
+        "catalog", "import", str(songs), "--no-progress", "--tag-moods", "none",
+        env=env, cwd=tmp_path,
+    )  # fmt: skip
+    assert alone.returncode == 0, alone.stderr
+    assert "그대로 2" in alone.stdout and "2 unchanged" in alone.stdout  # the same AOF as up's
+    assert not url_file.exists()
 
 
 def test_no_redis_server_is_the_same_one_line_everywhere(tmp_path: Path) -> None:
