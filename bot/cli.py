@@ -15,6 +15,9 @@ app = typer.Typer(
     help="norae (노래): a chat bot that writes with people.",
     no_args_is_help=True,
     pretty_exceptions_enable=False,
+    # typer's rich help panel gives every flag a type ("--no-worker <bool>"); its plain help
+    # leaves flags bare, as click does.
+    rich_markup_mode=None,
 )
 
 log = logging.getLogger("norae")
@@ -61,14 +64,16 @@ def _setup_logging(level: str) -> None:
 
 
 def _redis_url(settings: Settings) -> str:
-    if not settings.redis.url:
-        typer.secho(
-            "norae: NORAE_REDIS_URL is not set (only `norae up` starts its own Redis)",
-            fg="red",
-            err=True,
-        )
-        raise typer.Exit(2)
-    return settings.redis.url
+    """NORAE_REDIS_URL or a live `norae up`'s Redis (bot/redis_url.py), else a one-line exit."""
+    from bot.redis_url import NoRedis, redis_url
+
+    try:
+        url = redis_url(settings)
+    except NoRedis as exc:
+        typer.secho(f"norae: {exc}", fg="red", err=True)
+        raise typer.Exit(1) from None
+    settings.redis.url = url
+    return url
 
 
 @app.command()
@@ -78,13 +83,13 @@ def up(
     ] = False,
 ) -> None:
     """Run everything locally: Redis (when NORAE_REDIS_URL is unset), a worker, web, Discord."""
-    from bot.embedded_redis import RedisNotFound
+    from bot.embedded_redis import DataDirBusy, RedisNotFound
     from bot.up import run_up
 
     settings = _settings()
     try:
         asyncio.run(run_up(settings, with_worker=not no_worker))
-    except RedisNotFound as exc:
+    except (RedisNotFound, DataDirBusy) as exc:
         typer.secho(f"norae: {exc}", fg="red", err=True)
         raise typer.Exit(1) from None
 
@@ -147,7 +152,15 @@ def health() -> None:
 
 
 def main() -> None:
-    app(prog_name="norae")
+    from bot.embedded_redis import DataDirBusy, RedisNotFound
+    from bot.redis_url import NoRedis
+
+    try:
+        app(prog_name="norae")
+    except (RedisNotFound, DataDirBusy, NoRedis) as exc:
+        # Whichever command meets it, a missing Redis is one plain line, never a traceback.
+        typer.secho(f"norae: {exc}", fg="red", err=True)
+        raise SystemExit(1) from None
 
 
 if __name__ == "__main__":  # pragma: no cover

@@ -1,8 +1,14 @@
 """``norae catalog …``: import songs into the catalog and build the song index.
 
 librosa, annoy and numpy are imported inside the command, so mounting this app costs nothing.
-With no ``NORAE_REDIS_URL``, the command starts the same embedded Redis as ``norae up`` (same data
-directory), so ``norae catalog import --demo && norae up`` works on a fresh checkout.
+The songs go to ``NORAE_REDIS_URL``, else to the Redis of a live ``norae up`` on the same data
+folder (the running bot sees them at once); with neither, the command starts the same embedded
+Redis as ``norae up`` for the import, so ``norae catalog import --demo && norae up`` works on a
+fresh checkout. It never starts a second server on a data folder a live one owns.
+
+Exit codes (``bot/cli_text.py``): 0 every row imported; 1 some rows skipped (each with its
+reason) or the import failed (an unreadable CSV, no Redis); 2 the command as typed cannot run (a
+CSV or ``--audio-dir`` that does not exist, a bad option value).
 
 ``--default`` imports the bundled catalog (``bot/data/default_songs.csv``: 451 Korean and English
 songs with search links) and the demo tracks; a first ``norae up`` does the same.
@@ -20,10 +26,11 @@ from __future__ import annotations
 import asyncio
 import logging
 from pathlib import Path
-from typing import TYPE_CHECKING, Annotated
+from typing import TYPE_CHECKING, Annotated, NoReturn
 
 import typer
 
+from bot.cli_text import PARTLY_OR_FAILED, USAGE, both, fail
 from bot.settings import Settings, SettingsError, load_settings
 
 if TYPE_CHECKING:
@@ -77,15 +84,21 @@ def import_(
     from models.catalog_import import CsvError, default_rows, demo_rows, read_csv
 
     if (csv_path is not None) + demo + default != 1:
-        typer.secho(
-            "norae catalog import: give one of a CSV file, --demo or --default", fg="red", err=True
+        _fail(
+            "CSV 파일, --demo, --default 중 하나만 주세요.",
+            "give one of a CSV file, --demo or --default.",
+            USAGE,
         )
-        raise typer.Exit(2)
     if tag_moods not in TAG_SOURCES:
-        typer.secho(
-            "norae catalog import: --tag-moods is auto, worker, local or none", fg="red", err=True
+        _fail(
+            "--tag-moods는 auto, worker, local, none 중 하나입니다.",
+            "--tag-moods is auto, worker, local or none.",
+            USAGE,
         )
-        raise typer.Exit(2)
+    if csv_path is not None and not csv_path.is_file():
+        _fail(f"파일이 없습니다: {csv_path}", f"no such file: {csv_path}", USAGE)
+    if audio_dir is not None and not audio_dir.is_dir():
+        _fail(f"폴더가 없습니다: {audio_dir}", f"no such folder: {audio_dir}", USAGE)
     settings = _settings()
     skipped: list[Skipped]
     try:
@@ -96,9 +109,10 @@ def import_(
         else:
             assert csv_path is not None
             rows, skipped = read_csv(csv_path, audio_dir)
-    except (CsvError, ModuleNotFoundError) as exc:
-        typer.secho(f"norae catalog import: {exc}", fg="red", err=True)
-        raise typer.Exit(2) from None
+    except CsvError as exc:
+        _fail(f"CSV 파일에 문제가 있습니다: {exc.ko}", f"cannot use the CSV file: {exc}")
+    except ModuleNotFoundError as exc:
+        _fail(f"설치되지 않은 패키지: {exc.name}", f"a package is not installed: {exc.name}")
     try:
         report = asyncio.run(
             _run(
@@ -112,8 +126,14 @@ def import_(
         )
     except TaggingUnavailable as exc:
         typer.secho(f"norae catalog import: {exc}", fg="red", err=True)
-        raise typer.Exit(2) from None
+        raise typer.Exit(PARTLY_OR_FAILED) from None
     _print_report(report)
+    if any(not s.reason.startswith("duplicate of") for s in report.skipped):
+        raise typer.Exit(PARTLY_OR_FAILED)
+
+
+def _fail(ko: str, en: str, code: int = PARTLY_OR_FAILED) -> NoReturn:
+    fail(ko, en, code, prog="norae catalog import")
 
 
 class TaggingUnavailable(Exception):
@@ -138,7 +158,11 @@ async def _emotion_classifier(
             return client, "worker"
         if source == "worker":
             raise TaggingUnavailable(
-                "--tag-moods worker: no live worker serves classify (try --tag-moods local)"
+                both(
+                    "--tag-moods worker: classify를 맡은 워커가 없습니다 "
+                    "(--tag-moods local을 써 보세요)",
+                    "--tag-moods worker: no live worker serves classify (try --tag-moods local)",
+                )
             )
     try:
         return await asyncio.to_thread(
@@ -146,8 +170,12 @@ async def _emotion_classifier(
         ), "local"
     except ClassifierUnavailable as exc:
         raise TaggingUnavailable(
-            f"cannot load the emotion model to tag moods from lyrics ({exc}); "
-            "give those rows moods, or use --tag-moods none"
+            both(
+                f"가사로 분위기를 붙일 감정 모델을 불러오지 못했습니다 ({exc}); "
+                "그 줄에 moods를 적거나 --tag-moods none을 쓰세요",
+                f"cannot load the emotion model to tag moods from lyrics ({exc}); "
+                "give those rows moods, or use --tag-moods none",
+            )
         ) from None
 
 
@@ -171,15 +199,23 @@ async def _run(
 ) -> ImportReport:
     from tqdm import tqdm
 
-    from bot.embedded_redis import EmbeddedRedis
+    from bot.embedded_redis import DataDirBusy, EmbeddedRedis, wait_for_live_url
+    from bot.redis_url import embedded_dir, find_redis_url
     from models.catalog_import import import_rows, needs_moods, tag_moods_from_lyrics
     from storage.connection import connect
 
     embedded: EmbeddedRedis | None = None
-    url = settings.redis.url
+    url = find_redis_url(settings, wait=True)
     if url is None:
-        embedded = EmbeddedRedis(settings.data_dir / "redis")
-        url = embedded.start()
+        embedded = EmbeddedRedis(embedded_dir(settings))
+        try:
+            url = embedded.start()
+        except DataDirBusy:  # an owner came up meanwhile: use its server
+            embedded = None
+            url = wait_for_live_url(embedded_dir(settings))
+            if url is None:
+                raise
+        log.info("no live Redis for this data folder: started one for the import")
     redis = connect(url, max_connections=settings.redis.max_connections)
     bar = tqdm(total=len(rows), unit="song", disable=not progress, desc="analysing")
     tagged, tagged_by = 0, ""
@@ -215,21 +251,52 @@ async def _run(
 
 
 def _print_report(report: ImportReport) -> None:
+    from bot.cli_text import skip_reason
+
     typer.echo(
-        f"{report.songs} songs: {report.added} added, {report.updated} updated, "
-        f"{report.unchanged} unchanged; audio analysed {report.analysed}, "
-        f"reused {report.reused} ({report.analyse_seconds:.1f}s)"
+        both(
+            f"노래 {report.songs}곡: 새로 {report.added}, 바뀜 {report.updated}, "
+            f"그대로 {report.unchanged}; 오디오 분석 {report.analysed}, "
+            f"재사용 {report.reused} ({report.analyse_seconds:.1f}초)",
+            f"{report.songs} songs: {report.added} added, {report.updated} updated, "
+            f"{report.unchanged} unchanged; audio analysed {report.analysed}, "
+            f"reused {report.reused} ({report.analyse_seconds:.1f}s)",
+        )
     )
     if report.tagged:
-        typer.echo(f"moods tagged from lyrics by the emotion model: {report.tagged} songs")
+        typer.echo(
+            both(
+                f"감정 모델이 가사로 분위기를 붙인 노래: {report.tagged}곡",
+                f"moods tagged from lyrics by the emotion model: {report.tagged} songs",
+            )
+        )
     for s in report.skipped:
         label = f" {s.title!r}" if s.title else ""
-        typer.secho(f"skipped {s.ref}{label}: {s.reason}", fg="yellow", err=True)
-    if report.index is None:
-        typer.echo("no song has audio: no index built")
-    else:
-        state = "new" if report.index_rebuilt else "unchanged"
-        typer.echo(
-            f"index {report.index.version} ({state}): {report.index.count} songs, "
-            f"{report.index.n_trees} trees; done in {report.seconds:.1f}s"
+        ko, en = skip_reason(s.reason)
+        typer.secho(
+            both(f"건너뜀 {_ref_ko(s.ref)}{label}: {ko}", f"skipped {s.ref}{label}: {en}"),
+            fg="yellow",
+            err=True,
         )
+    if report.index is None:
+        typer.echo(
+            both(
+                "오디오가 있는 노래가 없어 비슷한 소리 색인은 만들지 않았습니다",
+                "no song has audio: no index built",
+            )
+        )
+    else:
+        state_ko, state = ("새로 만듦", "new") if report.index_rebuilt else ("그대로", "unchanged")
+        typer.echo(
+            both(
+                f"색인 {report.index.version} ({state_ko}): {report.index.count}곡, "
+                f"트리 {report.index.n_trees}개; {report.seconds:.1f}초 걸림",
+                f"index {report.index.version} ({state}): {report.index.count} songs, "
+                f"{report.index.n_trees} trees; done in {report.seconds:.1f}s",
+            )
+        )
+
+
+def _ref_ko(ref: str) -> str:
+    number = ref.removeprefix("line ")
+    return f"{number}번째 줄" if number.isdigit() else ref

@@ -1,4 +1,9 @@
-"""``norae lyrics …``: import songs for the lyrics feature (mounted by bot/cli.py)."""
+"""``norae lyrics …``: import songs for the lyrics feature (mounted by bot/cli.py).
+
+The songs go to ``NORAE_REDIS_URL``, else to the Redis of a live ``norae up`` (bot/redis_url.py).
+Exit codes (bot/cli_text.py): 0 every song imported (or already there); 1 something skipped for
+another reason, or the import failed; 2 the command as typed cannot run (a file that does not
+exist, options that do not go together)."""
 
 from __future__ import annotations
 
@@ -6,10 +11,11 @@ import asyncio
 import logging
 from collections import Counter
 from pathlib import Path
-from typing import Annotated
+from typing import Annotated, NoReturn
 
 import typer
 
+from bot.cli_text import PARTLY_OR_FAILED, USAGE, both, fail, lyrics_reason
 from bot.lyrics import ImportReport, LyricsError, LyricsService
 from bot.settings import Settings, SettingsError, load_settings
 from storage.connection import connect
@@ -46,26 +52,45 @@ def import_command(
 ) -> None:
     """Import songs: `--artist NAME FILES…` or `--csv FILE [--artist NAME]`."""
     if csv_file is None and not files:
-        raise typer.BadParameter("give text files (with --artist) or --csv FILE")
-    if csv_file is not None and files:
-        raise typer.BadParameter("give either text files or --csv, not both")
-    if files and not artist:
-        raise typer.BadParameter("text files need --artist NAME")
-    settings = _settings()
-    url = settings.redis.url
-    if not url:
-        typer.secho(
-            "norae: NORAE_REDIS_URL is not set (import into the Redis the bot uses)",
-            fg="red",
-            err=True,
+        _fail(
+            "텍스트 파일(--artist와 함께)이나 --csv 파일을 주세요.",
+            "give text files (with --artist) or --csv FILE.",
+            USAGE,
         )
-        raise typer.Exit(2)
+    if csv_file is not None and files:
+        _fail(
+            "텍스트 파일과 --csv 중 하나만 주세요.",
+            "give either text files or --csv, not both.",
+            USAGE,
+        )
+    if files and not artist:
+        _fail(
+            "텍스트 파일에는 --artist 이름이 필요합니다.", "text files need --artist NAME.", USAGE
+        )
+    missing = [p for p in [*(files or []), *([csv_file] if csv_file else [])] if not p.is_file()]
+    if missing:
+        names = ", ".join(str(p) for p in missing)
+        _fail(f"파일이 없습니다: {names}", f"no such file: {names}", USAGE)
+    settings = _settings()
+    from bot.redis_url import NoRedis, redis_url
+
+    try:
+        url = redis_url(settings)
+    except NoRedis as exc:
+        typer.secho(f"norae lyrics import: {exc}", fg="red", err=True)
+        raise typer.Exit(PARTLY_OR_FAILED) from None
     try:
         report = asyncio.run(_import(settings, url, files or [], artist, csv_file, progress))
     except LyricsError as exc:
         typer.secho(f"norae: {exc}", fg="red", err=True)
         raise typer.Exit(1) from None
     _print_report(report)
+    if any(_reason_kind(s.reason) != "duplicate" for s in report.skipped):
+        raise typer.Exit(PARTLY_OR_FAILED)
+
+
+def _fail(ko: str, en: str, code: int = PARTLY_OR_FAILED) -> NoReturn:
+    fail(ko, en, code, prog="norae lyrics import")
 
 
 async def _import(
@@ -89,17 +114,21 @@ async def _import(
 
 def _print_report(report: ImportReport) -> None:
     per_artist = Counter(artist for artist, _, _ in report.imported)
-    typer.echo(f"imported {len(report.imported)} songs")
+    typer.echo(
+        both(f"가져온 노래 {len(report.imported)}곡", f"imported {len(report.imported)} songs")
+    )
     for artist, count in sorted(per_artist.items()):
         typer.echo(f"  {artist}: {count}")
-    typer.echo(f"skipped {len(report.skipped)}")
+    typer.echo(both(f"건너뜀 {len(report.skipped)}", f"skipped {len(report.skipped)}"))
     reasons = Counter(_reason_kind(s.reason) for s in report.skipped)
     for reason, count in reasons.most_common():
-        typer.echo(f"  {count} × {reason}")
+        shown = both("이미 있는 노래", reason) if reason == "duplicate" else lyrics_reason(reason)
+        typer.echo(f"  {count} × {shown}")
     for skipped in report.skipped[:SHOW_SKIPPED]:
-        typer.echo(f"  - {skipped.source}: {skipped.reason}")
+        typer.echo(f"  - {skipped.source}: {lyrics_reason(skipped.reason)}")
     if len(report.skipped) > SHOW_SKIPPED:
-        typer.echo(f"  … and {len(report.skipped) - SHOW_SKIPPED} more")
+        more = len(report.skipped) - SHOW_SKIPPED
+        typer.echo("  " + both(f"… 그 밖에 {more}개", f"… and {more} more"))
 
 
 def _reason_kind(reason: str) -> str:

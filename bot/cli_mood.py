@@ -10,11 +10,11 @@ and the context that set others aside.
 
 Where the emotion comes from (``--emotion``):
 
-- ``worker``: the inference workers, exactly as the companion asks them (needs NORAE_REDIS_URL and
-  a live worker serving ``classify``);
+- ``worker``: the inference workers, exactly as the companion asks them (needs a Redis:
+  NORAE_REDIS_URL or a live ``norae up``, and a live worker serving ``classify``);
 - ``local``: the configured classifier (or ``--model``) loaded in this process, as
   ``norae emotion predict`` does; it is the same model a worker would load;
-- ``auto`` (the default): ``worker`` when NORAE_REDIS_URL is set and a worker serves ``classify``,
+- ``auto`` (the default): ``worker`` when a Redis is found and a worker serves ``classify``,
   otherwise ``local``;
 - ``none``: the crisis verdict only (fast; no model, no Redis).
 
@@ -86,15 +86,17 @@ async def _worker_classifier(
 ) -> AsyncIterator[Classifier | None]:
     """The inference client when a live worker serves ``classify``; None (or an error) if not."""
     from bot.inference import InferenceClient
+    from bot.redis_url import NO_REDIS, find_redis_url
     from storage.connection import connect, ping
     from storage.job_streams import JobStreams
 
-    if not settings.redis.url:
+    url = find_redis_url(settings)
+    if not url:
         if required:
-            raise ClassifierUnavailable("--emotion worker needs NORAE_REDIS_URL")
+            raise ClassifierUnavailable(f"--emotion worker: {NO_REDIS}")
         yield None
         return
-    redis = connect(settings.redis.url)
+    redis = connect(url)
     try:
         serving = await ping(redis) and any(
             "classify" in (w.get("kinds") or []) for w in await JobStreams(redis).live_workers()

@@ -114,6 +114,7 @@ async def run_up(settings: Settings, *, with_worker: bool = True) -> None:
     embedded: EmbeddedRedis | None = None
     redis_url = settings.redis.url
     if redis_url is None:
+        # raises DataDirBusy when a live process already runs this data folder's Redis
         embedded = EmbeddedRedis(settings.data_dir / "redis")
         redis_url = embedded.start()
     worker: ChildProcess | None = None

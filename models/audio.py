@@ -43,6 +43,9 @@ FEATURE_VERSION = "mfcc20-delta-meanstd-v1"
 Vector = npt.NDArray[np.float32]
 
 
+UNREADABLE = "unreadable: not a sound file, or a format that cannot be opened here"
+
+
 class AudioError(Exception):
     """This audio cannot be analysed; ``reason`` is short and safe to show in an import report."""
 
@@ -92,7 +95,8 @@ def _decode_fallback(path: Path) -> tuple[npt.NDArray[np.float32], int]:
             warnings.simplefilter("ignore")  # librosa warns that audioread is deprecated
             y, sr = librosa.load(str(path), sr=None, mono=True, duration=EXCERPT_S)
     except Exception as exc:  # any decoder failure is a per-file problem, never the import's
-        raise AudioError(f"unreadable: {type(exc).__name__}") from None
+        log.debug("no decoder could read %s (%s)", path, type(exc).__name__)
+        raise AudioError(UNREADABLE) from None
     return np.asarray(y, dtype=np.float32), int(sr)
 
 

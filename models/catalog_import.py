@@ -105,7 +105,12 @@ class ImportReport:
 
 
 class CsvError(ValueError):
-    """The CSV as a whole is unusable (no title column, not readable)."""
+    """The CSV as a whole is unusable (no title column, not readable, broken quoting).
+    ``ko`` is the same reason in Korean, for the command line."""
+
+    def __init__(self, en: str, ko: str = "") -> None:
+        super().__init__(en)
+        self.ko = ko or en
 
 
 def _norm(text: str) -> str:
@@ -125,19 +130,42 @@ def split_moods(value: str) -> tuple[str, ...]:
 def read_csv(path: Path, audio_dir: Path | None = None) -> tuple[list[SongRow], list[Skipped]]:
     """Rows to import and rows skipped (with why). Raises :class:`CsvError` for an unusable file."""
     base = audio_dir if audio_dir is not None else path.parent
+    record_start = 1
     try:
         with open(path, encoding="utf-8-sig", newline="") as f:
-            reader = csv.DictReader(f)
+            # strict: a quote that never closes fails here, instead of swallowing every line
+            # after it into one junk song
+            reader = csv.DictReader(f, strict=True)
             header = {(h or "").strip().lower(): h for h in reader.fieldnames or []}
             columns = {
                 name: next((header[a] for a in aliases if a in header), None)
                 for name, aliases in _ALIASES.items()
             }
             if columns["title"] is None:
-                raise CsvError(f"{path.name}: no title column (header: {list(header)})")
-            raw_rows = list(enumerate(reader, start=2))
-    except (OSError, UnicodeDecodeError, csv.Error) as exc:
-        raise CsvError(f"{path.name}: cannot read ({exc})") from None
+                raise CsvError(
+                    f"{path.name}: no title column (header: {list(header)})",
+                    f"{path.name}: 제목(title) 열이 없습니다 (머리줄: {list(header)})",
+                )
+            raw_rows = []
+            record_start = reader.line_num + 1
+            for row in reader:
+                raw_rows.append((record_start, row))
+                record_start = reader.line_num + 1
+    except csv.Error as exc:
+        raise CsvError(
+            f"{path.name}: line {record_start}: broken quoting ({exc}); "
+            'a quote (") that opens a cell must close it',
+            f'{path.name}: {record_start}번째 줄: 따옴표(")가 열리고 닫히지 않았습니다',
+        ) from None
+    except UnicodeDecodeError:
+        raise CsvError(
+            f"{path.name}: not UTF-8 text", f"{path.name}: UTF-8 텍스트가 아닙니다"
+        ) from None
+    except OSError as exc:
+        raise CsvError(
+            f"{path.name}: cannot read ({exc.strerror or exc})",
+            f"{path.name}: 읽을 수 없습니다 ({exc.strerror or exc})",
+        ) from None
 
     def cell(row: dict[str | None, str | None], name: str) -> str:
         column = columns[name]

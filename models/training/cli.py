@@ -37,14 +37,16 @@ Device = Annotated[str, typer.Option(help="auto, cpu or cuda.")]
 def _read_redis_corpus() -> tuple[list[str], list[Any]]:
     import asyncio
 
+    from bot.redis_url import NoRedis, redis_url
     from bot.settings import load_settings
     from models.training.redis_corpus import read_redis_corpus
     from storage.connection import connect
 
-    url = load_settings().redis.url
-    if not url:
-        typer.echo("error: --from-redis needs NORAE_REDIS_URL", err=True)
-        raise typer.Exit(code=2)
+    try:
+        url = redis_url(load_settings())
+    except NoRedis as exc:
+        typer.echo(f"error: --from-redis: {exc}", err=True)
+        raise typer.Exit(code=1) from None
 
     async def read() -> tuple[list[str], list[Any]]:
         redis = connect(url)

@@ -9,7 +9,7 @@ import pytest
 import redis as sync_redis
 from typer.testing import CliRunner
 
-from bot.cli_lyrics import lyrics_app
+from bot.cli import app
 from bot.inference import InferenceClient
 from bot.lyrics import LyricsError, LyricsService, WrittenSong, break_line, label_sections
 from bot.lyrics_import import ParseResult, parse_text
@@ -219,19 +219,20 @@ def test_cli_import(
     empty = tmp_path / "empty.txt"
     empty.write_text("", encoding="utf-8")
     runner = CliRunner()
-    unset = runner.invoke(lyrics_app, ["import", "--artist", "CLI Poet", str(song)])
-    assert unset.exit_code == 2 and "NORAE_REDIS_URL" in unset.output
+    unset = runner.invoke(app, ["lyrics", "import", "--artist", "CLI Poet", str(song)])
+    assert unset.exit_code == 1 and "NORAE_REDIS_URL" in unset.output
     monkeypatch.setenv("NORAE_REDIS_URL", redis_server.url)
-    result = runner.invoke(lyrics_app, ["import", "--artist", "CLI Poet", str(song), str(empty)])
-    assert result.exit_code == 0, result.output
+    result = runner.invoke(app, ["lyrics", "import", "--artist", "CLI Poet", str(song), str(empty)])
+    assert result.exit_code == 1, result.output  # a file was skipped: done only in part
     assert "imported 2 songs" in result.output
-    assert "empty.txt: empty file" in result.output
-    again = runner.invoke(lyrics_app, ["import", "--artist", "cli poet", str(song)])
-    assert "imported 0 songs" in again.output and "2 × duplicate" in again.output
+    assert "empty.txt: 빈 파일 / empty file" in result.output
+    again = runner.invoke(app, ["lyrics", "import", "--artist", "cli poet", str(song)])
+    assert "imported 0 songs" in again.output and "2 × 이미 있는 노래 / duplicate" in again.output
+    assert again.exit_code == 0, again.output  # songs already there are not a failure
     check = sync_redis.Redis.from_url(redis_server.url)
     try:
         assert check.hlen(keys.lyrics_songs(fold_artist("CLI Poet"))) == 2
     finally:
         check.close()
-    need_artist = runner.invoke(lyrics_app, ["import", str(song)])
+    need_artist = runner.invoke(app, ["lyrics", "import", str(song)])
     assert need_artist.exit_code != 0

@@ -6,7 +6,10 @@ import csv
 from pathlib import Path
 
 import pytest
+from typer.testing import CliRunner
 
+from bot.cli import app
+from bot.cli_text import lyrics_reason
 from bot.lyrics import LyricsService
 from bot.lyrics_import import (
     content_hash,
@@ -18,7 +21,7 @@ from bot.lyrics_import import (
 from bot.settings import LyricsSettings
 from storage.connection import Redis
 from storage.lyrics import LyricsStore
-from tests.conftest import SHARED_DATA
+from tests.conftest import SHARED_DATA, RedisServer
 
 MANY = """1. 봄비
 봄비가 내리는 골목길
@@ -77,6 +80,10 @@ def test_bad_files_are_reported_and_skipped(tmp_path: Path) -> None:
     assert results["headers.txt"].skipped[0].source == "headers.txt"
     missing = parse_text_file(tmp_path / "missing.txt")
     assert missing.skipped[0].reason.startswith("cannot read")
+    reasons = [s.reason for r in [*results.values(), missing] for s in r.skipped]
+    for reason in reasons:  # each said in Korean too, not only under a generic label
+        shown = lyrics_reason(reason)
+        assert shown.endswith(f" / {reason}") and not shown.startswith("건너뛴 이유")
 
 
 def test_decode_and_hash() -> None:
@@ -177,3 +184,16 @@ def test_real_poems_parse() -> None:
     assert result.songs and result.skipped == []
     assert result.songs[0].title == "청포도"
     assert result.songs[0].language == "ko"
+
+
+def test_cli_import_of_a_missing_file_is_a_usage_error(
+    tmp_path: Path, redis_server: RedisServer, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("NORAE_REDIS_URL", redis_server.url)
+    result = CliRunner().invoke(
+        app, ["lyrics", "import", "--artist", "김소월", str(tmp_path / "missing.txt")]
+    )
+    assert result.exit_code == 2, result.output
+    assert "파일이 없습니다" in result.output and "no such file" in result.output
+    no_csv = CliRunner().invoke(app, ["lyrics", "import", "--csv", str(tmp_path / "gone.csv")])
+    assert no_csv.exit_code == 2, no_csv.output

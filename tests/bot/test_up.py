@@ -13,7 +13,15 @@ from pathlib import Path
 
 import pytest
 
-from bot.embedded_redis import EmbeddedRedis, RedisNotFound, free_port
+from bot.embedded_redis import (
+    DataDirBusy,
+    EmbeddedRedis,
+    RedisNotFound,
+    free_port,
+    live_url,
+    wait_for_live_url,
+)
+from tests.conftest import RedisServer
 
 REPO = Path(__file__).resolve().parents[2]
 
@@ -115,3 +123,28 @@ def test_up_runs_everything_and_ctrl_c_stops_it_all(tmp_path: Path) -> None:
         if proc.poll() is None:
             proc.kill()
             proc.wait()
+
+
+def test_embedded_redis_owns_its_folder_and_says_where_it_is(
+    tmp_path: Path, redis_server: RedisServer
+) -> None:
+    folder = tmp_path / "redis"
+    assert wait_for_live_url(folder) is None and not folder.exists()  # looking creates nothing
+    server = EmbeddedRedis(folder)
+    url = server.start()
+    try:
+        assert (folder / "url").read_text().strip() == url
+        assert live_url(folder) == url
+        # a second server on the same data folder and append-only file is refused
+        with pytest.raises(DataDirBusy, match=f"pid {os.getpid()}"):
+            EmbeddedRedis(folder).start()
+    finally:
+        server.stop()
+    assert not (folder / "url").exists() and live_url(folder) is None
+    # a URL file left by a killed run, naming a Redis that does answer, is still ignored:
+    # nobody holds the folder's lock
+    (folder / "url").write_text(redis_server.url)
+    assert live_url(folder) is None
+    again = EmbeddedRedis(folder)
+    again.start()  # and it does not stop a new owner
+    again.stop()

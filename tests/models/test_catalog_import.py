@@ -9,14 +9,21 @@ from pathlib import Path
 
 import numpy as np
 import pytest
+import redis as sync_redis
 import soundfile as sf
+from typer.testing import CliRunner
 
 from bot.catalog import Catalog, resolve_package_url
+from bot.cli import app
+from bot.cli_text import skip_reason
 from bot.inference import InferenceClient, JobFailed
-from models.catalog_import import demo_rows, import_rows, read_csv, song_id_for
+from models.audio import UNREADABLE
+from models.catalog_import import CsvError, demo_rows, import_rows, read_csv, song_id_for
 from models.handlers_similar import SimilarHandler
+from storage import keys
 from storage.catalog import CatalogStore
 from storage.connection import Redis
+from tests.conftest import RedisServer
 from tests.worker_support import running_worker
 
 SR = 22_050
@@ -91,7 +98,10 @@ async def test_import_skips_bad_audio_then_reimport_is_idempotent(
     index_dir = tmp_path / "index"
     report = await import_rows(redis, rows, index_dir, skipped=skipped, n_trees=4, jobs=1)
     reasons = {s.title: s.reason for s in report.skipped}
-    assert reasons["Blip"].startswith("too short") and reasons["Broken"].startswith("unreadable")
+    assert reasons["Blip"].startswith("too short") and reasons["Broken"] == UNREADABLE
+    assert "Error" not in reasons["Broken"]  # a plain reason, not a decoder's exception name
+    ko, en = skip_reason(reasons["Broken"])
+    assert "오디오 파일을 열 수 없음" in ko and en.startswith("cannot open the audio file")
     assert (report.added, report.analysed, report.songs) == (9, 8, 9)
     assert report.index is not None and report.index.count == 8 and report.index_rebuilt
     store = CatalogStore(redis)
@@ -186,3 +196,64 @@ async def test_process_pool_import(redis: Redis, songs_csv: Path, tmp_path: Path
         import_rows(redis, rows, tmp_path / "i", n_trees=4, jobs=2), 120
     )
     assert report.analysed == 8 and {s.title for s in report.skipped} == {"Blip", "Broken"}
+
+
+def _catalog_size(url: str) -> int:
+    client = sync_redis.Redis.from_url(url)
+    try:
+        return int(client.scard(keys.catalog_songs()))
+    finally:
+        client.close()
+
+
+def test_an_unterminated_quote_fails_the_import(
+    tmp_path: Path, redis_server: RedisServer, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    bad = tmp_path / "bad.csv"
+    bad.write_text('title,artist,url\nGood,A,http://x\n"Bad,B,http://y\nOther,C,z\n')
+    with pytest.raises(CsvError, match="line 3") as caught:
+        read_csv(bad)
+    assert "3번째 줄" in caught.value.ko
+    flush = sync_redis.Redis.from_url(redis_server.url)
+    flush.flushall()
+    flush.close()
+    monkeypatch.setenv("NORAE_REDIS_URL", redis_server.url)
+    result = CliRunner().invoke(app, ["catalog", "import", str(bad), "--no-progress"])
+    assert result.exit_code == 1, result.output
+    assert "따옴표" in result.output and "quote" in result.output
+    assert _catalog_size(redis_server.url) == 0  # no junk song
+
+
+def test_import_exit_codes(
+    tmp_path: Path, redis_server: RedisServer, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """0 every row in, 1 some rows skipped, 2 the command cannot run as typed."""
+    flush = sync_redis.Redis.from_url(redis_server.url)
+    flush.flushall()
+    flush.close()
+    monkeypatch.setenv("NORAE_REDIS_URL", redis_server.url)
+    runner = CliRunner()
+    good = write_csv(
+        tmp_path / "good.csv",
+        [{"Title": "One", "artist": "A", "url": "", "emotion": "joy", "audio": ""}],
+    )
+    ok = runner.invoke(app, ["catalog", "import", str(good), "--no-progress"])
+    assert ok.exit_code == 0, ok.output
+    missing_dir = runner.invoke(
+        app, ["catalog", "import", str(good), "--audio-dir", str(tmp_path / "nope")]
+    )
+    assert missing_dir.exit_code == 2 and "폴더가 없습니다" in missing_dir.output
+    assert "no such folder" in missing_dir.output
+    no_file = runner.invoke(app, ["catalog", "import", str(tmp_path / "gone.csv")])
+    assert no_file.exit_code == 2 and "no such file" in no_file.output
+    partly = write_csv(
+        tmp_path / "partly.csv",
+        [
+            {"Title": "Two", "artist": "A", "url": "", "emotion": "joy", "audio": ""},
+            {"Title": "Ghost", "artist": "A", "url": "", "emotion": "joy", "audio": "gone.wav"},
+        ],
+    )
+    some = runner.invoke(app, ["catalog", "import", str(partly), "--no-progress"])
+    assert some.exit_code == 1, some.output
+    assert "오디오 파일이 없음: gone.wav" in some.output
+    assert _catalog_size(redis_server.url) == 2

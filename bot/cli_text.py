@@ -1,0 +1,84 @@
+"""Messages the ``norae`` commands print: every one in Korean and English, on one line.
+
+Exit codes, the same for every command:
+
+- 0: done, all of it;
+- 1: failed, or done only in part (a row or file was skipped, Redis could not be reached,
+  redis-server is not installed);
+- 2: the command cannot run as typed (an unknown option value, a file or folder that does not
+  exist, options that do not go together).
+"""
+
+from __future__ import annotations
+
+from typing import NoReturn
+
+import typer
+
+OK, PARTLY_OR_FAILED, USAGE = 0, 1, 2
+
+
+def both(ko: str, en: str) -> str:
+    """One line: the Korean text, then the English one."""
+    return f"{ko} / {en}"
+
+
+def fail(ko: str, en: str, code: int = PARTLY_OR_FAILED, *, prog: str = "norae") -> NoReturn:
+    typer.secho(f"{prog}: {both(ko, en)}", fg="red", err=True)
+    raise typer.Exit(code)
+
+
+def skip_reason(reason: str) -> tuple[str, str]:
+    """(Korean, English) for a reason an import skipped a row or file with."""
+    head, _, detail = reason.partition(": ")
+    if reason == "missing title":
+        return "제목이 없음", reason
+    if head.startswith("duplicate of line "):
+        return f"{head.removeprefix('duplicate of line ')}번째 줄과 같은 노래", reason
+    if head == "audio file not found":
+        return f"오디오 파일이 없음: {detail}", reason
+    if head == "unreadable":
+        if detail == "no such file":
+            return "오디오 파일이 없음", "the audio file is missing"
+        return (
+            "오디오 파일을 열 수 없음 (소리 파일이 아니거나 열 수 없는 형식)",
+            "cannot open the audio file (not a sound file, or a format that cannot be opened)",
+        )
+    if head == "too short":
+        return f"소리가 너무 짧음 ({detail}; 1초 이상이어야 함)", reason
+    if head == "silent":
+        return "소리가 들리지 않음 (무음)", "no sound in it (silent)"
+    if head == "invalid samples":
+        return "오디오 데이터가 깨져 있음", "the audio data is broken"
+    if head.startswith("analysis failed"):
+        return "분석하다 오류가 남", "the analysis failed"
+    return f"건너뛴 이유: {reason}", reason
+
+
+_LYRICS_REASONS = {
+    "empty file": "빈 파일",
+    "no lyrics (only a title or headers)": "가사가 없음 (제목이나 머리글뿐)",
+    "no lyrics (only section headers)": "가사가 없음 (구간 이름뿐)",
+    "no artist": "가수 이름이 없음",
+    "no artist column (pass --artist)": "가수(artist) 열이 없음 (--artist로 주세요)",
+    "missing lyrics": "가사가 비어 있음",
+    "not text in UTF-8 or CP949/EUC-KR (save the file as UTF-8)": (
+        "UTF-8이나 CP949/EUC-KR 글이 아님 (UTF-8로 저장해 주세요)"
+    ),
+}
+
+
+def lyrics_reason(reason: str) -> str:
+    """A reason the lyrics import skipped something, in Korean and English."""
+    if reason in _LYRICS_REASONS:
+        return both(_LYRICS_REASONS[reason], reason)
+    head, _, detail = reason.partition(": ")
+    if head == "cannot read":
+        return both(f"읽을 수 없음: {detail}", reason)
+    if reason.startswith("duplicate of "):
+        return both(f"이미 있는 노래: {reason.removeprefix('duplicate of ')}", reason)
+    if reason.startswith("bytes that are not "):
+        return both("글자로 읽을 수 없는 바이트가 있어 멈춤", reason)
+    if reason.startswith("not a Genius lyrics CSV"):
+        return both(f"Genius 가사 CSV 형식이 아님 ({detail or reason})", reason)
+    return both(f"건너뛴 이유: {reason}", reason)
