@@ -204,7 +204,6 @@ KEPT = frozenset(
         "story_started",
         "line_added",
         "line_removed",
-        "writing_failed",
         "round_opened",
         "round_closed",
         "story_ended",
