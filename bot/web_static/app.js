@@ -146,8 +146,8 @@ const handlers = {
   // (re)connected: anything missed meanwhile is in the state and the kept events
   hello() { refresh(); loadActivity(); },
   story_started() { refresh(); },
-  line_added() { refresh(); },
-  line_removed() { refresh(); },
+  line_added() { state.fresh = null; refresh(); },
+  line_removed() { state.fresh = null; refresh(); },
   writing(e) { clearTimeout(state.writingTimer); showWriting(`${e.by} asked the model to write…`); },
   // the one who asked gets the reason as a toast; the room sees it for a moment
   writing_failed(e) {
@@ -157,6 +157,7 @@ const handlers = {
   },
   round_opened(e) {
     showWriting("");
+    state.fresh = null;
     if (state.data) { state.data.round = e.round; drawRound(); }
     refresh();
   },

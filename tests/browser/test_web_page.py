@@ -192,8 +192,10 @@ async def test_song_list_playlist_and_lyrics_form_in_a_real_browser(
         assert songs >= 5
         shot = await page.screenshot(tmp_path / "web-mood.png")
 
-        # the playlist keeps the latest 50 songs
+        # the playlist keeps the latest 50 songs, and never drops the one playing
         await page.js(
+            "mood.playlist = [{ id: 'now', title: 'playing', artist: 'a', audio: '/audio/now' }];"
+            "mood.playing = 0;"
             "addToPlaylist(Array.from({ length: 60 }, (_, i) => ({ id: `s${i}`, "
             "title: `song ${i}`, artist: 'a', audio: `/audio/s${i}` })))"
         )
@@ -201,6 +203,8 @@ async def test_song_list_playlist_and_lyrics_form_in_a_real_browser(
             "[...document.querySelectorAll('#playlist li')].map(li => li.textContent)"
         )
         assert len(titles) == 50 and titles[-1].startswith("song 59")
+        assert titles[0].startswith("playing") and titles[1].startswith("song 11")
+        assert await page.js("mood.playing") == 0
 
         # the Lines field offers the range the server takes
         await page.js("document.querySelector('button[data-feature=lyrics]').click()")
