@@ -1,4 +1,6 @@
-"""The web page in a real headless Chromium: write in a room, vote, get a song list, screenshot.
+"""The web page in a real headless Chromium: a story that grows as its rounds close, reroll up to
+its limit, toasts clear of the continue form, the activity after a reload, a song list, the
+playlist's cap and the lyrics form's range; screenshots of each step.
 
 Skips when Debian's chromium is not installed (.ci/run installs it). Screenshots go to the
 test's temporary folder and, when TEST_ARTIFACTS names a folder, there too.
