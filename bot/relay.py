@@ -27,8 +27,13 @@ Decisions (where the issue is silent):
 - Proposals (``keyword`` / ``length``) are used by the next ``continue`` that does not name its own:
   the most voted one of each kind wins, ties go to the earliest; with no votes the earliest
   proposal still counts (it is all the channel said). The proposals it read are then cleared.
-- Quorum: with ``quorum`` q > 0, a round closes once ``ceil(q × recent writers)`` of the channel's
-  recent writers (who started, wrote, continued or proposed within the window) have voted.
+- Quorum: with a quorum q > 0, a round closes once ``ceil(q × recent writers)`` of the channel's
+  recent writers (who started, wrote, continued or proposed within the window) have voted. q is
+  ``platform_quorum[<the channel's platform>]``, else ``quorum``. Web rooms default to 1: a round
+  closes as soon as everyone writing in the room has voted (a writer alone does not wait out the
+  timer; a passer-by who never wrote can still vote until then). Discord and Kakao default to
+  ``quorum`` (0, off): a channel there has readers who vote without writing, and a Kakao group
+  chat sees no live count, so the timer decides.
 """
 
 from __future__ import annotations
@@ -786,10 +791,11 @@ class RelayService:
         return round_id
 
     async def _close_on_quorum(self, round_id: str) -> RoundResult | None:
-        if self.settings.quorum <= 0:
-            return None
         rnd = await self.votes.get(round_id)
         if rnd is None or rnd.state != "open":
+            return None
+        quorum = self.settings.quorum_for(rnd.channel)
+        if quorum <= 0:
             return None
         now = self.clock()
         writers = await self.stories.recent_writers(
@@ -797,7 +803,7 @@ class RelayService:
         )
         if not writers:
             return None
-        needed = max(1, math.ceil(self.settings.quorum * len(writers)))
+        needed = max(1, math.ceil(quorum * len(writers)))
         voted = writers & set(await self.votes.votes(round_id))
         if len(voted) < needed:
             return None

@@ -2,7 +2,8 @@
 
 Every bot process runs one ticker (``norae up`` and the Discord bot both do); it is safe to run
 several at once: only the process whose close applied a round gets its result, so each round is
-announced once. Results travel as ``round_closed`` events on the :class:`EventBus`.
+announced once. Results travel as ``round_closed`` events on the :class:`EventBus`, and are kept
+in the channel's recent events (the web page shows them after a reload).
 """
 
 from __future__ import annotations
@@ -35,7 +36,7 @@ def round_closed_event(result: RoundResult) -> dict[str, Any]:
 
 
 async def announce(bus: EventBus, result: RoundResult) -> None:
-    await bus.publish(result.channel, round_closed_event(result))
+    await bus.publish(result.channel, round_closed_event(result), keep=True)
 
 
 async def run_ticker(relay: RelayService, bus: EventBus, *, interval_s: float = TICK_S) -> None:

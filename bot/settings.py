@@ -278,6 +278,12 @@ class RelaySettings(BaseModel):
         le=1.0,
         description="Close early once this fraction of the channel's recent writers voted (0: off).",
     )
+    platform_quorum: dict[str, float] = Field(
+        default_factory=lambda: {"web": 1.0},
+        description="`quorum` for the channels of one platform (the channel id's prefix: `web`, "
+        "`discord`, `kakao`); others use `quorum`. Web rooms close once every recent writer "
+        "has voted, so a writer alone never waits out the timer.",
+    )
     recent_writers_window_s: float = Field(
         default=1800.0, gt=0, description="Who wrote within this many seconds is a recent writer."
     )
@@ -335,7 +341,14 @@ class RelaySettings(BaseModel):
     def _length_range(self) -> RelaySettings:
         if not self.new_tokens_min <= self.new_tokens_default <= self.new_tokens_max:
             raise ValueError("need new_tokens_min <= new_tokens_default <= new_tokens_max")
+        bad = {k: v for k, v in self.platform_quorum.items() if not 0.0 <= v <= 1.0}
+        if bad:
+            raise ValueError(f"platform_quorum values must be from 0 to 1: {bad}")
         return self
+
+    def quorum_for(self, channel: str) -> float:
+        """The quorum of ``channel``: its platform's (the id's prefix) or the default."""
+        return self.platform_quorum.get(channel.split(":", 1)[0], self.quorum)
 
 
 class LyricsSettings(BaseModel):

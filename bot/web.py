@@ -132,6 +132,7 @@ LIMITER_KEY: web.AppKey[Limiter] = web.AppKey("limiter", Limiter)
 STATUS_PAGE = """<!doctype html>
 <html lang="ko"><head><meta charset="utf-8"><title>norae 노래 · status</title>
 <meta name="viewport" content="width=device-width, initial-scale=1">
+<link rel="icon" href="/static/favicon.svg" type="image/svg+xml">
 <link rel="stylesheet" href="/static/style.css"></head>
 <body class="doc"><h1>norae 노래</h1>
 <p>A bot that writes with people: relay stories, lyrics, and a mood companion.
@@ -173,6 +174,36 @@ async def status_page(request: web.Request) -> web.Response:
 
 
 # --- the page --------------------------------------------------------------------------------
+
+
+async def favicon(request: web.Request) -> web.FileResponse:
+    """The icon browsers ask for at ``/favicon.ico`` on every page: an SVG (the pages link it)."""
+    response = web.FileResponse(STATIC_DIR / "favicon.svg")
+    response.content_type = "image/svg+xml"
+    response.headers["Cache-Control"] = "public, max-age=86400"
+    return response
+
+
+async def page_config(request: web.Request) -> web.Response:
+    """The limits the page's forms follow, from the server's own settings."""
+    settings = request.app[SETTINGS_KEY]
+    relay, lyrics = settings.relay, settings.lyrics
+    return web.json_response(
+        {
+            "relay": {
+                "max_rerolls": request.app[RELAY_KEY].settings.max_rerolls,
+                "max_line_chars": relay.max_line_chars,
+                "keyword_max_chars": relay.keyword_max_chars,
+                "round_seconds": relay.round_seconds,
+            },
+            "lyrics": {
+                "lines_min": lyrics.lines_min,
+                "lines_max": lyrics.lines_max,
+                "lines_default": lyrics.lines_default,
+                "theme_max_chars": lyrics.theme_max_chars,
+            },
+        }
+    )
 
 
 async def index(request: web.Request) -> web.FileResponse:
@@ -430,6 +461,8 @@ def create_app(
     app.router.add_get(r"/r/{room}", index)
     app.router.add_get("/status", status_page)
     app.router.add_get("/healthz", healthz)
+    app.router.add_get("/favicon.ico", favicon)
+    app.router.add_get("/api/config", page_config)
     app.router.add_static("/static/", STATIC_DIR, name="static")
     setup_relay(app)
     setup_mood(app)  # services built from the app's redis, inference and settings

@@ -10,7 +10,10 @@ holding one JSON event each, with a ``type``):
 ``writing_failed`` · ``round_opened`` · ``votes`` · ``round_closed`` · ``proposals`` ·
 ``story_ended``
 
-Events never carry user ids or cookies, only nicknames, texts and counts.
+Events never carry cookies, only nicknames, public line author ids, texts and counts. The ones a
+page lists as the room's activity (:data:`KEPT`) are also kept in the room's recent events, with
+an ``id`` and a time ``at``: ``GET /api/rooms/<room>/activity`` answers them, so the list survives
+a reload.
 """
 
 from __future__ import annotations
@@ -30,7 +33,7 @@ from pydantic import AfterValidator, BaseModel, ConfigDict, Field, ValidationErr
 
 from bot import notices
 from bot.numbers import strict_int
-from bot.relay import RelayError, RelayService
+from bot.relay import RelayError, RelayService, RoundView
 from bot.relay_ticker import announce
 from bot.web import (
     BUS_KEY,
@@ -195,8 +198,38 @@ async def _counts(relay: RelayService, round_id: str, choices: int) -> tuple[lis
     return counts, len(votes)
 
 
+# The events a page shows in the room's activity list: kept for pages that come later.
+KEPT = frozenset(
+    {
+        "story_started",
+        "line_added",
+        "line_removed",
+        "round_opened",
+        "round_closed",
+        "story_ended",
+    }
+)
+
+
 async def _publish(request: web.Request, channel: str, event: dict[str, Any]) -> None:
-    await request.app[BUS_KEY].publish(channel, event)
+    await request.app[BUS_KEY].publish(channel, event, keep=event["type"] in KEPT)
+
+
+def _round_json(
+    relay: RelayService,
+    rnd: RoundView,
+    counts: list[int] | None = None,
+    voters: int = 0,
+    my_vote: int | None = None,
+) -> dict[str, Any]:
+    """An open round as the page draws it: with its counts and how many rerolls it may have."""
+    return {
+        **to_json(rnd),
+        "counts": counts if counts is not None else [0] * len(rnd.candidates),
+        "voters": voters,
+        "my_vote": my_vote,
+        "max_rerolls": relay.settings.max_rerolls,
+    }
 
 
 def _relay(request: web.Request) -> RelayService:
@@ -224,8 +257,14 @@ async def room_state(request: web.Request) -> web.Response:
     if rnd is not None:
         counts, voters = await _counts(relay, rnd.id, len(rnd.candidates))
         mine = (await relay.votes.votes(rnd.id)).get(user_id(request))
-        state["round"] = {**to_json(rnd), "counts": counts, "voters": voters, "my_vote": mine}
+        state["round"] = _round_json(relay, rnd, counts, voters, mine)
     return _json(state)
+
+
+async def activity(request: web.Request) -> web.Response:
+    """The room's recent events (oldest first), for the activity list after a reload."""
+    channel = channel_of(request)
+    return _json({"events": await request.app[BUS_KEY].recent(channel)})
 
 
 # --- stories ---------------------------------------------------------------------------------
@@ -363,7 +402,7 @@ async def continue_story(request: web.Request) -> web.Response:
         message = str(exc) if isinstance(exc, RelayError) else "The model could not write."
         await _publish(request, channel, {"type": "writing_failed", "message": message})
         raise
-    view = {**to_json(rnd), "counts": [0] * len(rnd.candidates), "voters": 0, "my_vote": None}
+    view = _round_json(relay, rnd)
     await _publish(request, channel, {"type": "round_opened", "round": view, "by": body.nick})
     await _publish(
         request,
@@ -376,14 +415,15 @@ async def continue_story(request: web.Request) -> web.Response:
 async def reroll(request: web.Request) -> web.Response:
     channel = channel_of(request)
     body = await read_body(request, NickBody)
+    relay = _relay(request)
     await _publish(request, channel, {"type": "writing", "by": body.nick})
     try:
-        rnd = await _relay(request).reroll(channel, user_id(request))
+        rnd = await relay.reroll(channel, user_id(request))
     except Exception as exc:
         message = str(exc) if isinstance(exc, RelayError) else "The model could not write."
         await _publish(request, channel, {"type": "writing_failed", "message": message})
         raise
-    view = {**to_json(rnd), "counts": [0] * len(rnd.candidates), "voters": 0, "my_vote": None}
+    view = _round_json(relay, rnd)
     await _publish(
         request, channel, {"type": "round_opened", "round": view, "by": body.nick, "reroll": True}
     )
@@ -397,7 +437,8 @@ async def current_round(request: web.Request) -> web.Response:
     if rnd is None:
         return _json({"round": None})
     counts, voters = await _counts(relay, rnd.id, len(rnd.candidates))
-    return _json({"round": {**to_json(rnd), "counts": counts, "voters": voters}})
+    mine = (await relay.votes.votes(rnd.id)).get(user_id(request))
+    return _json({"round": _round_json(relay, rnd, counts, voters, mine)})
 
 
 async def vote(request: web.Request) -> web.Response:
@@ -505,6 +546,7 @@ async def _send(response: web.StreamResponse, event: dict[str, Any]) -> None:
 READER = """<!doctype html>
 <html lang="{lang}"><head><meta charset="utf-8"><title>{title} · norae 노래</title>
 <meta name="viewport" content="width=device-width, initial-scale=1">
+<link rel="icon" href="/static/favicon.svg" type="image/svg+xml">
 <link rel="stylesheet" href="/static/style.css"></head>
 <body class="doc reader"><p class="crumbs"><a href="/">norae 노래</a> · {room}</p>
 <article><h1>{title}</h1>{genre}<div class="story">{lines}</div></article>
@@ -559,6 +601,7 @@ def setup_relay(app: web.Application) -> None:
     room = "/api/rooms/{room}"
     r.add_get(room, room_state)
     r.add_get(f"{room}/events", events)
+    r.add_get(f"{room}/activity", activity)
     r.add_post(f"{room}/start", start)
     r.add_post(f"{room}/write", write)
     r.add_post(f"{room}/continue", continue_story)

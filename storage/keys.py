@@ -174,6 +174,11 @@ def events_channel(platform: str) -> str:
     return f"{PREFIX}events:{platform}"
 
 
+def events_recent(channel: str) -> str:
+    """A channel's latest kept events, newest first, one JSON object per list item."""
+    return f"{PREFIX}events:recent:{channel}"
+
+
 # --- mood companion (storage/conversations.py) -----------------------------------------------
 # User ids are platform-prefixed by the caller ("discord:123", "web:abc", "kakao:<id>"), and a
 # platform's own id may hold ":", "*", "[" … so a user's keys are never found by prefix or pattern

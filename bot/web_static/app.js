@@ -4,7 +4,14 @@
 const ROOM_RE = /^[\p{L}\p{N}_-]{1,40}$/u;
 const $ = (id) => document.getElementById(id);
 
-const state = { room: "", data: null, source: null, timer: null, archivePage: 1, page: 1 };
+const state = {
+  room: "", data: null, source: null, timer: null, archivePage: 1, page: 1,
+  config: null, // the server's limits (/api/config)
+  seen: new Set(), // ids of the room's events already in the activity list
+  fresh: null, // { story, number } of the line a vote just added: highlighted
+  writingTimer: null,
+};
+const LOG_MAX = 100;
 
 // --- small helpers -----------------------------------------------------------------------------
 
@@ -15,19 +22,34 @@ function el(tag, text, cls) {
   return node;
 }
 
+// Where the person last acted: a toast shows in the other half of the window, so it never
+// covers the form they are using (the continue form, the write form…).
+let lastAction = null;
+document.addEventListener("click", (event) => { lastAction = event.target; }, true);
+document.addEventListener("submit", (event) => { lastAction = event.target; }, true);
+
 function toast(message) {
   const box = $("toast");
+  const near = lastAction && lastAction.isConnected
+    ? lastAction.closest("form, .round, .tools, .song-tools") || lastAction : null;
+  const rect = near ? near.getBoundingClientRect() : null;
+  const upper = rect && rect.height > 0 && rect.top + rect.height / 2 < window.innerHeight / 2;
+  box.classList.toggle("below", Boolean(upper));
   box.textContent = message;
   box.hidden = false;
+  box.onclick = () => { box.hidden = true; };
   clearTimeout(toast.t);
   toast.t = setTimeout(() => { box.hidden = true; }, 5000);
 }
 
-function log(message) {
+// The activity list, newest first; ``when`` in ms (a kept event's server time, else now).
+function log(message, when = Date.now()) {
   const list = $("log");
-  const item = el("li", `${new Date().toLocaleTimeString()} · ${message}`);
-  list.prepend(item);
-  while (list.children.length > 100) list.lastChild.remove();
+  const item = el("li", `${new Date(when).toLocaleTimeString()} · ${message}`);
+  item.dataset.at = String(when);
+  const older = [...list.children].find((li) => Number(li.dataset.at) < when);
+  list.insertBefore(item, older || null);
+  while (list.children.length > LOG_MAX) list.lastChild.remove();
 }
 
 function nick() {
@@ -89,9 +111,20 @@ function join(room) {
   if (decodeURIComponent(location.hash.slice(1)) !== room) history.replaceState(null, "", `#${encodeURIComponent(room)}`);
   document.title = `${room} · norae 노래`;
   $("log").replaceChildren();
+  state.seen = new Set();
+  state.fresh = null;
   listen();
   refresh();
+  loadActivity();
   loadArchive(1);
+}
+
+// What happened in the room before this page came (the server keeps the latest events).
+async function loadActivity() {
+  const room = state.room;
+  const data = await call("GET", api("/activity")).catch(() => null);
+  if (!data || room !== state.room) return;
+  for (const event of data.events || []) logEvent(event);
 }
 
 function listen() {
@@ -110,15 +143,21 @@ function listen() {
 // --- live events -------------------------------------------------------------------------------
 
 const handlers = {
-  hello() { refresh(); }, // (re)connected: anything missed meanwhile is in the state
-  story_started(e) { log(`${e.by} started “${e.story.title || "untitled"}”`); refresh(); },
-  line_added(e) { log(`${e.line.author_name} wrote a line`); refresh(); },
-  line_removed(e) { log(`${e.by} removed line ${e.line.number}`); refresh(); },
-  writing(e) { showWriting(`${e.by} asked the model to write…`); },
-  writing_failed(e) { showWriting(""); if (e.message) log(e.message); },
+  // (re)connected: anything missed meanwhile is in the state and the kept events
+  hello() { refresh(); loadActivity(); },
+  story_started() { refresh(); },
+  line_added() { state.fresh = null; refresh(); },
+  line_removed() { state.fresh = null; refresh(); },
+  writing(e) { clearTimeout(state.writingTimer); showWriting(`${e.by} asked the model to write…`); },
+  // the one who asked gets the reason as a toast; the room sees it for a moment
+  writing_failed(e) {
+    showWriting(e.message || "");
+    clearTimeout(state.writingTimer);
+    state.writingTimer = setTimeout(() => showWriting(""), 5000);
+  },
   round_opened(e) {
     showWriting("");
-    log(`${e.by} ${e.reroll ? "rerolled the candidates" : "opened a vote"}`);
+    state.fresh = null;
     if (state.data) { state.data.round = e.round; drawRound(); }
     refresh();
   },
@@ -126,14 +165,62 @@ const handlers = {
     const round = state.data && state.data.round;
     if (round && round.id === e.round_id) { round.counts = e.counts; round.voters = e.voters; drawRound(); }
   },
-  round_closed(e) { log(e.message); refresh(); },
+  round_closed(e) { applyClosed(e); refresh(); },
   proposals(e) { if (state.data) { state.data.proposals = e.proposals; drawProposals(); } },
-  story_ended(e) { log(`${e.by} ended the story`); refresh(); loadArchive(1); },
+  story_ended() { refresh(); loadArchive(1); },
 };
 
+// The activity line of an event (null: not listed).
+function describe(e) {
+  switch (e.type) {
+    case "story_started": return `${e.by} started “${(e.story && e.story.title) || "untitled"}”`;
+    case "line_added": return `${e.line.author_name} wrote a line`;
+    case "line_removed": return `${e.by} removed line ${e.line.number}`;
+    case "round_opened": return `${e.by} ${e.reroll ? "rerolled the candidates" : "opened a vote"}`;
+    case "round_closed":
+      if (e.line && e.winner) {
+        return `투표 끝: ${e.winner}번이 이야기에 이어졌어요 · Vote closed: candidate ${e.winner} `
+          + `joins the story — “${e.line.text}”`;
+      }
+      return "투표 끝: 더해진 줄이 없어요 · Vote closed: nothing was added";
+    case "story_ended": return `${e.by} ended the story`;
+    default: return null;
+  }
+}
+
+function logEvent(event) {
+  if (event.id) {
+    if (state.seen.has(event.id)) return; // both kept and heard live
+    state.seen.add(event.id);
+  }
+  const text = describe(event);
+  if (text) log(text, typeof event.at === "number" ? event.at * 1000 : Date.now());
+}
+
 function onEvent(event) {
+  logEvent(event);
   const handler = handlers[event.type];
   if (handler) handler(event);
+}
+
+// A round closed (its event, or this browser's own vote completing it): the winning line joins
+// the story on the page at once, highlighted, before the room's state is read again.
+function applyClosed(result) {
+  const data = state.data;
+  if (!data) return;
+  if (data.round && data.round.id === result.round_id) {
+    data.round = null;
+    drawRound();
+  }
+  const line = result.line;
+  if (!line || !data.story || data.story.id !== result.story_id) return;
+  state.fresh = { story: result.story_id, number: line.number };
+  if (!data.lines.some((l) => l.number === line.number)) {
+    data.lines.push(line);
+    data.lines.sort((a, b) => a.number - b.number);
+    data.story.line_count = Math.max(data.story.line_count || 0, line.number);
+  }
+  draw();
 }
 
 function showWriting(text) {
@@ -171,11 +258,17 @@ function draw() {
 
 function drawLines() {
   const list = $("lines");
+  const fresh = state.fresh && state.data.story && state.fresh.story === state.data.story.id
+    ? state.fresh.number : null;
+  let freshItem = null;
   list.replaceChildren(...state.data.lines.map((line) => {
     const item = el("li", line.text, line.source);
+    item.dataset.number = String(line.number);
+    if (line.number === fresh) { item.classList.add("fresh"); freshItem = item; }
     item.append(el("span", line.source === "model" ? "model" : line.author_name, "who"));
     return item;
   }));
+  if (freshItem) freshItem.scrollIntoView({ block: "nearest" });
 }
 
 function drawRound() {
@@ -194,12 +287,25 @@ function drawRound() {
     return item;
   }));
   $("round-voters").textContent = `${round.voters || 0} voter(s) · round ${round.id}`;
+  drawRerolls(round);
   const tick = () => {
     const left = Math.max(0, Math.round(round.deadline - Date.now() / 1000));
     $("round-timer").textContent = left > 0 ? `(${left} s left)` : "(closing…)";
   };
   tick();
   state.timer = setInterval(tick, 1000);
+}
+
+// Reroll is off once the round has had all the rerolls the server allows.
+function drawRerolls(round) {
+  const limits = state.config && state.config.relay;
+  const max = typeof round.max_rerolls === "number" ? round.max_rerolls
+    : limits ? limits.max_rerolls : null;
+  const left = max === null ? null : Math.max(0, max - (round.rerolls || 0));
+  $("reroll").disabled = left === 0;
+  $("reroll-left").textContent = left === null ? ""
+    : left > 0 ? `다시 뽑기 ${left}번 남음 · ${left} reroll(s) left`
+      : "다시 뽑기를 다 썼어요 · No rerolls left";
 }
 
 function drawProposals() {
@@ -244,6 +350,7 @@ function vote(roundId, choice, button) {
       state.data.round.counts = result.counts;
       drawRound();
     }
+    if (result.closed) applyClosed(result.closed); // everyone writing here has voted
   });
 }
 
@@ -293,7 +400,11 @@ function wire() {
     form.elements.value.value = "";
   });
   const click = (id, work) => $(id).addEventListener("click", () => busy($(id), work));
-  click("reroll", () => call("POST", api("/reroll"), { nick: nick() }));
+  $("reroll").addEventListener("click", async () => {
+    const view = await busy($("reroll"), () => call("POST", api("/reroll"), { nick: nick() }));
+    if (view && state.data) state.data.round = view;
+    if (state.data && state.data.round) drawRound(); // busy() re-enabled the button
+  });
   click("undo", () => call("POST", api("/undo"), { nick: nick() }));
   click("end", () => (confirm("End and archive this story?")
     ? call("POST", api("/end"), { nick: nick() }) : null));
@@ -324,6 +435,7 @@ function selectFeature(name) {
 // --- mood companion ("DM with norae") --------------------------------------------------------
 
 const mood = { loaded: false, picks: [], playlist: [], playing: -1 };
+const PLAYLIST_MAX = 50; // the oldest songs leave first (never the one playing)
 const AUDIO_PATH_RE = /^\/audio\/[A-Za-z0-9_.-]+$/;
 const WEB_LINK_RE = /^https?:\/\//i;
 
@@ -477,7 +589,16 @@ function addToPlaylist(songs) {
     if (mood.playlist.some((s) => s.id === song.id)) continue;
     mood.playlist.push(song);
   }
+  trimPlaylist();
   drawPlaylist();
+}
+
+function trimPlaylist() {
+  while (mood.playlist.length > PLAYLIST_MAX) {
+    const oldest = mood.playing === 0 ? 1 : 0;
+    mood.playlist.splice(oldest, 1);
+    if (oldest < mood.playing) mood.playing -= 1;
+  }
 }
 
 function drawPlaylist() {
@@ -503,6 +624,7 @@ function playSong(song) {
     index = mood.playlist.length - 1;
   }
   mood.playing = index;
+  trimPlaylist();
   const player = $("mood-audio");
   player.src = song.audio;
   player.play().catch(() => {});
@@ -624,6 +746,29 @@ function wireLyrics() {
   });
 }
 
+// The server's limits: the forms offer what it accepts.
+async function loadConfig() {
+  let config = null;
+  try {
+    const response = await fetch("/api/config", { credentials: "same-origin" });
+    config = response.ok ? await response.json() : null;
+  } catch (err) {
+    config = null;
+  }
+  if (!config) return;
+  state.config = config;
+  const { lyrics: song, relay } = config;
+  const lines = document.querySelector("#lyrics-form [name=lines]");
+  lines.min = String(song.lines_min);
+  lines.max = String(song.lines_max);
+  lines.placeholder = `기본 ${song.lines_default} · default ${song.lines_default} `
+    + `(${song.lines_min}–${song.lines_max})`;
+  document.querySelector("#lyrics-form [name=theme]").maxLength = song.theme_max_chars;
+  document.querySelector("#write-form [name=text]").maxLength = relay.max_line_chars;
+  document.querySelector("#continue-form [name=keyword]").maxLength = relay.keyword_max_chars;
+  if (state.data && state.data.round) drawRound();
+}
+
 async function health() {
   try {
     const report = await (await fetch("/healthz")).json();
@@ -639,6 +784,7 @@ document.addEventListener("DOMContentLoaded", () => {
   wire();
   wireMood();
   wireLyrics();
+  loadConfig();
   join(roomFromUrl());
   health();
   setInterval(health, 30000);

@@ -273,6 +273,48 @@ async def test_quorum_of_recent_writers_closes_early(redis: Redis) -> None:
     assert await relay.open_round(CH) is None
 
 
+async def test_a_web_room_closes_when_its_writers_voted_other_platforms_wait(
+    redis: Redis,
+) -> None:
+    """The default settings: web rooms close early, Discord and Kakao channels on the timer."""
+    clock = Clock()
+    relay = RelayService(redis, Scripted(["하나.", "둘."]), FAST, clock=clock)
+    assert FAST.quorum_for("web:x") == 1.0 and FAST.quorum_for("discord:1") == 0.0
+    rounds = {}
+    for channel in ("web:solo", "discord:42", "kakao:7"):
+        await relay.start(channel, "u1", "Ann", title="t")
+        rounds[channel] = (await relay.continue_story(channel, "u1", "Ann")).id
+        outsider = await relay.vote(rounds[channel], "reader", 2)  # never wrote: no quorum
+        assert outsider.closed is None
+    solo = await relay.vote(rounds["web:solo"], "u1", 2)
+    assert solo.closed is not None and solo.closed.reason == "quorum"
+    assert solo.closed.line is not None and solo.closed.line.text == "둘."
+    for channel in ("discord:42", "kakao:7"):
+        assert (await relay.vote(rounds[channel], "u1", 2)).closed is None
+        assert await relay.open_round(channel) is not None
+    clock.now += 61
+    closed = sorted(r.channel for r in await relay.close_due_rounds())
+    assert closed == ["discord:42", "kakao:7"]
+
+
+async def test_platform_quorum_can_be_set_and_turned_off(
+    redis: Redis, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from bot.settings import load_settings
+
+    monkeypatch.setenv("NORAE_RELAY_PLATFORM_QUORUM", '{"kakao": 0.5}')
+    settings = load_settings().relay
+    assert settings.platform_quorum == {"kakao": 0.5}
+    assert settings.quorum_for("web:a") == 0.0 and settings.quorum_for("kakao:a") == 0.5
+    with pytest.raises(ValueError, match="platform_quorum"):
+        RelaySettings(platform_quorum={"web": 2.0})
+    timer_only = FAST.model_copy(update={"platform_quorum": {}})
+    relay = RelayService(redis, Scripted(["하나.", "둘."]), timer_only)
+    await relay.start("web:timer", "u1", "Ann", title="t")
+    rnd = await relay.continue_story("web:timer", "u1", "Ann")
+    assert (await relay.vote(rnd.id, "u1", 1)).closed is None
+
+
 async def test_no_votes_drop_policy_and_reroll(redis: Redis) -> None:
     clock = Clock()
     gen = Scripted(["하나.", "둘."], ["셋.", "넷."])

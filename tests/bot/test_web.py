@@ -48,6 +48,31 @@ async def test_the_chat_page_status_page_and_static_files(
         assert (await client.get(f"/static/{name}")).status == 200
 
 
+async def test_the_favicon_is_served_and_linked(client: Client) -> None:
+    icon = await client.get("/favicon.ico")
+    assert icon.status == 200 and icon.content_type == "image/svg+xml"
+    assert (await icon.text()).startswith("<svg")
+    assert (await client.get("/static/favicon.svg")).status == 200
+    for path in ("/", "/status"):
+        assert 'rel="icon" href="/static/favicon.svg"' in await (await client.get(path)).text()
+
+
+async def test_the_page_reads_its_form_limits_from_the_server(redis: Redis) -> None:
+    settings = Settings.model_validate(
+        {"lyrics": {"lines_min": 6, "lines_max": 20}, "relay": {"max_rerolls": 4}}
+    )
+    app = create_app(redis, InferenceClient(redis), settings=settings)
+    async with TestClient(TestServer(app)) as c:
+        config = await (await c.get("/api/config")).json()
+    assert config["lyrics"] == {
+        "lines_min": 6,
+        "lines_max": 20,
+        "lines_default": 12,
+        "theme_max_chars": 100,
+    }
+    assert config["relay"]["max_rerolls"] == 4 and config["relay"]["max_line_chars"] == 500
+
+
 async def test_a_browser_gets_one_id_cookie(client: Client) -> None:
     first = await client.get("/")
     cookie = first.cookies[USER_COOKIE]

@@ -174,7 +174,10 @@ async def test_a_continuation_with_a_real_worker(redis: Redis, tiny_gpt2: Path) 
 # --- votes -----------------------------------------------------------------------------------
 
 
-async def test_two_users_and_double_taps_count_exactly(redis: Redis, relay: RelayService) -> None:
+async def test_two_users_and_double_taps_count_exactly(redis: Redis, clock: Clock) -> None:
+    # The timer alone closes the round here: Ann, the room's one writer, votes first.
+    timer_only = RelaySettings(round_seconds=30, platform_quorum={})
+    relay = RelayService(redis, Scripted(LINES), timer_only, clock=clock)
     async with serve(redis, relay) as (ann, bo):
         await post(ann, "start", {"nick": "Ann"}, 201)
         rnd = await post(ann, "continue", {"nick": "Ann"}, 201)
@@ -220,10 +223,10 @@ async def test_the_room_channel_streams_round_and_vote_events(
             "voters": 1,
         }
 
-        clock.now += 31
+        # Ann is the room's only writer: her vote closes the round (web rooms' quorum is 1).
         closed = await next_event(stream, "round_closed")
         assert closed["winner"] == 3 and closed["counts"] == [0, 0, 1]
-        assert closed["line"]["text"] == "셋째 문장입니다."
+        assert closed["line"]["text"] == "셋째 문장입니다." and closed["reason"] == "quorum"
 
         await post(ann, "propose", {"nick": "Ann", "kind": "keyword", "value": "별"}, 201)
         [proposal] = (await next_event(stream, "proposals"))["proposals"]
@@ -233,6 +236,74 @@ async def test_the_room_channel_streams_round_and_vote_events(
         assert (await next_event(other_room, "hello"))["channel"] == "web:elsewhere"
         with pytest.raises(TimeoutError):
             await next_event(other_room, "round_opened", timeout=0.2)
+
+
+async def test_a_round_closes_once_everyone_writing_in_the_room_has_voted(
+    redis: Redis, relay: RelayService, clock: Clock
+) -> None:
+    async with serve(redis, relay, users=3) as (ann, bo, passer_by):
+        await post(ann, "start", {"nick": "Ann"}, 201)
+        await post(bo, "write", {"nick": "Bo", "text": "바람이 분다."})
+        rnd = await post(ann, "continue", {"nick": "Ann"}, 201)
+        stream = await passer_by.get(f"{ROOM}/events")
+        await next_event(stream, "hello")
+
+        # A reader who never wrote votes, and so does Ann: Bo, a writer, has not voted yet.
+        first = await post(passer_by, "vote", {"round_id": rnd["id"], "choice": 1})
+        second = await post(ann, "vote", {"round_id": rnd["id"], "choice": 2})
+        assert first["closed"] is None and second["closed"] is None
+        assert (await (await ann.get(f"{ROOM}/round")).json())["round"]["voters"] == 2
+
+        last = await post(bo, "vote", {"round_id": rnd["id"], "choice": 2})
+        assert last["closed"]["reason"] == "quorum" and last["closed"]["winner"] == 2
+        assert last["closed"]["line"]["text"] == LINES[1]
+        closed = await next_event(stream, "round_closed")
+        assert closed["line"]["text"] == LINES[1] and closed["line"]["number"] == 2
+        state = await (await passer_by.get(ROOM)).json()
+        assert state["round"] is None and [x["text"] for x in state["lines"]][-1] == LINES[1]
+        assert clock.now == 1_000_000.0  # no time passed: not the timer
+
+
+async def test_the_activity_is_kept_for_the_next_page_load(
+    redis: Redis, relay: RelayService
+) -> None:
+    async with serve(redis, relay) as (ann, bo):
+        assert (await (await ann.get(f"{ROOM}/activity")).json()) == {"events": []}
+        await post(ann, "start", {"nick": "Ann", "title": "밤"}, 201)
+        await post(ann, "write", {"nick": "Ann", "text": "달이 떴다."})
+        rnd = await post(ann, "continue", {"nick": "Ann"}, 201)
+        await post(bo, "vote", {"round_id": rnd["id"], "choice": 2})  # a reader: kept open
+        await post(ann, "vote", {"round_id": rnd["id"], "choice": 2})  # closes it
+
+        # A browser that comes later (or reloads) reads what happened, oldest first.
+        late = (await (await bo.get(f"{ROOM}/activity")).json())["events"]
+        kinds = [e["type"] for e in late]
+        assert kinds == ["story_started", "line_added", "round_opened", "round_closed"]
+        assert late[0]["by"] == "Ann" and late[0]["story"]["title"] == "밤"
+        assert late[-1]["line"]["text"] == LINES[1] and late[-1]["winner"] == 2
+        assert len({e["id"] for e in late}) == 4  # the page drops the live copy by its id
+        assert [e["at"] for e in late] == sorted(e["at"] for e in late)
+        assert all(e["channel"] == "web:room1" for e in late)
+        # Another room has its own.
+        assert (await (await bo.get("/api/rooms/elsewhere/activity")).json()) == {"events": []}
+
+
+async def test_every_round_view_says_how_many_rerolls_it_may_have(
+    redis: Redis, clock: Clock
+) -> None:
+    settings = RelaySettings(round_seconds=30, max_rerolls=1)
+    relay = RelayService(redis, Scripted(LINES), settings, clock=clock)
+    async with serve(redis, relay) as (ann, bo):
+        await post(ann, "start", {"nick": "Ann"}, 201)
+        rnd = await post(ann, "continue", {"nick": "Ann"}, 201)
+        assert rnd["rerolls"] == 0 and rnd["max_rerolls"] == 1
+        state = await (await bo.get(ROOM)).json()
+        assert state["round"]["max_rerolls"] == 1
+        rerolled = await post(bo, "reroll", {"nick": "Bo"})
+        assert rerolled["rerolls"] == 1 and rerolled["max_rerolls"] == 1
+        current = (await (await bo.get(f"{ROOM}/round")).json())["round"]
+        assert current["rerolls"] == current["max_rerolls"] == 1
+        assert "limit" in await error(await bo.post(f"{ROOM}/reroll", json={"nick": "Bo"}))
 
 
 async def test_proposals_steer_the_next_continuation(redis: Redis, relay: RelayService) -> None:

@@ -1,7 +1,8 @@
 """A headless Chromium driven over the DevTools protocol (aiohttp websocket, no extra packages).
 
-Debian's ``chromium`` package is the browser; nothing is downloaded. Console errors and uncaught
-exceptions are collected so a test can assert the page ran cleanly.
+Debian's ``chromium`` package is the browser; nothing is downloaded. Console errors, uncaught
+exceptions and the browser's own error log (a resource that failed to load, such as a missing
+favicon) are collected so a test can assert the page ran cleanly.
 """
 
 from __future__ import annotations
@@ -61,6 +62,10 @@ class Browser:
             ):
                 args = data["params"]["args"]
                 self.errors.append(" ".join(str(a.get("value")) for a in args))
+            elif data.get("method") == "Log.entryAdded":
+                entry = data["params"]["entry"]
+                if entry.get("level") == "error":
+                    self.errors.append(f"{entry.get('text')} {entry.get('url', '')}".strip())
 
     async def send(self, method: str, **params: Any) -> dict[str, Any]:
         self._next += 1
@@ -95,6 +100,12 @@ class Browser:
     async def goto(self, url: str) -> None:
         await self.send("Page.navigate", url=url)
         await self.wait_for("document.readyState === 'complete'")
+
+    async def reload(self) -> None:
+        """Reload the page and wait until the new document has loaded."""
+        await self.js("window.__before_reload = true")
+        await self.send("Page.reload")
+        await self.wait_for("!window.__before_reload && document.readyState === 'complete'")
 
     async def screenshot(self, path: Path) -> Path:
         data = (await self.send("Page.captureScreenshot", format="png"))["data"]
@@ -138,6 +149,7 @@ async def chromium() -> AsyncIterator[Browser]:
                     browser = Browser(ws)
                     await browser.send("Runtime.enable")
                     await browser.send("Page.enable")
+                    await browser.send("Log.enable")
                     try:
                         yield browser
                     finally:

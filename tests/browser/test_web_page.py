@@ -1,4 +1,6 @@
-"""The web page in a real headless Chromium: write in a room, vote, get a song list, screenshot.
+"""The web page in a real headless Chromium: a story that grows as its rounds close, reroll up to
+its limit, toasts clear of the continue form, the activity after a reload, a song list, the
+playlist's cap and the lyrics form's range; screenshots of each step.
 
 Skips when Debian's chromium is not installed (.ci/run installs it). Screenshots go to the
 test's temporary folder and, when TEST_ARTIFACTS names a folder, there too.
@@ -31,7 +33,10 @@ CANDIDATES = ["등불 아래 누군가 서 있었다.", "바람이 골목을 지
 @pytest.fixture
 async def site(redis: Redis, similar_client: InferenceClient) -> AsyncIterator[str]:
     fake = FakeInference(similar_client, replies=CANDIDATES)
-    app = create_app(redis, fake, settings=load_settings(), tick_s=0.2)  # type: ignore[arg-type]
+    settings = load_settings()
+    # One browser does here in seconds what a room does in minutes: no rate limits.
+    settings.limits.enabled = False
+    app = create_app(redis, fake, settings=settings, tick_s=0.2)  # type: ignore[arg-type]
     runner = web.AppRunner(app)
     await runner.setup()
     port = free_port()
@@ -47,7 +52,23 @@ def _keep(shot: Path) -> None:
         shutil.copy(shot, Path(folder) / shot.name)
 
 
-async def test_room_vote_and_song_list_in_a_real_browser(site: str, tmp_path: Path) -> None:
+JS_LINES = "[...document.querySelectorAll('#lines li')]"
+JS_LOG = "document.getElementById('log').textContent"
+
+
+def _overlap(a: dict[str, float], b: dict[str, float]) -> bool:
+    return not (
+        a["right"] <= b["left"]
+        or b["right"] <= a["left"]
+        or a["bottom"] <= b["top"]
+        or b["bottom"] <= a["top"]
+    )
+
+
+async def test_a_story_grows_on_the_page_and_the_activity_survives_a_reload(
+    site: str, tmp_path: Path
+) -> None:
+    max_rerolls = load_settings().relay.max_rerolls
     async with chromium() as page:
         await page.goto(f"{site}/r/lobby")
         await page.js(
@@ -66,21 +87,99 @@ async def test_room_vote_and_song_list_in_a_real_browser(site: str, tmp_path: Pa
             "document.querySelector('#write-form [name=text]').value = '비가 그쳤다.';"
             "document.querySelector('#write-form button').click()"
         )
-        await page.wait_for("document.querySelectorAll('#lines li').length === 1")
+        await page.wait_for(f"{JS_LINES}.length === 1")
         assert "비가 그쳤다." in await page.js("document.getElementById('lines').textContent")
 
-        # the model's candidates, then a vote with a button
+        # the model's candidates
         await page.js("document.querySelector('#continue-form button').click()")
         await page.wait_for("!document.getElementById('round').hidden")
         shown = await page.js(
             "[...document.querySelectorAll('#candidates li')].map(li => li.textContent).join('|')"
         )
         assert all(c in shown for c in CANDIDATES)
-        await page.js("document.querySelectorAll('#candidates button')[1].click()")
-        await page.wait_for(
-            "document.getElementById('round-voters').textContent.startsWith('1 voter')"
+
+        # reroll until the server's limit: then the button is off and says why
+        assert await page.js("document.getElementById('reroll').disabled") is False
+        for done in range(1, max_rerolls + 1):
+            await page.js("document.getElementById('reroll').click()")
+            await page.wait_for(f"state.data.round && state.data.round.rerolls === {done}")
+        await page.wait_for("document.getElementById('reroll').disabled")
+        left = await page.js("document.getElementById('reroll-left').textContent")
+        assert "No rerolls left" in left and "다시 뽑기" in left
+        await page.screenshot(tmp_path / "web-relay-reroll-limit.png")
+
+        # a refused continue (the round is still open) says so in a toast that never covers the
+        # continue form, wherever the form sits in the window
+        await page.js(  # room to scroll the form anywhere in the window
+            "for (const at of ['before', 'after']) { const pad = document.createElement('div');"
+            " pad.className = 'test-pad'; pad.style.height = '1500px';"
+            " document.querySelector('main')[at](pad); }"
         )
-        await page.screenshot(tmp_path / "web-relay.png")
+        rect = "(id) => document.getElementById(id).getBoundingClientRect().toJSON()"
+        for where in (0.05, 0.45, 0.55, 0.9):
+            await page.js(
+                "(() => { const form = document.getElementById('continue-form');"
+                f" window.scrollBy(0, form.getBoundingClientRect().top - innerHeight * {where});"
+                " document.getElementById('toast').hidden = true;"
+                " form.querySelector('button').click(); })()"
+            )
+            await page.wait_for("!document.getElementById('toast').hidden")
+            toast = await page.js(f"({rect})('toast')")
+            form = await page.js(f"({rect})('continue-form')")
+            height = await page.js("innerHeight")
+            assert abs(form["top"] - height * where) < 60, (where, form)  # it is where we put it
+            assert toast["height"] > 0 and not _overlap(toast, form), (where, toast, form)
+            assert "already open" in await page.js("document.getElementById('toast').textContent")
+            if where == 0.9:
+                await page.screenshot(tmp_path / "web-relay-toast.png")
+        await page.js(
+            "document.querySelectorAll('.test-pad').forEach((pad) => pad.remove());"
+            "window.scrollTo(0, 0)"
+        )
+
+        # 하나 is the room's only writer: her vote closes the round at once, and the winning
+        # line joins the story on the page (highlighted), not only the activity list
+        await page.js("document.querySelectorAll('#candidates button')[1].click()")
+        await page.wait_for(f"{JS_LINES}.length === 2")
+        last = await page.js(
+            f"(() => {{ const li = {JS_LINES}.pop(); return [li.textContent, li.className]; }})()"
+        )
+        assert CANDIDATES[1] in last[0] and "model" in last[1] and "fresh" in last[1]
+        assert await page.js("document.getElementById('round').hidden") is True
+        await page.wait_for(f"{JS_LOG}.includes('Vote closed')")
+        assert CANDIDATES[1] in await page.js(JS_LOG)
+        await page.screenshot(tmp_path / "web-relay-story-grew.png")
+
+        # after a reload: the story and the room's activity are still there
+        before = await page.js(
+            "[...document.querySelectorAll('#log li')].map(li => li.textContent)"
+        )
+        await page.reload()
+        await page.wait_for(f"{JS_LINES}.length === 2")
+        await page.wait_for(f"{JS_LOG}.includes('Vote closed')")
+        after = await page.js("[...document.querySelectorAll('#log li')].map(li => li.textContent)")
+        assert after == before  # the same entries, same times, newest first, no doubles
+        assert any("started “밤비”" in item for item in after)
+        assert any("opened a vote" in item for item in after)
+        assert sum("rerolled the candidates" in item for item in after) == max_rerolls
+        lines = await page.js(f"{JS_LINES}.map(li => li.textContent)")
+        assert "비가 그쳤다." in lines[0] and CANDIDATES[1] in lines[1]
+        shot = await page.screenshot(tmp_path / "web-relay-after-reload.png")
+        for name in ("reroll-limit", "toast", "story-grew", "after-reload"):
+            _keep(tmp_path / f"web-relay-{name}.png")
+        # no uncaught error, console.error or failed resource (a favicon 404 would be one);
+        # the refused requests are the four continues above
+        refused = [e for e in page.errors if "(Bad Request)" in e and e.endswith("/continue")]
+        assert len(refused) == 4 and [e for e in page.errors if e not in refused] == []
+    assert shot.stat().st_size > 10_000
+
+
+async def test_song_list_playlist_and_lyrics_form_in_a_real_browser(
+    site: str, tmp_path: Path
+) -> None:
+    lyrics = load_settings().lyrics
+    async with chromium() as page:
+        await page.goto(f"{site}/r/lobby")
 
         # DM with norae: a song list
         await page.js("document.querySelector('button[data-feature=mood]').click()")
@@ -94,7 +193,30 @@ async def test_room_vote_and_song_list_in_a_real_browser(site: str, tmp_path: Pa
         )
         assert songs >= 5
         shot = await page.screenshot(tmp_path / "web-mood.png")
-        _keep(tmp_path / "web-relay.png")
+
+        # the playlist keeps the latest 50 songs, and never drops the one playing
+        await page.js(
+            "mood.playlist = [{ id: 'now', title: 'playing', artist: 'a', audio: '/audio/now' }];"
+            "mood.playing = 0;"
+            "addToPlaylist(Array.from({ length: 60 }, (_, i) => ({ id: `s${i}`, "
+            "title: `song ${i}`, artist: 'a', audio: `/audio/s${i}` })))"
+        )
+        titles = await page.js(
+            "[...document.querySelectorAll('#playlist li')].map(li => li.textContent)"
+        )
+        assert len(titles) == 50 and titles[-1].startswith("song 59")
+        assert titles[0].startswith("playing") and titles[1].startswith("song 11")
+        assert await page.js("mood.playing") == 0
+
+        # the Lines field offers the range the server takes
+        await page.js("document.querySelector('button[data-feature=lyrics]').click()")
+        await page.wait_for("state.config !== null")
+        bounds = await page.js(
+            "(() => { const f = document.querySelector('#lyrics-form [name=lines]');"
+            " return [f.min, f.max, f.placeholder]; })()"
+        )
+        assert bounds[:2] == [str(lyrics.lines_min), str(lyrics.lines_max)]
+        assert f"{lyrics.lines_min}–{lyrics.lines_max}" in bounds[2]
         _keep(shot)
-        assert page.errors == []  # no uncaught error or console.error on the page
+        assert page.errors == []
     assert shot.stat().st_size > 10_000
