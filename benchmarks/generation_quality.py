@@ -44,6 +44,7 @@ from bot.inference import InferenceClient  # noqa: E402
 from bot.lyrics import LyricsError, LyricsService  # noqa: E402
 from bot.lyrics_import import ParsedSong, ParseResult, Section  # noqa: E402
 from bot.relay import RelayError, RelayService  # noqa: E402
+from bot.relay_text import story_language  # noqa: E402
 from bot.settings import load_settings  # noqa: E402
 from bot.writing_checks import (  # noqa: E402
     clean_start,
@@ -281,7 +282,8 @@ async def _relay(
     relay: RelayService, name: str, i: int, p: dict[str, Any], corpus_words: list[str]
 ) -> list[Sample]:
     channel = f"bench:{i}"
-    language = p.get("language", "ko")
+    # a prompt without a language is written in its story's language (as the service decides)
+    language = p.get("language") or story_language(p["story"].split("\n"), "ko")
     await relay.start(channel, "u1", "bench", title=p.get("title", ""), language=language)
     for line in p["story"].split("\n"):
         if line.strip():
