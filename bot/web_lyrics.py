@@ -75,8 +75,14 @@ ALL_DUPLICATES = {
     "en": "Every song is already imported ({count}). You can write as {artist} right away.",
 }
 IMPORTED = {
-    "ko": "{artist}의 노래 {count}곡을 가져왔어요. 건너뛴 노래 {skipped}곡.",
-    "en": "Imported {count} songs of {artist}; {skipped} skipped.",
+    "ko": "{artist}의 노래 {count}곡을 가져왔어요. 이제 {artist}의 느낌으로 가사를 쓸 수 있어요.",
+    "en": "Imported {count} songs of {artist}. You can write in their style now.",
+}
+IMPORTED_SOME_SKIPPED = {
+    "ko": "{artist}의 노래 {count}곡을 가져왔고 {skipped}곡은 건너뛰었어요 (아래 이유). 이제 "
+    "{artist}의 느낌으로 가사를 쓸 수 있어요.",
+    "en": "Imported {count} songs of {artist} and skipped {skipped} (reasons below). You can "
+    "write in their style now.",
 }
 
 Handler = Callable[[web.Request], Awaitable[web.StreamResponse]]
@@ -221,7 +227,8 @@ async def import_songs(request: web.Request) -> web.Response:
         }
         return _refusal(request, 409, texts, **result)
     fields = {"count": len(report.imported), "artist": shown, "skipped": len(skipped)}
-    result["messages"] = {lang: notices.text(IMPORTED, lang, **fields) for lang in ("ko", "en")}
+    texts = IMPORTED_SOME_SKIPPED if skipped else IMPORTED
+    result["messages"] = {lang: notices.text(texts, lang, **fields) for lang in ("ko", "en")}
     result["message"] = result["messages"][request_language(request)]
     log.info("web import: %d songs for one artist, %d skipped", len(report.imported), len(skipped))
     return _json(result)
