@@ -221,8 +221,9 @@ async def import_songs(request: web.Request) -> web.Response:
         "skipped_songs": skipped,
     }
     if not report.imported:  # every song found was already there
+        duplicates = sum(1 for s in skipped if s["duplicate"])
         texts = {
-            lang: notices.text(ALL_DUPLICATES, lang, count=len(skipped), artist=shown)
+            lang: notices.text(ALL_DUPLICATES, lang, count=duplicates, artist=shown)
             for lang in ("ko", "en")
         }
         return _refusal(request, 409, texts, **result)

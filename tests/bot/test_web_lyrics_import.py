@@ -121,6 +121,14 @@ async def test_duplicates_are_counted_and_all_duplicates_refused(
     assert again["imported"] == 0 and again["skipped"] == 3
     assert "이미" in again["messages"]["ko"] and "already" in again["messages"]["en"]
     assert await snapshot(redis) == before
+    # one song already there and one block without lyrics: nothing new, the reasons listed
+    mixed = await post(
+        client, {"artist": ARTIST, "text": SONGS.split("===")[1] + "===\n[후렴]"}, 409
+    )
+    assert mixed["skipped"] == 2 and "(1곡)" in mixed["messages"]["ko"]
+    assert [s["duplicate"] for s in mixed["skipped_songs"]] == [False, True]
+    assert "가사가 없음" in mixed["skipped_songs"][0]["reason"]["ko"]
+    assert await snapshot(redis) == before
 
 
 @pytest.mark.parametrize(
