@@ -844,6 +844,10 @@ async function loadConfig() {
   lines.placeholder = `기본 ${song.lines_default} · default ${song.lines_default} `
     + `(${song.lines_min}–${song.lines_max})`;
   document.querySelector("#lyrics-form [name=theme]").maxLength = song.theme_max_chars;
+  const kb = Math.floor(song.import_max_bytes / 1000);
+  $("import-limits").textContent = `한 번에 ${kb} KB, ${song.import_max_songs}곡까지 `
+    + `· at most ${kb} KB and ${song.import_max_songs} songs an import`;
+  $("import-limits").hidden = false;
   document.querySelector("#write-form [name=text]").maxLength = relay.max_line_chars;
   document.querySelector("#continue-form [name=keyword]").maxLength = relay.keyword_max_chars;
   if (state.data && state.data.round) drawRound();

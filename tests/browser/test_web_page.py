@@ -261,6 +261,9 @@ async def test_a_fresh_install_imports_an_artist_from_the_page_and_writes(
         panel = await page.js("document.getElementById('lyrics-import').innerText")
         assert panel.index("아직 가사를 배운 가수가 없어요") < panel.index("No artist has been")
         assert 'norae lyrics import --artist "가수 이름" songs.txt' in panel
+        await page.wait_for("!document.getElementById('import-limits').hidden")
+        limits = await page.js("document.getElementById('import-limits').textContent")
+        assert "200 KB, 100곡까지" in limits and "100 songs" in limits
         shot = await page.screenshot(tmp_path / "web-lyrics-fresh.png")
 
         # writing before any import says where to go, in both languages
