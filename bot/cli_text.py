@@ -70,15 +70,21 @@ _LYRICS_REASONS = {
 
 def lyrics_reason(reason: str) -> str:
     """A reason the lyrics import skipped something, in Korean and English."""
+    return both(*lyrics_reason_texts(reason))
+
+
+def lyrics_reason_texts(reason: str) -> tuple[str, str]:
+    """(Korean, English) for a reason the lyrics import skipped something (the web page shows
+    them apart)."""
     if reason in _LYRICS_REASONS:
-        return both(_LYRICS_REASONS[reason], reason)
+        return _LYRICS_REASONS[reason], reason
     head, _, detail = reason.partition(": ")
     if head == "cannot read":
-        return both(f"읽을 수 없음: {detail}", reason)
+        return f"읽을 수 없음: {detail}", reason
     if reason.startswith("duplicate of "):
-        return both(f"이미 있는 노래: {reason.removeprefix('duplicate of ')}", reason)
+        return f"이미 있는 노래: {reason.removeprefix('duplicate of ')}", reason
     if reason.startswith("bytes that are not "):
-        return both("글자로 읽을 수 없는 바이트가 있어 멈춤", reason)
+        return "글자로 읽을 수 없는 바이트가 있어 멈춤", reason
     if reason.startswith("not a Genius lyrics CSV"):
-        return both(f"Genius 가사 CSV 형식이 아님 ({detail or reason})", reason)
-    return both(f"건너뛴 이유: {reason}", reason)
+        return f"Genius 가사 CSV 형식이 아님 ({detail or reason})", reason
+    return f"건너뛴 이유: {reason}", reason

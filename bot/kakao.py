@@ -539,7 +539,8 @@ class KakaoSkill:
         except (RelayError, LyricsError, MoodError) as exc:
             if not isinstance(exc.__context__, InferenceError):
                 await self.refund(command, at)  # refused input costs no token
-            return text_reply(str(exc) or OOPS)
+            said = exc.message("ko") if isinstance(exc, LyricsError) else str(exc)
+            return text_reply(said or OOPS)
         except InferenceError as exc:
             return text_reply(str(exc) or OOPS)
         except asyncio.CancelledError:

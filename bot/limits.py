@@ -1,7 +1,8 @@
 """Abuse limits for every platform: token buckets per user and per address (storage/rate_limits.py).
 
 Platforms call :meth:`Limiter.check` at their front door with the action a request is about to do
-(``start``, ``write``, ``continue``, ``vote``, ``propose``, ``mood``, ``lyrics``); the web also
+(``start``, ``write``, ``continue``, ``vote``, ``propose``, ``mood``, ``lyrics``,
+``lyrics_import``); the web also
 passes the client's address. A refusal raises :class:`SlowDown`, which each platform renders as its
 "slow down" answer (web: 429 with ``Retry-After``). Services stay unaware of limits.
 
@@ -23,7 +24,17 @@ from storage.rate_limits import Bucket, RateLimitStore, retry_after_s
 
 log = logging.getLogger(__name__)
 
-ACTIONS = ("start", "write", "continue", "vote", "propose", "mood", "lyrics", "identity")
+ACTIONS = (
+    "start",
+    "write",
+    "continue",
+    "vote",
+    "propose",
+    "mood",
+    "lyrics",
+    "lyrics_import",
+    "identity",
+)
 
 
 def pseudonym(who: str) -> str:

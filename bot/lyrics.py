@@ -35,6 +35,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Protocol
 
+from bot import notices
 from bot.inference import InferenceError
 from bot.lyrics_import import (
     ParsedSong,
@@ -70,6 +71,29 @@ _HAS_LETTER_RE = re.compile(r"[^\W\d_]")
 
 class LyricsError(Exception):
     """A request that cannot be served; ``str()`` is a message for the user."""
+
+    def message(self, lang: str) -> str:
+        """The message in the reader's language (``ko`` or ``en``), where the error has both."""
+        return str(self)
+
+
+# Chat platforms (Kakao, Discord): the reader cannot import, so they are told whom to ask. The
+# web page answers with its own texts, which point to its import panel (bot/web_lyrics.py).
+NO_ARTISTS = {
+    "ko": "아직 가사를 배운 가수가 없어요. 관리자에게 가사 가져오기를 부탁해 주세요.",
+    "en": "norae has not learned any artist's lyrics yet. Please ask the bot's admin to import "
+    "some.",
+}
+
+
+class NoArtistsError(LyricsError):
+    """Nothing has been imported yet: each platform says how a first artist gets in."""
+
+    def __init__(self) -> None:
+        super().__init__(notices.both(NO_ARTISTS))
+
+    def message(self, lang: str) -> str:
+        return notices.text(NO_ARTISTS, lang)
 
 
 class GenerateClient(Protocol):
@@ -245,8 +269,8 @@ class LyricsService:
 
     @staticmethod
     def _artist_or_error(artist: str) -> str:
-        try:
-            return clean_artist(artist)
+        try:  # no zero-width or bidi characters in a name people will type
+            return clean_artist(clean_name(artist))
         except ValueError as exc:
             raise LyricsError(str(exc)) from None
 
@@ -287,7 +311,7 @@ class LyricsService:
                 f"I don't know the artist “{name.strip()}”. Closest: {', '.join(closest)}."
             )
         if not await self.store.artists(limit=1):
-            raise LyricsError("No artists have been imported yet (`norae lyrics import`).")
+            raise NoArtistsError()
         raise LyricsError(f"I don't know the artist “{name.strip()}”.")
 
     # --- writing ---------------------------------------------------------------------------

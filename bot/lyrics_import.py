@@ -1,6 +1,7 @@
 """Reading songs for import: plain text files and the Genius lyrics dataset CSV.
 
-Plain text: one song per file, or songs separated by a line of ``=`` (any number) or ``---``.
+Plain text: one song per file, or songs separated by a line of ``=`` (any number) or ``---``
+(text pasted on the web page may also separate songs by two blank lines).
 A song's first line is its title when it looks like one (numbered ``1. 제목``, ``Title: …``, or
 followed by a blank line or a section header); otherwise the song is named after the file.
 Section headers such as ``[Chorus]``, ``[Verse 1]`` or ``[후렴]`` become the song's structure.
@@ -37,6 +38,7 @@ PROGRESS_MIN_BYTES = 4 << 20
 MAX_TITLE_CHARS = 80
 
 _SEPARATOR_RE = re.compile(r"^[ \t]*(?:=+|-{3,})[ \t]*$", re.MULTILINE)
+_BLANK_LINES_RE = re.compile(r"\n[ \t]*\n[ \t]*\n(?:[ \t]*\n)*")
 _SECTION_RE = re.compile(r"^\s*\[([^\[\]\n]{1,40})\]\s*$")
 _NUMBERED_TITLE_RE = re.compile(r"^\s*\d{1,4}\.\s+(\S.*)$")
 _LABELED_TITLE_RE = re.compile(r"^\s*(?:title|제목)\s*[:：]\s*(\S.*)$", re.IGNORECASE)
@@ -133,8 +135,12 @@ def is_section_header(line: str) -> str | None:
     return match.group(1).strip() if match else None
 
 
-def split_songs(text: str) -> list[str]:
-    """Blocks between separator lines (``===``, ``---``), empty blocks dropped."""
+def split_songs(text: str, *, blank_lines: bool = False) -> list[str]:
+    """Blocks between separator lines (``===``, ``---``), empty blocks dropped; with
+    ``blank_lines``, two blank lines in a row also end a song (one only ends a stanza)."""
+    if blank_lines:
+        text = unicodedata.normalize("NFC", text).replace("\r\n", "\n").replace("\r", "\n")
+        text = _BLANK_LINES_RE.sub("\n===\n", text)
     return [b.strip("\n") for b in _SEPARATOR_RE.split(normalize_text(text)) if b.strip()]
 
 
@@ -196,10 +202,11 @@ def _with_language(song: ParsedSong, hint: str | None = None) -> ParsedSong:
     return ParsedSong(song.title, song.sections, song.source, song.artist, language or "en")
 
 
-def parse_text(text: str, *, source: str, name: str) -> ParseResult:
-    """All songs of one text (a file's contents); ``name`` titles untitled songs."""
+def parse_text(text: str, *, source: str, name: str, blank_lines: bool = False) -> ParseResult:
+    """All songs of one text (a file's contents); ``name`` titles untitled songs.
+    ``blank_lines``: two blank lines also separate songs (see :func:`split_songs`)."""
     result = ParseResult()
-    blocks = split_songs(text)
+    blocks = split_songs(text, blank_lines=blank_lines)
     if not blocks:
         result.skipped.append(Skipped(source, "empty file"))
         return result

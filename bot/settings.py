@@ -166,6 +166,10 @@ class LimitSettings(BaseModel):
         description="Mood messages and picks (a crisis message is never refused).",
     )
     lyrics: Rate = Field(default=Rate(burst=5, per_minute=10), description="Lyrics requests.")
+    lyrics_import: Rate = Field(
+        default=Rate(burst=3, per_minute=10 / 60),
+        description="Artist imports from the web page: 3 at once, 10 an hour.",
+    )
     identity: Rate = Field(
         default=Rate(burst=20, per_minute=20 / 60),
         description="New web identities (cookies) one address may be given: 20 at once, 20 an hour.",
@@ -386,6 +390,15 @@ class LyricsSettings(BaseModel):
     generate_timeout_s: float = Field(default=30.0, gt=0, description="Wait for the model.")
     max_line_chars: int = Field(default=60, ge=10, description="Longer lines are broken.")
     autocomplete_limit: int = Field(default=25, gt=0, le=25, description="Names offered.")
+    import_max_bytes: int = Field(
+        default=200_000,
+        ge=1_000,
+        le=4_000_000,
+        description="Most text (UTF-8 bytes) one import from the web page may paste.",
+    )
+    import_max_songs: int = Field(
+        default=100, gt=0, le=1000, description="Most songs one import from the web page may hold."
+    )
 
     @model_validator(mode="after")
     def _lines_range(self) -> LyricsSettings:

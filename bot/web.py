@@ -70,6 +70,7 @@ _ACTIONS: tuple[tuple[re.Pattern[str], str], ...] = tuple(
         (r"^/api/rooms/[^/]+/propose$", "propose"),
         (r"^/api/mood/(message|pick)$", "mood"),
         (r"^/api/lyrics/write$", "lyrics"),
+        (r"^/api/lyrics/import$", "lyrics_import"),
     )
 )
 
@@ -201,6 +202,8 @@ async def page_config(request: web.Request) -> web.Response:
                 "lines_max": lyrics.lines_max,
                 "lines_default": lyrics.lines_default,
                 "theme_max_chars": lyrics.theme_max_chars,
+                "import_max_bytes": lyrics.import_max_bytes,
+                "import_max_songs": lyrics.import_max_songs,
             },
         }
     )

@@ -39,6 +39,7 @@ from bot.web import (
     BUS_KEY,
     HUB_KEY,
     LIMITER_KEY,
+    MAX_BODY_BYTES,
     RELAY_KEY,
     client_address,
     error_response,
@@ -110,23 +111,41 @@ class ProposalVoteBody(_Body):
     proposal_id: str = Field(pattern=ID_RE.pattern)
 
 
-async def read_body(request: web.Request, model: type[Body]) -> Body:
-    """A JSON body, size-limited and validated; a bad one is a 400 with a readable message."""
+async def read_body(
+    request: web.Request, model: type[Body], *, limit: int = API_BODY_BYTES
+) -> Body:
+    """A JSON body, size-limited and validated; a bad one is a 400 with a readable message.
+
+    ``limit`` past the app's own (a pasted lyrics import) reads the stream itself, which
+    ``request.read()`` would refuse."""
     if request.content_type != "application/json":
         raise web.HTTPUnsupportedMediaType(text="Send the request as application/json.")
-    if request.content_length is not None and request.content_length > API_BODY_BYTES:
+    if request.content_length is not None and request.content_length > limit:
         raise web.HTTPRequestEntityTooLarge(
-            max_size=API_BODY_BYTES, actual_size=request.content_length, text="Request too large."
+            max_size=limit, actual_size=request.content_length, text="Request too large."
         )
-    raw = await request.read()
-    if len(raw) > API_BODY_BYTES:
+    raw = await request.read() if limit <= MAX_BODY_BYTES else await _read_stream(request, limit)
+    if len(raw) > limit:
         raise web.HTTPRequestEntityTooLarge(
-            max_size=API_BODY_BYTES, actual_size=len(raw), text="Request too large."
+            max_size=limit, actual_size=len(raw), text="Request too large."
         )
     try:
         return model.model_validate_json(raw or b"{}")
     except ValidationError as exc:
         raise web.HTTPBadRequest(text=_validation_message(exc)) from None
+
+
+async def _read_stream(request: web.Request, limit: int) -> bytes:
+    """At most ``limit + 1`` bytes of the body (one more tells that it is too large)."""
+    chunks: list[bytes] = []
+    size = 0
+    while size <= limit:
+        chunk = await request.content.read(limit + 1 - size)
+        if not chunk:
+            break
+        chunks.append(chunk)
+        size += len(chunk)
+    return b"".join(chunks)
 
 
 def _validation_message(exc: ValidationError) -> str:

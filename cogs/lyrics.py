@@ -160,7 +160,10 @@ class Lyrics(commands.Cog):
         try:
             song = await self.lyrics.write(artist, theme=theme, lines=lines, language=language)
         except (LyricsError, InferenceError) as exc:
-            await interaction.followup.send(str(exc), allowed_mentions=NO_MENTIONS)
+            said = (
+                exc.message(str(interaction.locale)) if isinstance(exc, LyricsError) else str(exc)
+            )
+            await interaction.followup.send(said, allowed_mentions=NO_MENTIONS)
             return
         view = discord.ui.View(timeout=None)
         view.add_item(AnotherTake(song.artist, theme, lines, language))

@@ -83,7 +83,9 @@ async function call(method, path, body) {
   const data = await response.json().catch(() => ({ error: `HTTP ${response.status}` }));
   if (!response.ok) {
     toast(data.error || `HTTP ${response.status}`);
-    throw new Error(data.error);
+    const error = new Error(data.error);
+    error.data = data; // the whole answer: a ``code`` and ``messages`` in both languages
+    throw error;
   }
   return data;
 }
@@ -714,15 +716,91 @@ async function writeSong(body) {
     const song = await call("POST", "/api/lyrics/write", body);
     lyrics.last = body;
     drawSong(song);
+    $("lyrics-song").scrollIntoView({ block: "nearest" });
   } catch (err) {
+    const fresh = err && err.data && err.data.code === "no_artists";
+    if (fresh) showImport(true); // nothing imported yet: the import panel says how
     if (err && err.message) {
-      $("lyrics-error").textContent = err.message;
+      $("lyrics-error").textContent = fresh ? bothTexts(err.data) : err.message;
       $("lyrics-error").hidden = false;
     }
     throw err;
   } finally {
     $("lyrics-waiting").hidden = true;
   }
+}
+
+// --- lyrics: importing an artist (the panel at the top of the tab) ---------------------------
+
+// Korean, then English: the page has no language switch yet.
+function bothTexts(data) {
+  const m = data && data.messages;
+  return m ? `${m.ko}\n${m.en}` : (data && data.error) || "";
+}
+
+function showImport(fresh) {
+  $("lyrics-fresh").hidden = !fresh;
+  $("lyrics-import").open = true;
+}
+
+// A fresh install (no artist imported yet) opens the panel with its welcome.
+async function checkArtists() {
+  let data = null;
+  try {
+    const response = await fetch("/api/lyrics/artists?q=", { credentials: "same-origin" });
+    data = response.ok ? await response.json() : null;
+  } catch (err) {
+    data = null;
+  }
+  if (data && (data.artists || []).length === 0) showImport(true);
+}
+
+function drawImported(answer) {
+  const box = $("import-done");
+  box.replaceChildren(el("p", bothTexts(answer)));
+  const skipped = answer.skipped_songs || [];
+  if (skipped.length) {
+    const list = el("ul");
+    for (const item of skipped) {
+      list.append(el("li", `${item.song}번째 노래: ${item.reason.ko} · song ${item.song}: ${item.reason.en}`));
+    }
+    box.append(list);
+  }
+  box.hidden = false;
+}
+
+async function importArtist(form) {
+  const data = formData(form);
+  $("import-error").hidden = true;
+  $("import-done").hidden = true;
+  let response = null;
+  let answer = null;
+  try {
+    response = await fetch("/api/lyrics/import", {
+      method: "POST",
+      credentials: "same-origin",
+      headers: { "Content-Type": "application/json" },
+      body: JSON.stringify({ artist: data.artist, text: data.text }),
+    });
+    answer = await response.json().catch(() => ({ error: `HTTP ${response.status}` }));
+  } catch (err) {
+    answer = { messages: { ko: "서버에 연결할 수 없어요.", en: "The server cannot be reached." } };
+  }
+  // 409: every song was there already; the artist is ready all the same.
+  if (!response || (!response.ok && response.status !== 409)) {
+    $("import-error").textContent = bothTexts(answer);
+    $("import-error").hidden = false;
+    return;
+  }
+  drawImported(answer);
+  $("toast").hidden = true; // an earlier "no artist yet" is answered now
+  if (response.ok) $("import-text").value = "";
+  $("lyrics-fresh").hidden = true;
+  $("lyrics-error").hidden = true;
+  $("lyrics-artist").value = answer.artist;
+  lyrics.asked = null; // the autocomplete asks again: the new name is in it
+  suggestArtists();
+  document.querySelector("#lyrics-form [name=theme]").focus();
 }
 
 function wireLyrics() {
@@ -744,6 +822,8 @@ function wireLyrics() {
   $("lyrics-again").addEventListener("click", () => {
     if (lyrics.last) busy($("lyrics-again"), () => writeSong(lyrics.last));
   });
+  onSubmit("import-form", importArtist);
+  checkArtists();
 }
 
 // The server's limits: the forms offer what it accepts.
@@ -764,6 +844,10 @@ async function loadConfig() {
   lines.placeholder = `기본 ${song.lines_default} · default ${song.lines_default} `
     + `(${song.lines_min}–${song.lines_max})`;
   document.querySelector("#lyrics-form [name=theme]").maxLength = song.theme_max_chars;
+  const kb = Math.floor(song.import_max_bytes / 1000);
+  $("import-limits").textContent = `한 번에 ${kb} KB, ${song.import_max_songs}곡까지 `
+    + `· at most ${kb} KB and ${song.import_max_songs} songs an import`;
+  $("import-limits").hidden = false;
   document.querySelector("#write-form [name=text]").maxLength = relay.max_line_chars;
   document.querySelector("#continue-form [name=keyword]").maxLength = relay.keyword_max_chars;
   if (state.data && state.data.round) drawRound();

@@ -87,6 +87,8 @@ JSON_ROUTES: dict[str, dict[str, Any]] = {
     "/api/mood/pick": {"choice": 1},
     "/api/mood/policy": {"policy": "lift"},
     "/api/lyrics/write": {"artist": "소월 테스트", "theme": "봄"},
+    # Songs the world already has: even this valid body changes nothing (a 409).
+    "/api/lyrics/import": {"artist": "김영랑", "text": "가을 노래\n\n낙엽\n"},
 }
 # The first required field of each route (sent with a wrong type below).
 FIRST_FIELD = {
@@ -94,6 +96,7 @@ FIRST_FIELD = {
     "/api/mood/pick": "choice",
     "/api/mood/policy": "policy",
     "/api/lyrics/write": "artist",
+    "/api/lyrics/import": "artist",
     f"{SEEDED}/vote": "round_id",
     f"{SEEDED}/proposals/vote": "proposal_id",
 }
@@ -101,6 +104,10 @@ FIRST_FIELD = {
 
 def _short(route: str) -> str:
     return route.removeprefix("/api/").replace("rooms/seeded/", "relay-").replace("/", "-")
+
+
+# A pad past each route's body limit (an import takes pasted songs: about 400 kB).
+HUGE_PAD = {"/api/lyrics/import": 500_000}
 
 
 def _body_families(route: str, valid: dict[str, Any]) -> list[WebCase]:
@@ -159,7 +166,7 @@ def _body_families(route: str, valid: dict[str, Any]) -> list[WebCase]:
             f"{name}/huge-body",
             "POST",
             route,
-            json={**valid, "pad": "x" * 20_000},
+            json={**valid, "pad": "x" * HUGE_PAD.get(route, 20_000)},
             status=413,
             says="too large",
         ),
@@ -588,6 +595,56 @@ def _mood_lyrics_cases() -> list[WebCase]:
     return out
 
 
+def _import_cases() -> list[WebCase]:
+    """Bad imports: each is refused in Korean and English (``says`` is from the English)."""
+    route = "/api/lyrics/import"
+    songs = "봄\n\n봄비가 내린다\n"
+    out = [
+        WebCase(
+            f"lyrics-import/artist-invisible-{label}",
+            "POST",
+            route,
+            json={"artist": text, "text": songs},
+            says="artist's name",
+        )
+        for label, text in INVISIBLE.items()
+    ]
+    out += [
+        WebCase(
+            f"lyrics-import/text-invisible-{label}",
+            "POST",
+            route,
+            json={"artist": "새 가수", "text": text},
+            says="Nothing was pasted",
+        )
+        for label, text in INVISIBLE.items()
+    ]
+    for label, body, status, says in (
+        ("artist-empty", {"artist": "", "text": songs}, 400, "artist's name"),
+        ("artist-too-long", {"artist": "가" * 101, "text": songs}, 400, "100 characters"),
+        ("artist-number", {"artist": 5, "text": songs}, 400, "artist"),
+        ("text-empty", {"artist": "새 가수", "text": ""}, 400, "Nothing was pasted"),
+        ("text-controls", {"artist": "새 가수", "text": "\x00\x1b\n\t"}, 400, "Nothing"),
+        ("text-number", {"artist": "새 가수", "text": 12}, 400, "text"),
+        ("text-list", {"artist": "새 가수", "text": [songs]}, 400, "text"),
+        ("text-missing", {"artist": "새 가수"}, 400, "text"),
+        ("text-too-long", {"artist": "새 가수", "text": "가" * 70_000}, 413, "200 KB"),
+        ("too-many-songs", {"artist": "새 가수", "text": "가\n===\n" * 101}, 413, "100 songs"),
+        ("only-separators", {"artist": "새 가수", "text": "===\n---\n\n\n==="}, 400, "No song"),
+        ("only-headers", {"artist": "새 가수", "text": "[Chorus]\n[후렴]"}, 400, "No song"),
+        (
+            "all-duplicates",
+            {"artist": "김영랑 ", "text": "가을 노래\n\n낙엽\n"},
+            409,
+            "already imported",
+        ),
+    ):
+        out.append(
+            WebCase(f"lyrics-import/{label}", "POST", route, json=body, status=status, says=says)
+        )
+    return out
+
+
 LYRICS_SAYS = {
     "artist-empty": "Name an artist",
     "artist-invisible": "Name an artist",  # not echoed back with its bidi override
@@ -608,6 +665,7 @@ def web_cases() -> list[WebCase]:
     for route, valid in JSON_ROUTES.items():
         cases += _body_families(route, valid)
     cases += _nick_families() + _relay_cases() + _query_cases() + _mood_lyrics_cases()
+    cases += _import_cases()
     ids = [c.id for c in cases]
     assert len(ids) == len(set(ids)), "case ids must be unique"
     return cases

@@ -35,7 +35,7 @@ from bot.kakao import (
     split_text,
 )
 from bot.kakao_text import Command, apply_params, parse
-from bot.lyrics import LyricsService
+from bot.lyrics import NO_ARTISTS, LyricsService
 from bot.mood import MoodService, SongCard
 from bot.novelty import token_forms
 from bot.relay import RelayService
@@ -524,6 +524,13 @@ async def test_lyrics_with_another_take_and_block_params(client: Client) -> None
     assert "『바다』" in texts(template)
     template = await say(client, "가사 없는가수")
     assert "없는가수" in texts(template)  # the service's "don't know the artist" message
+
+
+async def test_lyrics_before_any_import_asks_the_admin(client: Client, redis: Redis) -> None:
+    await redis.delete(keys.lyrics_artists())  # as on a fresh install: no artist imported
+    template = await say(client, "가사 아이유 / 봄")
+    # Korean, with neither the web page's import panel nor the command line in it.
+    assert texts(template) == NO_ARTISTS["ko"]
 
 
 async def test_mood_songs_pick_and_policy(redis: Redis) -> None:

@@ -11,7 +11,15 @@ from typer.testing import CliRunner
 
 from bot.cli import app
 from bot.inference import InferenceClient
-from bot.lyrics import LyricsError, LyricsService, WrittenSong, break_line, label_sections
+from bot.lyrics import (
+    NO_ARTISTS,
+    LyricsError,
+    LyricsService,
+    NoArtistsError,
+    WrittenSong,
+    break_line,
+    label_sections,
+)
 from bot.lyrics_import import ParseResult, parse_text
 from bot.settings import LyricsSettings
 from models.handlers import GenerateHandler
@@ -152,8 +160,11 @@ async def test_nothing_usable_is_an_error(redis: Redis, client: InferenceClient)
 
 async def test_unknown_artist_gets_the_closest_names(redis: Redis) -> None:
     service = LyricsService(redis, None, SETTINGS)
-    with pytest.raises(LyricsError, match="No artists have been imported"):
+    with pytest.raises(NoArtistsError) as none:
         await service.resolve_artist("anyone")
+    # A user-facing text: no command-line hint (the web page answers with its own texts).
+    assert none.value.message("ko") == NO_ARTISTS["ko"] and "norae lyrics" not in str(none.value)
+    assert none.value.message("en-US") == NO_ARTISTS["en"]
     await _seed(service)
     with pytest.raises(LyricsError, match="Closest: Test Hymnist") as err:
         await service.resolve_artist("Test Hymnst")

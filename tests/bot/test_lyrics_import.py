@@ -15,6 +15,7 @@ from bot.lyrics_import import (
     content_hash,
     decode,
     parse_genius_csv,
+    parse_text,
     parse_text_file,
     split_songs,
 )
@@ -58,6 +59,15 @@ def test_plain_text_with_separators_titles_and_sections(tmp_path: Path) -> None:
     assert second.sections[1].lines == ("Sing it again, sing it slow",)
     assert second.text.startswith("[Verse 1]\nLights on the harbour")
     assert third.body.splitlines()[0] == "no title here but lyrics"
+
+
+def test_pasted_text_also_splits_on_two_blank_lines() -> None:
+    text = "봄\n\n첫 줄\n둘째 줄\n\n셋째 줄\n\n\n \n여름\n\n바다 줄\r\n\r\n\r\n가을 줄\n"
+    pasted = parse_text(text, source="pasted", name="시인", blank_lines=True)
+    assert [s.title for s in pasted.songs] == ["봄", "여름", "시인 3"]
+    assert [len(s.sections[0].lines) for s in pasted.songs] == [3, 1, 1]
+    # A file keeps its old rule: only separator lines split it (blank lines are squashed).
+    assert len(parse_text(text, source="f.txt", name="f").songs) == 1
 
 
 def test_one_song_per_file_is_named_after_the_file(tmp_path: Path) -> None:

@@ -69,6 +69,8 @@ async def test_the_page_reads_its_form_limits_from_the_server(redis: Redis) -> N
         "lines_max": 20,
         "lines_default": 12,
         "theme_max_chars": 100,
+        "import_max_bytes": 200_000,
+        "import_max_songs": 100,
     }
     assert config["relay"]["max_rerolls"] == 4 and config["relay"]["max_line_chars"] == 500
 

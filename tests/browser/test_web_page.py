@@ -1,6 +1,7 @@
 """The web page in a real headless Chromium: a story that grows as its rounds close, reroll up to
 its limit, toasts clear of the continue form, the activity after a reload, a song list, the
-playlist's cap and the lyrics form's range; screenshots of each step.
+playlist's cap and the lyrics form's range, and a fresh install's lyrics tab: its import panel, a
+first artist imported from the page, and a song written at once; screenshots of each step.
 
 Skips when Debian's chromium is not installed (.ci/run installs it). Screenshots go to the
 test's temporary folder and, when TEST_ARTIFACTS names a folder, there too.
@@ -220,3 +221,93 @@ async def test_song_list_playlist_and_lyrics_form_in_a_real_browser(
         _keep(shot)
         assert page.errors == []
     assert shot.stat().st_size > 10_000
+
+
+LYRICS_REPLY = (
+    "봄바람이 창문을 두드린다\n꽃잎이 골목에 내려앉는다\n우리는 천천히 걸어간다\n노래가 멀리 퍼진다"
+)
+PASTED = (
+    "봄비\n\n봄비가 내리는 오래된 골목길을 혼자서 걸어간다\n젖은 돌담 위로 작은 새들이 날아간다"
+    "\n\n\n바다\n\n푸른 바다가 가슴을 열고 흰 돛단배가 밀려온다\n나는 먼 하늘을 바라보며 노래를 부른다"
+)
+
+
+@pytest.fixture
+async def fresh_site(redis: Redis) -> AsyncIterator[str]:
+    """Nothing imported (the ``redis`` fixture starts empty); the model is scripted."""
+    settings = load_settings()
+    settings.limits.enabled = False
+    fake = FakeInference(replies=[LYRICS_REPLY])
+    app = create_app(redis, fake, settings=settings)  # type: ignore[arg-type]
+    runner = web.AppRunner(app)
+    await runner.setup()
+    port = free_port()
+    await web.TCPSite(runner, "127.0.0.1", port).start()
+    yield f"http://127.0.0.1:{port}"
+    await runner.cleanup()
+
+
+async def test_a_fresh_install_imports_an_artist_from_the_page_and_writes(
+    fresh_site: str, tmp_path: Path
+) -> None:
+    async with chromium() as page:
+        await page.goto(f"{fresh_site}/r/lobby")
+        await page.js("document.querySelector('button[data-feature=lyrics]').click()")
+        # no artist yet: the import panel is open with its welcome, in Korean then English
+        await page.wait_for(
+            "document.getElementById('lyrics-import').open"
+            " && !document.getElementById('lyrics-fresh').hidden"
+        )
+        panel = await page.js("document.getElementById('lyrics-import').innerText")
+        assert panel.index("아직 가사를 배운 가수가 없어요") < panel.index("No artist has been")
+        assert 'norae lyrics import --artist "가수 이름" songs.txt' in panel
+        await page.wait_for("!document.getElementById('import-limits').hidden")
+        limits = await page.js("document.getElementById('import-limits').textContent")
+        assert "200 KB, 100곡까지" in limits and "100 songs" in limits
+        shot = await page.screenshot(tmp_path / "web-lyrics-fresh.png")
+
+        # writing before any import says where to go, in both languages
+        await page.js(
+            "document.getElementById('lyrics-artist').value = '아이유';"
+            "document.querySelector('#lyrics-form button[type=submit]').click()"
+        )
+        await page.wait_for("!document.getElementById('lyrics-error').hidden")
+        said = await page.js("document.getElementById('lyrics-error').textContent")
+        assert "가수 가져오기" in said and "Import an artist" in said and "norae lyrics" not in said
+
+        # a first import from the page: two songs, split by two blank lines
+        await page.js(
+            "document.getElementById('import-artist').value = '봄 시인';"
+            f"document.getElementById('import-text').value = {PASTED!r};"
+            "document.querySelector('#import-form button[type=submit]').click()"
+        )
+        await page.wait_for("!document.getElementById('import-done').hidden")
+        done = await page.js("document.getElementById('import-done').textContent")
+        assert "봄 시인의 노래 2곡을 가져왔어요" in done and "Imported 2 songs of 봄 시인" in done
+        assert await page.js("document.getElementById('lyrics-fresh').hidden") is True
+        assert await page.js("document.getElementById('lyrics-artist').value") == "봄 시인"
+        await page.wait_for(  # the autocomplete knows the artist now
+            "[...document.querySelectorAll('#lyrics-artists option')]"
+            ".some((o) => o.value === '봄 시인')"
+        )
+        await page.screenshot(tmp_path / "web-lyrics-imported.png")
+
+        # and a song in that style right away
+        await page.js(
+            "document.querySelector('#lyrics-form [name=theme]').value = '봄날';"
+            "document.querySelector('#lyrics-form [name=lines]').value = '4';"
+            "document.querySelector('#lyrics-form button[type=submit]').click()"
+        )
+        await page.wait_for("!document.getElementById('lyrics-song').hidden")
+        assert await page.js("document.getElementById('lyrics-title').textContent") == "봄날"
+        sung = await page.js("document.getElementById('lyrics-sections').textContent")
+        assert "봄바람이 창문을 두드린다" in sung
+        assert await page.js("document.getElementById('lyrics-error').hidden") is True
+        last = await page.screenshot(tmp_path / "web-lyrics-written.png")
+        for name in ("fresh", "imported", "written"):
+            _keep(tmp_path / f"web-lyrics-{name}.png")
+        # the one refused request is the write before the import
+        refused = [e for e in page.errors if "(Bad Request)" in e]
+        assert len(refused) == 1 and refused[0].endswith("/api/lyrics/write")
+        assert [e for e in page.errors if e not in refused] == []
+    assert shot.stat().st_size > 10_000 and last.stat().st_size > 10_000

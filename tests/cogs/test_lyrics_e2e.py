@@ -252,8 +252,8 @@ async def test_lines_out_of_range_and_no_artists_are_answered(
 ) -> None:
     h = discord_harness
     nobody = await lyrics(h, {"artist": "아무나"})
-    assert assert_safe_followup(h, nobody)["content"] == (
-        "No artists have been imported yet (`norae lyrics import`)."
+    assert assert_safe_followup(h, nobody)["content"] == (  # the harness's locale is ko
+        "아직 가사를 배운 가수가 없어요. 관리자에게 가사 가져오기를 부탁해 주세요."
     )
     await _seed(lyrics_cog(h).lyrics)
     few = await lyrics(h, {"artist": KO_ARTIST, "lines": 2})
