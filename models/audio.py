@@ -25,8 +25,10 @@ timeout) carries it. The worker's ``similar`` job never imports librosa: it only
 
 from __future__ import annotations
 
+import contextlib
 import logging
 from pathlib import Path
+from typing import Any, cast
 
 import numpy as np
 import numpy.typing as npt
@@ -127,13 +129,35 @@ def features(samples: npt.NDArray[np.float32], sr: int = SAMPLE_RATE) -> Vector:
     rms = float(np.sqrt(np.mean(np.square(samples, dtype=np.float64))))
     if rms < SILENCE_RMS:
         raise AudioError(f"silent: RMS {rms:.1e}")
-    mfcc = librosa.feature.mfcc(y=samples, sr=sr, n_mfcc=N_MFCC, n_fft=N_FFT, hop_length=HOP_LENGTH)
+    with _one_blas_thread():
+        mfcc = librosa.feature.mfcc(
+            y=samples, sr=sr, n_mfcc=N_MFCC, n_fft=N_FFT, hop_length=HOP_LENGTH
+        )
     delta = librosa.feature.delta(mfcc, mode="nearest")
     stacked = np.concatenate([mfcc, delta], axis=0)
     vector = np.concatenate([stacked.mean(axis=1), stacked.std(axis=1)]).astype(np.float32)
     if not np.all(np.isfinite(vector)):
         raise AudioError("invalid samples: features are not finite")
     return vector
+
+
+_blas: Any = None
+
+
+def _one_blas_thread() -> contextlib.AbstractContextManager[object]:
+    """The mel projection is a BLAS product whose rounding depends on its thread count: one
+    thread gives the same vector in an import's pool, in one process and on any machine."""
+    global _blas
+    if _blas is None:
+        try:
+            from threadpoolctl import ThreadpoolController
+
+            _blas = ThreadpoolController()  # after librosa's import: it sees numpy's BLAS
+        except ImportError:
+            _blas = False
+    if _blas is False:
+        return contextlib.nullcontext()
+    return cast(contextlib.AbstractContextManager[object], _blas.limit(limits=1, user_api="blas"))
 
 
 def extract(path: str | Path) -> Vector:

@@ -297,19 +297,25 @@ CHUNK = 4  # files per pool task: fewer round trips to the pool, still an even s
 
 
 def _init_process(log_level: int = logging.WARNING) -> None:
-    """Pool initializer: quiet logs, one BLAS/OpenMP thread (the pool is the parallelism), then
-    pay librosa's compilation before the first song."""
+    """Quiet logs, then pay librosa's compilation before the first song."""
     global _warm
     logging.basicConfig(level=log_level)
+    if not _warm:
+        audio.warm_up()
+        _warm = True
+
+
+def _init_pool_process() -> None:
+    """Pool initializer: one BLAS/OpenMP thread per process (the pool is the parallelism: more
+    threads only contend for the same cores), then :func:`_init_process`. Only in pool processes:
+    the importing process may run the emotion model, which wants its threads."""
     try:
         from threadpoolctl import threadpool_limits
 
         threadpool_limits(1)
     except ImportError:  # only a speed matter
         pass
-    if not _warm:
-        audio.warm_up()
-        _warm = True
+    _init_process()
 
 
 def _analyse(path: str) -> tuple[bytes | None, str | None]:
@@ -334,7 +340,7 @@ def analysis_pool(jobs: int = 0) -> cf.ProcessPoolExecutor:
     return cf.ProcessPoolExecutor(
         max_workers=jobs or os.cpu_count() or 1,
         mp_context=multiprocessing.get_context("spawn"),
-        initializer=_init_process,
+        initializer=_init_pool_process,
     )
 
 
