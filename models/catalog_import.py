@@ -293,15 +293,29 @@ def audio_signature(path: Path) -> str:
 # --- analysis (runs in pool processes) ------------------------------------------------------------
 
 _warm = False
+CHUNK = 4  # files per pool task: fewer round trips to the pool, still an even spread
 
 
 def _init_process(log_level: int = logging.WARNING) -> None:
-    """Pool initializer: quiet logs, then pay librosa's compilation before the first song."""
+    """Quiet logs, then pay librosa's compilation before the first song."""
     global _warm
     logging.basicConfig(level=log_level)
     if not _warm:
         audio.warm_up()
         _warm = True
+
+
+def _init_pool_process() -> None:
+    """Pool initializer: one BLAS/OpenMP thread per process (the pool is the parallelism: more
+    threads only contend for the same cores), then :func:`_init_process`. Only in pool processes:
+    the importing process may run the emotion model, which wants its threads."""
+    try:
+        from threadpoolctl import threadpool_limits
+
+        threadpool_limits(1)
+    except ImportError:  # only a speed matter
+        pass
+    _init_process()
 
 
 def _analyse(path: str) -> tuple[bytes | None, str | None]:
@@ -315,13 +329,30 @@ def _analyse(path: str) -> tuple[bytes | None, str | None]:
         return None, f"analysis failed: {type(exc).__name__}"
 
 
+def _analyse_chunk(paths: list[str]) -> list[tuple[bytes | None, str | None]]:
+    return [_analyse(p) for p in paths]
+
+
+def analysis_pool(jobs: int = 0) -> cf.ProcessPoolExecutor:
+    """A pool of ``jobs`` spawned analysis processes (0: one per CPU), each warmed up once.
+
+    Pass it to :func:`analyse_files` to analyse several batches without paying start-up again."""
+    return cf.ProcessPoolExecutor(
+        max_workers=jobs or os.cpu_count() or 1,
+        mp_context=multiprocessing.get_context("spawn"),
+        initializer=_init_pool_process,
+    )
+
+
 def analyse_files(
     paths: dict[str, Path],
     *,
     jobs: int = 0,
     progress: Callable[[int], None] | None = None,
+    pool: cf.ProcessPoolExecutor | None = None,
 ) -> tuple[dict[str, bytes], dict[str, str]]:
-    """Features for each song id's file, in ``jobs`` processes (0: one per CPU; 1: in-process).
+    """Features for each song id's file, in ``jobs`` processes (0: one per CPU; 1: in-process),
+    or in ``pool`` when one is given (it stays open for the caller).
 
     Returns (vectors, reasons): every id lands in exactly one of the two.
     """
@@ -340,7 +371,7 @@ def analyse_files(
     if not paths:
         return vectors, reasons
     workers = min(jobs or os.cpu_count() or 1, len(paths))
-    if workers <= 1:
+    if pool is None and workers <= 1:
         _init_process(logging.getLogger().level)
         for song_id, path in paths.items():
             done(song_id, _analyse(str(path)))
@@ -349,18 +380,28 @@ def analyse_files(
     pending = dict(paths)
     for attempt in range(2):  # a second, fresh pool for files caught in a crashed one
         crashed: dict[str, Path] = {}
-        with cf.ProcessPoolExecutor(
-            max_workers=workers,
-            mp_context=multiprocessing.get_context("spawn"),
-            initializer=_init_process,
-        ) as pool:
-            futures = {pool.submit(_analyse, str(p)): sid for sid, p in pending.items()}
+        owned = pool is None or attempt > 0
+        executor = analysis_pool(workers) if owned else pool
+        assert executor is not None
+        try:
+            ids, size = list(pending), CHUNK if attempt == 0 else 1  # retry: one file a task
+            chunks = [ids[i : i + size] for i in range(0, len(ids), size)]
+            futures = {
+                executor.submit(_analyse_chunk, [str(pending[sid]) for sid in chunk]): chunk
+                for chunk in chunks
+            }
             for fut in cf.as_completed(futures):
-                song_id = futures[fut]
+                chunk = futures[fut]
                 try:
-                    done(song_id, fut.result())
+                    outcomes = fut.result()
                 except cf.process.BrokenProcessPool:
-                    crashed[song_id] = pending[song_id]
+                    crashed.update((sid, pending[sid]) for sid in chunk)
+                    continue
+                for song_id, outcome in zip(chunk, outcomes, strict=True):
+                    done(song_id, outcome)
+        finally:
+            if owned:
+                executor.shutdown()
         if not crashed:
             break
         log.warning("an analysis process died; retrying %d file(s)", len(crashed))

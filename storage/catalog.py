@@ -162,11 +162,7 @@ class CatalogStore:
             async with self.redis.pipeline(transaction=True) as pipe:
                 try:
                     await pipe.watch(*song_keys)
-                    old = [cast(dict[bytes, bytes], await pipe.hgetall(key)) for key in song_keys]
-                    old_vectors = cast(
-                        list[bytes | None],
-                        await pipe.hmget(keys.catalog_features(), [s.id for s in songs]),
-                    )
+                    old, old_vectors = await self._read_before(pipe, songs, song_keys)
                     pipe.multi()  # type: ignore[no-untyped-call]
                     for song, key, before, old_vec in zip(
                         songs, song_keys, old, old_vectors, strict=True
@@ -177,6 +173,23 @@ class CatalogStore:
                     continue
             return counts
         raise RuntimeError("catalog songs kept changing under a concurrent writer; try again")
+
+    async def _read_before(
+        self, watching: Redis, songs: Sequence[Song], song_keys: Sequence[str]
+    ) -> tuple[list[dict[bytes, bytes]], list[bytes | None]]:
+        """The chunk's song hashes and stored vectors, read after WATCH (so a change after these
+        reads still fails the EXEC). One round trip on a second connection when the pool has one;
+        one per song on the watching connection when the pool holds a single connection."""
+        ids = [s.id for s in songs]
+        if getattr(self.redis.connection_pool, "max_connections", 2) < 2:
+            old = [cast(dict[bytes, bytes], await watching.hgetall(key)) for key in song_keys]
+            return old, cast(list[bytes | None], await watching.hmget(keys.catalog_features(), ids))
+        async with self.redis.pipeline(transaction=False) as reads:
+            for key in song_keys:
+                reads.hgetall(key)
+            reads.hmget(keys.catalog_features(), ids)
+            got = await reads.execute()
+        return cast(list[dict[bytes, bytes]], got[:-1]), cast(list[bytes | None], got[-1])
 
     @staticmethod
     def _queue_song(

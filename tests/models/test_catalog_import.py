@@ -18,7 +18,15 @@ from bot.cli import app
 from bot.cli_text import skip_reason
 from bot.inference import InferenceClient, JobFailed
 from models.audio import UNREADABLE
-from models.catalog_import import CsvError, demo_rows, import_rows, read_csv, song_id_for
+from models.catalog_import import (
+    CsvError,
+    analyse_files,
+    analysis_pool,
+    demo_rows,
+    import_rows,
+    read_csv,
+    song_id_for,
+)
 from models.handlers_similar import SimilarHandler
 from storage import keys
 from storage.catalog import CatalogStore
@@ -196,6 +204,19 @@ async def test_process_pool_import(redis: Redis, songs_csv: Path, tmp_path: Path
         import_rows(redis, rows, tmp_path / "i", n_trees=4, jobs=2), 120
     )
     assert report.analysed == 8 and {s.title for s in report.skipped} == {"Blip", "Broken"}
+
+
+@pytest.mark.slow
+def test_a_pool_serves_several_batches_with_the_same_vectors(songs_csv: Path) -> None:
+    rows, _ = read_csv(songs_csv, songs_csv.parent / "audio")
+    paths = {r.song.id: r.audio_path for r in rows if r.audio_path is not None}
+    alone, _ = analyse_files(paths, jobs=1)
+    with analysis_pool(2) as pool:
+        first, why = analyse_files(paths, pool=pool)
+        second, _ = analyse_files(dict(list(paths.items())[:3]), pool=pool)  # the same processes
+    assert first == alone and len(first) == 8
+    assert set(why) == {song_id_for("Synth", "Blip"), song_id_for("Synth", "Broken")}
+    assert second == {sid: alone[sid] for sid in second} and len(second) == 3
 
 
 def _catalog_size(url: str) -> int:

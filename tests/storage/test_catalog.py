@@ -2,9 +2,12 @@
 
 from __future__ import annotations
 
+import asyncio
+
 from storage import keys
 from storage.catalog import CatalogStore, IndexPointer, Song
-from storage.connection import Redis
+from storage.connection import Redis, connect
+from tests.conftest import RedisServer
 
 
 def song(i: int, *moods: str, audio: str = "") -> Song:
@@ -70,3 +73,18 @@ async def test_index_pointer(redis: Redis) -> None:
     await store.set_index(pointer)
     assert await store.index() == pointer
     assert await store.index_version() == "v1"
+
+
+async def test_upsert_on_a_one_connection_pool(redis: Redis, redis_server: RedisServer) -> None:
+    # the batched reads use a second connection; a pool of one reads on the watching one
+    single = connect(redis_server.url, max_connections=1)
+    try:
+        store = CatalogStore(single)
+        songs = [song(i, "calm", audio="a.wav") for i in range(5)]
+        vectors = {s.id: bytes([s.id[-1].encode()[0]]) * 8 for s in songs}
+        first = await asyncio.wait_for(store.upsert(songs, vectors), 10)
+        again = await asyncio.wait_for(store.upsert(songs, vectors), 10)
+        assert (first.added, again.unchanged) == (5, 5)
+        assert await CatalogStore(redis).features() == vectors
+    finally:
+        await single.aclose()
