@@ -15,9 +15,9 @@ from typing import Annotated, NoReturn
 
 import typer
 
-from bot.cli_text import PARTLY_OR_FAILED, USAGE, both, fail, lyrics_reason
+from bot.cli_text import PARTLY_OR_FAILED, USAGE, both, fail, lyrics_reason, settings_or_exit
 from bot.lyrics import ImportReport, LyricsError, LyricsService
-from bot.settings import Settings, SettingsError, load_settings
+from bot.settings import Settings
 from storage.connection import connect
 
 log = logging.getLogger(__name__)
@@ -25,14 +25,6 @@ log = logging.getLogger(__name__)
 lyrics_app = typer.Typer(help="Lyrics in an artist's style: import songs.", no_args_is_help=True)
 
 SHOW_SKIPPED = 30
-
-
-def _settings() -> Settings:
-    try:
-        return load_settings()
-    except SettingsError as exc:
-        typer.secho(f"norae: {exc}", fg="red", err=True)
-        raise typer.Exit(2) from None
 
 
 @lyrics_app.command("import")
@@ -71,7 +63,7 @@ def import_command(
     if missing:
         names = ", ".join(str(p) for p in missing)
         _fail(f"파일이 없습니다: {names}", f"no such file: {names}", USAGE)
-    settings = _settings()
+    settings = settings_or_exit()
     from bot.redis_url import NoRedis, redis_url
 
     try:

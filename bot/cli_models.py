@@ -9,21 +9,13 @@ from typing import Annotated
 
 import typer
 
-from bot.settings import Settings, SettingsError, load_settings
+from bot.cli_text import settings_or_exit
 
 log = logging.getLogger(__name__)
 
 models_app = typer.Typer(
     help="The language model: prepare it, see what is there.", no_args_is_help=True
 )
-
-
-def _settings() -> Settings:
-    try:
-        return load_settings()
-    except SettingsError as exc:
-        typer.secho(f"norae: {exc}", fg="red", err=True)
-        raise typer.Exit(2) from None
 
 
 @models_app.command("prepare")
@@ -40,7 +32,7 @@ def prepare_command(
     """Make the default generator (Gemma 3 270M) from its package: once, into the data dir."""
     from models.prepare import PrepareError, prepare
 
-    settings = _settings()
+    settings = settings_or_exit()
     logging.basicConfig(level=settings.log_level.upper(), format="%(name)s: %(message)s")
     if gguf is not None and sha256 is None:
         raise typer.BadParameter("--gguf needs --sha256")
@@ -73,7 +65,7 @@ def info_command() -> None:
     """Which generator is configured, where it is, and whether it is prepared."""
     from models.prepare import DEFAULT_GENERATOR, MANIFEST, is_prepared, prepared_dir
 
-    settings = _settings()
+    settings = settings_or_exit()
     ms = settings.models
     out: dict[str, object] = {
         "generator": ms.generator,

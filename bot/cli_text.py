@@ -11,9 +11,12 @@ Exit codes, the same for every command:
 
 from __future__ import annotations
 
-from typing import NoReturn
+from typing import TYPE_CHECKING, NoReturn
 
 import typer
+
+if TYPE_CHECKING:
+    from bot.settings import Settings
 
 OK, PARTLY_OR_FAILED, USAGE = 0, 1, 2
 
@@ -88,3 +91,14 @@ def lyrics_reason_texts(reason: str) -> tuple[str, str]:
     if reason.startswith("not a Genius lyrics CSV"):
         return f"Genius 가사 CSV 형식이 아님 ({detail or reason})", reason
     return f"건너뛴 이유: {reason}", reason
+
+
+def settings_or_exit() -> Settings:
+    """The settings, or exit 2 with the message that names the bad variable."""
+    from bot.settings import SettingsError, load_settings
+
+    try:
+        return load_settings()
+    except SettingsError as exc:
+        typer.secho(f"norae: {exc}", fg="red", err=True)
+        raise typer.Exit(USAGE) from None
