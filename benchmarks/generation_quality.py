@@ -39,10 +39,10 @@ if str(ROOT) not in sys.path:
     sys.path.insert(0, str(ROOT))
 
 from benchmarks.generator_quality import longest_copied_span  # noqa: E402
-from benchmarks.support import machine, percentile, throwaway_redis  # noqa: E402
+from benchmarks.lyrics_quality import parsed  # noqa: E402
+from benchmarks.support import generate_worker, machine, percentile, throwaway_redis  # noqa: E402
 from bot.inference import InferenceClient  # noqa: E402
 from bot.lyrics import LyricsError, LyricsService  # noqa: E402
-from bot.lyrics_import import ParsedSong, ParseResult, Section  # noqa: E402
 from bot.relay import RelayError, RelayService  # noqa: E402
 from bot.relay_text import story_language  # noqa: E402
 from bot.settings import load_settings  # noqa: E402
@@ -64,8 +64,6 @@ from models.training.corpus import (  # noqa: E402
     read_poems,
     split_by_group,
 )
-from storage.connection import connect  # noqa: E402
-from storage.job_streams import JobStreams  # noqa: E402
 
 log = logging.getLogger("benchmarks.generation_quality")
 
@@ -107,17 +105,6 @@ def artist_songs(data_dir: Path) -> dict[str, list[Song]]:
     for song in everything:
         songs.setdefault(song.artist, []).append(song)
     return songs
-
-
-def parsed(items: list[Song]) -> ParseResult:
-    result = ParseResult()
-    for i, s in enumerate(items):
-        lines = tuple(line for line in s.lyrics.split("\n") if line.strip())
-        language = "ko" if any("\uac00" <= c <= "\ud7a3" for c in s.lyrics) else "en"
-        result.songs.append(
-            ParsedSong(s.title or str(i), (Section(None, lines),), f"#{i}", s.artist, language)
-        )
-    return result
 
 
 # --- checks -------------------------------------------------------------------------------------
@@ -228,10 +215,8 @@ async def run_model(
     held: dict[str, str],
 ) -> tuple[list[Sample], dict[str, Any]]:
     from models.generation import LocalGenerator
-    from models.handlers import GenerateHandler
     from models.loading import load_causal_lm, pick_device
     from models.serve import prepared_generator
-    from models.worker import Worker, WorkerConfig
 
     settings = load_settings()
     settings.models.generator = name
@@ -248,28 +233,19 @@ async def run_model(
     relay_settings = settings.relay.model_copy(update={"generate_timeout_s": 600.0})
     lyrics_settings = settings.lyrics.model_copy(update={"generate_timeout_s": 600.0})
     with throwaway_redis() as url:
-        redis = connect(url)
-        worker = Worker(
-            JobStreams(redis),
-            {"generate": GenerateHandler(generator)},
-            WorkerConfig(block_ms=100, max_wait_ms=5),
-        )
-        task = asyncio.create_task(worker.run())
-        try:
-            async with InferenceClient(redis, timeout_s=600) as client:
-                relay = RelayService(redis, client, relay_settings)
-                lyrics = LyricsService(redis, client, lyrics_settings)
-                imported: set[str] = set()
-                for i, p in enumerate(prompts):
-                    if p["kind"] == "relay":
-                        samples += await _relay(relay, name, i, p, corpus_words)
-                    else:
-                        samples += await _lyrics(lyrics, name, i, p, songs, imported, corpus_words)
-                    log.info("%s: prompt %d/%d", name, i + 1, len(prompts))
-        finally:
-            worker.stop()
-            await asyncio.wait_for(task, timeout=60)
-            await redis.aclose()
+        async with (
+            generate_worker(url, generator) as redis,
+            InferenceClient(redis, timeout_s=600) as client,
+        ):
+            relay = RelayService(redis, client, relay_settings)
+            lyrics = LyricsService(redis, client, lyrics_settings)
+            imported: set[str] = set()
+            for i, p in enumerate(prompts):
+                if p["kind"] == "relay":
+                    samples += await _relay(relay, name, i, p, corpus_words)
+                else:
+                    samples += await _lyrics(lyrics, name, i, p, songs, imported, corpus_words)
+                log.info("%s: prompt %d/%d", name, i + 1, len(prompts))
     report = summary(samples)
     report.update(
         {"model": name, "path": path, "load_s": round(load_s, 1), "quantized": generator.quantized}

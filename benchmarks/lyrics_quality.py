@@ -34,15 +34,13 @@ ROOT = Path(__file__).resolve().parents[1]
 if str(ROOT) not in sys.path:
     sys.path.insert(0, str(ROOT))
 
-from benchmarks.support import machine, throwaway_redis  # noqa: E402
+from benchmarks.support import generate_worker, machine, throwaway_redis  # noqa: E402
 from bot.inference import InferenceClient  # noqa: E402
 from bot.lyrics import LyricsService, WrittenSong  # noqa: E402
 from bot.lyrics_import import ParsedSong, ParseResult, Section, content_hash  # noqa: E402
 from bot.novelty import CorpusIndex, detect_language, longest_shared_span, token_forms  # noqa: E402
 from bot.settings import LyricsSettings, load_settings  # noqa: E402
 from models.training.corpus import DEFAULT_DATA_DIR, Song, read_hymns, read_poems  # noqa: E402
-from storage.connection import connect  # noqa: E402
-from storage.job_streams import JobStreams  # noqa: E402
 
 log = logging.getLogger("benchmarks.lyrics_quality")
 
@@ -183,9 +181,7 @@ async def run(args: argparse.Namespace) -> None:
     import torch
 
     from models.generation import LocalGenerator
-    from models.handlers import GenerateHandler
     from models.loading import load_causal_lm
-    from models.worker import Worker, WorkerConfig
 
     torch.manual_seed(args.seed)
     songs = select_artists(args.data_dir, args.min_chars)
@@ -203,34 +199,25 @@ async def run(args: argparse.Namespace) -> None:
     rows: list[Row] = []
     started = time.perf_counter()
     with throwaway_redis() as url:
-        redis = connect(url)
-        worker = Worker(
-            JobStreams(redis),
-            {"generate": GenerateHandler(generator)},
-            WorkerConfig(block_ms=100, max_wait_ms=5),
-        )
-        task = asyncio.create_task(worker.run())
-        try:
-            async with InferenceClient(redis, timeout_s=300) as client:
-                service = LyricsService(redis, client, lyrics_settings)
-                for artist, items in songs.items():
-                    await service.import_parsed(parsed(items), artist)
-                    language = detect_language(" ".join(s.lyrics for s in items[:5]))
-                    themes = THEMES_KO if language == "ko" else THEMES_EN
-                    written = [
-                        await service.write(artist, theme=themes[i % len(themes)])
-                        for i in range(args.songs)
-                    ]
-                    row = Row(artist, language, len(items))
-                    measure(row, written, index, nb)
-                    rows.append(row)
-                    log.info("%s done", artist)
-                    if args.show:
-                        print(f"--- {artist}: {written[0].title}\n{written[0].text}\n")
-        finally:
-            worker.stop()
-            await asyncio.wait_for(task, timeout=30)
-            await redis.aclose()
+        async with (
+            generate_worker(url, generator) as redis,
+            InferenceClient(redis, timeout_s=300) as client,
+        ):
+            service = LyricsService(redis, client, lyrics_settings)
+            for artist, items in songs.items():
+                await service.import_parsed(parsed(items), artist)
+                language = detect_language(" ".join(s.lyrics for s in items[:5]))
+                themes = THEMES_KO if language == "ko" else THEMES_EN
+                written = [
+                    await service.write(artist, theme=themes[i % len(themes)])
+                    for i in range(args.songs)
+                ]
+                row = Row(artist, language, len(items))
+                measure(row, written, index, nb)
+                rows.append(row)
+                log.info("%s done", artist)
+                if args.show:
+                    print(f"--- {artist}: {written[0].title}\n{written[0].text}\n")
     elapsed = time.perf_counter() - started
     print_table(rows, model, loaded.device, held_out_accuracy(songs), elapsed, args)
 

@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+import asyncio
 import contextlib
 import platform
 import tempfile
-from collections.abc import Iterator
+from collections.abc import AsyncIterator, Iterator
 from pathlib import Path
+from typing import Any
 
 from bot.embedded_redis import EmbeddedRedis
 
@@ -20,6 +22,30 @@ def throwaway_redis() -> Iterator[str]:
             yield url
         finally:
             server.stop()
+
+
+@contextlib.asynccontextmanager
+async def generate_worker(url: str, generator: Any) -> AsyncIterator[Any]:
+    """A Redis client on ``url`` with an in-process worker serving ``generate`` on
+    ``generator``; the worker is stopped and the client closed on exit."""
+    from models.handlers import GenerateHandler
+    from models.worker import Worker, WorkerConfig
+    from storage.connection import connect
+    from storage.job_streams import JobStreams
+
+    redis = connect(url)
+    worker = Worker(
+        JobStreams(redis),
+        {"generate": GenerateHandler(generator)},
+        WorkerConfig(block_ms=100, max_wait_ms=5),
+    )
+    task = asyncio.create_task(worker.run())
+    try:
+        yield redis
+    finally:
+        worker.stop()
+        await asyncio.wait_for(task, timeout=60)
+        await redis.aclose()
 
 
 def percentile(values: list[float], q: float) -> float:

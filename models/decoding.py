@@ -169,17 +169,6 @@ class DecoderParts:
         )
         return out.last_hidden_state[:, -1, :]
 
-    def logits(
-        self, hidden: torch.Tensor, weight: torch.Tensor, bias: torch.Tensor | None
-    ) -> torch.Tensor:
-        out = hidden.to(weight.dtype) @ weight.T
-        if bias is not None:
-            out = out + bias
-        out = out.float()
-        if self.softcap:
-            out = torch.tanh(out / self.softcap) * self.softcap
-        return out
-
 
 @dataclass(frozen=True)
 class KeywordForms:
@@ -510,12 +499,11 @@ class _Head:
         return sub if self.order is None else int(self.order[sub])
 
     def logits(self, hidden: torch.Tensor) -> torch.Tensor:
-        if self.quantized is None:
-            return self.parts.logits(hidden, self.weight, self.bias)
-        parts = [self.quantized(hidden.float())]
+        pieces = [self.quantized(hidden.float())] if self.quantized is not None else []
         if self.weight.shape[0]:
-            parts.append(hidden.to(self.weight.dtype) @ self.weight.T)
-        out = torch.cat([p.float() for p in parts], dim=-1)
+            rest = hidden.to(self.weight.dtype) @ self.weight.T
+            pieces.append(rest + self.bias if self.bias is not None else rest)
+        out = torch.cat([p.float() for p in pieces], dim=-1)
         if self.parts.softcap:
             out = torch.tanh(out / self.parts.softcap) * self.parts.softcap
         return out

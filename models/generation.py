@@ -15,7 +15,6 @@ from __future__ import annotations
 
 import logging
 import math
-from dataclasses import dataclass
 from typing import Literal
 
 import torch
@@ -48,12 +47,6 @@ def quantize_for_cpu(loaded: LoadedModel, mode: Quantize) -> bool:
     setattr(model, prefix, quantized)
     log.info("decoder linear layers quantized to int8 (%.0fM parameters)", params / 1e6)
     return True
-
-
-@dataclass(frozen=True, slots=True)
-class _Job:
-    index: int
-    request: GenerateRequest
 
 
 class LocalGenerator:

@@ -113,11 +113,10 @@ class VocabFilter:
         return merged
 
 
-def token_pieces(tokenizer: Any) -> list[str]:
-    """Each token id's text as it appears in decoded output (special tokens as "")."""
-    size = len(tokenizer)
+def token_pieces(tokenizer: Any, raw: list[str | None]) -> list[str]:
+    """Each token id's text (``raw``: the tokenizer's own token strings) as it appears in
+    decoded output (special tokens as "", byte pieces as U+FFFD)."""
     special = set(getattr(tokenizer, "all_special_ids", []) or [])
-    raw = tokenizer.convert_ids_to_tokens(list(range(size)))
     pieces: list[str] = []
     for i, tok in enumerate(raw):
         if i in special or tok is None:
@@ -131,14 +130,14 @@ def token_pieces(tokenizer: Any) -> list[str]:
 
 def build_vocab_filter(tokenizer: Any, vocab_size: int | None = None) -> VocabFilter | None:
     """A filter for SentencePiece-style vocabularies; None for byte-level BPE ones."""
-    pieces = token_pieces(tokenizer)
-    size = max(vocab_size or 0, len(pieces))
-    pieces += [""] * (size - len(pieces))
+    raw = tokenizer.convert_ids_to_tokens(list(range(len(tokenizer))))
     # SentencePiece vocabularies mark a word start with "▁" and fall back to <0xNN> pieces;
     # byte-level BPE ones (no such marks) spell non-ASCII text from byte symbols.
-    raw = tokenizer.convert_ids_to_tokens(list(range(min(len(pieces), 20_000))))
-    if not any(t and (t.startswith(SP_SPACE) or BYTE_PIECE.match(t)) for t in raw):
+    if not any(t and (t.startswith(SP_SPACE) or BYTE_PIECE.match(t)) for t in raw[:20_000]):
         return None
+    pieces = token_pieces(tokenizer, raw)
+    size = max(vocab_size or 0, len(pieces))
+    pieces += [""] * (size - len(pieces))
     by_class: dict[str, list[int]] = {"ko": [], "en": [], "common": [], "newline": []}
     digits: set[int] = set()
     for i, piece in enumerate(pieces):
