@@ -104,7 +104,7 @@ from bot.inference import InferenceError
 from bot.kakao_text import HELP, Command, apply_params, parse
 from bot.limits import Limiter, SlowDown
 from bot.lyrics import LyricsError, LyricsService, WrittenSong
-from bot.mood import MoodError, MoodReply, MoodService, SongCard, is_crisis
+from bot.mood import MoodError, MoodReply, MoodService, SongCard
 from bot.relay import RelayError, RelayService, RoundView
 from bot.relay_text import clean_name
 from bot.settings import KakaoSettings, Settings
@@ -528,7 +528,7 @@ class KakaoSkill:
         any waiting: never through a callback or "결과 보기" (its reply needs no model)."""
         if parse(utterance).kind != "mood" and len(utterance) <= MAX_UTTERANCE_CHARS:
             return None  # a command (a story line, a vote …), not a message to the companion
-        if not self.mood.reader.crisis(utterance).crisis:
+        if not self.mood.is_crisis(utterance):
             return None
         return await self.run(Command("mood", text=utterance), at)
 
@@ -562,7 +562,7 @@ class KakaoSkill:
         try:
             await self.limiter.check(action, user=at.user)
         except SlowDown:
-            if not (command.kind == "mood" and is_crisis(command.text)):
+            if not (command.kind == "mood" and self.mood.is_crisis(command.text)):
                 raise
 
     async def refund(self, command: Command, at: Who) -> None:

@@ -276,6 +276,11 @@ class MoodService:
 
     # --- public API ------------------------------------------------------------------------
 
+    def is_crisis(self, text: str) -> bool:
+        """The companion's own crisis check (with the configured extra words): front doors ask
+        it before a rate limit, so a crisis message is never refused."""
+        return self.reader.crisis(text).crisis
+
     async def message(self, user: str, text: str) -> MoodReply:
         """Answer one DM message (see the module docstring for the order of things)."""
         verdict = self.reader.crisis(text)  # first: nothing may stand before it

@@ -308,8 +308,11 @@ async def _is_crisis_message(request: web.Request) -> bool:
         body = json.loads(await request.read())
     except (ValueError, web.HTTPException):
         return False
+    from bot.web_mood import MOOD_KEY  # the mood routes import this module
+
     text = body.get("text") if isinstance(body, dict) else None
-    return isinstance(text, str) and is_crisis(text)
+    mood = request.app.get(MOOD_KEY)
+    return isinstance(text, str) and (mood.is_crisis(text) if mood is not None else is_crisis(text))
 
 
 @web.middleware

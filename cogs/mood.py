@@ -20,7 +20,7 @@ from bot import notices
 from bot.catalog import Catalog
 from bot.discord_bot import REDIS_DOWN, NoraeBot
 from bot.limits import SlowDown
-from bot.mood import MoodError, MoodReply, MoodService, is_crisis, language_of
+from bot.mood import MoodError, MoodReply, MoodService, language_of
 from cogs.common import MESSAGE_LIMIT, NO_MENTIONS, NUMBERS, shorten
 
 log = logging.getLogger(__name__)
@@ -109,7 +109,7 @@ class Mood(commands.GroupCog, group_name="mood", group_description="The mood com
             return
         lang = language_of(message.content)
         try:
-            if not is_crisis(message.content):  # a crisis message is never slowed down
+            if not self.mood.is_crisis(message.content):  # a crisis is never slowed down
                 await self.bot.limiter.check("mood", user=user_id(message.author))
             async with message.channel.typing():
                 reply = await self.mood.message(user_id(message.author), message.content)
