@@ -35,7 +35,7 @@ def prepare_command(
     settings = settings_or_exit()
     logging.basicConfig(level=settings.log_level.upper(), format="%(name)s: %(message)s")
     if gguf is not None and sha256 is None:
-        raise typer.BadParameter("--gguf needs --sha256")
+        raise typer.BadParameter("--gguf 에는 --sha256 이 필요해요 / --gguf needs --sha256")
     try:
         report = prepare(
             settings.data_dir,

@@ -104,8 +104,9 @@ def _say_if_preparing(settings: Settings) -> None:
     default = ms.backend == "local" and ms.generator == DEFAULT_GENERATOR
     if default and not is_prepared(settings.data_dir):
         log.warning(
-            "first start: the worker prepares the default language model (Gemma 3 270M) "
-            "once, usually in %s; stories and lyrics wait for it",
+            "처음 시작: 작업자가 기본 언어 모델(Gemma 3 270M)을 한 번 준비해요(보통 1~4분). "
+            "그동안 이야기와 가사는 기다려요 / first start: the worker prepares the default "
+            "language model (Gemma 3 270M) once, usually in %s; stories and lyrics wait for it",
             TYPICAL_SECONDS,
         )
 

@@ -48,7 +48,13 @@ TYPICAL_SECONDS = "1-4 minutes"
 
 
 class PrepareError(RuntimeError):
-    """The model could not be prepared; the message says why in plain words."""
+    """The model could not be prepared; the message says why in plain words, Korean then
+    English."""
+
+
+def both(ko: str, en: str) -> str:
+    """What a person reads from this module (the CLI and the log): Korean, then English."""
+    return f"{ko} / {en}"
 
 
 @dataclass(frozen=True)
@@ -122,14 +128,20 @@ def packaged_gguf(workdir: Path) -> tuple[Path, str]:
         package: Any = importlib.import_module(GGUF_PACKAGE)
     except ImportError as exc:
         raise PrepareError(
-            f"the model package is not installed ({GGUF_PACKAGE}); run ./scripts/setup.sh"
+            both(
+                f"모델 패키지({GGUF_PACKAGE})가 설치되어 있지 않아요. ./scripts/setup.sh 를 실행해 주세요",
+                f"the model package is not installed ({GGUF_PACKAGE}); run ./scripts/setup.sh",
+            )
         ) from exc
     target = workdir / str(package.MODEL_NAME)
     try:
         package.assemble(target, overwrite=True)
     except (FileNotFoundError, ValueError) as exc:
         raise PrepareError(
-            f"the packaged model is damaged: {exc}; reinstall {GGUF_PACKAGE}"
+            both(
+                f"패키지의 모델 파일이 손상됐어요. {GGUF_PACKAGE} 를 다시 설치해 주세요",
+                f"the packaged model is damaged: {exc}; reinstall {GGUF_PACKAGE}",
+            )
         ) from exc
     return target, str(package.EXPECTED_SHA256)
 
@@ -155,8 +167,11 @@ def convert_gguf(gguf: Path, out: Path, *, dtype: str = "bfloat16") -> list[str]
     missing = [m for m in missing if not m.endswith("lm_head.weight")]  # tied to the embeddings
     if missing or unexpected:
         raise PrepareError(
-            f"the GGUF weights do not fit the model (missing {missing[:3]}, unexpected "
-            f"{unexpected[:3]})"
+            both(
+                "GGUF 파일의 가중치가 모델과 맞지 않아요",
+                f"the GGUF weights do not fit the model (missing {missing[:3]}, unexpected "
+                f"{unexpected[:3]})",
+            )
         )
     fresh.tie_weights()
     fresh.save_pretrained(str(out), safe_serialization=True)
@@ -190,23 +205,40 @@ def prepare(
         started = time.perf_counter()
         work = Path(tempfile.mkdtemp(prefix=".prepare-", dir=root))
         try:
-            say(f"preparing the default model {name} (once; usually {TYPICAL_SECONDS})")
+            say(
+                both(
+                    f"기본 언어 모델 {name} 을(를) 준비하고 있어요 (처음 한 번, 보통 1~4분)",
+                    f"preparing the default model {name} (once; usually {TYPICAL_SECONDS})",
+                )
+            )
             if gguf is None:
                 source, expected = packaged_gguf(work)
             else:
                 if expected_sha256 is None:
-                    raise PrepareError("a GGUF file needs its expected SHA-256")
+                    raise PrepareError(
+                        both(
+                            "GGUF 파일에는 SHA-256 값이 필요해요",
+                            "a GGUF file needs its expected SHA-256",
+                        )
+                    )
                 source, expected = Path(gguf), expected_sha256
                 if not source.is_file():
-                    raise PrepareError(f"no GGUF file at {source}")
-            say("checking the model file's checksum")
+                    raise PrepareError(
+                        both(f"{source} 에 GGUF 파일이 없어요", f"no GGUF file at {source}")
+                    )
+            say(both("모델 파일의 체크섬을 확인하고 있어요", "checking the model file's checksum"))
             digest = sha256_file(source)
             if digest != expected.lower():
                 raise PrepareError(
-                    f"the model file {source.name} has checksum {digest[:12]}…, expected "
-                    f"{expected[:12]}…: it is damaged or not the expected model; nothing was changed"
+                    both(
+                        f"모델 파일 {source.name} 의 체크섬이 맞지 않아요. 손상됐거나 다른 모델이에요. "
+                        "아무것도 바꾸지 않았어요",
+                        f"the model file {source.name} has checksum {digest[:12]}…, expected "
+                        f"{expected[:12]}…: it is damaged or not the expected model; "
+                        "nothing was changed",
+                    )
                 )
-            say("converting the GGUF weights (dequantizing)")
+            say(both("GGUF 가중치를 변환하고 있어요", "converting the GGUF weights (dequantizing)"))
             out = work / "model"
             out.mkdir()
             files = convert_gguf(source, out)
@@ -225,13 +257,23 @@ def prepare(
             try:
                 check_local_model(out)
             except ModelLoadError as exc:
-                raise PrepareError(f"the converted model does not load: {exc}") from exc
+                raise PrepareError(
+                    both(
+                        "변환한 모델을 불러오지 못했어요",
+                        f"the converted model does not load: {exc}",
+                    )
+                ) from exc
             _swap_in(out, target, work)
         finally:
             shutil.rmtree(work, ignore_errors=True)
             _sweep_versions(target)
         seconds = time.perf_counter() - started
-        say(f"model ready at {target} in {seconds:.0f}s")
+        say(
+            both(
+                f"모델이 준비됐어요: {target} ({seconds:.0f}초)",
+                f"model ready at {target} in {seconds:.0f}s",
+            )
+        )
         return PrepareReport(target, True, seconds, digest)
 
 

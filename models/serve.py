@@ -34,7 +34,9 @@ def prepared_generator(settings: Settings) -> str:
         try:
             prepare(settings.data_dir)
         except PrepareError as exc:
-            raise ValueError(f"the default model could not be prepared: {exc}") from exc
+            raise ValueError(
+                f"기본 모델을 준비하지 못했어요 / the default model could not be prepared: {exc}"
+            ) from exc
     return settings.models.generator_path(settings.data_dir)
 
 
