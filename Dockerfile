@@ -15,6 +15,7 @@ COPY bot ./bot
 COPY cogs ./cogs
 COPY models ./models
 COPY storage ./storage
+COPY contract ./contract
 RUN pip install --no-cache-dir .
 # The default generator (Gemma 3 270M, Gemma Terms of Use) is prepared into the image once, so no
 # worker spends its first minutes converting it.

@@ -21,7 +21,7 @@ from dataclasses import dataclass
 from importlib import resources
 from pathlib import Path
 
-from bot.settings import MoodSettings
+from contract.settings import MoodSettings
 from models.catalog_import import split_moods
 
 THIN_BELOW = 25  # 5 songs a message x (20 remembered / 5 + 1)

@@ -44,7 +44,7 @@ from typing import Any
 import aiohttp
 
 from benchmarks.support import machine
-from bot.embedded_redis import free_port
+from bot.cli.embedded_redis import free_port
 from storage.connection import connect
 from storage.stories import StoryStore
 from storage.votes import VoteStore

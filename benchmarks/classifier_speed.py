@@ -37,7 +37,7 @@ def main() -> None:
     parser.add_argument("--batch", type=int, default=64)
     args = parser.parse_args()
 
-    from bot.settings import load_settings
+    from contract.settings import load_settings
     from models.classification import LocalClassifier
     from models.loading import load_classifier
 

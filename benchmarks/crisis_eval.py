@@ -25,7 +25,7 @@ import time
 from dataclasses import dataclass
 from pathlib import Path
 
-from bot.crisis import CrisisDetector
+from bot.mood.crisis import CrisisDetector
 
 DATA = Path(__file__).resolve().parents[1] / "tests" / "data" / "crisis_eval.jsonl"
 HOLDOUT = DATA.with_name("crisis_holdout.jsonl")

@@ -1,4 +1,4 @@
-"""The feeling gate (``bot/feeling.py``) on its evaluation set: accuracy, precision and recall.
+"""The feeling gate (``bot/mood/feeling.py``) on its evaluation set: accuracy, precision and recall.
 
     python -m benchmarks.feeling_eval [--data FILE] [--misses]
 
@@ -19,7 +19,7 @@ import json
 from dataclasses import dataclass
 from pathlib import Path
 
-from bot.feeling import classify
+from bot.mood.feeling import classify
 
 DATA = Path(__file__).resolve().parents[1] / "tests" / "data" / "feeling_eval.jsonl"
 LANGUAGES = ("ko", "en")

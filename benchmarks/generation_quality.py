@@ -42,10 +42,9 @@ from benchmarks.generator_quality import longest_copied_span  # noqa: E402
 from benchmarks.lyrics_quality import parsed  # noqa: E402
 from benchmarks.support import generate_worker, machine, percentile, throwaway_redis  # noqa: E402
 from bot.inference import InferenceClient  # noqa: E402
-from bot.lyrics import LyricsError, LyricsService  # noqa: E402
-from bot.relay import RelayError, RelayService  # noqa: E402
-from bot.relay_text import story_language  # noqa: E402
-from bot.settings import load_settings  # noqa: E402
+from bot.lyrics.service import LyricsError, LyricsService  # noqa: E402
+from bot.relay.service import RelayError, RelayService  # noqa: E402
+from bot.relay.text import story_language  # noqa: E402
 from bot.writing_checks import (  # noqa: E402
     clean_start,
     distinct_n,
@@ -55,6 +54,7 @@ from bot.writing_checks import (  # noqa: E402
     repeated_lines,
     script_purity,
 )
+from contract.settings import load_settings  # noqa: E402
 from models.training.corpus import (  # noqa: E402
     DEFAULT_DATA_DIR,
     Document,

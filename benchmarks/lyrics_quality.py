@@ -36,10 +36,10 @@ if str(ROOT) not in sys.path:
 
 from benchmarks.support import generate_worker, machine, throwaway_redis  # noqa: E402
 from bot.inference import InferenceClient  # noqa: E402
-from bot.lyrics import LyricsService, WrittenSong  # noqa: E402
-from bot.lyrics_import import ParsedSong, ParseResult, Section, content_hash  # noqa: E402
+from bot.lyrics.importing import ParsedSong, ParseResult, Section, content_hash  # noqa: E402
+from bot.lyrics.service import LyricsService, WrittenSong  # noqa: E402
 from bot.novelty import CorpusIndex, detect_language, longest_shared_span, token_forms  # noqa: E402
-from bot.settings import LyricsSettings, load_settings  # noqa: E402
+from contract.settings import LyricsSettings, load_settings  # noqa: E402
 from models.training.corpus import DEFAULT_DATA_DIR, Song, read_hymns, read_poems  # noqa: E402
 
 log = logging.getLogger("benchmarks.lyrics_quality")

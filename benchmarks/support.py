@@ -10,7 +10,7 @@ from collections.abc import AsyncIterator, Iterator
 from pathlib import Path
 from typing import Any
 
-from bot.embedded_redis import EmbeddedRedis
+from bot.cli.embedded_redis import EmbeddedRedis
 
 
 @contextlib.contextmanager

@@ -14,8 +14,8 @@ from redis.exceptions import TimeoutError as RedisTimeoutError
 from bot import notices
 from bot.inference import InferenceClient
 from bot.limits import Limiter, SlowDown
-from bot.settings import Settings
 from bot.warmup import warm_up
+from contract.settings import Settings
 from storage.connection import Redis
 
 log = logging.getLogger(__name__)

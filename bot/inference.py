@@ -18,7 +18,7 @@ from redis.exceptions import ConnectionError as RedisConnectionError
 from redis.exceptions import TimeoutError as RedisTimeoutError
 
 from bot import notices
-from models.jobs import (
+from contract.jobs import (
     ClassifyRequest,
     ClassifyResult,
     GenerateRequest,

@@ -7,7 +7,7 @@ passes the client's address. A refusal raises :class:`SlowDown`, which each plat
 "slow down" answer (web: 429 with ``Retry-After``). Services stay unaware of limits.
 
 A crisis message is never refused: the mood action is checked by the caller only after it knows
-the message is not one (see ``bot.web`` and ``bot.kakao``).
+the message is not one (see ``bot.web.app`` and ``bot.kakao.skill``).
 """
 
 from __future__ import annotations
@@ -18,7 +18,7 @@ import time
 from collections.abc import Callable
 
 from bot import notices
-from bot.settings import LimitSettings
+from contract.settings import LimitSettings
 from storage.connection import Redis
 from storage.rate_limits import Bucket, RateLimitStore, retry_after_s
 

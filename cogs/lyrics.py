@@ -1,4 +1,4 @@
-"""``/lyrics``: a new song in the style of an imported artist. Thin: the rules live in bot/lyrics.py.
+"""``/lyrics``: a new song in the style of an imported artist. Thin: the rules live in bot/lyrics/service.py.
 
 The answer is an embed (title, artist, sections as fields within Discord's limits) with an
 "another take" button whose ``custom_id`` carries the request, so it keeps working after a restart.
@@ -18,7 +18,7 @@ from discord.ext import commands
 
 from bot.discord_bot import NoraeBot
 from bot.inference import InferenceError
-from bot.lyrics import LyricsError, LyricsService, WrittenSong
+from bot.lyrics.service import LyricsError, LyricsService, WrittenSong
 from cogs.common import LANGUAGE_CHOICES, NO_MENTIONS, shorten
 
 log = logging.getLogger(__name__)

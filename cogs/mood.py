@@ -1,4 +1,4 @@
-"""The mood companion in Discord DMs. Thin: every rule lives in bot/mood.py.
+"""The mood companion in Discord DMs. Thin: every rule lives in bot/mood/service.py.
 
 Any DM text goes to the service (a typed number picks from the last list). Songs come as an
 embed with numbered buttons and number reactions; ``/mood policy`` and ``/mood forget`` manage
@@ -20,7 +20,7 @@ from bot import notices
 from bot.catalog import Catalog
 from bot.discord_bot import REDIS_DOWN, NoraeBot
 from bot.limits import SlowDown
-from bot.mood import MoodError, MoodReply, MoodService, language_of
+from bot.mood.service import MoodError, MoodReply, MoodService, language_of
 from cogs.common import MESSAGE_LIMIT, NO_MENTIONS, NUMBERS, shorten
 
 log = logging.getLogger(__name__)

@@ -1,4 +1,4 @@
-"""``/relay``: relay stories in a Discord channel. Thin: every rule lives in bot/relay.py.
+"""``/relay``: relay stories in a Discord channel. Thin: every rule lives in bot/relay/service.py.
 
 Votes come from number reactions (raw events, cache-independent) and from buttons that survive a
 restart (``DynamicItem`` with the round id in their ``custom_id``). Rounds close in the service's
@@ -22,8 +22,8 @@ from discord.ext import commands
 from bot.discord_bot import NoraeBot, discord_user
 from bot.inference import InferenceError
 from bot.limits import SlowDown
-from bot.relay import RelayError, RelayService, RoundView
-from bot.relay_ticker import run_ticker
+from bot.relay.service import RelayError, RelayService, RoundView
+from bot.relay.ticker import run_ticker
 from bot.tasks import stop_task
 from cogs.common import LANGUAGE_CHOICES, MESSAGE_LIMIT, NO_MENTIONS, NUMBERS, shorten
 from storage.events import EventBus

@@ -44,8 +44,8 @@ from typing import Protocol
 import numpy as np
 
 from bot.catalog import PACKAGE_URL_SCHEME
+from contract.jobs import Prediction
 from models import audio
-from models.jobs import Prediction
 from models.song_index import METRIC, SongIndex, prune_versions
 from storage.catalog import CatalogStore, IndexPointer, Song
 from storage.connection import Redis
@@ -264,7 +264,7 @@ async def tag_moods_from_lyrics(
     lyrics' emotion *matches* (``match``: ``NORAE_MOOD_MATCH``, emotion -> moods), so a sad song
     lands where the companion looks for songs that match sadness. Other rows are kept as they are.
     """
-    from bot.mood_reading import normalize_emotion
+    from bot.mood.reading import normalize_emotion
 
     todo = [i for i, r in enumerate(rows) if needs_moods(r)]
     out = list(rows)

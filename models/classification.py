@@ -5,7 +5,7 @@ from __future__ import annotations
 import numpy as np
 import torch
 
-from models.jobs import ClassifyRequest, ClassifyResult, Prediction
+from contract.jobs import ClassifyRequest, ClassifyResult, Prediction
 from models.loading import LoadedModel
 
 MAX_TOKENS = 256

@@ -19,8 +19,8 @@ from typing import Literal
 
 import torch
 
+from contract.jobs import GenerateRequest, GenerateResult
 from models.decoding import DecoderParts, DecodeSpec, PromptSpec, Sample, decode
-from models.jobs import GenerateRequest, GenerateResult
 from models.loading import LoadedModel
 from models.text import apply_stop, drop_broken_chars
 from models.vocab_filter import build_vocab_filter

@@ -13,7 +13,7 @@ from typing import TYPE_CHECKING, Any, Protocol
 
 from pydantic import BaseModel, ConfigDict, Field
 
-from models.jobs import ClassifyRequest, GenerateRequest
+from contract.jobs import ClassifyRequest, GenerateRequest
 
 if TYPE_CHECKING:  # torch is imported only by workers that load a model
     from models.classification import LocalClassifier

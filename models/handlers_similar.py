@@ -25,7 +25,7 @@ from storage.catalog import CatalogStore
 from storage.connection import Redis, connect
 
 if TYPE_CHECKING:  # annoy is loaded by the worker only
-    from bot.settings import Settings
+    from contract.settings import Settings
     from models.song_index import SongIndex
 
 log = logging.getLogger(__name__)

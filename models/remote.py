@@ -18,7 +18,7 @@ from tenacity import (
     wait_exponential,
 )
 
-from models.jobs import GenerateRequest, GenerateResult
+from contract.jobs import GenerateRequest, GenerateResult
 from models.text import apply_stop
 
 log = logging.getLogger(__name__)

@@ -8,7 +8,7 @@ import signal
 import time
 from typing import Any
 
-from bot.settings import Settings, WorkerSettings
+from contract.settings import Settings, WorkerSettings
 from models.handlers import ClassifyHandler, GenerateHandler, JobHandler, NoopHandler
 from models.worker import Worker, WorkerConfig
 from storage.connection import connect

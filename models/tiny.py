@@ -18,7 +18,7 @@ from transformers import (
     PreTrainedTokenizerFast,
 )
 
-from models.emotions import EMOTIONS
+from contract.emotions import EMOTIONS
 
 SAMPLE_TEXT = [
     "오늘은 비가 와서 마음이 조금 슬펐다. 그래도 친구가 웃어 주었다.",

@@ -27,9 +27,9 @@ from redis.exceptions import ConnectionError as RedisConnectionError
 from redis.exceptions import ResponseError
 from redis.exceptions import TimeoutError as RedisTimeoutError
 
+from contract.jobs import PROTOCOL_VERSION, Job, JobResult, Status
 from models import metrics
 from models.handlers import JobHandler
-from models.jobs import PROTOCOL_VERSION, Job, JobResult, Status
 from storage.job_streams import JobStreams, StreamEntry
 
 log = logging.getLogger(__name__)

@@ -15,7 +15,7 @@ import pytest
 # No model hub is reachable from test machines: fail a hub lookup at once instead of retrying.
 os.environ.setdefault("HF_HUB_OFFLINE", "1")
 
-from bot.embedded_redis import free_port
+from bot.cli.embedded_redis import free_port
 from storage.connection import Redis, connect
 
 SHARED_DATA = Path(__file__).resolve().parent.parent.parent / "shared" / "data"

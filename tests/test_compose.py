@@ -13,8 +13,8 @@ import typer.main
 import yaml
 from pydantic import BaseModel
 
-from bot.cli import app
-from bot.settings import ENV_PREFIX, Settings
+from bot.cli.main import app
+from contract.settings import ENV_PREFIX, Settings
 
 COMPOSE = Path(__file__).resolve().parent.parent / "docker-compose.yml"
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from bot.settings import SettingsError, load_settings
+from contract.settings import SettingsError, load_settings
 
 
 def test_defaults_need_no_environment() -> None:
@@ -72,7 +72,7 @@ def test_bad_secret_is_not_echoed(monkeypatch: pytest.MonkeyPatch) -> None:
 def test_cli_reports_a_bad_setting(monkeypatch: pytest.MonkeyPatch) -> None:
     from typer.testing import CliRunner
 
-    from bot.cli import app
+    from bot.cli.main import app
 
     monkeypatch.setenv("NORAE_WORKER_MAX_BATCH", "-3")
     result = CliRunner().invoke(app, ["health"])

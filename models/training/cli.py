@@ -1,7 +1,7 @@
 """Command-line entry points for training and emotion prediction.
 
 ``train_app`` (commands ``generator`` and ``emotion``) and ``emotion_app`` (command ``predict``)
-are plain Typer apps that ``bot/cli.py`` mounts. torch and transformers are imported inside the
+are plain Typer apps that ``bot/cli/main.py`` mounts. torch and transformers are imported inside the
 commands only, so importing this module stays cheap for the bot process.
 """
 
@@ -37,8 +37,8 @@ Device = Annotated[str, typer.Option(help="auto, cpu or cuda.")]
 def _read_redis_corpus() -> tuple[list[str], list[Any]]:
     import asyncio
 
-    from bot.redis_url import NoRedis, redis_url
-    from bot.settings import load_settings
+    from bot.cli.redis_url import NoRedis, redis_url
+    from contract.settings import load_settings
     from models.training.redis_corpus import read_redis_corpus
     from storage.connection import connect
 
@@ -304,7 +304,7 @@ def predict(
     device: Device = "auto",
 ) -> None:
     """Read one text per line from stdin; write one JSON line {"label", "score"} per input."""
-    from bot.settings import SettingsError, load_settings
+    from contract.settings import SettingsError, load_settings
     from models.classification import LocalClassifier
     from models.loading import ModelLoadError, load_classifier, pick_device
 

@@ -3,7 +3,7 @@
     python -m models.training.crisis_model [--out bot/crisis_model.json]
 
 Trained on the ``tune`` split of ``tests/data/crisis_eval.jsonl`` only (the ``score`` split and the
-held-out sets are never seen here). The features are :func:`bot.crisis.learned_tokens`: Hangul
+held-out sets are never seen here). The features are :func:`bot.mood.crisis.learned_tokens`: Hangul
 syllable n-grams across word boundaries, character n-grams within words, words and word pairs of
 the detector's own normalized forms, and the rules that fired, so spacing tricks and repeated
 letters look the same to both signals.
@@ -14,7 +14,7 @@ signal's together, the way the detector decides) stay at or under ``--max-false-
 strength whose recall at that threshold is highest (the smaller strength on a tie).
 
 The result is plain JSON (feature -> idf and weight, the intercept, the threshold): the bot scores
-it in pure Python (``bot/crisis.py``) without importing scikit-learn.
+it in pure Python (``bot/mood/crisis.py``) without importing scikit-learn.
 """
 
 from __future__ import annotations
@@ -26,7 +26,7 @@ from typing import Any
 
 import numpy as np
 
-from bot.crisis import MODEL_PATH, CrisisDetector, learned_tokens
+from bot.mood.crisis import MODEL_PATH, CrisisDetector, learned_tokens
 
 EVAL = Path(__file__).resolve().parents[2] / "tests" / "data" / "crisis_eval.jsonl"
 THRESHOLDS = [round(t, 2) for t in np.arange(0.30, 0.96, 0.025)]

@@ -22,12 +22,12 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
-from models.emotions import EMOTIONS, FROM_KOREAN, KOREAN
+from contract.emotions import EMOTIONS, FROM_KOREAN, KOREAN
 from models.training.corpus import DEFAULT_DATA_DIR
 
 log = logging.getLogger(__name__)
 
-# One source of truth for the seven emotions and their Korean names (models/emotions.py).
+# One source of truth for the seven emotions and their Korean names (contract/emotions.py).
 LABELS: tuple[str, ...] = EMOTIONS
 LABEL_INDEX = {name: i for i, name in enumerate(LABELS)}
 KOREAN_TO_LABEL: dict[str, str] = FROM_KOREAN

@@ -16,10 +16,10 @@ import pytest_asyncio
 
 from bot.discord_bot import NoraeBot
 from bot.inference import InferenceClient
-from bot.lyrics import LyricsService
-from bot.mood import MoodService
-from bot.relay import RelayService
-from bot.settings import LimitSettings, RelaySettings, Settings
+from bot.lyrics.service import LyricsService
+from bot.mood.service import MoodService
+from bot.relay.service import RelayService
+from contract.settings import LimitSettings, RelaySettings, Settings
 from storage.connection import Redis, connect
 from tests.bad_input.cases import DiscordCase, discord_cases
 from tests.bad_input.world import CANDIDATES, assert_no_internals, diff, snapshot

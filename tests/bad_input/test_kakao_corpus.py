@@ -16,7 +16,7 @@ from typing import Any
 import pytest
 import pytest_asyncio
 
-from bot.kakao import SECRET_HEADER
+from bot.kakao.skill import SECRET_HEADER
 from storage.connection import connect
 from tests.bad_input.cases import KakaoCase, kakao_cases
 from tests.bad_input.raw_http import raw_request

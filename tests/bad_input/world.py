@@ -22,14 +22,14 @@ from pydantic import SecretStr
 
 from bot.catalog import Catalog
 from bot.inference import InferenceClient
-from bot.kakao import KAKAO_KEY
-from bot.lyrics import LyricsService
-from bot.mood import MoodService
-from bot.relay import RelayService
-from bot.settings import KakaoSettings, LimitSettings, MoodSettings, RelaySettings, Settings
-from bot.web import create_app
-from bot.web_lyrics import LYRICS_KEY
-from bot.web_mood import MOOD_KEY
+from bot.kakao.skill import KAKAO_KEY
+from bot.lyrics.service import LyricsService
+from bot.mood.service import MoodService
+from bot.relay.service import RelayService
+from bot.web.app import create_app
+from bot.web.lyrics import LYRICS_KEY
+from bot.web.mood import MOOD_KEY
+from contract.settings import KakaoSettings, LimitSettings, MoodSettings, RelaySettings, Settings
 from storage import keys
 from storage.connection import Redis
 from tests.bot.test_lyrics import SETTINGS as LYRICS_SETTINGS

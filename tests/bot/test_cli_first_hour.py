@@ -16,8 +16,8 @@ from pathlib import Path
 import redis as sync_redis
 from typer.testing import CliRunner
 
-from bot.cli import app
-from bot.embedded_redis import free_port
+from bot.cli.embedded_redis import free_port
+from bot.cli.main import app
 from storage import keys
 
 REPO = Path(__file__).resolve().parents[2]

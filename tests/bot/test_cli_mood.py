@@ -9,10 +9,10 @@ import pytest
 from typer.testing import CliRunner
 
 from bot.catalog import Catalog
-from bot.cli_mood import mood_app, read_lines
-from bot.mood import MoodService
-from bot.settings import MoodSettings
-from models.emotions import EMOTIONS
+from bot.cli.mood import mood_app, read_lines
+from bot.mood.service import MoodService
+from contract.emotions import EMOTIONS
+from contract.settings import MoodSettings
 from storage.connection import Redis
 from tests.bot.test_mood import FakeInference
 

@@ -1,4 +1,4 @@
-"""The crisis detector (bot/crisis.py): the evaluation set's aim, the issue's cases, spelling tricks."""
+"""The crisis detector (bot/mood/crisis.py): the evaluation set's aim, the issue's cases, spelling tricks."""
 
 from __future__ import annotations
 
@@ -8,7 +8,7 @@ import sys
 import pytest
 
 from benchmarks.crisis_eval import LANGUAGES, figures, load
-from bot.crisis import MODEL_PATH, CrisisDetector, learned_signal, learned_tokens, normalize
+from bot.mood.crisis import MODEL_PATH, CrisisDetector, learned_signal, learned_tokens, normalize
 
 DETECTOR = CrisisDetector()
 
@@ -203,7 +203,7 @@ def test_the_shipped_learned_signal_is_what_its_trainer_makes() -> None:
 
 def test_the_bot_process_needs_neither_torch_nor_sklearn() -> None:
     code = (
-        "import sys; from bot.crisis import CrisisDetector;"
+        "import sys; from bot.mood.crisis import CrisisDetector;"
         "assert CrisisDetector().check('kms').crisis;"
         "print(sorted(m for m in ('torch', 'sklearn', 'kiwipiepy') if m in sys.modules))"
     )

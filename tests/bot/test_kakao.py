@@ -21,9 +21,10 @@ from aiohttp.test_utils import TestClient, TestServer
 from pydantic import SecretStr
 
 from bot.catalog import Catalog
-from bot.embedded_redis import free_port
+from bot.cli.embedded_redis import free_port
 from bot.inference import InferenceBusy, InferenceClient
-from bot.kakao import (
+from bot.kakao.grammar import Command, apply_params, parse
+from bot.kakao.skill import (
     FETCH,
     KAKAO_KEY,
     MAX_BODY_BYTES,
@@ -34,13 +35,12 @@ from bot.kakao import (
     callback_target,
     split_text,
 )
-from bot.kakao_text import Command, apply_params, parse
-from bot.lyrics import NO_ARTISTS, LyricsService
-from bot.mood import MoodService, SongCard
+from bot.lyrics.service import NO_ARTISTS, LyricsService
+from bot.mood.service import MoodService, SongCard
 from bot.novelty import token_forms
-from bot.relay import RelayService
-from bot.settings import KakaoSettings, MoodSettings, Settings
-from bot.web import create_app
+from bot.relay.service import RelayService
+from bot.web.app import create_app
+from contract.settings import KakaoSettings, MoodSettings, Settings
 from storage import keys
 from storage.connection import Redis
 from tests.bad_input.raw_http import raw_request
@@ -581,7 +581,7 @@ async def test_forget_me_forgets_only_the_one_who_asked(client: Client, redis: R
 
 
 def test_picked_song_without_an_image_is_a_text_card() -> None:
-    from bot.kakao import song_card
+    from bot.kakao.skill import song_card
 
     card = SongCard("s1", "제목", "가수", "https://example.com/s1", "가사 한 줄", "calm")
     assert set(song_card(card, None)) == {"textCard"}
@@ -628,7 +628,7 @@ async def test_refused_or_unreachable_callback_is_logged(
     caplog: pytest.LogCaptureFixture,
 ) -> None:
     server, got = receiver
-    caplog.set_level(logging.INFO, logger="bot.kakao")
+    caplog.set_level(logging.INFO, logger="bot.kakao.skill")
     await say(client, f"가사 {KO_ARTIST}", callback=callback_url(server, "/callback/expired"))
     await until(lambda: "refused (400)" in caplog.text)
     assert len(got) == 1  # exactly one POST, no retry
@@ -719,7 +719,7 @@ def test_access_log_never_shows_the_path_secret(caplog: pytest.LogCaptureFixture
     import logging
     from unittest.mock import MagicMock
 
-    from bot.web import AccessLog
+    from bot.web.app import AccessLog
 
     request = MagicMock(path="/kakao/skill/s3cret-value", remote="127.0.0.1", method="POST")
     response = MagicMock(status=200)
@@ -867,7 +867,7 @@ async def test_a_callback_url_not_allowed_is_never_called(
     caplog: pytest.LogCaptureFixture,
 ) -> None:
     server, got = receiver
-    caplog.set_level(logging.INFO, logger="bot.kakao")
+    caplog.set_level(logging.INFO, logger="bot.kakao.skill")
     # Kakao's hosts only (the default), then the receiver's host but http while https is required.
     for overrides in (
         {"callback_hosts": list(KakaoSettings().callback_hosts)},
@@ -893,7 +893,7 @@ async def test_a_redirect_from_the_callback_is_not_followed(
     caplog: pytest.LogCaptureFixture,
 ) -> None:
     server, got = receiver
-    caplog.set_level(logging.INFO, logger="bot.kakao")
+    caplog.set_level(logging.INFO, logger="bot.kakao.skill")
     await say(client, f"가사 {KO_ARTIST}", callback=callback_url(server, "/callback/redirect"))
     await until(lambda: "not followed" in caplog.text)
     await asyncio.sleep(0.2)

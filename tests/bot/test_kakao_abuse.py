@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from aiohttp import web
 
-from bot.settings import LimitSettings, Rate
-from bot.web import LIMITER_KEY
+from bot.web.app import LIMITER_KEY
+from contract.settings import LimitSettings, Rate
 from storage.connection import Redis, connect
 from storage.stories import StoryStore
 from tests.bot.test_kakao import (

@@ -13,10 +13,10 @@ import pytest
 from aiohttp import web
 from aiohttp.test_utils import TestServer
 
-from bot.embedded_redis import free_port
-from bot.kakao import FETCH, KAKAO_KEY, NOT_UNDERSTOOD, STILL_WRITING, for_group, group_hint
-from bot.kakao_text import Command, apply_params, parse
-from bot.settings import KakaoSettings
+from bot.cli.embedded_redis import free_port
+from bot.kakao.grammar import Command, apply_params, parse
+from bot.kakao.skill import FETCH, KAKAO_KEY, NOT_UNDERSTOOD, STILL_WRITING, for_group, group_hint
+from contract.settings import KakaoSettings
 from storage.connection import Redis
 from tests.bot.test_kakao import (
     CANDIDATES,
@@ -204,7 +204,7 @@ async def test_a_callback_refused_in_a_200_body_is_a_failure(
 ) -> None:
     server, got = kakao_api
     ks = client.app[KAKAO_KEY]
-    caplog.set_level(logging.INFO, logger="bot.kakao")
+    caplog.set_level(logging.INFO, logger="bot.kakao.skill")
     await say(client, f"가사 {KO_ARTIST}", callback=str(server.make_url("/ok").with_query(t="1")))
     await until(lambda: ks.callbacks["delivered"] == 1)
     for n, path in enumerate(("/fail", "/error"), 1):
@@ -224,7 +224,7 @@ async def test_a_callback_refused_in_a_200_body_is_a_failure(
 def test_the_reply_budget_leaves_a_margin_for_the_network(monkeypatch: pytest.MonkeyPatch) -> None:
     assert KakaoSettings().reply_budget_s == 3.5
     assert KakaoSettings().reply_budget_s <= 5.0 - 1.0  # Kakao's 5 s, a second or more spare
-    from bot.settings import Settings
+    from contract.settings import Settings
 
     monkeypatch.setenv("NORAE_KAKAO_REPLY_BUDGET_S", "2.5")
     assert Settings().kakao.reply_budget_s == 2.5

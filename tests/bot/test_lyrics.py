@@ -9,9 +9,10 @@ import pytest
 import redis as sync_redis
 from typer.testing import CliRunner
 
-from bot.cli import app
+from bot.cli.main import app
 from bot.inference import InferenceClient
-from bot.lyrics import (
+from bot.lyrics.importing import ParseResult, parse_text
+from bot.lyrics.service import (
     NO_ARTISTS,
     LyricsError,
     LyricsService,
@@ -20,10 +21,9 @@ from bot.lyrics import (
     break_line,
     label_sections,
 )
-from bot.lyrics_import import ParseResult, parse_text
-from bot.settings import LyricsSettings
+from contract.jobs import GenerateRequest, GenerateResult
+from contract.settings import LyricsSettings
 from models.handlers import GenerateHandler
-from models.jobs import GenerateRequest, GenerateResult
 from storage import keys
 from storage.connection import Redis
 from storage.lyrics import fold_artist

@@ -8,10 +8,9 @@ from pathlib import Path
 import pytest
 from typer.testing import CliRunner
 
-from bot.cli import app
-from bot.cli_text import lyrics_reason
-from bot.lyrics import LyricsService
-from bot.lyrics_import import (
+from bot.cli.main import app
+from bot.cli.text import lyrics_reason
+from bot.lyrics.importing import (
     content_hash,
     decode,
     parse_genius_csv,
@@ -19,7 +18,8 @@ from bot.lyrics_import import (
     parse_text_file,
     split_songs,
 )
-from bot.settings import LyricsSettings
+from bot.lyrics.service import LyricsService
+from contract.settings import LyricsSettings
 from storage.connection import Redis
 from storage.lyrics import LyricsStore
 from tests.conftest import SHARED_DATA, RedisServer

@@ -18,7 +18,7 @@ import pytest
 
 from bot.catalog import Catalog
 from bot.inference import InferenceBusy, InferenceClient, InferenceTimeout
-from bot.mood import (
+from bot.mood.service import (
     MoodError,
     MoodReply,
     MoodService,
@@ -27,11 +27,11 @@ from bot.mood import (
     is_restatement,
     parse_choice,
 )
-from bot.mood_texts import ANSWERS, PHRASES
-from bot.settings import MoodSettings
+from bot.mood.texts import ANSWERS, PHRASES
+from contract.jobs import Prediction
+from contract.settings import MoodSettings
 from models.catalog_import import rebuild_index
 from models.handlers_similar import SimilarHandler
-from models.jobs import Prediction
 from storage import keys
 from storage.catalog import CatalogStore, Song
 from storage.connection import Redis

@@ -10,15 +10,15 @@ from typing import Any
 import pytest
 
 from bot.inference import InferenceClient, InferenceTimeout
-from bot.relay import RelayError, RelayService
-from bot.relay_text import (
+from bot.relay.service import RelayError, RelayService
+from bot.relay.text import (
     build_prompt,
     clean_candidate,
     clean_candidates,
     cut_at_sentence_end,
     story_language,
 )
-from bot.settings import RelaySettings
+from contract.settings import RelaySettings
 from storage.connection import Redis
 from tests.worker_support import running_worker
 
@@ -300,7 +300,7 @@ async def test_a_web_room_closes_when_its_writers_voted_other_platforms_wait(
 async def test_platform_quorum_can_be_set_and_turned_off(
     redis: Redis, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    from bot.settings import load_settings
+    from contract.settings import load_settings
 
     monkeypatch.setenv("NORAE_RELAY_PLATFORM_QUORUM", '{"kakao": 0.5}')
     settings = load_settings().relay

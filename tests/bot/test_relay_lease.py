@@ -10,8 +10,8 @@ from __future__ import annotations
 import asyncio
 from typing import Any
 
-from bot.relay import RelayError, RelayService
-from bot.settings import RelaySettings
+from bot.relay.service import RelayError, RelayService
+from contract.settings import RelaySettings
 from storage import keys
 from storage.connection import Redis
 from tests.bot.test_relay import Clock, Scripted

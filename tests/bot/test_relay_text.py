@@ -1,4 +1,4 @@
-"""People's lines and keywords: what invisible characters leave (bot/relay_text.py), and numbers
+"""People's lines and keywords: what invisible characters leave (bot/relay/text.py), and numbers
 read strictly (bot/numbers.py)."""
 
 from __future__ import annotations
@@ -6,7 +6,7 @@ from __future__ import annotations
 import pytest
 
 from bot.numbers import strict_int
-from bot.relay_text import clean_keyword, clean_line, clean_name, has_visible, strip_controls
+from bot.relay.text import clean_keyword, clean_line, clean_name, has_visible, strip_controls
 
 INVISIBLE_ONLY = [
     "\u200b",  # zero-width space

@@ -6,9 +6,9 @@ import asyncio
 import contextlib
 from typing import Any
 
-from bot.relay import RelayService
-from bot.relay_ticker import run_ticker
-from bot.settings import RelaySettings
+from bot.relay.service import RelayService
+from bot.relay.ticker import run_ticker
+from contract.settings import RelaySettings
 from storage.connection import Redis
 from storage.events import EventBus, platform_of
 from tests.bot.test_relay import Scripted

@@ -16,10 +16,10 @@ from pathlib import Path
 import pytest
 
 from bot.catalog import Catalog
-from bot.cli_catalog import TaggingUnavailable, _run
-from bot.mood import MoodService
-from bot.mood_texts import PHRASES
-from bot.settings import MoodSettings, load_settings
+from bot.cli.catalog import TaggingUnavailable, _run
+from bot.mood.service import MoodService
+from bot.mood.texts import PHRASES
+from contract.settings import MoodSettings, load_settings
 from models.catalog_import import (
     DEMO_ARTIST,
     default_rows,

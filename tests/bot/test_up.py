@@ -13,7 +13,7 @@ from pathlib import Path
 
 import pytest
 
-from bot.embedded_redis import (
+from bot.cli.embedded_redis import (
     DataDirBusy,
     EmbeddedRedis,
     RedisNotFound,

@@ -15,10 +15,10 @@ from aiohttp.test_utils import TestClient, TestServer
 
 from bot import novelty, warmup
 from bot.inference import InferenceClient
-from bot.lyrics import LyricsService
-from bot.settings import Settings
-from bot.web import create_app
-from bot.web_lyrics import LYRICS_KEY
+from bot.lyrics.service import LyricsService
+from bot.web.app import create_app
+from bot.web.lyrics import LYRICS_KEY
+from contract.settings import Settings
 from storage.connection import Redis
 from tests.bot.test_lyrics import KO_ARTIST, NEW_LINES, SETTINGS, _seed
 from tests.bot.test_web_lyrics import FakeGenerator

@@ -10,9 +10,9 @@ from aiohttp import web
 from aiohttp.test_utils import TestClient, TestServer
 
 from bot.inference import InferenceClient
-from bot.relay import RelayService
-from bot.settings import Settings
-from bot.web import USER_COOKIE, create_app, health
+from bot.relay.service import RelayService
+from bot.web.app import USER_COOKIE, create_app, health
+from contract.settings import Settings
 from storage.connection import Redis
 from tests.bot.test_relay import Scripted
 

@@ -16,11 +16,11 @@ from aiohttp.test_utils import TestClient, TestServer
 
 from bot.catalog import Catalog
 from bot.inference import InferenceClient
-from bot.mood import MoodService
-from bot.relay import RelayService
-from bot.settings import MoodSettings, RelaySettings, Settings
-from bot.web import LIMITER_KEY, USER_COOKIE, create_app
-from bot.web_mood import MOOD_KEY
+from bot.mood.service import MoodService
+from bot.relay.service import RelayService
+from bot.web.app import LIMITER_KEY, USER_COOKIE, create_app
+from bot.web.mood import MOOD_KEY
+from contract.settings import MoodSettings, RelaySettings, Settings
 from storage.connection import Redis, connect
 from storage.stories import StoryStore
 from tests.bot.test_mood import SAD_KO, FakeInference, fill_catalog

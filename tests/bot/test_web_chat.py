@@ -14,9 +14,9 @@ from aiohttp import ClientResponse, web
 from aiohttp.test_utils import TestClient, TestServer
 
 from bot.inference import InferenceBusy, InferenceClient
-from bot.relay import RelayService
-from bot.settings import RelaySettings, Settings
-from bot.web import create_app
+from bot.relay.service import RelayService
+from bot.web.app import create_app
+from contract.settings import RelaySettings, Settings
 from storage import keys
 from storage.connection import Redis
 from tests.bot.test_relay import Clock, Scripted

@@ -13,7 +13,7 @@ from pathlib import Path
 import pytest
 
 ROOT = Path(__file__).resolve().parents[2]
-SCRIPT = ROOT / "bot" / "web_static" / "app.js"
+SCRIPT = ROOT / "bot" / "web" / "static" / "app.js"
 DRIVER = Path(__file__).resolve().parent / "js" / "crisis_music.js"
 
 pytestmark = pytest.mark.skipif(shutil.which("node") is None, reason="node is not installed")

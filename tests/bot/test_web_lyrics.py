@@ -14,11 +14,11 @@ from aiohttp import web
 from aiohttp.test_utils import TestClient, TestServer
 
 from bot.inference import InferenceBusy, InferenceClient
-from bot.lyrics import LyricsService
-from bot.lyrics_import import parse_text
-from bot.settings import Settings
-from bot.web import create_app
-from bot.web_lyrics import LYRICS_KEY
+from bot.lyrics.importing import parse_text
+from bot.lyrics.service import LyricsService
+from bot.web.app import create_app
+from bot.web.lyrics import LYRICS_KEY
+from contract.settings import Settings
 from storage.connection import Redis
 from tests.bot.test_lyrics import COPIED_LINE, KO_ARTIST, NEW_LINES, SETTINGS, _seed
 

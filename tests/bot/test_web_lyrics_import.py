@@ -13,10 +13,10 @@ from aiohttp import web
 from aiohttp.test_utils import TestClient, TestServer
 
 from bot.inference import InferenceClient
-from bot.lyrics import LyricsService
-from bot.settings import LimitSettings, Rate, Settings
-from bot.web import create_app
-from bot.web_lyrics import LYRICS_KEY, NO_ARTISTS_WEB
+from bot.lyrics.service import LyricsService
+from bot.web.app import create_app
+from bot.web.lyrics import LYRICS_KEY, NO_ARTISTS_WEB
+from contract.settings import LimitSettings, Rate, Settings
 from storage.connection import Redis
 from tests.bad_input.world import diff, snapshot
 from tests.bot.test_lyrics import NEW_LINES, SETTINGS

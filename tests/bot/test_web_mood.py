@@ -19,17 +19,17 @@ from yarl import URL
 
 from bot.catalog import Catalog, resolve_package_url
 from bot.inference import InferenceClient
-from bot.mood import MoodService
-from bot.mood_texts import PHRASES
-from bot.settings import MoodSettings, Settings
-from bot.web import USER_COOKIE, create_app
-from bot.web_mood import MOOD_KEY
+from bot.mood.service import MoodService
+from bot.mood.texts import PHRASES
+from bot.web.app import USER_COOKIE, create_app
+from bot.web.mood import MOOD_KEY
+from contract.settings import MoodSettings, Settings
 from storage.catalog import CatalogStore, Song
 from storage.connection import Redis
 from tests.bot.test_mood import SAD_KO, FakeInference, fill_catalog, mood_of
 
 Client = TestClient[web.Request, web.Application]
-STATIC = Path(__file__).resolve().parents[2] / "bot" / "web_static"
+STATIC = Path(__file__).resolve().parents[2] / "bot" / "web" / "static"
 DEMO = "package://immich_memories_music/tracks/calm/calm_acoustic_1.opus"
 DEMO_2 = "package://immich_memories_music/tracks/tender/tender_electronic_1.opus"
 SOUND_ALIKES = ["happy-0", "happy-1", "happy-2", "energetic-0", "energetic-1"]

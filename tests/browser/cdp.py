@@ -21,7 +21,7 @@ from typing import Any
 
 import aiohttp
 
-from bot.embedded_redis import free_port
+from bot.cli.embedded_redis import free_port
 
 FLAGS = [
     "--headless",

@@ -17,10 +17,10 @@ from pathlib import Path
 import pytest
 from aiohttp import web
 
-from bot.embedded_redis import free_port
+from bot.cli.embedded_redis import free_port
 from bot.inference import InferenceClient
-from bot.settings import load_settings
-from bot.web import create_app
+from bot.web.app import create_app
+from contract.settings import load_settings
 from storage.connection import Redis
 from tests.bot.test_mood import FakeInference
 from tests.bot.test_mood import similar_client as similar_client  # the fixture

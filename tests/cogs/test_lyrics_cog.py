@@ -9,7 +9,7 @@ from unittest.mock import AsyncMock, MagicMock
 import discord
 
 from bot.inference import InferenceClient
-from bot.lyrics import LyricsService
+from bot.lyrics.service import LyricsService
 from cogs.lyrics import AnotherTake, Lyrics, take_custom_id
 from models.handlers import GenerateHandler
 from storage.connection import Redis

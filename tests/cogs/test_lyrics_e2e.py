@@ -14,7 +14,7 @@ from typing import Any, cast
 import pytest
 
 from bot.discord_bot import NoraeBot
-from bot.lyrics_import import parse_text
+from bot.lyrics.importing import parse_text
 from cogs.lyrics import Lyrics, take_custom_id
 from models.handlers import GenerateHandler
 from models.worker import Worker, WorkerConfig

@@ -12,9 +12,9 @@ from discord.ext import commands
 from bot.discord_bot import NoraeBot
 from bot.inference import InferenceClient
 from bot.limits import Limiter
-from bot.settings import LimitSettings
 from cogs.common import NUMBERS
 from cogs.mood import Mood, PickButton
+from contract.settings import LimitSettings
 from storage.connection import Redis
 from tests.bot.test_mood import FakeInference, service
 from tests.bot.test_mood import similar_client as similar_client  # the fixture
@@ -122,7 +122,7 @@ async def test_policy_and_forget_commands(redis: Redis) -> None:
 
 
 def test_the_song_embed_links_each_song_and_names_the_likeness() -> None:
-    from bot.mood import MoodReply, SongCard
+    from bot.mood.service import MoodReply, SongCard
     from cogs.mood import songs_embed
 
     link = "https://www.youtube.com/results?search_query=%EC%95%84%EC%9D%B4%EC%9C%A0+Blueming"

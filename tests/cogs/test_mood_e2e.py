@@ -18,12 +18,12 @@ from urllib.parse import unquote
 import pytest
 
 from bot.discord_bot import NoraeBot
-from bot.mood_texts import ERRORS, PHRASES
+from bot.mood.texts import ERRORS, PHRASES
 from cogs.common import NUMBERS
 from cogs.mood import Mood
+from contract.jobs import ClassifyRequest, ClassifyResult, Prediction
 from models.handlers import ClassifyHandler, JobHandler
 from models.handlers_similar import SimilarHandler
-from models.jobs import ClassifyRequest, ClassifyResult, Prediction
 from models.worker import Worker, WorkerConfig
 from storage.connection import Redis
 from tests.bot.test_mood import KEYWORDS, catalog_songs, fill_catalog

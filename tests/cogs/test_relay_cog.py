@@ -15,10 +15,10 @@ from discord.ext import commands
 
 from bot.discord_bot import NoraeBot
 from bot.limits import Limiter
-from bot.relay import RelayService
-from bot.settings import LimitSettings, RelaySettings
+from bot.relay.service import RelayService
 from cogs.common import NUMBERS
 from cogs.relay import Relay, VoteButton
+from contract.settings import LimitSettings, RelaySettings
 from storage.connection import Redis
 from tests.bot.test_relay import Scripted
 

@@ -14,8 +14,8 @@ from typing import Any, cast
 from urllib.parse import unquote
 
 from bot.discord_bot import NoraeBot
-from bot.relay import RoundView
-from bot.relay_ticker import announce
+from bot.relay.service import RoundView
+from bot.relay.ticker import announce
 from cogs.common import NUMBERS
 from cogs.relay import Relay
 from models.worker import Worker

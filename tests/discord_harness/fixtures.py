@@ -14,7 +14,7 @@ from discord.ext import commands
 
 from bot.discord_bot import NoraeBot
 from bot.inference import InferenceClient
-from bot.settings import load_settings
+from contract.settings import load_settings
 from storage.connection import Redis
 from tests.discord_harness.harness import DiscordHarness
 

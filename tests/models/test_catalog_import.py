@@ -14,8 +14,8 @@ import soundfile as sf
 from typer.testing import CliRunner
 
 from bot.catalog import Catalog, resolve_package_url
-from bot.cli import app
-from bot.cli_text import skip_reason
+from bot.cli.main import app
+from bot.cli.text import skip_reason
 from bot.inference import InferenceClient, JobFailed
 from models.audio import UNREADABLE
 from models.catalog_import import (

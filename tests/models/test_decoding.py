@@ -8,9 +8,9 @@ from pathlib import Path
 
 import pytest
 
+from contract.jobs import GenerateRequest
 from models.decoding import DecodeSpec, PromptSpec, decode
 from models.generation import LocalGenerator
-from models.jobs import GenerateRequest
 from models.loading import load_causal_lm
 from models.tiny import build_tiny_gpt2
 from models.vocab_filter import build_vocab_filter, classify_piece

@@ -10,7 +10,7 @@ import sys
 import time
 from pathlib import Path
 
-from models.jobs import Job, JobResult, Status
+from contract.jobs import Job, JobResult, Status
 from storage import keys
 from storage.connection import Redis
 from storage.job_streams import JobStreams

@@ -6,8 +6,8 @@ from pathlib import Path
 
 import pytest
 
+from contract.jobs import GenerateRequest
 from models.generation import LocalGenerator
-from models.jobs import GenerateRequest
 from models.loading import load_causal_lm
 from models.text import apply_stop, drop_broken_chars
 

@@ -9,7 +9,7 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-from models.emotions import EMOTIONS
+from contract.emotions import EMOTIONS
 from models.lexical_head import (
     JSON_FILE,
     NPZ_FILE,

@@ -120,7 +120,7 @@ def test_the_cli_prepares_with_a_given_file(
 ) -> None:
     from typer.testing import CliRunner
 
-    from bot.cli import app
+    from bot.cli.main import app
 
     gguf, sha = tiny_gemma_gguf
     monkeypatch.setenv("NORAE_DATA_DIR", str(tmp_path))

@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
-from bot.relay import RelayService
-from bot.settings import RelaySettings
+from bot.relay.service import RelayService
+from contract.settings import RelaySettings
 from models.training.corpus import artist_tag, format_song
 from models.training.redis_corpus import read_redis_corpus
 from storage.connection import Redis

@@ -97,7 +97,7 @@ async def test_remote_server_errors_are_retried_then_reported(
 
 
 async def test_remote_server_that_is_down_gives_a_clear_error(redis: Redis) -> None:
-    from bot.embedded_redis import free_port
+    from bot.cli.embedded_redis import free_port
 
     gen = RemoteGenerator(f"http://127.0.0.1:{free_port()}/v1", "tiny", attempts=2)
     async with (
@@ -113,8 +113,8 @@ async def test_remote_server_that_is_down_gives_a_clear_error(redis: Redis) -> N
 async def test_users_never_see_the_remote_servers_address_or_reply(
     redis: Redis, completions_server: FakeServer, caplog: pytest.LogCaptureFixture
 ) -> None:
-    from bot.relay import RelayError, RelayService
-    from bot.settings import RelaySettings
+    from bot.relay.service import RelayError, RelayService
+    from contract.settings import RelaySettings
 
     gen = RemoteGenerator(completions_server.url, "tiny", api_key="sk-test")
     async with (

@@ -218,8 +218,8 @@ def test_copy_span_and_distinct() -> None:
 
 
 def test_generator_trains_and_loads(tiny_data: Path, tmp_path: Path) -> None:
+    from contract.jobs import GenerateRequest
     from models.generation import LocalGenerator
-    from models.jobs import GenerateRequest
     from models.loading import load_causal_lm
 
     out = tmp_path / "gen"

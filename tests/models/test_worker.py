@@ -11,6 +11,7 @@ import pytest
 from pydantic import BaseModel
 
 from bot.inference import InferenceClient, JobFailed
+from contract.jobs import Job, JobResult, Status
 from models.handlers import (
     ClassifyHandler,
     GenerateHandler,
@@ -19,7 +20,6 @@ from models.handlers import (
     NoopRequest,
     NoopResult,
 )
-from models.jobs import Job, JobResult, Status
 from models.worker import WorkerConfig
 from storage import keys
 from storage.connection import Redis, connect

@@ -10,7 +10,7 @@ import pytest
 from pydantic import BaseModel
 
 from bot.inference import InferenceClient
-from bot.settings import Settings, SettingsError, WorkerSettings, load_settings
+from contract.settings import Settings, SettingsError, WorkerSettings, load_settings
 from models.handlers import NoopHandler, NoopRequest
 from models.serve import start_metrics, worker_config
 from models.worker import Worker
@@ -89,7 +89,7 @@ def test_the_visibility_timeout_must_sit_below_the_callers_timeout() -> None:
 
 
 def test_metrics_listen_on_loopback_by_default() -> None:
-    from bot.embedded_redis import free_port
+    from bot.cli.embedded_redis import free_port
 
     ws = Settings().worker.model_copy(update={"metrics_port": free_port()})
     server = start_metrics(ws)

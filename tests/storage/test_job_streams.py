@@ -7,7 +7,7 @@ import json
 
 import pytest
 
-from models.jobs import ClassifyRequest, Job
+from contract.jobs import ClassifyRequest, Job
 from storage import keys
 from storage.connection import Redis, connect, ping
 from storage.job_streams import JobStreams, QueueFull, describe_job
@@ -58,7 +58,7 @@ async def test_publish_refuses_a_reply_address_outside_reply_streams(redis: Redi
 
 
 async def test_ping_reports_down_without_raising() -> None:
-    from bot.embedded_redis import free_port
+    from bot.cli.embedded_redis import free_port
 
     dead = connect(f"redis://127.0.0.1:{free_port()}/0", retries=0)
     assert await ping(dead) is False

@@ -1,4 +1,4 @@
-// Runs the page script (bot/web_static/app.js) against a tiny fake DOM and checks that the crisis
+// Runs the page script (bot/web/static/app.js) against a tiny fake DOM and checks that the crisis
 // banner stops the music and keeps it stopped. Driven by tests/bot/test_web_crisis_page.py; prints
 // one JSON object with what it observed.
 "use strict";

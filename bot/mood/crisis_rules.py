@@ -1,4 +1,4 @@
-"""The crisis detector's rules and contexts (``bot/crisis.py`` explains how they are used).
+"""The crisis detector's rules and contexts (``bot/mood/crisis.py`` explains how they are used).
 
 Each rule: a name (shown in ``why``), a kind, a weight and a regular expression over one of the
 normalized forms (``ko``: Hangul and Latin letters only; ``ko_spaced``: symbols as spaces; ``en``:

@@ -6,7 +6,7 @@ folder (the running bot sees them at once); with neither, the command starts the
 Redis as ``norae up`` for the import, so ``norae catalog import --demo && norae up`` works on a
 fresh checkout. It never starts a second server on a data folder a live one owns.
 
-Exit codes (``bot/cli_text.py``): 0 every row imported; 1 some rows skipped (each with its
+Exit codes (``bot/cli/text.py``): 0 every row imported; 1 some rows skipped (each with its
 reason) or the import failed (an unreadable CSV, no Redis); 2 the command as typed cannot run (a
 CSV or ``--audio-dir`` that does not exist, a bad option value).
 
@@ -30,8 +30,8 @@ from typing import TYPE_CHECKING, Annotated, NoReturn
 
 import typer
 
-from bot.cli_text import PARTLY_OR_FAILED, USAGE, both, fail
-from bot.settings import Settings, SettingsError, load_settings
+from bot.cli.text import PARTLY_OR_FAILED, USAGE, both, fail
+from contract.settings import Settings, SettingsError, load_settings
 
 if TYPE_CHECKING:
     from models.catalog_import import EmotionClassifier, ImportReport, Skipped, SongRow
@@ -144,7 +144,7 @@ async def _emotion_classifier(
     redis: Redis, settings: Settings, source: str
 ) -> tuple[EmotionClassifier, str]:
     """(the classifier to tag lyrics with, where it runs: "worker" or "local")."""
-    from bot.cli_mood import ClassifierUnavailable, LocalClassifier
+    from bot.cli.mood import ClassifierUnavailable, LocalClassifier
     from bot.inference import InferenceClient
     from storage.job_streams import JobStreams
 
@@ -199,8 +199,8 @@ async def _run(
 ) -> ImportReport:
     from tqdm import tqdm
 
-    from bot.embedded_redis import DataDirBusy, EmbeddedRedis, wait_for_live_url
-    from bot.redis_url import embedded_dir, find_redis_url
+    from bot.cli.embedded_redis import DataDirBusy, EmbeddedRedis, wait_for_live_url
+    from bot.cli.redis_url import embedded_dir, find_redis_url
     from models.catalog_import import import_rows, needs_moods, tag_moods_from_lyrics
     from storage.connection import connect
 
@@ -251,7 +251,7 @@ async def _run(
 
 
 def _print_report(report: ImportReport) -> None:
-    from bot.cli_text import skip_reason
+    from bot.cli.text import skip_reason
 
     typer.echo(
         both(

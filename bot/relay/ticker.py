@@ -13,7 +13,7 @@ import dataclasses
 import logging
 from typing import Any
 
-from bot.relay import RelayService, RoundResult
+from bot.relay.service import RelayService, RoundResult
 from storage.events import EventBus
 
 log = logging.getLogger(__name__)

@@ -2,7 +2,7 @@
 (Korean and English, several variants each), the crisis reply, and its fixed phrases. Pure data,
 so translators and reviewers can read it without the service around it.
 
-What counts as a crisis is decided by ``bot/crisis.py`` (its rules are there, with the reasons).
+What counts as a crisis is decided by ``bot/mood/crisis.py`` (its rules are there, with the reasons).
 The crisis reply is warm, in the writer's language, and names the help line from settings.
 """
 

@@ -16,7 +16,7 @@ from typing import TYPE_CHECKING, NoReturn
 import typer
 
 if TYPE_CHECKING:
-    from bot.settings import Settings
+    from contract.settings import Settings
 
 OK, PARTLY_OR_FAILED, USAGE = 0, 1, 2
 
@@ -95,7 +95,7 @@ def lyrics_reason_texts(reason: str) -> tuple[str, str]:
 
 def settings_or_exit() -> Settings:
     """The settings, or exit 2 with the message that names the bad variable."""
-    from bot.settings import SettingsError, load_settings
+    from contract.settings import SettingsError, load_settings
 
     try:
         return load_settings()

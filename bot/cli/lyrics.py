@@ -1,7 +1,7 @@
-"""``norae lyrics …``: import songs for the lyrics feature (mounted by bot/cli.py).
+"""``norae lyrics …``: import songs for the lyrics feature (mounted by bot/cli/main.py).
 
-The songs go to ``NORAE_REDIS_URL``, else to the Redis of a live ``norae up`` (bot/redis_url.py).
-Exit codes (bot/cli_text.py): 0 every song imported (or already there); 1 something skipped for
+The songs go to ``NORAE_REDIS_URL``, else to the Redis of a live ``norae up`` (bot/cli/redis_url.py).
+Exit codes (bot/cli/text.py): 0 every song imported (or already there); 1 something skipped for
 another reason, or the import failed; 2 the command as typed cannot run (a file that does not
 exist, options that do not go together)."""
 
@@ -15,9 +15,9 @@ from typing import Annotated, NoReturn
 
 import typer
 
-from bot.cli_text import PARTLY_OR_FAILED, USAGE, both, fail, lyrics_reason, settings_or_exit
-from bot.lyrics import ImportReport, LyricsError, LyricsService
-from bot.settings import Settings
+from bot.cli.text import PARTLY_OR_FAILED, USAGE, both, fail, lyrics_reason, settings_or_exit
+from bot.lyrics.service import ImportReport, LyricsError, LyricsService
+from contract.settings import Settings
 from storage.connection import connect
 
 log = logging.getLogger(__name__)
@@ -64,7 +64,7 @@ def import_command(
         names = ", ".join(str(p) for p in missing)
         _fail(f"파일이 없습니다: {names}", f"no such file: {names}", USAGE)
     settings = settings_or_exit()
-    from bot.redis_url import NoRedis, redis_url
+    from bot.cli.redis_url import NoRedis, redis_url
 
     try:
         url = redis_url(settings)

@@ -1,6 +1,6 @@
 """Crisis detection for the mood companion: does a message state suicidal or self-harm intent?
 
-Korean and English. The companion asks this *before anything else* (see ``bot/mood.py``): a
+Korean and English. The companion asks this *before anything else* (see ``bot/mood/service.py``): a
 message that is a crisis gets the help line and nothing else.
 
 Why weighted patterns over normalized text, and not a model:
@@ -31,7 +31,7 @@ How a verdict is made:
    the few Korean rules that need a word start, so «여자 살» is not «자살») and ``en`` (lower case,
    apostrophes dropped, every run of a repeated letter collapsed: "dieeee", "kiiill" ->
    "die", "kil"; the English rules are collapsed the same way when they are compiled).
-2. **Rules** (``bot/crisis_rules.py``) each have a weight and a kind. *intent* rules (a first-person wish,
+2. **Rules** (``bot/mood/crisis_rules.py``) each have a weight and a kind. *intent* rules (a first-person wish,
    plan or act) weigh 1.0 and are never discounted by context. *topic* (the word "suicide"),
    *method* (a roof, pills, a rope), *farewell* and *hopeless* rules weigh less, so one of them
    alone does not decide; together they do («마포대교 왔어» + «이제 끝낼래»).
@@ -95,7 +95,7 @@ from dataclasses import dataclass, field
 from functools import lru_cache
 from pathlib import Path
 
-from bot.crisis_rules import (
+from bot.mood.crisis_rules import (
     ACCIDENT_EN,
     CONCERN_EN,
     EMBARRASSED_EN,

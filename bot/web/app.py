@@ -1,8 +1,8 @@
 """The web front door (aiohttp): the web chat page, its JSON API and live events, and ``/healthz``.
 
 ``create_app`` builds the app that ``norae up`` and ``norae web`` serve. The page (``/``) is one
-static single-page app (``bot/web_static/``); each feature adds its API routes under ``/api/`` with
-a ``setup_*`` function (the relay's are in :mod:`bot.web_chat`). Live updates reach browsers by
+static single-page app (``bot/web/static/``); each feature adds its API routes under ``/api/`` with
+a ``setup_*`` function (the relay's are in :mod:`bot.web.relay`). Live updates reach browsers by
 Server-Sent Events: one Redis pub/sub listener per process (:class:`storage.events.EventBus`,
 platform ``"web"``) fans events out to the browsers watching each room, so an action taken through
 any process (or a round closed by any process's ticker) shows up everywhere.
@@ -31,20 +31,20 @@ from redis.exceptions import TimeoutError as RedisTimeoutError
 from bot import notices
 from bot.inference import InferenceClient, InferenceError
 from bot.limits import Limiter, SlowDown
-from bot.lyrics import LyricsError
-from bot.mood import MoodError, is_crisis
-from bot.relay import RelayError, RelayService
-from bot.relay_ticker import TICK_S, run_ticker
-from bot.settings import Settings, load_settings
+from bot.lyrics.service import LyricsError
+from bot.mood.service import MoodError, is_crisis
+from bot.relay.service import RelayError, RelayService
+from bot.relay.ticker import TICK_S, run_ticker
 from bot.tasks import stop_task
 from bot.warmup import warm_up
+from contract.settings import Settings, load_settings
 from storage.connection import Redis, ping
 from storage.events import EventBus
 from storage.job_streams import JobStreams
 
 log = logging.getLogger(__name__)
 
-STATIC_DIR = Path(__file__).resolve().parent / "web_static"
+STATIC_DIR = Path(__file__).resolve().parent / "static"
 USER_COOKIE = "norae_uid"
 USER_COOKIE_MAX_AGE = 365 * 24 * 3600
 MAX_BODY_BYTES = 64 * 1024  # the app's hard limit; the JSON API sets a lower one per request
@@ -308,7 +308,7 @@ async def _is_crisis_message(request: web.Request) -> bool:
         body = json.loads(await request.read())
     except (ValueError, web.HTTPException):
         return False
-    from bot.web_mood import MOOD_KEY  # the mood routes import this module
+    from bot.web.mood import MOOD_KEY  # the mood routes import this module
 
     text = body.get("text") if isinstance(body, dict) else None
     mood = request.app.get(MOOD_KEY)
@@ -445,10 +445,10 @@ def create_app(
 ) -> web.Application:
     """The web app; ``relay`` replaces the service built from ``settings`` (tests pass their own)."""
     # The features import this module's keys and helpers.
-    from bot.kakao import setup_kakao
-    from bot.web_chat import setup_relay
-    from bot.web_lyrics import setup_lyrics
-    from bot.web_mood import setup_mood
+    from bot.kakao.skill import setup_kakao
+    from bot.web.lyrics import setup_lyrics
+    from bot.web.mood import setup_mood
+    from bot.web.relay import setup_relay
 
     settings = settings or load_settings()
     relay = relay or RelayService(redis, inference, settings.relay)
@@ -473,7 +473,7 @@ def create_app(
     setup_relay(app)
     setup_mood(app)  # services built from the app's redis, inference and settings
     setup_lyrics(app)
-    setup_kakao(app)  # POST /kakao/skill (bot/kakao.py)
+    setup_kakao(app)  # POST /kakao/skill (bot/kakao/skill.py)
     app.on_startup.append(_warm_up)  # before the server listens: no request waits on it
     app.cleanup_ctx.append(_background(relay, app[BUS_KEY], app[HUB_KEY], tick_s))
     app.on_shutdown.append(_close_streams)

@@ -4,11 +4,11 @@ A Kakao bot whose fallback block calls the skill receives *everything* nobody el
 «!가격 btc», «오늘 날씨 어때?», «ㅎㅇ», a pasted link. Those must not get an emotion and five
 songs; they get a short help text. Only a message that says how the writer feels (or asks for
 songs for a mood) goes to the companion, and a crisis message always does: :func:`classify`
-asks :func:`bot.mood.is_crisis` before any other rule, so no rule here can ever turn one away.
+asks :func:`bot.mood.service.is_crisis` before any other rule, so no rule here can ever turn one away.
 
 Small, explainable rules over Korean and English, in this order (each verdict names its reason):
 
-1. a **crisis** (``bot.crisis``): a feeling, always;
+1. a **crisis** (``bot.mood.crisis``): a feeling, always;
 2. empty (or invisible characters only), or a **bot-style command** (starts with ``!`` or ``/``): not a feeling;
 3. **links** are removed first; a message that was only a link (or nothing left with a feeling
    cue) is not a feeling;
@@ -34,7 +34,7 @@ import re
 import unicodedata
 from dataclasses import dataclass
 
-from bot.mood import is_crisis
+from bot.mood.service import is_crisis
 
 _URL = re.compile(r"(?:https?://|www\.)\S+|\b[\w-]+\.(?:com|net|org|kr|io|co|me|ly)(?:/\S*)?", re.I)
 _LETTER = re.compile(r"[^\W\d_]", re.UNICODE)

@@ -272,7 +272,7 @@ class InferenceSettings(BaseModel):
 
 
 class RelaySettings(BaseModel):
-    """Relay stories (bot/relay.py): round timing, voting rules, size limits, generation."""
+    """Relay stories (bot/relay/service.py): round timing, voting rules, size limits, generation."""
 
     candidates: int = Field(default=3, ge=2, le=9, description="Candidates per round (1️⃣-9️⃣).")
     round_seconds: float = Field(default=60.0, gt=0, description="How long a round stays open.")
@@ -356,7 +356,7 @@ class RelaySettings(BaseModel):
 
 
 class LyricsSettings(BaseModel):
-    """Lyrics in an artist's style (bot/lyrics.py): song size, retrieval, sampling, novelty guard."""
+    """Lyrics in an artist's style (bot/lyrics/service.py): song size, retrieval, sampling, novelty guard."""
 
     lines_default: int = Field(default=12, gt=0, description="Lines of a song without `lines`.")
     lines_min: int = Field(default=4, gt=0, description="Fewest lines a user may ask for.")
@@ -430,7 +430,7 @@ class CatalogSettings(BaseModel):
 
 
 class MoodSettings(BaseModel):
-    """The mood companion (bot/mood.py): limits, memory, the emotion -> mood mappings, safety."""
+    """The mood companion (bot/mood/service.py): limits, memory, the emotion -> mood mappings, safety."""
 
     max_message_chars: int = Field(
         default=1000, gt=0, le=5000, description="Longest message the companion reads."

@@ -9,7 +9,7 @@ from typing import Annotated
 
 import typer
 
-from bot.settings import Settings, SettingsError, load_settings
+from contract.settings import Settings, SettingsError, load_settings
 
 app = typer.Typer(
     help="norae (노래): a chat bot that writes with people.",
@@ -25,10 +25,10 @@ log = logging.getLogger("norae")
 
 def _mount_subcommands() -> None:
     # Their modules import torch only inside the commands, so the bot process stays light.
-    from bot.cli_catalog import catalog_app
-    from bot.cli_lyrics import lyrics_app
-    from bot.cli_models import models_app
-    from bot.cli_mood import mood_app
+    from bot.cli.catalog import catalog_app
+    from bot.cli.lyrics import lyrics_app
+    from bot.cli.models import models_app
+    from bot.cli.mood import mood_app
     from models.training.cli import emotion_app, train_app
 
     app.add_typer(train_app, name="train", help="Train the generator or the emotion classifier.")
@@ -64,8 +64,8 @@ def _setup_logging(level: str) -> None:
 
 
 def _redis_url(settings: Settings) -> str:
-    """NORAE_REDIS_URL or a live `norae up`'s Redis (bot/redis_url.py), else a one-line exit."""
-    from bot.redis_url import NoRedis, redis_url
+    """NORAE_REDIS_URL or a live `norae up`'s Redis (bot/cli/redis_url.py), else a one-line exit."""
+    from bot.cli.redis_url import NoRedis, redis_url
 
     try:
         url = redis_url(settings)
@@ -83,8 +83,8 @@ def up(
     ] = False,
 ) -> None:
     """Run everything locally: Redis (when NORAE_REDIS_URL is unset), a worker, web, Discord."""
-    from bot.embedded_redis import DataDirBusy, RedisNotFound
-    from bot.up import run_up
+    from bot.cli.embedded_redis import DataDirBusy, RedisNotFound
+    from bot.cli.up import run_up
 
     settings = _settings()
     try:
@@ -123,7 +123,7 @@ def worker(
 @app.command()
 def web() -> None:
     """Serve only the web front door (Redis and workers run elsewhere)."""
-    from bot.up import run_up
+    from bot.cli.up import run_up
 
     settings = _settings()
     _redis_url(settings)
@@ -133,7 +133,7 @@ def web() -> None:
 @app.command()
 def health() -> None:
     """Check Redis and list live workers (exit 1 when Redis is down)."""
-    from bot.web import health as report
+    from bot.web.app import health as report
     from storage.connection import connect
 
     settings = _settings()
@@ -152,8 +152,8 @@ def health() -> None:
 
 
 def main() -> None:
-    from bot.embedded_redis import DataDirBusy, RedisNotFound
-    from bot.redis_url import NoRedis
+    from bot.cli.embedded_redis import DataDirBusy, RedisNotFound
+    from bot.cli.redis_url import NoRedis
 
     try:
         app(prog_name="norae")

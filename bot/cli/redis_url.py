@@ -2,7 +2,7 @@
 
 1. ``NORAE_REDIS_URL`` when it is set;
 2. else the server a live ``norae up`` (or any command that started the embedded Redis) runs
-   for this data folder: its URL is in ``<data dir>/redis/url`` (see ``bot/embedded_redis.py``);
+   for this data folder: its URL is in ``<data dir>/redis/url`` (see ``bot/cli/embedded_redis.py``);
 3. else nothing, and :class:`NoRedis` says in Korean and English how to get one.
 """
 
@@ -10,8 +10,8 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from bot.embedded_redis import live_url, wait_for_live_url
-from bot.settings import Settings
+from bot.cli.embedded_redis import live_url, wait_for_live_url
+from contract.settings import Settings
 
 NO_REDIS = (
     "Redis를 찾지 못했습니다. 다른 터미널에서 `norae up`을 먼저 실행하거나 NORAE_REDIS_URL을 "

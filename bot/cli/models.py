@@ -1,4 +1,4 @@
-"""``norae models …``: prepare and inspect the default generator (mounted by bot/cli.py)."""
+"""``norae models …``: prepare and inspect the default generator (mounted by bot/cli/main.py)."""
 
 from __future__ import annotations
 
@@ -9,7 +9,7 @@ from typing import Annotated
 
 import typer
 
-from bot.cli_text import settings_or_exit
+from bot.cli.text import settings_or_exit
 
 log = logging.getLogger(__name__)
 

@@ -33,9 +33,9 @@ from pydantic import AfterValidator, BaseModel, ConfigDict, Field, ValidationErr
 
 from bot import notices
 from bot.numbers import strict_int
-from bot.relay import RelayError, RelayService, RoundView
-from bot.relay_ticker import announce
-from bot.web import (
+from bot.relay.service import RelayError, RelayService, RoundView
+from bot.relay.ticker import announce
+from bot.web.app import (
     BUS_KEY,
     HUB_KEY,
     LIMITER_KEY,

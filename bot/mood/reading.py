@@ -1,11 +1,11 @@
 """What the mood companion reads in one message: a crisis first, then the emotion.
 
-:class:`MoodReader` is the one code path for both: :class:`bot.mood.MoodService` answers with it and
+:class:`MoodReader` is the one code path for both: :class:`bot.mood.service.MoodService` answers with it and
 ``norae mood check`` prints what it reads, so the audit sees exactly what users get. It holds no
 state and needs only something that classifies (the inference client in the bot; a classifier
 loaded in-process for the command line when no worker runs).
 
-The crisis check is synchronous and local (``bot/crisis.py``): it never waits for the worker and
+The crisis check is synchronous and local (``bot/mood/crisis.py``): it never waits for the worker and
 runs before any other check, so a busy worker or a too-long message can never hide a crisis.
 """
 
@@ -16,13 +16,13 @@ import unicodedata
 from dataclasses import dataclass
 from typing import Protocol
 
-from bot.crisis import CrisisDetector, CrisisVerdict
 from bot.inference import InferenceError
-from bot.mood_texts import ERRORS
-from bot.relay_text import has_visible
-from bot.settings import MoodSettings
-from models.emotions import EMOTIONS, FROM_KOREAN
-from models.jobs import Prediction
+from bot.mood.crisis import CrisisDetector, CrisisVerdict
+from bot.mood.texts import ERRORS
+from bot.relay.text import has_visible
+from contract.emotions import EMOTIONS, FROM_KOREAN
+from contract.jobs import Prediction
+from contract.settings import MoodSettings
 
 log = logging.getLogger(__name__)
 

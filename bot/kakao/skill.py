@@ -3,7 +3,7 @@
 Open Builder POSTs a skill request for each utterance (``userRequest.utterance``,
 ``userRequest.user.id``, ``userRequest.callbackUrl``, ``userRequest.chat``, ``action.params``,
 ``action.detailParams``, ``bot.id``; every other field is ignored) and shows the v2.0 response
-it gets back within 5 seconds. The utterance is read by :mod:`bot.kakao_text` (the command
+it gets back within 5 seconds. The utterance is read by :mod:`bot.kakao.grammar` (the command
 grammar lives there) and served by the platform-neutral services: relay stories (the Kakao chat, or the user in a 1:1 chat, is the channel
 ``"kakao:<id>"``), lyrics, and the mood companion (user ``"kakao:<user id>"``).
 
@@ -43,7 +43,7 @@ A repeat that arrives while the first is still working waits for its answer (wit
 budget). Reads (``도움말``, ``이야기 보기``) are not claimed: a repeat changes nothing and should see
 the story as it is now; a ``결과 보기`` that found nothing ready yet is not kept either.
 
-**Time.** Commands that call a model (``bot.kakao_text.SLOW``) may take longer than Kakao's
+**Time.** Commands that call a model (``bot.kakao.grammar.SLOW``) may take longer than Kakao's
 5 seconds:
 
 - when the request carries a ``callbackUrl`` (callbacks enabled on the block) and
@@ -74,7 +74,7 @@ there: :func:`for_group` turns them into a line of text («투표 1 / 투표 2 /
 
 **Not every message is for the companion.** A fallback block sends the skill everything nobody
 else understood. An utterance that is not a command goes to the mood companion only when
-:mod:`bot.feeling` says it is about how the writer feels (a crisis always is, and is answered
+:mod:`bot.mood.feeling` says it is about how the writer feels (a crisis always is, and is answered
 first); «!가격 btc», «오늘 날씨 어때?», «ㅎㅇ» or a bare link get a short Korean help text.
 A block that names ``command: mood`` in its parameters skips that gate.
 """
@@ -99,16 +99,16 @@ from yarl import URL
 
 from bot import notices
 from bot.catalog import Catalog
-from bot.feeling import classify as classify_feeling
 from bot.inference import InferenceError
-from bot.kakao_text import HELP, Command, apply_params, parse
+from bot.kakao.grammar import HELP, Command, apply_params, parse
 from bot.limits import Limiter, SlowDown
-from bot.lyrics import LyricsError, LyricsService, WrittenSong
-from bot.mood import MoodError, MoodReply, MoodService, SongCard
-from bot.relay import RelayError, RelayService, RoundView
-from bot.relay_text import clean_name
-from bot.settings import KakaoSettings, Settings
-from bot.web import INFERENCE_KEY, LIMITER_KEY, REDIS_DOWN, REDIS_KEY, RELAY_KEY, SETTINGS_KEY
+from bot.lyrics.service import LyricsError, LyricsService, WrittenSong
+from bot.mood.feeling import classify as classify_feeling
+from bot.mood.service import MoodError, MoodReply, MoodService, SongCard
+from bot.relay.service import RelayError, RelayService, RoundView
+from bot.relay.text import clean_name
+from bot.web.app import INFERENCE_KEY, LIMITER_KEY, REDIS_DOWN, REDIS_KEY, RELAY_KEY, SETTINGS_KEY
+from contract.settings import KakaoSettings, Settings
 from storage.connection import Redis
 from storage.kakao import KakaoStateStore
 

@@ -1,7 +1,7 @@
 """``norae mood check``: what the mood companion reads in each message, for anyone to audit.
 
 One message per stdin line -> one JSON line ``{"crisis", "emotion", "score", "why"}``, read by the
-companion's own :class:`~bot.mood_reading.MoodReader` with the companion's settings
+companion's own :class:`~bot.mood.reading.MoodReader` with the companion's settings
 (``NORAE_MOOD_*``, extra crisis words included): the crisis verdict first; then the companion's
 input checks (an empty or too long line says so in ``why``); then the emotion. For a crisis the
 companion classifies nothing, so ``emotion`` is null and ``score`` is the crisis detector's; for
@@ -33,9 +33,9 @@ from typing import Annotated, Any, Literal, cast
 
 import typer
 
-from bot.mood_reading import Classifier, MoodError, MoodReader
-from bot.settings import Settings, SettingsError, load_settings
-from models.jobs import Prediction
+from bot.mood.reading import Classifier, MoodError, MoodReader
+from contract.jobs import Prediction
+from contract.settings import Settings, SettingsError, load_settings
 
 mood_app = typer.Typer(no_args_is_help=True, pretty_exceptions_enable=False)
 
@@ -85,8 +85,8 @@ async def _worker_classifier(
     settings: Settings, *, required: bool
 ) -> AsyncIterator[Classifier | None]:
     """The inference client when a live worker serves ``classify``; None (or an error) if not."""
+    from bot.cli.redis_url import NO_REDIS, find_redis_url
     from bot.inference import InferenceClient
-    from bot.redis_url import NO_REDIS, find_redis_url
     from storage.connection import connect, ping
     from storage.job_streams import JobStreams
 

@@ -1,8 +1,8 @@
 """The mood companion in the web chat: the "DM with norae" view's JSON API and the demo audio.
 
 ``/api/mood/*`` speaks for the browser's own user (the same id cookie the relay uses, see
-:func:`bot.web.user_id`); nothing here takes a user id from the request. Replies are
-:class:`~bot.mood.MoodReply` as JSON, each song card with what the page needs to offer it:
+:func:`bot.web.app.user_id`); nothing here takes a user id from the request. Replies are
+:class:`~bot.mood.service.MoodReply` as JSON, each song card with what the page needs to offer it:
 
 - ``audio``: ``/audio/<song id>`` when the song's audio ships in an installed package (the demo
   catalog's ``package://`` URLs), which the page's player plays;
@@ -27,9 +27,9 @@ from aiohttp import web
 from pydantic import BaseModel, ConfigDict, Field, Strict
 
 from bot.catalog import PACKAGE_URL_SCHEME, Catalog, Song, resolve_package_url
-from bot.mood import MoodReply, MoodService, SongCard
-from bot.web import INFERENCE_KEY, REDIS_KEY, SETTINGS_KEY, user_id
-from bot.web_chat import API_BODY_BYTES, read_body
+from bot.mood.service import MoodReply, MoodService, SongCard
+from bot.web.app import INFERENCE_KEY, REDIS_KEY, SETTINGS_KEY, user_id
+from bot.web.relay import API_BODY_BYTES, read_body
 
 log = logging.getLogger(__name__)
 

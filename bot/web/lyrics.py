@@ -2,14 +2,14 @@
 importing an artist's songs pasted on the page.
 
 ``GET /api/lyrics/artists?q=`` answers ``{"artists": [...]}`` (prefix matches first, then the
-closest names); ``POST /api/lyrics/write`` answers the :class:`~bot.lyrics.WrittenSong` as JSON.
+closest names); ``POST /api/lyrics/write`` answers the :class:`~bot.lyrics.service.WrittenSong` as JSON.
 "Another take" is the same request again: every call writes a new song. With nothing imported
 yet, a write is refused with ``"code": "no_artists"`` and a text that points to the page's import
 panel.
 
 ``POST /api/lyrics/import`` (``{"artist", "text"}``) stores the songs the user pasted, through the
 same path as ``norae lyrics import`` (the text-file parser, then
-:meth:`~bot.lyrics.LyricsService.import_parsed`): songs are separated by a line of ``===`` or by
+:meth:`~bot.lyrics.service.LyricsService.import_parsed`): songs are separated by a line of ``===`` or by
 two blank lines. It stores only what was pasted. Refusals are 4xx with Korean and English texts
 (``messages``) and change nothing; the answer counts what was imported and what was skipped, why.
 """
@@ -26,12 +26,12 @@ from aiohttp import web
 from pydantic import BaseModel, ConfigDict, Field
 
 from bot import notices
-from bot.cli_text import lyrics_reason_texts
-from bot.lyrics import LyricsService, NoArtistsError, WrittenSong
-from bot.lyrics_import import parse_text
-from bot.relay_text import clean_name, has_visible, strip_controls
-from bot.web import INFERENCE_KEY, REDIS_KEY, SETTINGS_KEY, error_response, request_language
-from bot.web_chat import read_body
+from bot.cli.text import lyrics_reason_texts
+from bot.lyrics.importing import parse_text
+from bot.lyrics.service import LyricsService, NoArtistsError, WrittenSong
+from bot.relay.text import clean_name, has_visible, strip_controls
+from bot.web.app import INFERENCE_KEY, REDIS_KEY, SETTINGS_KEY, error_response, request_language
+from bot.web.relay import read_body
 from storage.lyrics import MAX_ARTIST_CHARS
 
 log = logging.getLogger(__name__)

@@ -3,11 +3,11 @@
 One DM message goes through, in this order:
 
 1. **Crisis check first**, before any other check (the user id, an empty or too long message, a
-   number): a message the crisis detector (``bot/crisis.py``, Korean and English, plus
+   number): a message the crisis detector (``bot/mood/crisis.py``, Korean and English, plus
    ``settings.crisis_words``) reads as suicidal or self-harm intent gets a warm reply in the
    user's language with the crisis line from settings (default: Korea's 109) and nothing else:
    no model call, no songs, on every platform. ``norae mood check`` reads messages through the same
-   :class:`~bot.mood_reading.MoodReader`.
+   :class:`~bot.mood.reading.MoodReader`.
 2. **A number** ("2", "2번", "#2") when the user has a list: that is a pick (step 5).
 3. **Emotion**: the ``classify`` job -> one of the 7 labels and its probability. Labels a hub model
    spells otherwise (Korean names, upper case) are mapped; unknown ones count as neutral.
@@ -57,14 +57,14 @@ from dataclasses import dataclass, field
 from typing import Any, Literal, Protocol
 
 from bot.catalog import Catalog, Song, song_language
-from bot.crisis import CrisisDetector, CrisisVerdict
 from bot.inference import InferenceError, JobFailed
-from bot.mood_reading import MoodError as MoodError  # re-exported: it lived here first
-from bot.mood_reading import MoodReader
-from bot.mood_reading import normalize_emotion as normalize_emotion
-from bot.mood_texts import ANSWERS, CRISIS_REPLY, ERRORS, MOOD_NAMES, PHRASES
-from bot.settings import MoodSettings
-from models.jobs import Prediction
+from bot.mood.crisis import CrisisDetector, CrisisVerdict
+from bot.mood.reading import MoodError as MoodError  # re-exported: it lived here first
+from bot.mood.reading import MoodReader
+from bot.mood.reading import normalize_emotion as normalize_emotion
+from bot.mood.texts import ANSWERS, CRISIS_REPLY, ERRORS, MOOD_NAMES, PHRASES
+from contract.jobs import Prediction
+from contract.settings import MoodSettings
 from storage.connection import Redis
 from storage.conversations import ConversationStore, MoodState, Turn
 
@@ -166,7 +166,7 @@ def _normalize(text: str) -> str:
 
 
 def is_crisis(text: str, extra: Iterable[str] = ()) -> bool:
-    """True when ``text`` states suicidal or self-harm intent (see ``bot/crisis.py``)."""
+    """True when ``text`` states suicidal or self-harm intent (see ``bot/mood/crisis.py``)."""
     return CrisisDetector(extra).check(text).crisis
 
 

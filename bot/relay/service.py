@@ -53,17 +53,17 @@ from redis.exceptions import TimeoutError as RedisTimeoutError
 
 from bot.inference import InferenceError
 from bot.numbers import strict_int
-from bot.relay_text import (
+from bot.relay.text import (
     build_prompt,
     clean_candidates,
     clean_keyword,
     clean_line,
     story_language,
 )
-from bot.settings import RelaySettings
 from bot.tasks import stop_task
 from bot.writing import generate_scored
 from bot.writing_checks import line_score, pick_distinct
+from contract.settings import RelaySettings
 from storage.connection import Redis
 from storage.stories import (
     AlreadyApplied,

@@ -37,7 +37,7 @@ from typing import Any, Protocol
 
 from bot import notices
 from bot.inference import InferenceError
-from bot.lyrics_import import (
+from bot.lyrics.importing import (
     ParsedSong,
     ParseResult,
     Skipped,
@@ -45,10 +45,10 @@ from bot.lyrics_import import (
     parse_text_files,
 )
 from bot.novelty import CorpusIndex, detect_language, token_forms
-from bot.relay_text import clean_name
-from bot.settings import LyricsSettings
+from bot.relay.text import clean_name
 from bot.writing import generate_scored
 from bot.writing_checks import distinct_n, list_like, repeated_lines, script_purity
+from contract.settings import LyricsSettings
 from storage.connection import Redis
 from storage.lyrics import LyricsStore, StoredSong, clean_artist, fold_artist
 
@@ -78,7 +78,7 @@ class LyricsError(Exception):
 
 
 # Chat platforms (Kakao, Discord): the reader cannot import, so they are told whom to ask. The
-# web page answers with its own texts, which point to its import panel (bot/web_lyrics.py).
+# web page answers with its own texts, which point to its import panel (bot/web/lyrics.py).
 NO_ARTISTS = {
     "ko": "아직 가사를 배운 가수가 없어요. 관리자에게 가사 가져오기를 부탁해 주세요.",
     "en": "norae has not learned any artist's lyrics yet. Please ask the bot's admin to import "

@@ -19,11 +19,11 @@ import time
 from aiohttp import web
 
 from bot.catalog import Catalog
+from bot.cli.embedded_redis import EmbeddedRedis, die_with_parent
 from bot.discord_bot import NoraeBot
-from bot.embedded_redis import EmbeddedRedis, die_with_parent
 from bot.inference import InferenceClient
-from bot.settings import Settings
-from bot.web import AccessLog, create_app
+from bot.web.app import AccessLog, create_app
+from contract.settings import Settings
 from storage.connection import connect
 
 log = logging.getLogger(__name__)

@@ -2,7 +2,7 @@
 
 Kakao has no slash commands, so the skill reads plain text. The grammar is a leading keyword
 (Korean or English, case-insensitive), then free text. Anything that is not a command is a
-message to the mood companion (the skill sends it there only when :mod:`bot.feeling` finds a
+message to the mood companion (the skill sends it there only when :mod:`bot.mood.feeling` finds a
 feeling or a crisis in it; anything else gets a short help text).
 
 =====================================  ==================================  ======================
