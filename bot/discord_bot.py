@@ -13,7 +13,8 @@ from redis.exceptions import TimeoutError as RedisTimeoutError
 
 from bot import notices
 from bot.inference import InferenceClient
-from bot.limits import Limiter, SlowDown
+from bot.limits import SlowDown
+from bot.services import Services
 from bot.warmup import warm_up
 from contract.settings import Settings
 from storage.connection import Redis
@@ -77,7 +78,16 @@ COGS: tuple[str, ...] = ("cogs.relay", "cogs.lyrics", "cogs.mood")
 
 
 class NoraeBot(commands.AutoShardedBot):
-    def __init__(self, settings: Settings, redis: Redis, inference: InferenceClient) -> None:
+    def __init__(
+        self,
+        settings: Settings,
+        redis: Redis,
+        inference: InferenceClient,
+        *,
+        services: Services | None = None,
+    ) -> None:
+        """``services``: the process's (``norae up`` hands them over); without them the bot builds
+        its own and runs their relay ticker while it is connected."""
         intents = discord.Intents.default()
         intents.message_content = True  # DMs to the mood companion are read as text
         ds = settings.discord
@@ -94,10 +104,12 @@ class NoraeBot(commands.AutoShardedBot):
             allowed_mentions=discord.AllowedMentions.none(),
             tree_cls=NoraeTree,
         )
-        self.settings = settings
+        self._owns_services = services is None
+        self.services = services or Services.build(settings, redis, inference)
+        self.settings = self.services.settings
         self.redis = redis
         self.inference = inference
-        self.limiter = Limiter(redis, settings.limits)
+        self.limiter = self.services.limiter
 
     async def allow(self, interaction: discord.Interaction[Any], action: str) -> bool:
         """Spend the user's ``action`` token; when refused (or Redis is down) the user is told
@@ -118,6 +130,13 @@ class NoraeBot(commands.AutoShardedBot):
         for ext in COGS:
             await self.load_extension(ext)
         await self.add_cog(Admin(self))
+        if self._owns_services:
+            self.services.start()
+
+    async def close(self) -> None:
+        if self._owns_services:
+            await self.services.close()
+        await super().close()
 
     async def on_ready(self) -> None:
         log.info("discord: logged in as %s (%s)", self.user, getattr(self.user, "id", "?"))

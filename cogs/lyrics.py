@@ -173,4 +173,4 @@ class Lyrics(commands.Cog):
 
 
 async def setup(bot: NoraeBot) -> None:
-    await bot.add_cog(Lyrics(bot, LyricsService(bot.redis, bot.inference, bot.settings.lyrics)))
+    await bot.add_cog(Lyrics(bot, bot.services.lyrics))

@@ -17,7 +17,6 @@ from discord import app_commands
 from discord.ext import commands
 
 from bot import notices
-from bot.catalog import Catalog
 from bot.discord_bot import REDIS_DOWN, NoraeBot
 from bot.limits import SlowDown
 from bot.mood.service import MoodError, MoodReply, MoodService, language_of
@@ -192,5 +191,4 @@ class Mood(commands.GroupCog, group_name="mood", group_description="The mood com
 
 
 async def setup(bot: NoraeBot) -> None:
-    service = MoodService(bot.redis, bot.inference, Catalog(bot.redis), bot.settings.mood)
-    await bot.add_cog(Mood(bot, service))
+    await bot.add_cog(Mood(bot, bot.services.mood))

@@ -23,10 +23,8 @@ from bot.discord_bot import NoraeBot, discord_user
 from bot.inference import InferenceError
 from bot.limits import SlowDown
 from bot.relay.service import RelayError, RelayService, RoundView
-from bot.relay.ticker import run_ticker
 from bot.tasks import stop_task
 from cogs.common import LANGUAGE_CHOICES, MESSAGE_LIMIT, NO_MENTIONS, NUMBERS, shorten
-from storage.events import EventBus
 
 log = logging.getLogger(__name__)
 
@@ -117,15 +115,13 @@ class Relay(commands.GroupCog, group_name="relay", group_description="Write a st
     def __init__(self, bot: NoraeBot, relay: RelayService) -> None:
         self.bot = bot
         self.relay = relay
-        self.bus = EventBus(bot.redis)
+        self.bus = bot.services.events
         self._tasks: list[asyncio.Task[None]] = []
 
     async def cog_load(self) -> None:
         self.bot.add_dynamic_items(VoteButton)
-        self._tasks = [
-            asyncio.create_task(run_ticker(self.relay, self.bus), name="relay-ticker"),
-            asyncio.create_task(self._listen(), name="relay-events"),
-        ]
+        # rounds are closed by the process's one ticker (bot/services.py); this hears them
+        self._tasks = [asyncio.create_task(self._listen(), name="relay-events")]
 
     async def cog_unload(self) -> None:
         for task in self._tasks:
@@ -432,4 +428,4 @@ class Relay(commands.GroupCog, group_name="relay", group_description="Write a st
 
 
 async def setup(bot: NoraeBot) -> None:
-    await bot.add_cog(Relay(bot, RelayService(bot.redis, bot.inference, bot.settings.relay)))
+    await bot.add_cog(Relay(bot, bot.services.relay))

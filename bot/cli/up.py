@@ -22,6 +22,7 @@ from bot.catalog import Catalog
 from bot.cli.embedded_redis import EmbeddedRedis, die_with_parent
 from bot.discord_bot import NoraeBot
 from bot.inference import InferenceClient
+from bot.services import Services
 from bot.web.app import AccessLog, create_app
 from contract.settings import Settings
 from storage.connection import connect
@@ -128,6 +129,7 @@ async def run_up(settings: Settings, *, with_worker: bool = True) -> None:
         redis, max_queue=settings.worker.max_queue, timeout_s=settings.inference.timeout_s
     )
     runner: web.AppRunner | None = None
+    services: Services | None = None
     discord_bot: NoraeBot | None = None
     tasks: list[asyncio.Task[None]] = []
     try:
@@ -149,15 +151,17 @@ async def run_up(settings: Settings, *, with_worker: bool = True) -> None:
             demo.start()
             tasks.append(asyncio.create_task(_reap(demo)))
         await inference.start()
+        services = Services.build(settings, redis, inference)  # one set for every front door
+        services.start()
         runner = web.AppRunner(
-            create_app(redis, inference, settings=settings), access_log_class=AccessLog
+            create_app(redis, inference, services=services), access_log_class=AccessLog
         )
         await runner.setup()
         site = web.TCPSite(runner, settings.web.host, settings.web.port)
         await site.start()
         log.info("web chat on http://%s:%d", settings.web.host, settings.web.port)
         if settings.discord.token is not None:
-            discord_bot = NoraeBot(settings, redis, inference)
+            discord_bot = NoraeBot(settings, redis, inference, services=services)
             token = settings.discord.token.get_secret_value()
             tasks.append(asyncio.create_task(discord_bot.start(token)))
         else:
@@ -170,6 +174,8 @@ async def run_up(settings: Settings, *, with_worker: bool = True) -> None:
             await discord_bot.close()
         if runner is not None:
             await runner.cleanup()
+        if services is not None:
+            await services.close()
         await inference.close()
         if worker is not None:
             await asyncio.to_thread(worker.stop)

@@ -98,7 +98,6 @@ from pydantic import BaseModel, ConfigDict, Field, ValidationError
 from yarl import URL
 
 from bot import notices
-from bot.catalog import Catalog
 from bot.inference import InferenceError
 from bot.kakao.grammar import HELP, Command, apply_params, parse
 from bot.limits import Limiter, SlowDown
@@ -107,7 +106,14 @@ from bot.mood.feeling import classify as classify_feeling
 from bot.mood.service import MoodError, MoodReply, MoodService, SongCard
 from bot.relay.service import RelayError, RelayService, RoundView
 from bot.relay.text import clean_name
-from bot.web.app import INFERENCE_KEY, LIMITER_KEY, REDIS_DOWN, REDIS_KEY, RELAY_KEY, SETTINGS_KEY
+from bot.web.app import (
+    LIMITER_KEY,
+    REDIS_DOWN,
+    REDIS_KEY,
+    RELAY_KEY,
+    SERVICES_KEY,
+    SETTINGS_KEY,
+)
 from contract.settings import KakaoSettings, Settings
 from storage.connection import Redis
 from storage.kakao import KakaoStateStore
@@ -1121,14 +1127,13 @@ def _lifetime(ks: KakaoSkill) -> Callable[[web.Application], AsyncIterator[None]
 def setup_kakao(app: web.Application) -> None:
     """The skill from the app's Redis, inference client, relay and settings, and its routes."""
     redis = app[REDIS_KEY]
-    inference = app[INFERENCE_KEY]
     settings: Settings = app[SETTINGS_KEY]
     ks = KakaoSkill(
         redis,
         settings.kakao,
         app[RELAY_KEY],
-        LyricsService(redis, inference, settings.lyrics),
-        MoodService(redis, inference, Catalog(redis), settings.mood),
+        app[SERVICES_KEY].lyrics,
+        app[SERVICES_KEY].mood,
         app[LIMITER_KEY],
     )
     app[KAKAO_KEY] = ks

@@ -34,7 +34,8 @@ from bot.limits import Limiter, SlowDown
 from bot.lyrics.service import LyricsError
 from bot.mood.service import MoodError, is_crisis
 from bot.relay.service import RelayError, RelayService
-from bot.relay.ticker import TICK_S, run_ticker
+from bot.relay.ticker import TICK_S
+from bot.services import Services
 from bot.tasks import stop_task
 from bot.warmup import warm_up
 from contract.settings import Settings, load_settings
@@ -129,6 +130,7 @@ RELAY_KEY: web.AppKey[RelayService] = web.AppKey("relay", RelayService)
 BUS_KEY: web.AppKey[EventBus] = web.AppKey("bus", EventBus)
 HUB_KEY: web.AppKey[RoomHub] = web.AppKey("hub", RoomHub)
 LIMITER_KEY: web.AppKey[Limiter] = web.AppKey("limiter", Limiter)
+SERVICES_KEY: web.AppKey[Services] = web.AppKey("services", Services)
 
 STATUS_PAGE = """<!doctype html>
 <html lang="ko"><head><meta charset="utf-8"><title>norae 노래 · status</title>
@@ -410,15 +412,16 @@ async def _forward_events(bus: EventBus, hub: RoomHub) -> None:
 
 
 def _background(
-    relay: RelayService, bus: EventBus, hub: RoomHub, tick_s: float
+    services: Services, hub: RoomHub, tick_s: float, *, owned: bool
 ) -> Callable[[web.Application], AsyncIterator[None]]:
     async def ctx(app: web.Application) -> AsyncIterator[None]:
-        tasks = [
-            asyncio.create_task(run_ticker(relay, bus, interval_s=tick_s), name="relay-ticker"),
-            asyncio.create_task(_forward_events(bus, hub), name="web-events"),
-        ]
+        if owned:
+            services.start(tick_s=tick_s)  # else whoever built the services runs their ticker
+        task = asyncio.create_task(_forward_events(services.events, hub), name="web-events")
         yield
-        await asyncio.gather(*(stop_task(task) for task in tasks))
+        await stop_task(task)
+        if owned:
+            await services.close()
         log.info("web background tasks stopped")
 
     return ctx
@@ -442,26 +445,32 @@ def create_app(
     settings: Settings | None = None,
     relay: RelayService | None = None,
     tick_s: float = TICK_S,
+    services: Services | None = None,
 ) -> web.Application:
-    """The web app; ``relay`` replaces the service built from ``settings`` (tests pass their own)."""
+    """The web app over the process's ``services`` (``norae up`` hands them over). Without them
+    the app builds its own from ``settings`` and runs their relay ticker itself; ``relay``
+    replaces the relay service then (tests pass their own)."""
     # The features import this module's keys and helpers.
     from bot.kakao.skill import setup_kakao
     from bot.web.lyrics import setup_lyrics
     from bot.web.mood import setup_mood
     from bot.web.relay import setup_relay
 
-    settings = settings or load_settings()
-    relay = relay or RelayService(redis, inference, settings.relay)
+    owned = services is None
+    if services is None:
+        services = Services.build(settings or load_settings(), redis, inference, relay=relay)
+    settings = services.settings
     app = web.Application(
         client_max_size=MAX_BODY_BYTES,
         middlewares=[security_headers, service_unavailable, user_cookie, abuse_limits, api_errors],
     )
+    app[SERVICES_KEY] = services
     app[REDIS_KEY] = redis
     app[INFERENCE_KEY] = inference
     app[SETTINGS_KEY] = settings
-    app[RELAY_KEY] = relay
-    app[LIMITER_KEY] = Limiter(redis, settings.limits)
-    app[BUS_KEY] = EventBus(redis)
+    app[RELAY_KEY] = services.relay
+    app[LIMITER_KEY] = services.limiter
+    app[BUS_KEY] = services.events
     app[HUB_KEY] = RoomHub()
     app.router.add_get("/", index)
     app.router.add_get(r"/r/{room}", index)
@@ -475,7 +484,7 @@ def create_app(
     setup_lyrics(app)
     setup_kakao(app)  # POST /kakao/skill (bot/kakao/skill.py)
     app.on_startup.append(_warm_up)  # before the server listens: no request waits on it
-    app.cleanup_ctx.append(_background(relay, app[BUS_KEY], app[HUB_KEY], tick_s))
+    app.cleanup_ctx.append(_background(services, app[HUB_KEY], tick_s, owned=owned))
     app.on_shutdown.append(_close_streams)
     return app
 

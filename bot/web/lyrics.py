@@ -30,7 +30,12 @@ from bot.cli.text import lyrics_reason_texts
 from bot.lyrics.importing import parse_text
 from bot.lyrics.service import LyricsService, NoArtistsError, WrittenSong
 from bot.relay.text import clean_name, has_visible, strip_controls
-from bot.web.app import INFERENCE_KEY, REDIS_KEY, SETTINGS_KEY, error_response, request_language
+from bot.web.app import (
+    SERVICES_KEY,
+    SETTINGS_KEY,
+    error_response,
+    request_language,
+)
 from bot.web.relay import read_body
 from storage.lyrics import MAX_ARTIST_CHARS
 
@@ -238,7 +243,7 @@ async def import_songs(request: web.Request) -> web.Response:
 def setup_lyrics(app: web.Application) -> None:
     """The service from the app's Redis, inference client and settings (tests may replace
     ``app[LYRICS_KEY]`` before the app starts), and its routes."""
-    app[LYRICS_KEY] = LyricsService(app[REDIS_KEY], app[INFERENCE_KEY], app[SETTINGS_KEY].lyrics)
+    app[LYRICS_KEY] = app[SERVICES_KEY].lyrics
     app.router.add_get("/api/lyrics/artists", artists)
     app.router.add_post("/api/lyrics/write", write)
     app.router.add_post("/api/lyrics/import", import_songs)

@@ -28,7 +28,7 @@ from pydantic import BaseModel, ConfigDict, Field, Strict
 
 from bot.catalog import PACKAGE_URL_SCHEME, Catalog, Song, resolve_package_url
 from bot.mood.service import MoodReply, MoodService, SongCard
-from bot.web.app import INFERENCE_KEY, REDIS_KEY, SETTINGS_KEY, user_id
+from bot.web.app import SERVICES_KEY, user_id
 from bot.web.relay import API_BODY_BYTES, read_body
 
 log = logging.getLogger(__name__)
@@ -220,8 +220,7 @@ async def audio(request: web.Request) -> web.StreamResponse:
 def setup_mood(app: web.Application) -> None:
     """The service from the app's Redis, inference client and settings (tests may replace
     ``app[MOOD_KEY]`` before the app starts), and its routes."""
-    redis = app[REDIS_KEY]
-    app[MOOD_KEY] = MoodService(redis, app[INFERENCE_KEY], Catalog(redis), app[SETTINGS_KEY].mood)
+    app[MOOD_KEY] = app[SERVICES_KEY].mood
     r = app.router
     r.add_post("/api/mood/message", message)
     r.add_post("/api/mood/pick", pick)
