@@ -18,6 +18,7 @@ from redis.exceptions import ConnectionError as RedisConnectionError
 from redis.exceptions import TimeoutError as RedisTimeoutError
 
 from bot import notices
+from bot.errors import TextError
 from contract.jobs import (
     ClassifyRequest,
     ClassifyResult,
@@ -38,7 +39,7 @@ TOUCH_EVERY_S = 60.0
 READ_BLOCK_MS = 500
 
 
-class InferenceError(RuntimeError):
+class InferenceError(TextError):
     """Model work failed; ``str()`` is safe to show a user."""
 
 

@@ -18,6 +18,7 @@ import time
 from collections.abc import Callable
 
 from bot import notices
+from bot.errors import UserError
 from contract.settings import LimitSettings
 from storage.connection import Redis
 from storage.rate_limits import Bucket, RateLimitStore, retry_after_s
@@ -43,7 +44,7 @@ def pseudonym(who: str) -> str:
     return hashlib.sha256(f"norae-limit:{who}".encode()).hexdigest()[:20]
 
 
-class SlowDown(Exception):
+class SlowDown(UserError):
     """Too many actions too fast; :meth:`message` says so in the reader's language."""
 
     def __init__(
@@ -52,10 +53,10 @@ class SlowDown(Exception):
         self.action = action
         self.retry_after = retry_after_s(retry_after)
         self.texts = texts or notices.SLOW_DOWN
-        super().__init__(notices.both(self.texts, seconds=self.retry_after))
+        super().__init__()
 
-    def message(self, lang: str) -> str:
-        return notices.text(self.texts, lang, seconds=self.retry_after)
+    def message(self, lang: str | None) -> str:
+        return notices.text(self.texts, lang or "ko", seconds=self.retry_after)
 
 
 class Limiter:

@@ -36,6 +36,7 @@ from pathlib import Path
 from typing import Any, Protocol
 
 from bot import notices
+from bot.errors import TextError
 from bot.inference import InferenceError
 from bot.lyrics.importing import (
     ParsedSong,
@@ -69,12 +70,8 @@ _PHRASE_END_RE = re.compile(r"(?<=[,.;:!?。，、])\s+")
 _HAS_LETTER_RE = re.compile(r"[^\W\d_]")
 
 
-class LyricsError(Exception):
-    """A request that cannot be served; ``str()`` is a message for the user."""
-
-    def message(self, lang: str) -> str:
-        """The message in the reader's language (``ko`` or ``en``), where the error has both."""
-        return str(self)
+class LyricsError(TextError):
+    """A request that cannot be served; :meth:`message` is for the user."""
 
 
 # Chat platforms (Kakao, Discord): the reader cannot import, so they are told whom to ask. The
@@ -92,8 +89,8 @@ class NoArtistsError(LyricsError):
     def __init__(self) -> None:
         super().__init__(notices.both(NO_ARTISTS))
 
-    def message(self, lang: str) -> str:
-        return notices.text(NO_ARTISTS, lang)
+    def message(self, lang: str | None) -> str:
+        return notices.text(NO_ARTISTS, lang or "ko")
 
 
 class GenerateClient(Protocol):

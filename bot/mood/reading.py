@@ -16,6 +16,7 @@ import unicodedata
 from dataclasses import dataclass
 from typing import Protocol
 
+from bot.errors import TextError
 from bot.inference import InferenceError
 from bot.mood.crisis import CrisisDetector, CrisisVerdict
 from bot.mood.texts import ERRORS
@@ -27,7 +28,7 @@ from contract.settings import MoodSettings
 log = logging.getLogger(__name__)
 
 
-class MoodError(Exception):
+class MoodError(TextError):
     """Bad input for the companion; ``str()`` is a message to show the user."""
 
 

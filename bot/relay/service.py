@@ -51,6 +51,7 @@ from typing import Any, Literal, Protocol
 from redis.exceptions import ConnectionError as RedisConnectionError
 from redis.exceptions import TimeoutError as RedisTimeoutError
 
+from bot.errors import TextError
 from bot.inference import InferenceError
 from bot.numbers import strict_int
 from bot.relay.text import (
@@ -100,7 +101,7 @@ PAGE_CHARS = 1800  # a Discord message is 2000 chars: room for a header and the 
 PROMPT_LINES = 200  # more than context_chars can ever hold of real lines
 
 
-class RelayError(Exception):
+class RelayError(TextError):
     """Refused input or state; ``str()`` is safe and meant to be shown to the user."""
 
     def __init__(self, message: str, *, round_id: str | None = None) -> None:
