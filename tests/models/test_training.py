@@ -11,14 +11,13 @@ import pytest
 from typer.testing import CliRunner
 
 from benchmarks.generator_quality import distinct_n, longest_copied_span
+from contract.artists import artist_tag, parse_artist_tag
 from models.starter import STARTER_DIR, starter_path
 from models.training.cli import emotion_app, train_app
 from models.training.corpus import (
     Document,
-    artist_tag,
     generator_corpus,
     lyrics_corpus,
-    parse_artist_tag,
     relay_corpus,
     split_by_group,
     split_poems,
