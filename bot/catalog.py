@@ -162,7 +162,5 @@ class Catalog:
     ) -> list[Song]:
         """Up to ``k`` songs that sound like ``song_id`` (the worker's ``similar`` job): never the
         song itself nor one in ``exclude``. Empty when the song has no audio in the index."""
-        result = await inference.submit(
-            "similar", {"song_id": song_id, "k": k, "exclude": list(exclude)}, timeout=timeout
-        )
-        return await self.songs([str(i) for i in result.get("song_ids", [])])
+        result = await inference.similar(song_id, k=k, exclude=exclude, timeout=timeout)
+        return await self.songs(result.song_ids)

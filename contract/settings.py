@@ -20,6 +20,18 @@ ENV_PREFIX = "NORAE_"
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
 STARTER_DIR = PROJECT_ROOT / "models" / "starter"
 
+# What NORAE_MODELS_GENERATOR may name besides a hub id or a path: the default model, prepared
+# once into <data dir>/models/<name> (``norae models prepare``, models/prepare.py), and the bundled
+# starter. The bot process reads the same layout to tell whether the default is prepared.
+DEFAULT_GENERATOR = "gemma-3-270m"
+STARTER_GENERATOR = "starter"
+MODELS_SUBDIR = "models"
+
+
+def prepared_generator_dir(data_dir: Path, name: str = DEFAULT_GENERATOR) -> Path:
+    """Where the prepared model ``name`` lives under ``data_dir``."""
+    return Path(data_dir) / MODELS_SUBDIR / name
+
 
 class RedisSettings(BaseModel):
     url: str | None = Field(
@@ -231,7 +243,7 @@ class ModelSettings(BaseModel):
         default="local", description="`local` transformers or `remote` OpenAI-compatible server."
     )
     generator: str = Field(
-        default="gemma-3-270m",
+        default=DEFAULT_GENERATOR,
         description="Causal LM: `gemma-3-270m` (the default, prepared once into the data dir "
         "from its package), `starter` (the small bundled model), a hub id or a local path.",
     )
@@ -256,9 +268,11 @@ class ModelSettings(BaseModel):
 
     def generator_path(self, data_dir: Path) -> str:
         """The generator to load: the prepared default's directory, the starter's, or as set."""
-        from models.prepare import resolve_generator
-
-        return resolve_generator(self.generator, data_dir, STARTER_DIR / "generator")
+        if self.generator == DEFAULT_GENERATOR:
+            return str(prepared_generator_dir(data_dir))
+        if self.generator == STARTER_GENERATOR:
+            return str(STARTER_DIR / "generator")
+        return self.generator
 
     @model_validator(mode="after")
     def _remote_needs_url(self) -> ModelSettings:
