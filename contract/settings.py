@@ -2,6 +2,10 @@
 
 Names map one to one: ``NORAE_WORKER_MAX_BATCH`` is ``settings.worker.max_batch``. Nothing here is
 read at import time; call :func:`load_settings` in an entry point and pass the result down.
+Sections are one level deep (``env_nested_max_split=1``: everything after ``NORAE_<SECTION>_`` is
+one field name), so a setting shared by several sections — the sampling of the relay, lyrics and
+mood generations — is one annotated type (:mod:`contract.jobs`: ``Temperature``, ``TopP``,
+``RepetitionPenalty``, the job's own bounds) with each section's default, not a nested model.
 Secrets (tokens, shared secrets) are ``SecretStr`` and only come from the environment.
 """
 
@@ -14,6 +18,8 @@ from typing import Literal
 from pydantic import BaseModel, Field, SecretStr, ValidationError, field_validator, model_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 from pydantic_settings.exceptions import SettingsError as SourceError
+
+from contract.jobs import RepetitionPenalty, Temperature, TopP
 
 ENV_PREFIX = "NORAE_"
 
@@ -327,9 +333,9 @@ class RelaySettings(BaseModel):
         le=4,
         description="The model writes this many times the candidates; the best ones are shown.",
     )
-    temperature: float = Field(default=0.8, ge=0.0, le=5.0)
-    top_p: float = Field(default=0.92, gt=0.0, le=1.0)
-    repetition_penalty: float = Field(default=1.15, ge=1.0, le=5.0)
+    temperature: Temperature = 0.8
+    top_p: TopP = 0.92
+    repetition_penalty: RepetitionPenalty = 1.15
     generate_timeout_s: float = Field(default=30.0, gt=0, description="Wait for the model.")
     max_rerolls: int = Field(default=2, ge=0, description="Rerolls allowed per round.")
     keyword_max_chars: int = Field(default=30, gt=0)
@@ -398,9 +404,9 @@ class LyricsSettings(BaseModel):
     novelty_span: int = Field(
         default=8, ge=3, description="Consecutive shared words/morphemes that make a copy."
     )
-    temperature: float = Field(default=0.9, ge=0.0, le=5.0)
-    top_p: float = Field(default=0.92, gt=0.0, le=1.0)
-    repetition_penalty: float = Field(default=1.15, ge=1.0, le=5.0)
+    temperature: Temperature = 0.9
+    top_p: TopP = 0.92
+    repetition_penalty: RepetitionPenalty = 1.15
     generate_timeout_s: float = Field(default=30.0, gt=0, description="Wait for the model.")
     max_line_chars: int = Field(default=60, ge=10, description="Longer lines are broken.")
     autocomplete_limit: int = Field(default=25, gt=0, le=25, description="Names offered.")
@@ -492,8 +498,8 @@ class MoodSettings(BaseModel):
     reply_max_chars: int = Field(default=240, ge=20, description="Longest generated answer kept.")
     reply_max_new_tokens: int = Field(default=64, gt=0, le=1024)
     reply_candidates: int = Field(default=3, ge=1, le=16, description="Generated answers checked.")
-    temperature: float = Field(default=0.8, ge=0.0, le=5.0)
-    top_p: float = Field(default=0.9, gt=0.0, le=1.0)
+    temperature: Temperature = 0.8
+    top_p: TopP = 0.9
     classify_timeout_s: float = Field(default=10.0, gt=0, description="Wait for the emotion.")
     generate_timeout_s: float = Field(default=15.0, gt=0, description="Wait for an answer.")
     similar_timeout_s: float = Field(default=10.0, gt=0, description="Wait for sound-alikes.")
