@@ -30,10 +30,10 @@ ROOT = Path(__file__).resolve().parents[1]
 if str(ROOT) not in sys.path:
     sys.path.insert(0, str(ROOT))
 
+from contract.artists import artist_tag  # noqa: E402
 from models.training.corpus import (  # noqa: E402
     DEFAULT_DATA_DIR,
     Document,
-    artist_tag,
     generator_corpus,
     split_by_group,
 )

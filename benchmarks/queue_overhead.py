@@ -35,10 +35,10 @@ async def measure(url: str, jobs: int) -> None:
     lat = []
     async with InferenceClient(redis) as client:
         for i in range(100):  # warm up
-            await client.submit("noop", {"value": i})
+            await client.noop(i)
         for i in range(jobs):
             t = time.perf_counter()
-            await client.submit("noop", {"value": i})
+            await client.noop(i)
             lat.append((time.perf_counter() - t) * 1000)
     await redis.aclose()
     print(

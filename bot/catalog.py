@@ -4,10 +4,9 @@ Platform-neutral and light (no librosa, no annoy): the mood companion and the we
 Songs are written by ``norae catalog import`` (``models/catalog_import.py``); sound-alikes come from
 the worker's ``similar`` job over the Annoy index.
 
-Demo songs (``norae catalog import --demo``) carry ``package://<python package>/<path>`` URLs: the
-audio ships inside an installed package (``immich-memories-music``), so the reference stays valid
-on any machine that has the package; :func:`resolve_package_url` turns it into a local file for a
-server that streams it (the web player).
+Demo songs carry ``package://<python package>/<path>`` URLs (:mod:`contract.urls`, re-exported
+here): :func:`resolve_package_url` turns one into a local file for a server that streams it (the
+web player).
 """
 
 from __future__ import annotations
@@ -20,6 +19,7 @@ from importlib import resources
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+from contract.urls import PACKAGE_URL_SCHEME, resolve_package_url
 from storage.catalog import CatalogStore, IndexPointer, Song, normalize_mood
 from storage.connection import Redis
 
@@ -28,7 +28,6 @@ if TYPE_CHECKING:
 
 log = logging.getLogger(__name__)
 
-PACKAGE_URL_SCHEME = "package://"
 NEIGHBOUR_POOL = 500  # songs sharing a mood that are looked at for one pick (sampled beyond)
 
 __all__ = [
@@ -36,9 +35,16 @@ __all__ = [
     "Catalog",
     "IndexPointer",
     "Song",
+    "default_songs_csv",
     "resolve_package_url",
     "song_language",
 ]
+
+
+def default_songs_csv() -> Path:
+    """The bundled default catalog (``bot/data/default_songs.csv``): what ``norae catalog import
+    --default`` reads."""
+    return Path(str(resources.files("bot.data") / "default_songs.csv"))
 
 
 def _artist_key(artist: str) -> str:
@@ -51,23 +57,6 @@ def song_language(song: Song) -> str:
     if song.language:
         return song.language
     return "ko" if any("\uac00" <= c <= "\ud7a3" for c in song.title + song.artist) else ""
-
-
-def resolve_package_url(url: str) -> Path | None:
-    """``package://pkg/a/b.opus`` -> the installed file, or None (other scheme, missing, escaping)."""
-    if not url.startswith(PACKAGE_URL_SCHEME):
-        return None
-    package, _, rel = url.removeprefix(PACKAGE_URL_SCHEME).partition("/")
-    parts = [p for p in rel.split("/") if p]
-    if not package.isidentifier() or not parts or any(p in (".", "..") for p in parts):
-        return None
-    try:
-        root = resources.files(package)
-    except (ModuleNotFoundError, TypeError):
-        return None
-    target = root.joinpath(*parts)
-    path = Path(str(target))
-    return path if path.is_file() else None
 
 
 class Catalog:
@@ -173,7 +162,5 @@ class Catalog:
     ) -> list[Song]:
         """Up to ``k`` songs that sound like ``song_id`` (the worker's ``similar`` job): never the
         song itself nor one in ``exclude``. Empty when the song has no audio in the index."""
-        result = await inference.submit(
-            "similar", {"song_id": song_id, "k": k, "exclude": list(exclude)}, timeout=timeout
-        )
-        return await self.songs([str(i) for i in result.get("song_ids", [])])
+        result = await inference.similar(song_id, k=k, exclude=exclude, timeout=timeout)
+        return await self.songs(result.song_ids)

@@ -1,8 +1,13 @@
 """The inference client: how the bot asks the workers for model work (DESIGN §2).
 
-One reply reader per process resolves a future per job id. A call fails fast with
-:class:`InferenceBusy` when the kind's backlog is full, and with :class:`InferenceTimeout` when no
-answer comes in time (the message says whether any worker serves the kind at all).
+One typed method per job kind (:meth:`InferenceClient.generate`, ``classify``, ``similar``,
+``noop``): each builds the kind's request from :mod:`contract.jobs` and returns its result, so no
+caller writes a kind name or a payload dict. One reply reader per process resolves a future per
+job id. A call fails fast with :class:`InferenceBusy` when the kind's backlog is full, with
+:class:`InferenceTimeout` when no answer comes in time (the message says whether any worker serves
+the kind at all), and with :class:`JobError` when the job was answered with an error: its
+``job_code`` (:class:`~contract.jobs.ErrorCode`) says which, for callers that answer some
+failures their own way.
 """
 
 from __future__ import annotations
@@ -12,8 +17,10 @@ import contextlib
 import logging
 import time
 import uuid
-from typing import Any
+from collections.abc import Sequence
+from typing import Any, TypeVar
 
+from pydantic import BaseModel
 from redis.exceptions import ConnectionError as RedisConnectionError
 from redis.exceptions import TimeoutError as RedisTimeoutError
 
@@ -22,11 +29,17 @@ from bot.errors import TextError
 from contract.jobs import (
     ClassifyRequest,
     ClassifyResult,
+    ErrorCode,
     GenerateRequest,
     GenerateResult,
     Job,
+    JobRequest,
     JobResult,
+    NoopRequest,
+    NoopResult,
     Prediction,
+    SimilarRequest,
+    SimilarResult,
     Status,
 )
 from storage import keys
@@ -59,6 +72,17 @@ class JobFailed(InferenceError):
         super().__init__(message)
         self.status = status
         self.detail = detail
+
+
+class JobError(JobFailed):
+    """A :class:`JobFailed` from a worker's answer: ``job_code`` is the answer's error code."""
+
+    def __init__(self, message: str, status: Status, detail: str, job_code: ErrorCode) -> None:
+        super().__init__(message, status, detail)
+        self.job_code = job_code
+
+
+R = TypeVar("R", bound=BaseModel)
 
 
 class InferenceClient:
@@ -116,8 +140,7 @@ class InferenceClient:
     ) -> list[list[str]]:
         """Continuations per prompt (``n`` each). ``params`` are :class:`GenerateRequest` fields."""
         request = GenerateRequest(prompts=prompts, **params)
-        result = await self.submit("generate", request.model_dump(), timeout=timeout)
-        return GenerateResult.model_validate(result).texts
+        return (await self._call(request, GenerateResult, timeout)).texts
 
     async def generate_scored(
         self, prompts: list[str], *, timeout: float | None = None, **params: Any
@@ -125,26 +148,49 @@ class InferenceClient:
         """Continuations per prompt and the model's mean log-probability per token of each
         (None when the backend does not report it)."""
         request = GenerateRequest(prompts=prompts, **params)
-        result = await self.submit("generate", request.model_dump(), timeout=timeout)
-        parsed = GenerateResult.model_validate(result)
+        parsed = await self._call(request, GenerateResult, timeout)
         return parsed.texts, parsed.scores
 
     async def classify(self, texts: list[str], *, timeout: float | None = None) -> list[Prediction]:
         request = ClassifyRequest(texts=texts)
-        result = await self.submit("classify", request.model_dump(), timeout=timeout)
-        return ClassifyResult.model_validate(result).predictions
+        return (await self._call(request, ClassifyResult, timeout)).predictions
+
+    async def similar(
+        self,
+        song_id: str,
+        *,
+        k: int = 5,
+        exclude: Sequence[str] = (),
+        timeout: float | None = None,
+    ) -> SimilarResult:
+        """Up to ``k`` songs that sound like ``song_id``, none in ``exclude`` (``found`` is False
+        when the song is not in the index). No index at all: :class:`JobError` ``no-index``."""
+        request = SimilarRequest(song_id=song_id, k=k, exclude=list(exclude))
+        return await self._call(request, SimilarResult, timeout)
+
+    async def noop(
+        self, value: Any = None, *, delay_ms: int = 0, timeout: float | None = None
+    ) -> Any:
+        """``value`` back from a worker after ``delay_ms``: queue overhead, liveness drills."""
+        request = NoopRequest(value=value, delay_ms=delay_ms)
+        return (await self._call(request, NoopResult, timeout)).value
 
     # --- the envelope ----------------------------------------------------------------------
 
-    async def submit(
-        self, kind: str, payload: dict[str, Any], *, timeout: float | None = None
-    ) -> dict[str, Any]:
+    async def _call(self, request: JobRequest, result: type[R], timeout: float | None) -> R:
+        return result.model_validate(await self._submit(request, timeout=timeout))
+
+    async def _submit(self, request: JobRequest, *, timeout: float | None = None) -> dict[str, Any]:
         """Enqueue one job and wait for its result payload."""
         if self._reader is None:
             await self.start()
+        kind = request.kind
         wait = self.timeout_s if timeout is None else timeout
         job = Job(
-            kind=kind, deadline=time.time() + wait, reply_to=self.reply_stream, payload=payload
+            kind=kind,
+            deadline=time.time() + wait,
+            reply_to=self.reply_stream,
+            payload=request.model_dump(mode="json"),
         )
         fut: asyncio.Future[JobResult] = asyncio.get_running_loop().create_future()
         self._pending[job.id] = fut
@@ -165,9 +211,12 @@ class InferenceClient:
             self._pending.pop(job.id, None)
         if reply.status is Status.OK and reply.result is not None:
             return reply.result
-        detail = f"the {kind} job {reply.id} {reply.status.value}: {reply.error or ''}"
+        code = reply.code or ErrorCode.MODEL_FAILED  # an OK answer without a result
+        detail = (
+            f"the {kind} job {reply.id} {reply.status.value} ({code.value}): {reply.error or ''}"
+        )
         log.warning("%s", detail)
-        raise JobFailed(notices.both(notices.MODEL_FAILED), reply.status, detail)
+        raise JobError(notices.both(notices.MODEL_FAILED), reply.status, detail, code)
 
     async def _timeout_message(self, kind: str, wait: float) -> str:
         try:

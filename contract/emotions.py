@@ -1,4 +1,5 @@
-"""The seven emotions norae recognises, in label-id order, with their Korean names."""
+"""The seven emotions norae recognises, in label-id order, with their Korean names, and how a
+classifier's label (an English name in any case, or a Korean one) maps onto them."""
 
 from __future__ import annotations
 
@@ -15,3 +16,12 @@ KOREAN: dict[str, str] = {
 }
 
 FROM_KOREAN: dict[str, str] = {ko: en for en, ko in KOREAN.items()} | {"행복": "joy"}
+
+
+def normalize_emotion(label: str) -> str:
+    """One of :data:`EMOTIONS` for a classifier's label: hub models spell some in upper case or
+    Korean; a label not known at all counts as ``neutral``."""
+    low = label.strip().lower()
+    if low in EMOTIONS:
+        return low
+    return FROM_KOREAN.get(label.strip(), "neutral")

@@ -2,6 +2,10 @@
 
 Names map one to one: ``NORAE_WORKER_MAX_BATCH`` is ``settings.worker.max_batch``. Nothing here is
 read at import time; call :func:`load_settings` in an entry point and pass the result down.
+Sections are one level deep (``env_nested_max_split=1``: everything after ``NORAE_<SECTION>_`` is
+one field name), so a setting shared by several sections — the sampling of the relay, lyrics and
+mood generations — is one annotated type (:mod:`contract.jobs`: ``Temperature``, ``TopP``,
+``RepetitionPenalty``, the job's own bounds) with each section's default, not a nested model.
 Secrets (tokens, shared secrets) are ``SecretStr`` and only come from the environment.
 """
 
@@ -15,10 +19,24 @@ from pydantic import BaseModel, Field, SecretStr, ValidationError, field_validat
 from pydantic_settings import BaseSettings, SettingsConfigDict
 from pydantic_settings.exceptions import SettingsError as SourceError
 
+from contract.jobs import RepetitionPenalty, Temperature, TopP
+
 ENV_PREFIX = "NORAE_"
 
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
 STARTER_DIR = PROJECT_ROOT / "models" / "starter"
+
+# What NORAE_MODELS_GENERATOR may name besides a hub id or a path: the default model, prepared
+# once into <data dir>/models/<name> (``norae models prepare``, models/prepare.py), and the bundled
+# starter. The bot process reads the same layout to tell whether the default is prepared.
+DEFAULT_GENERATOR = "gemma-3-270m"
+STARTER_GENERATOR = "starter"
+MODELS_SUBDIR = "models"
+
+
+def prepared_generator_dir(data_dir: Path, name: str = DEFAULT_GENERATOR) -> Path:
+    """Where the prepared model ``name`` lives under ``data_dir``."""
+    return Path(data_dir) / MODELS_SUBDIR / name
 
 
 class RedisSettings(BaseModel):
@@ -231,7 +249,7 @@ class ModelSettings(BaseModel):
         default="local", description="`local` transformers or `remote` OpenAI-compatible server."
     )
     generator: str = Field(
-        default="gemma-3-270m",
+        default=DEFAULT_GENERATOR,
         description="Causal LM: `gemma-3-270m` (the default, prepared once into the data dir "
         "from its package), `starter` (the small bundled model), a hub id or a local path.",
     )
@@ -256,9 +274,11 @@ class ModelSettings(BaseModel):
 
     def generator_path(self, data_dir: Path) -> str:
         """The generator to load: the prepared default's directory, the starter's, or as set."""
-        from models.prepare import resolve_generator
-
-        return resolve_generator(self.generator, data_dir, STARTER_DIR / "generator")
+        if self.generator == DEFAULT_GENERATOR:
+            return str(prepared_generator_dir(data_dir))
+        if self.generator == STARTER_GENERATOR:
+            return str(STARTER_DIR / "generator")
+        return self.generator
 
     @model_validator(mode="after")
     def _remote_needs_url(self) -> ModelSettings:
@@ -313,9 +333,9 @@ class RelaySettings(BaseModel):
         le=4,
         description="The model writes this many times the candidates; the best ones are shown.",
     )
-    temperature: float = Field(default=0.8, ge=0.0, le=5.0)
-    top_p: float = Field(default=0.92, gt=0.0, le=1.0)
-    repetition_penalty: float = Field(default=1.15, ge=1.0, le=5.0)
+    temperature: Temperature = 0.8
+    top_p: TopP = 0.92
+    repetition_penalty: RepetitionPenalty = 1.15
     generate_timeout_s: float = Field(default=30.0, gt=0, description="Wait for the model.")
     max_rerolls: int = Field(default=2, ge=0, description="Rerolls allowed per round.")
     keyword_max_chars: int = Field(default=30, gt=0)
@@ -384,9 +404,9 @@ class LyricsSettings(BaseModel):
     novelty_span: int = Field(
         default=8, ge=3, description="Consecutive shared words/morphemes that make a copy."
     )
-    temperature: float = Field(default=0.9, ge=0.0, le=5.0)
-    top_p: float = Field(default=0.92, gt=0.0, le=1.0)
-    repetition_penalty: float = Field(default=1.15, ge=1.0, le=5.0)
+    temperature: Temperature = 0.9
+    top_p: TopP = 0.92
+    repetition_penalty: RepetitionPenalty = 1.15
     generate_timeout_s: float = Field(default=30.0, gt=0, description="Wait for the model.")
     max_line_chars: int = Field(default=60, ge=10, description="Longer lines are broken.")
     autocomplete_limit: int = Field(default=25, gt=0, le=25, description="Names offered.")
@@ -478,8 +498,8 @@ class MoodSettings(BaseModel):
     reply_max_chars: int = Field(default=240, ge=20, description="Longest generated answer kept.")
     reply_max_new_tokens: int = Field(default=64, gt=0, le=1024)
     reply_candidates: int = Field(default=3, ge=1, le=16, description="Generated answers checked.")
-    temperature: float = Field(default=0.8, ge=0.0, le=5.0)
-    top_p: float = Field(default=0.9, gt=0.0, le=1.0)
+    temperature: Temperature = 0.8
+    top_p: TopP = 0.9
     classify_timeout_s: float = Field(default=10.0, gt=0, description="Wait for the emotion.")
     generate_timeout_s: float = Field(default=15.0, gt=0, description="Wait for an answer.")
     similar_timeout_s: float = Field(default=10.0, gt=0, description="Wait for sound-alikes.")

@@ -43,8 +43,9 @@ from typing import Protocol
 
 import numpy as np
 
-from bot.catalog import PACKAGE_URL_SCHEME
+from contract.emotions import normalize_emotion
 from contract.jobs import Prediction
+from contract.urls import package_url
 from models import audio
 from models.song_index import METRIC, SongIndex, prune_versions
 from storage.catalog import CatalogStore, IndexPointer, Song
@@ -52,7 +53,6 @@ from storage.connection import Redis
 
 log = logging.getLogger(__name__)
 
-DEFAULT_SONGS = ("bot.data", "default_songs.csv")
 DEMO_PACKAGE = "immich_memories_music"
 DEMO_ARTIST = "immich-memories-music"
 AUDIO_SUFFIXES = (".opus", ".ogg", ".wav", ".flac", ".mp3")
@@ -216,27 +216,26 @@ def demo_rows() -> list[SongRow]:
             if track.suffix.lower() not in AUDIO_SUFFIXES:
                 continue
             title = " ".join(w.capitalize() for w in track.stem.split("_"))
-            ref = f"{DEMO_PACKAGE}/tracks/{mood_dir.name}/{track.name}"
+            ref = f"tracks/{mood_dir.name}/{track.name}"
             song = Song(
                 id=song_id_for(DEMO_ARTIST, title),
                 title=title,
                 artist=DEMO_ARTIST,
-                url=PACKAGE_URL_SCHEME + ref,
+                url=package_url(DEMO_PACKAGE, ref),
                 moods=(mood_dir.name,),
-                audio=PACKAGE_URL_SCHEME + ref,
+                audio=package_url(DEMO_PACKAGE, ref),
             )
             rows.append(SongRow(song, track, track.name))
     return rows
 
 
-def default_rows() -> list[SongRow]:
-    """The bundled default catalog (``bot/data/default_songs.csv``: titles, artists, moods and
-    search links, no lyrics, no audio) followed by the demo tracks, which keep the audio search."""
-    package, name = DEFAULT_SONGS
-    path = Path(str(resources.files(package) / name))
+def default_rows(path: Path) -> list[SongRow]:
+    """The bundled default catalog at ``path`` (the bot's ``default_songs.csv``: titles, artists,
+    moods and search links, no lyrics, no audio) followed by the demo tracks, which keep the audio
+    search."""
     rows, skipped = read_csv(path)
     if skipped:  # a broken bundled file is a bug, not an operator's problem
-        raise CsvError(f"{name}: {skipped[0].ref}: {skipped[0].reason}")
+        raise CsvError(f"{path.name}: {skipped[0].ref}: {skipped[0].reason}")
     return rows + demo_rows()
 
 
@@ -264,8 +263,6 @@ async def tag_moods_from_lyrics(
     lyrics' emotion *matches* (``match``: ``NORAE_MOOD_MATCH``, emotion -> moods), so a sad song
     lands where the companion looks for songs that match sadness. Other rows are kept as they are.
     """
-    from bot.mood.reading import normalize_emotion
-
     todo = [i for i, r in enumerate(rows) if needs_moods(r)]
     out = list(rows)
     for start in range(0, len(todo), TAG_BATCH):

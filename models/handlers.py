@@ -1,7 +1,9 @@
 """Job kinds the worker can serve. A feature adds a kind by adding a handler; the loop is untouched.
 
 A handler validates its payload, says which payloads may share a forward pass (``group_key``), and
-runs a group, returning one result per payload in order. Heavy work runs in a thread so the worker's
+runs a group, returning one result per payload in order. The payload and result models are the
+contract's (:mod:`contract.jobs`); a handler that fails a job on purpose raises
+:class:`HandlerError` with the code the caller sees. Heavy work runs in a thread so the worker's
 event loop keeps its heartbeat and janitor going.
 """
 
@@ -11,12 +13,24 @@ import asyncio
 from collections.abc import Hashable
 from typing import TYPE_CHECKING, Any, Protocol
 
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import BaseModel
 
-from contract.jobs import ClassifyRequest, GenerateRequest
+from contract.jobs import ClassifyRequest, ErrorCode, GenerateRequest, NoopRequest, NoopResult
 
 if TYPE_CHECKING:  # torch is imported only by workers that load a model
     from models.classification import LocalClassifier
+
+
+class HandlerError(RuntimeError):
+    """Raised by a handler to answer its jobs with ``code`` (the message goes to the caller's log);
+    anything else a handler raises is answered ``model-failed``."""
+
+    code: ErrorCode = ErrorCode.MODEL_FAILED
+
+    def __init__(self, message: str, code: ErrorCode | None = None) -> None:
+        super().__init__(message)
+        if code is not None:
+            self.code = code
 
 
 class JobHandler(Protocol):
@@ -34,7 +48,7 @@ class JobHandler(Protocol):
 
 
 class GenerateHandler:
-    kind = "generate"
+    kind = GenerateRequest.kind
     payload_model = GenerateRequest
 
     def __init__(self, generator: Any) -> None:
@@ -56,7 +70,7 @@ class GenerateHandler:
 
 
 class ClassifyHandler:
-    kind = "classify"
+    kind = ClassifyRequest.kind
     payload_model = ClassifyRequest
 
     def __init__(self, classifier: LocalClassifier) -> None:
@@ -72,21 +86,8 @@ class ClassifyHandler:
         return None
 
 
-class NoopRequest(BaseModel):
-    """Echo a value back after an optional delay: measures queue overhead, drills failover."""
-
-    model_config = ConfigDict(extra="forbid")
-
-    value: Any = None
-    delay_ms: int = Field(default=0, ge=0, le=60_000)
-
-
-class NoopResult(BaseModel):
-    value: Any = None
-
-
 class NoopHandler:
-    kind = "noop"
+    kind = NoopRequest.kind
     payload_model = NoopRequest
 
     def group_key(self, payload: NoopRequest) -> Hashable:

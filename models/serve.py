@@ -8,7 +8,8 @@ import signal
 import time
 from typing import Any
 
-from contract.settings import Settings, WorkerSettings
+from contract.jobs import REQUESTS
+from contract.settings import DEFAULT_GENERATOR, Settings, WorkerSettings
 from models.handlers import ClassifyHandler, GenerateHandler, JobHandler, NoopHandler
 from models.worker import Worker, WorkerConfig
 from storage.connection import connect
@@ -16,19 +17,17 @@ from storage.job_streams import JobStreams
 
 log = logging.getLogger(__name__)
 
-KNOWN_KINDS = ("generate", "classify", "noop", "similar")
+KNOWN_KINDS = tuple(REQUESTS)
 
 
 def remote_name(generator: str) -> str:
     """The model name to ask a remote server for when NORAE_MODELS_REMOTE_MODEL is unset."""
-    from models.prepare import DEFAULT_GENERATOR
-
     return "google/gemma-3-270m" if generator == DEFAULT_GENERATOR else generator
 
 
 def prepared_generator(settings: Settings) -> str:
     """The generator's path or id; the default model is prepared first when it is missing."""
-    from models.prepare import DEFAULT_GENERATOR, PrepareError, is_prepared, prepare
+    from models.prepare import PrepareError, is_prepared, prepare
 
     if settings.models.generator == DEFAULT_GENERATOR and not is_prepared(settings.data_dir):
         try:

@@ -27,9 +27,9 @@ from redis.exceptions import ConnectionError as RedisConnectionError
 from redis.exceptions import ResponseError
 from redis.exceptions import TimeoutError as RedisTimeoutError
 
-from contract.jobs import PROTOCOL_VERSION, Job, JobResult, Status
+from contract.jobs import PROTOCOL_VERSION, SUPPORTED_VERSIONS, ErrorCode, Job, JobResult, Status
 from models import metrics
-from models.handlers import JobHandler
+from models.handlers import HandlerError, JobHandler
 from storage.job_streams import JobStreams, StreamEntry
 
 log = logging.getLogger(__name__)
@@ -274,32 +274,41 @@ class Worker:
     async def _admit(self, entry: StreamEntry) -> _Ready | None:
         """Parse and check an entry; answer or dead-letter it here when it must not run."""
         if entry.raw is None:
-            await self._dead(entry, None, "entry has no job field")
+            await self._dead(entry, None, ErrorCode.MALFORMED, "entry has no job field")
             return None
         try:
             job = Job.model_validate_json(entry.raw)
         except ValidationError as exc:
-            await self._dead(entry, _salvage(entry.raw), f"malformed job: {_short(exc)}")
+            salvaged = _salvage(entry.raw)
+            await self._dead(entry, salvaged, ErrorCode.MALFORMED, f"malformed job: {_short(exc)}")
             return None
-        if job.v != PROTOCOL_VERSION or job.kind != entry.kind:
-            reason = f"job v{job.v}/{job.kind} on {entry.kind} stream (worker speaks v{PROTOCOL_VERSION})"
-            await self._dead(entry, job, reason)
+        if job.v not in SUPPORTED_VERSIONS:
+            reason = f"job v{job.v} on {entry.kind} stream (worker speaks v{PROTOCOL_VERSION})"
+            await self._dead(entry, job, ErrorCode.UNSUPPORTED, reason)
+            return None
+        if job.kind != entry.kind:
+            reason = f"a {job.kind} job on the {entry.kind} stream"
+            await self._dead(entry, job, ErrorCode.MALFORMED, reason)
             return None
         if entry.deliveries > self.config.max_deliveries:
-            await self._dead(entry, job, f"delivered {entry.deliveries} times without an answer")
+            reason = f"delivered {entry.deliveries} times without an answer"
+            await self._dead(entry, job, ErrorCode.UNDELIVERABLE, reason)
             return None
         if entry.deliveries > 1 and await self.streams.stored_result(job.id) is not None:
             # Answered by a worker that died before acknowledging: acknowledge only.
             await self.streams.publish(entry.kind, entry.entry_id, job.id, job.reply_to, b"{}")
             return None
         if job.expired():
-            await self._answer(entry, job, Status.EXPIRED, error="deadline passed before it ran")
+            await self._answer(
+                entry, job, Status.EXPIRED, ErrorCode.EXPIRED, error="deadline passed before it ran"
+            )
             return None
         handler = self.handlers[job.kind]
         try:
             payload = handler.payload_model.model_validate(job.payload)
         except ValidationError as exc:
-            await self._answer(entry, job, Status.ERROR, error=f"invalid payload: {_short(exc)}")
+            error = f"invalid payload: {_short(exc)}"
+            await self._answer(entry, job, Status.ERROR, ErrorCode.BAD_REQUEST, error=error)
             return None
         return _Ready(entry, job, payload)
 
@@ -316,9 +325,16 @@ class Worker:
                 )
         except Exception as exc:
             if len(items) == 1:
-                log.exception("%s job %s failed", kind, items[0].job.id)
-                metrics.ERRORS.labels(kind, "backend").inc()
-                await self._answer(items[0].entry, items[0].job, Status.ERROR, error=_backend(exc))
+                item = items[0]
+                if isinstance(exc, HandlerError):  # an answer the handler chose, not a crash
+                    log.warning("%s job %s: %s (%s)", kind, item.job.id, exc.code.value, exc)
+                    metrics.ERRORS.labels(kind, exc.code.value).inc()
+                    code, error = exc.code, str(exc)[:1000]
+                else:
+                    log.exception("%s job %s failed", kind, item.job.id)
+                    metrics.ERRORS.labels(kind, "backend").inc()
+                    code, error = ErrorCode.MODEL_FAILED, _backend(exc)
+                await self._answer(item.entry, item.job, Status.ERROR, code, error=error)
                 return
             # One bad job must not sink its batch-mates: retry them one by one.
             log.warning("%s batch of %d failed (%s); retrying one by one", kind, len(items), exc)
@@ -331,6 +347,7 @@ class Worker:
                     item.entry,
                     item.job,
                     Status.OK,
+                    None,
                     result=res.model_dump(mode="json"),
                     batch_size=len(items),
                 )
@@ -343,22 +360,25 @@ class Worker:
         entry: StreamEntry,
         job: Job,
         status: Status,
+        code: ErrorCode | None,
         *,
         result: dict[str, Any] | None = None,
         error: str | None = None,
         batch_size: int = 0,
     ) -> None:
         reply = JobResult(
+            v=job.v,  # answered in the caller's version
             id=job.id,
             kind=job.kind,
             status=status,
             result=result,
             error=error,
+            code=code,
             worker=self.id,
             batch_size=batch_size,
         )
         fresh = await self.streams.publish(
-            entry.kind, entry.entry_id, job.id, job.reply_to, reply.model_dump_json().encode()
+            entry.kind, entry.entry_id, job.id, job.reply_to, reply.wire()
         )
         self.stats.jobs += 1
         metrics.JOBS.labels(job.kind, status.value).inc()
@@ -368,17 +388,24 @@ class Worker:
         if not fresh:
             log.info("job %s was already answered; acknowledged only", job.id)
 
-    async def _dead(self, entry: StreamEntry, job: Job | _Salvaged | None, reason: str) -> None:
+    async def _dead(
+        self, entry: StreamEntry, job: Job | _Salvaged | None, code: ErrorCode, reason: str
+    ) -> None:
         log.error("dead-lettering %s entry %s: %s", entry.kind, entry.entry_id, reason)
         metrics.ERRORS.labels(entry.kind, "dead_letter").inc()
         if job is not None:
             reply = JobResult(
-                id=job.id, kind=entry.kind, status=Status.DEAD, error=reason, worker=self.id
+                # a version this worker does not speak is answered in its own
+                v=job.v if job.v in SUPPORTED_VERSIONS else PROTOCOL_VERSION,
+                id=job.id,
+                kind=entry.kind,
+                status=Status.DEAD,
+                error=reason,
+                code=code,
+                worker=self.id,
             )
             try:
-                await self.streams.publish(
-                    entry.kind, "", job.id, job.reply_to, reply.model_dump_json().encode()
-                )
+                await self.streams.publish(entry.kind, "", job.id, job.reply_to, reply.wire())
             except ValueError:
                 log.warning("job %s has an unusable reply_to; caller not told", job.id)
         await self.streams.dead_letter(entry.kind, entry.entry_id, entry.raw, reason)
@@ -386,10 +413,12 @@ class Worker:
 
 @dataclass
 class _Salvaged:
-    """The id and reply address of an entry that does not parse as a job, when they can be read."""
+    """The id, reply address and version of an entry that does not parse as a job, when they can
+    be read (the version: the answer is written in it when this worker speaks it)."""
 
     id: str
     reply_to: str
+    v: int = PROTOCOL_VERSION
 
 
 def _salvage(raw: bytes) -> _Salvaged | None:
@@ -399,9 +428,9 @@ def _salvage(raw: bytes) -> _Salvaged | None:
         return None
     if not isinstance(data, dict):
         return None
-    job_id, reply_to = data.get("id"), data.get("reply_to")
+    job_id, reply_to, v = data.get("id"), data.get("reply_to"), data.get("v")
     if isinstance(job_id, str) and isinstance(reply_to, str) and job_id and len(job_id) <= 64:
-        return _Salvaged(job_id, reply_to)
+        return _Salvaged(job_id, reply_to, v if isinstance(v, int) else PROTOCOL_VERSION)
     return None
 
 

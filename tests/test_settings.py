@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import pytest
 
 from contract.settings import SettingsError, load_settings
@@ -78,3 +80,50 @@ def test_cli_reports_a_bad_setting(monkeypatch: pytest.MonkeyPatch) -> None:
     result = CliRunner().invoke(app, ["health"])
     assert result.exit_code == 2
     assert "NORAE_WORKER_MAX_BATCH" in result.output
+
+
+def test_sampling_settings_keep_their_names_and_the_jobs_bounds(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    from contract.jobs import GenerateRequest
+
+    s = load_settings()
+    assert (s.relay.temperature, s.relay.top_p, s.relay.repetition_penalty) == (0.8, 0.92, 1.15)
+    assert (s.lyrics.temperature, s.lyrics.top_p, s.lyrics.repetition_penalty) == (0.9, 0.92, 1.15)
+    assert (s.mood.temperature, s.mood.top_p) == (0.8, 0.9)
+    monkeypatch.setenv("NORAE_RELAY_TEMPERATURE", "1.2")
+    monkeypatch.setenv("NORAE_RELAY_REPETITION_PENALTY", "1.3")
+    monkeypatch.setenv("NORAE_LYRICS_TOP_P", "0.5")
+    monkeypatch.setenv("NORAE_MOOD_TOP_P", "0.7")
+    s = load_settings()
+    assert (s.relay.temperature, s.relay.repetition_penalty) == (1.2, 1.3)
+    assert (s.lyrics.top_p, s.mood.top_p) == (0.5, 0.7)
+    for section in (s.relay, s.lyrics):  # what a section allows, the job takes
+        GenerateRequest(
+            prompts=["x"],
+            temperature=section.temperature,
+            top_p=section.top_p,
+            repetition_penalty=section.repetition_penalty,
+        )
+    # and what the job would refuse is refused where it is set, naming the variable
+    for name, bad in (
+        ("NORAE_RELAY_TOP_P", "0"),
+        ("NORAE_LYRICS_TEMPERATURE", "6"),
+        ("NORAE_LYRICS_REPETITION_PENALTY", "0.5"),
+        ("NORAE_MOOD_TEMPERATURE", "-1"),
+    ):
+        monkeypatch.setenv(name, bad)
+        with pytest.raises(SettingsError, match=name):
+            load_settings()
+        monkeypatch.delenv(name)
+
+
+def test_the_generator_names_resolve_without_the_model_side(tmp_path: Path) -> None:
+    from contract.settings import STARTER_DIR, ModelSettings, prepared_generator_dir
+
+    def path(generator: str) -> str:
+        return ModelSettings(generator=generator).generator_path(tmp_path)
+
+    assert path("gemma-3-270m") == str(prepared_generator_dir(tmp_path))
+    assert path("starter") == str(STARTER_DIR / "generator")
+    assert path("/models/mine") == "/models/mine"

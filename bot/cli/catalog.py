@@ -81,6 +81,7 @@ def import_(
     progress: Annotated[bool, typer.Option(help="Show a progress bar.")] = True,
 ) -> None:
     """Import songs (a CSV, --demo or --default), analyse their audio, publish a new song index."""
+    from bot.catalog import default_songs_csv
     from models.catalog_import import CsvError, default_rows, demo_rows, read_csv
 
     if (csv_path is not None) + demo + default != 1:
@@ -103,7 +104,7 @@ def import_(
     skipped: list[Skipped]
     try:
         if default:
-            rows, skipped = default_rows(), []
+            rows, skipped = default_rows(default_songs_csv()), []
         elif demo:
             rows, skipped = demo_rows(), []
         else:

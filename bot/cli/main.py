@@ -29,7 +29,7 @@ def _mount_subcommands() -> None:
     from bot.cli.lyrics import lyrics_app
     from bot.cli.models import models_app
     from bot.cli.mood import mood_app
-    from models.training.cli import emotion_app, train_app
+    from bot.cli.train import emotion_app, train_app
 
     app.add_typer(train_app, name="train", help="Train the generator or the emotion classifier.")
     app.add_typer(emotion_app, name="emotion", help="Score emotions with the configured model.")

@@ -63,7 +63,8 @@ def prepare_command(
 @models_app.command("info")
 def info_command() -> None:
     """Which generator is configured, where it is, and whether it is prepared."""
-    from models.prepare import DEFAULT_GENERATOR, MANIFEST, is_prepared, prepared_dir
+    from contract.settings import DEFAULT_GENERATOR
+    from models.prepare import MANIFEST, is_prepared, prepared_dir
 
     settings = settings_or_exit()
     ms = settings.models

@@ -99,7 +99,8 @@ async def _reap(child: ChildProcess) -> None:
 
 def _say_if_preparing(settings: Settings) -> None:
     """A first start prepares the default model in the worker: say so, and how long it takes."""
-    from models.prepare import DEFAULT_GENERATOR, TYPICAL_SECONDS, is_prepared
+    from contract.settings import DEFAULT_GENERATOR
+    from models.prepare import TYPICAL_SECONDS, is_prepared
 
     ms = settings.models
     default = ms.backend == "local" and ms.generator == DEFAULT_GENERATOR

@@ -49,6 +49,7 @@ from bot.novelty import CorpusIndex, detect_language, token_forms
 from bot.relay.text import clean_name
 from bot.writing import generate_scored
 from bot.writing_checks import distinct_n, list_like, repeated_lines, script_purity
+from contract.artists import ARTIST_TAG_PREFIX
 from contract.settings import LyricsSettings
 from storage.connection import Redis
 from storage.lyrics import LyricsStore, StoredSong, clean_artist, fold_artist
@@ -62,7 +63,8 @@ MAX_TITLE_CHARS = 40
 CONTEXT_LINE_CHARS = 80
 CLOSEST_ARTISTS = 5
 CORPUS_CACHE_SIZE = 32
-STOP_STRINGS = ["<artist=", "<|endoftext|>"]  # what tag-trained generators write between songs
+# what tag-trained generators write between songs
+STOP_STRINGS = [ARTIST_TAG_PREFIX, "<|endoftext|>"]
 
 _TAG_RE = re.compile(r"<[^<>\n]{0,80}>")
 _HEADER_RE = re.compile(r"^\s*\[[^\[\]\n]{0,40}\]\s*$")

@@ -51,7 +51,7 @@ Rules only know the constructions someone wrote down, so a second, **learned sig
 :func:`learned_tokens` (Hangul syllable 2-4-grams across word boundaries, character 2-5-grams
 within words, words and word pairs of the normalized forms, and the names and kinds of the rules
 that fired, so weak rules that no weight decides alone can add up), trained on the tune split only
-(``python -m models.training.crisis_model``; the regularisation and the threshold chosen by 5-fold
+(``python -m bot.mood.crisis_training``; the regularisation and the threshold chosen by 5-fold
 cross-validation on the tune split, false alarms at most 3%), shipped as JSON
 (``bot/crisis_model.json``, under 1 MB) and scored here in pure Python (no scikit-learn in the bot
 process). It decides only what the rules left open: it never overrides a context the rules found
@@ -503,7 +503,7 @@ def _rules_only() -> CrisisDetector:
 @dataclass(frozen=True)
 class LearnedSignal:
     """A logistic regression over TF-IDF weights of :func:`learned_tokens`, scored without
-    scikit-learn (its trainer: ``models/training/crisis_model.py``). Catches phrasings no rule
+    scikit-learn (its trainer: ``bot/mood/crisis_training.py``). Catches phrasings no rule
     lists, by their likeness to the tune split's crisis messages; it only speaks when the rules
     found no context that sets the message aside (news, fiction, someone else, a recovered past,
     an everyday goodbye)."""

@@ -21,7 +21,7 @@ from bot.inference import InferenceError
 from bot.mood.crisis import CrisisDetector, CrisisVerdict
 from bot.mood.texts import ERRORS
 from bot.relay.text import has_visible
-from contract.emotions import EMOTIONS, FROM_KOREAN
+from contract.emotions import normalize_emotion
 from contract.jobs import Prediction
 from contract.settings import MoodSettings
 
@@ -65,13 +65,6 @@ class Reading:
             "score": self.score,
             "why": self.why,
         }
-
-
-def normalize_emotion(label: str) -> str:
-    low = label.strip().lower()
-    if low in EMOTIONS:
-        return low
-    return FROM_KOREAN.get(label.strip(), "neutral")
 
 
 class MoodReader:

@@ -57,13 +57,13 @@ from dataclasses import dataclass, field
 from typing import Any, Literal, Protocol
 
 from bot.catalog import Catalog, Song, song_language
-from bot.inference import InferenceError, JobFailed
+from bot.inference import InferenceError, JobError
 from bot.mood.crisis import CrisisDetector, CrisisVerdict
 from bot.mood.reading import MoodError as MoodError  # re-exported: it lived here first
 from bot.mood.reading import MoodReader
-from bot.mood.reading import normalize_emotion as normalize_emotion
 from bot.mood.texts import ANSWERS, CRISIS_REPLY, ERRORS, MOOD_NAMES, PHRASES
-from contract.jobs import Prediction
+from contract.emotions import normalize_emotion as normalize_emotion
+from contract.jobs import ErrorCode, Prediction, SimilarResult
 from contract.settings import MoodSettings
 from storage.connection import Redis
 from storage.conversations import ConversationStore, MoodState, Turn
@@ -113,9 +113,14 @@ class MoodInference(Protocol):
         self, prompts: list[str], *, timeout: float | None = None, **params: Any
     ) -> list[list[str]]: ...
 
-    async def submit(
-        self, kind: str, payload: dict[str, Any], *, timeout: float | None = None
-    ) -> dict[str, Any]: ...
+    async def similar(
+        self,
+        song_id: str,
+        *,
+        k: int = 5,
+        exclude: Sequence[str] = (),
+        timeout: float | None = None,
+    ) -> SimilarResult: ...
 
 
 @dataclass(frozen=True)
@@ -574,9 +579,9 @@ class MoodService:
             return await self._neighbours(song, recent, lang, answer)
         try:
             ids, found = await self._similar(song_id, [*recent, song_id])
-        except JobFailed as exc:
+        except JobError as exc:
             log.warning("mood: similar job failed for %s: %s", song_id, exc)
-            key = "no_index" if "no song index" in exc.detail else "similar_failed"
+            key = "no_index" if exc.job_code is ErrorCode.NO_INDEX else "similar_failed"
             return await answer(phrases[key].format(reason=exc))
         except InferenceError as exc:
             return await answer(phrases["similar_failed"].format(reason=exc))
@@ -610,17 +615,14 @@ class MoodService:
 
     async def _similar(self, song_id: str, exclude: Sequence[str]) -> tuple[list[str], bool]:
         """(distinct neighbour ids without the song itself, whether the song is in the index)."""
-        result = await self.inference.submit(
-            "similar",
-            {
-                "song_id": song_id,
-                "k": self.settings.songs,
-                "exclude": list(dict.fromkeys(exclude))[:MAX_SIMILAR_EXCLUDE],
-            },
+        result = await self.inference.similar(
+            song_id,
+            k=self.settings.songs,
+            exclude=list(dict.fromkeys(exclude))[:MAX_SIMILAR_EXCLUDE],
             timeout=self.settings.similar_timeout_s,
         )
-        ids = [str(i) for i in result.get("song_ids", []) if str(i) != song_id]
-        return list(dict.fromkeys(ids)), bool(result.get("found", True))
+        ids = [i for i in result.song_ids if i != song_id]
+        return list(dict.fromkeys(ids)), result.found
 
     @staticmethod
     def _choices(lang: str, count: int) -> list[str]:

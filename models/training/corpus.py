@@ -18,6 +18,8 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
+from contract.artists import artist_tag
+
 log = logging.getLogger(__name__)
 
 PROJECT_ROOT = Path(__file__).resolve().parents[2]
@@ -27,7 +29,6 @@ NOVELS_GLOB = "novels/koconovel/*.jsonl"
 POEMS_GLOB = "lyrics/ko_poems/*.txt"
 HYMNS_FILE = "lyrics/en_hymns/hymns.jsonl"
 
-_ARTIST_TAG_RE = re.compile(r"^<artist=([^<>\n]+)>")
 _POEM_SEPARATOR_RE = re.compile(r"^=+\s*$", re.MULTILINE)
 _POEM_NUMBER_RE = re.compile(r"^\s*\d+\.\s*")
 
@@ -45,23 +46,6 @@ class Song:
     artist: str
     title: str
     lyrics: str
-
-
-def artist_tag(artist: str) -> str:
-    """The tag that prefixes every song of ``artist``: ``<artist=김소월>``.
-
-    The lyrics service prompts the generator with this tag to write in that artist's style.
-    """
-    name = " ".join(artist.replace("<", "").replace(">", "").split())
-    if not name:
-        raise ValueError("artist name is empty")
-    return f"<artist={name}>"
-
-
-def parse_artist_tag(text: str) -> str | None:
-    """The artist named by a leading :func:`artist_tag`, or ``None``."""
-    match = _ARTIST_TAG_RE.match(text)
-    return match.group(1) if match else None
 
 
 def format_song(song: Song) -> str:

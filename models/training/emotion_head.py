@@ -25,6 +25,12 @@ from models.training.emotion_data import (
     train_examples,
     valid_splits,
 )
+from models.training.emotion_report import (
+    format_report,
+    plot_confusion,
+    report_predictions,
+    rounded,
+)
 
 log = logging.getLogger(__name__)
 
@@ -45,7 +51,6 @@ def train_emotion_head(
     from models.classification import LocalClassifier
     from models.lexical_head import best_weight, train_lexical_head
     from models.loading import load_classifier
-    from models.training.emotion import format_report, plot_confusion, report_predictions, rounded
 
     model_dir = Path(model_dir)
     started = time.monotonic()

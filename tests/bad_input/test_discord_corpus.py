@@ -49,7 +49,7 @@ class Corpus:
     def model_calls(self) -> int:
         total = 0
         for m in self.models:
-            for name in ("prompts", "calls", "classified", "similar"):
+            for name in ("prompts", "calls", "classified", "asked"):
                 total += len(getattr(m, name, ()))
         return total
 

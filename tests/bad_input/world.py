@@ -86,7 +86,7 @@ class World:
             len(self.generator.prompts)
             + len(self.lyrics_model.calls)
             + len(self.mood_model.classified)
-            + len(self.mood_model.similar)
+            + len(self.mood_model.asked)
             + len(self.mood_model.prompts)
         )
 

@@ -182,10 +182,10 @@ def test_the_learned_signal_catches_what_no_rule_lists() -> None:
 
 def test_the_shipped_learned_signal_is_what_its_trainer_makes() -> None:
     """Scored in pure Python exactly as scikit-learn scores it, and trained on today's tune split
-    (add tune messages, then run ``python -m models.training.crisis_model``)."""
+    (add tune messages, then run ``python -m bot.mood.crisis_training``)."""
     import json
 
-    from models.training.crisis_model import fit
+    from bot.mood.crisis_training import fit
 
     signal = learned_signal()
     assert signal is not None

@@ -20,7 +20,7 @@ async def test_full_queue_fails_fast_with_busy(redis: Redis) -> None:
             await JobStreams(redis).enqueue("noop", b"{}", max_queue=10)
         started = time.monotonic()
         with pytest.raises(InferenceBusy, match="busy"):
-            await client.submit("noop", {"value": 1}, timeout=10)
+            await client.noop(1, timeout=10)
         assert time.monotonic() - started < 1.0
     assert await JobStreams(redis).depth("noop") == 2  # nothing added by the refused call
 
@@ -28,16 +28,16 @@ async def test_full_queue_fails_fast_with_busy(redis: Redis) -> None:
 async def test_timeout_without_any_worker_says_so(redis: Redis) -> None:
     async with InferenceClient(redis) as client:
         with pytest.raises(InferenceTimeout, match="no worker serves 'noop'"):
-            await client.submit("noop", {"value": 1}, timeout=0.3)
+            await client.noop(1, timeout=0.3)
 
 
 async def test_timeout_with_a_slow_worker(redis: Redis) -> None:
     async with running_worker(redis, {"noop": NoopHandler()}), InferenceClient(redis) as client:
-        await client.submit("noop", {})  # the worker is up and has a heartbeat
+        await client.noop()  # the worker is up and has a heartbeat
         with pytest.raises(InferenceTimeout, match=r"no answer to the noop job within 0.3s"):
-            await client.submit("noop", {"delay_ms": 2000}, timeout=0.3)
+            await client.noop(delay_ms=2000, timeout=0.3)
         # the late answer is dropped quietly and the client keeps working
-        assert (await client.submit("noop", {"value": "after"}, timeout=5))["value"] == "after"
+        assert await client.noop("after", timeout=5) == "after"
 
 
 async def test_bad_request_is_refused_before_it_is_queued(redis: Redis) -> None:

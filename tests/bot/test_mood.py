@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import itertools
 import random
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Sequence
 from pathlib import Path
 from typing import Any
 
@@ -28,7 +28,7 @@ from bot.mood.service import (
     parse_choice,
 )
 from bot.mood.texts import ANSWERS, PHRASES
-from contract.jobs import Prediction
+from contract.jobs import Prediction, SimilarResult
 from contract.settings import MoodSettings
 from models.catalog_import import rebuild_index
 from models.handlers_similar import SimilarHandler
@@ -94,11 +94,16 @@ class FakeInference:
             raise self.generate_error
         return [list(self.replies) for _ in prompts]
 
-    async def submit(
-        self, kind: str, payload: dict[str, Any], *, timeout: float | None = None
-    ) -> dict[str, Any]:
+    async def similar(
+        self,
+        song_id: str,
+        *,
+        k: int = 5,
+        exclude: Sequence[str] = (),
+        timeout: float | None = None,
+    ) -> SimilarResult:
         assert self.client is not None, "this test has no worker"
-        return await self.client.submit(kind, payload, timeout=timeout)
+        return await self.client.similar(song_id, k=k, exclude=exclude, timeout=timeout)
 
 
 def catalog_songs() -> tuple[list[Song], dict[str, bytes]]:

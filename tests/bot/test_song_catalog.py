@@ -15,7 +15,7 @@ from pathlib import Path
 
 import pytest
 
-from bot.catalog import Catalog
+from bot.catalog import Catalog, default_songs_csv
 from bot.cli.catalog import TaggingUnavailable, _run
 from bot.mood.service import MoodService
 from bot.mood.texts import PHRASES
@@ -71,7 +71,7 @@ def test_the_default_catalog_is_big_bilingual_tagged_and_linked() -> None:
             assert len(fitting) >= 60, emotion
             assert {r["language"] for r in fitting} == {"ko", "en"}
 
-    imported = default_rows()  # the songs, then the demo tracks with their audio
+    imported = default_rows(default_songs_csv())  # the songs, then the demo tracks with their audio
     songs = [r for r in imported if r.song.artist != DEMO_ARTIST]
     assert len(songs) == len(rows) and len(imported) - len(songs) == 28
     assert len({r.song.id for r in imported}) == len(imported)
@@ -81,7 +81,7 @@ def test_the_default_catalog_is_big_bilingual_tagged_and_linked() -> None:
 
 
 async def load_default_songs(redis: Redis) -> None:
-    songs = [r.song for r in default_rows() if r.song.artist != DEMO_ARTIST]
+    songs = [r.song for r in default_rows(default_songs_csv()) if r.song.artist != DEMO_ARTIST]
     await CatalogStore(redis).upsert(songs)
 
 

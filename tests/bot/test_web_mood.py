@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import hashlib
 import random
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Sequence
 from pathlib import Path
 from typing import Any, cast
 
@@ -23,6 +23,7 @@ from bot.mood.service import MoodService
 from bot.mood.texts import PHRASES
 from bot.web.app import USER_COOKIE, create_app
 from bot.web.mood import MOOD_KEY
+from contract.jobs import SimilarRequest, SimilarResult
 from contract.settings import MoodSettings, Settings
 from storage.catalog import CatalogStore, Song
 from storage.connection import Redis
@@ -40,15 +41,19 @@ class SimilarFake(FakeInference):
 
     def __init__(self, **kwargs: Any) -> None:
         super().__init__(**kwargs)
-        self.similar: list[dict[str, Any]] = []
+        self.asked: list[SimilarRequest] = []
 
-    async def submit(
-        self, kind: str, payload: dict[str, Any], *, timeout: float | None = None
-    ) -> dict[str, Any]:
-        assert kind == "similar"
-        self.similar.append(payload)
-        ids = [i for i in SOUND_ALIKES if i != payload["song_id"]]
-        return {"song_ids": ids, "found": True}
+    async def similar(
+        self,
+        song_id: str,
+        *,
+        k: int = 5,
+        exclude: Sequence[str] = (),
+        timeout: float | None = None,
+    ) -> SimilarResult:
+        self.asked.append(SimilarRequest(song_id=song_id, k=k, exclude=list(exclude)))
+        ids = [i for i in SOUND_ALIKES if i != song_id]
+        return SimilarResult(song_ids=ids, distances=[0.0] * len(ids))
 
 
 @pytest.fixture
@@ -108,7 +113,7 @@ async def test_message_then_pick_then_history(
     picked = await post(client, "pick", {"choice": 2})
     assert picked["picked"]["id"] == songs[1]["id"] and picked["likeness"] == "sound"
     assert [s["id"] for s in picked["songs"]] == [i for i in SOUND_ALIKES if i != songs[1]["id"]]
-    assert fake.similar[0]["song_id"] == songs[1]["id"]
+    assert fake.asked[0].song_id == songs[1]["id"]
     assert songs[1]["title"] in picked["text"]
 
     typed = await post(client, "message", {"text": "1번"})  # a typed number is a pick too

@@ -110,8 +110,8 @@ class StoryCog(commands.Cog):
     @story.command(name="ponder", description="Model work that takes a while")
     async def ponder(self, interaction: discord.Interaction, delay_ms: int = 3500) -> None:
         await interaction.response.defer()
-        result = await self.bot.inference.submit("noop", {"value": "done", "delay_ms": delay_ms})
-        await interaction.followup.send(f"pondered: {result['value']}")
+        result = await self.bot.inference.noop("done", delay_ms=delay_ms)
+        await interaction.followup.send(f"pondered: {result}")
 
     @commands.Cog.listener()
     async def on_raw_reaction_add(self, event: discord.RawReactionActionEvent) -> None:

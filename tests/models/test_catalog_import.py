@@ -11,12 +11,14 @@ import numpy as np
 import pytest
 import redis as sync_redis
 import soundfile as sf
+from pydantic import ValidationError
 from typer.testing import CliRunner
 
 from bot.catalog import Catalog, resolve_package_url
 from bot.cli.main import app
 from bot.cli.text import skip_reason
-from bot.inference import InferenceClient, JobFailed
+from bot.inference import InferenceClient, JobError
+from contract.jobs import ErrorCode
 from models.audio import UNREADABLE
 from models.catalog_import import (
     CsvError,
@@ -135,11 +137,12 @@ async def test_similar_job_end_to_end_and_reload_without_restart(
     picked = rows[0].song.id
     catalog = Catalog(redis)
     async with running_worker(redis, {"similar": handler}), InferenceClient(redis) as client:
-        result = await client.submit("similar", {"song_id": picked, "k": 5}, timeout=10)
+        result = await client.similar(picked, k=5, timeout=10)
         assert handler.version == first.index.version  # type: ignore[union-attr]
-        assert picked not in result["song_ids"]
-        assert len(set(result["song_ids"])) == len(result["song_ids"]) == 5
-        assert result["distances"] == sorted(result["distances"])
+        assert result.found and result.version == handler.version
+        assert picked not in result.song_ids
+        assert len(set(result.song_ids)) == len(result.song_ids) == 5
+        assert result.distances == sorted(result.distances)
 
         second = await import_rows(redis, rows, index_dir, n_trees=4, jobs=1)  # 2 more songs
         assert second.index is not None and second.index.version != first.index.version  # type: ignore[union-attr]
@@ -151,16 +154,17 @@ async def test_similar_job_end_to_end_and_reload_without_restart(
 
         no_audio = next(r.song.id for r in rows if r.song.title == "No Audio")
         assert await catalog.similar(client, no_audio, timeout=10) == []
-        with pytest.raises(JobFailed):
-            await client.submit("similar", {"song_id": picked, "k": 0}, timeout=10)
+        with pytest.raises(ValidationError):  # refused before it is queued
+            await client.similar(picked, k=0, timeout=10)
 
 
 async def test_similar_without_an_index_fails_clearly(redis: Redis, tmp_path: Path) -> None:
     handler = SimilarHandler(tmp_path, redis=redis)
     async with running_worker(redis, {"similar": handler}), InferenceClient(redis) as client:
-        with pytest.raises(JobFailed) as failed:
-            await client.submit("similar", {"song_id": "x"}, timeout=10)
-    assert "no song index yet" in failed.value.detail
+        with pytest.raises(JobError) as failed:
+            await client.similar("x", timeout=10)
+    assert failed.value.job_code is ErrorCode.NO_INDEX
+    assert "no song index yet" in failed.value.detail  # the worker's words, for the log
 
 
 async def test_catalog_picks_respect_moods_and_exclusions(

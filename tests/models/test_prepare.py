@@ -12,16 +12,16 @@ from pathlib import Path
 
 import pytest
 
+from contract.settings import DEFAULT_GENERATOR, ModelSettings
 from models.loading import load_causal_lm
 from models.prepare import (
-    DEFAULT_GENERATOR,
     MANIFEST,
     PrepareError,
     is_prepared,
     prepare,
     prepared_dir,
-    resolve_generator,
 )
+from models.starter import STARTER_DIR
 
 
 def test_the_prepared_directory_loads_as_gemma3(tiny_gemma: Path) -> None:
@@ -107,12 +107,13 @@ def test_a_killed_prepare_leaves_the_old_model_usable(
 
 
 def test_the_generator_setting_names(tmp_path: Path) -> None:
-    starter = tmp_path / "starter"
-    assert resolve_generator("gemma-3-270m", tmp_path, starter) == str(
-        tmp_path / "models" / "gemma-3-270m"
-    )
-    assert resolve_generator("starter", tmp_path, starter) == str(starter)
-    assert resolve_generator("skt/kogpt2-base-v2", tmp_path, starter) == "skt/kogpt2-base-v2"
+    def path(generator: str) -> str:
+        return ModelSettings(generator=generator).generator_path(tmp_path)
+
+    assert path("gemma-3-270m") == str(tmp_path / "models" / "gemma-3-270m")
+    assert path("gemma-3-270m") == str(prepared_dir(tmp_path))  # where prepare() puts it
+    assert path("starter") == str(STARTER_DIR / "generator")
+    assert path("skt/kogpt2-base-v2") == "skt/kogpt2-base-v2"
 
 
 def test_the_cli_prepares_with_a_given_file(

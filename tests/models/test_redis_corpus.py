@@ -3,8 +3,9 @@
 from __future__ import annotations
 
 from bot.relay.service import RelayService
+from contract.artists import artist_tag
 from contract.settings import RelaySettings
-from models.training.corpus import artist_tag, format_song
+from models.training.corpus import format_song
 from models.training.redis_corpus import read_redis_corpus
 from storage.connection import Redis
 from storage.lyrics import LyricsStore, StoredSong

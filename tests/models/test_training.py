@@ -11,14 +11,13 @@ import pytest
 from typer.testing import CliRunner
 
 from benchmarks.generator_quality import distinct_n, longest_copied_span
+from bot.cli.train import emotion_app, train_app
+from contract.artists import artist_tag, parse_artist_tag
 from models.starter import STARTER_DIR, starter_path
-from models.training.cli import emotion_app, train_app
 from models.training.corpus import (
     Document,
-    artist_tag,
     generator_corpus,
     lyrics_corpus,
-    parse_artist_tag,
     relay_corpus,
     split_by_group,
     split_poems,
@@ -200,7 +199,7 @@ def test_starter_path_rejects_unknown_names() -> None:
 
 
 def test_cli_module_does_not_import_torch() -> None:
-    code = "import sys, models.training.cli; sys.exit('torch' in sys.modules)"
+    code = "import sys, bot.cli.train; sys.exit('torch' in sys.modules)"
     assert subprocess.run([sys.executable, "-c", code], cwd=ROOT).returncode == 0
 
 

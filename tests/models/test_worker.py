@@ -3,23 +3,16 @@
 from __future__ import annotations
 
 import asyncio
+import json
 import time
 from collections.abc import Hashable
 from pathlib import Path
 
-import pytest
 from pydantic import BaseModel
 
-from bot.inference import InferenceClient, JobFailed
-from contract.jobs import Job, JobResult, Status
-from models.handlers import (
-    ClassifyHandler,
-    GenerateHandler,
-    JobHandler,
-    NoopHandler,
-    NoopRequest,
-    NoopResult,
-)
+from bot.inference import InferenceClient
+from contract.jobs import ErrorCode, Job, JobResult, NoopRequest, NoopResult, Status
+from models.handlers import ClassifyHandler, GenerateHandler, JobHandler, NoopHandler
 from models.worker import WorkerConfig
 from storage import keys
 from storage.connection import Redis, connect
@@ -101,10 +94,8 @@ async def test_concurrent_jobs_are_batched(redis: Redis) -> None:
         InferenceClient(redis) as client,
     ):
         # delay_ms keeps the worker busy so the next wave queues up behind it
-        results = await asyncio.gather(
-            *(client.submit("noop", {"value": i, "delay_ms": 20}) for i in range(100))
-        )
-    assert sorted(r["value"] for r in results) == list(range(100))
+        results = await asyncio.gather(*(client.noop(i, delay_ms=20) for i in range(100)))
+    assert sorted(results) == list(range(100))
     assert max(worker.stats.batch_sizes) > 1
     assert sum(worker.stats.batch_sizes) == 100  # every job ran exactly once
 
@@ -117,6 +108,7 @@ async def test_expired_job_is_answered_expired_and_not_run(redis: Redis) -> None
     async with running_worker(redis, {"noop": handler}):
         (reply,) = await _replies(redis, job.reply_to, 1)
     assert reply.id == job.id and reply.status is Status.EXPIRED
+    assert reply.code is ErrorCode.EXPIRED
     assert handler.batches == []
     assert await streams.depth("noop") == 0  # retired from the stream
 
@@ -138,6 +130,7 @@ async def test_job_delivered_too_often_is_dead_lettered_and_caller_told(redis: R
     async with running_worker(redis, {"noop": handler}, config):
         (reply,) = await _replies(redis, job.reply_to, 1)
     assert reply.status is Status.DEAD and "delivered 4 times" in (reply.error or "")
+    assert reply.code is ErrorCode.UNDELIVERABLE
     assert handler.batches == []
     (dead,) = await streams.dead_letters()
     assert dead["kind"] == "noop" and "delivered 4 times" in dead["reason"]
@@ -159,7 +152,9 @@ async def test_malformed_entries_are_dead_lettered_and_the_worker_goes_on(redis:
     async with running_worker(redis, {"noop": CountingNoop()}):
         replies = {r.id: r for r in await _replies(redis, good.reply_to, 2)}
     assert replies["abc"].status is Status.DEAD and "malformed" in (replies["abc"].error or "")
+    assert replies["abc"].code is ErrorCode.MALFORMED
     assert replies[good.id].status is Status.OK and replies[good.id].result == {"value": "fine"}
+    assert replies[good.id].code is None
     reasons = sorted(d["reason"] for d in await streams.dead_letters())
     assert len(reasons) == 3
     assert any("no job field" in r for r in reasons)
@@ -167,10 +162,13 @@ async def test_malformed_entries_are_dead_lettered_and_the_worker_goes_on(redis:
 
 
 async def test_invalid_payload_gets_a_clear_error(redis: Redis) -> None:
-    async with running_worker(redis, {"noop": CountingNoop()}), InferenceClient(redis) as client:
-        with pytest.raises(JobFailed) as failed:
-            await client.submit("noop", {"delay_ms": -5})
-    assert "invalid payload: delay_ms" in failed.value.detail
+    # The client refuses such a request itself; one written by hand reaches the worker.
+    job = _job({"delay_ms": -5})
+    await JobStreams(redis).enqueue("noop", job.model_dump_json().encode(), max_queue=10)
+    async with running_worker(redis, {"noop": CountingNoop()}):
+        (reply,) = await _replies(redis, job.reply_to, 1)
+    assert reply.status is Status.ERROR and reply.code is ErrorCode.BAD_REQUEST
+    assert "invalid payload: delay_ms" in (reply.error or "")
 
 
 async def test_backend_exception_fails_only_the_bad_job(redis: Redis) -> None:
@@ -187,6 +185,7 @@ async def test_backend_exception_fails_only_the_bad_job(redis: Redis) -> None:
     assert replies[jobs[2].id].status is Status.OK
     bad = replies[jobs[1].id]
     assert bad.status is Status.ERROR and "the backend fell over" in (bad.error or "")
+    assert bad.code is ErrorCode.MODEL_FAILED
 
 
 async def test_worker_survives_a_redis_restart(own_redis: RedisServer) -> None:
@@ -196,20 +195,20 @@ async def test_worker_survives_a_redis_restart(own_redis: RedisServer) -> None:
             running_worker(redis, {"noop": CountingNoop()}),
             InferenceClient(redis, timeout_s=10) as client,
         ):
-            assert (await client.submit("noop", {"value": 1}))["value"] == 1
+            assert await client.noop(1) == 1
             own_redis.stop()  # AOF keeps the stream and its group
             await asyncio.sleep(1.0)  # the worker and the reply reader see errors meanwhile
             own_redis.start()
-            assert (await client.submit("noop", {"value": 2}))["value"] == 2
+            assert await client.noop(2) == 2
     finally:
         await redis.aclose()
 
 
 async def test_worker_recreates_a_lost_consumer_group(redis: Redis) -> None:
     async with running_worker(redis, {"noop": CountingNoop()}), InferenceClient(redis) as client:
-        assert (await client.submit("noop", {"value": 1}))["value"] == 1
+        assert await client.noop(1) == 1
         await redis.flushall()  # as a Redis without persistence coming back empty
-        assert (await client.submit("noop", {"value": 2}, timeout=10))["value"] == 2
+        assert await client.noop(2, timeout=10) == 2
 
 
 async def test_stop_finishes_the_batch_in_hand_and_takes_no_new_one(redis: Redis) -> None:
@@ -247,3 +246,30 @@ async def test_one_batch_per_compatible_group(redis: Redis) -> None:
 
 def test_noop_result_model_round_trips() -> None:
     assert NoopResult(value={"a": [1]}).model_dump() == {"value": {"a": [1]}}
+
+
+async def test_a_v1_job_is_answered_in_v1_and_an_unknown_version_is_dead(redis: Redis) -> None:
+    streams = JobStreams(redis)
+    old = _job({"value": "old"}).model_copy(update={"v": 1})
+    old_bad = _job({"delay_ms": -1}).model_copy(update={"v": 1})
+    future = _job({"value": "new"}).model_copy(update={"v": 99})
+    for job in (old, old_bad, future):
+        await streams.enqueue("noop", job.model_dump_json().encode(), max_queue=10)
+    raw: dict[str, dict[str, object]] = {}
+    async with running_worker(redis, {"noop": CountingNoop()}):
+        last, deadline = "0-0", time.monotonic() + 5
+        while len(raw) < 3 and time.monotonic() < deadline:
+            for entry_id, data in await streams.read_replies(old.reply_to, last, block_ms=200):
+                last = entry_id
+                reply = json.loads(data)
+                raw[reply["id"]] = reply
+    # a v1 caller forbids unknown fields: its answers have no code, and read as before
+    assert raw[old.id]["v"] == 1 and "code" not in raw[old.id]
+    assert raw[old.id]["status"] == "ok" and raw[old.id]["result"] == {"value": "old"}
+    assert raw[old_bad.id]["v"] == 1 and "code" not in raw[old_bad.id]
+    assert raw[old_bad.id]["status"] == "error"
+    # a v2 reader infers the code of a v1 answer from its status
+    assert JobResult.model_validate(raw[old_bad.id]).code is ErrorCode.MODEL_FAILED
+    dead = JobResult.model_validate(raw[future.id])
+    assert dead.status is Status.DEAD and dead.code is ErrorCode.UNSUPPORTED
+    assert "job v99" in (dead.error or "")

@@ -10,8 +10,9 @@ import pytest
 from pydantic import BaseModel
 
 from bot.inference import InferenceClient
+from contract.jobs import NoopRequest
 from contract.settings import Settings, SettingsError, WorkerSettings, load_settings
-from models.handlers import NoopHandler, NoopRequest
+from models.handlers import NoopHandler
 from models.serve import start_metrics, worker_config
 from models.worker import Worker
 from storage import keys
@@ -45,7 +46,7 @@ async def test_a_killed_workers_job_still_answers_its_caller_with_default_settin
     first = Worker(JobStreams(redis), {"noop": dead}, config, worker_id="first")
     first_task = asyncio.create_task(first.run())
     async with InferenceClient(redis, timeout_s=settings.inference.timeout_s) as client:
-        call = asyncio.create_task(client.submit("noop", {"value": 7}))
+        call = asyncio.create_task(client.noop(7))
         await asyncio.wait_for(dead.started.wait(), 10)
         first_task.cancel()  # the process dies mid-job: no answer, no ack, no more holding
         with contextlib.suppress(asyncio.CancelledError):
@@ -57,7 +58,7 @@ async def test_a_killed_workers_job_still_answers_its_caller_with_default_settin
         finally:
             second.stop()
             await asyncio.wait_for(second_task, 15)
-    assert result == {"value": 7}
+    assert result == 7
     assert dead.seen == [7] and alive.seen == [7]
 
 

@@ -1,6 +1,10 @@
 """Fit the crisis detector's learned signal: TF-IDF features and a logistic regression.
 
-    python -m models.training.crisis_model [--out bot/crisis_model.json]
+    python -m bot.mood.crisis_training [--out bot/mood/crisis_model.json]
+
+It lives beside the detector because it trains the detector's own features into the detector's
+own file; it is a development tool the bot process never imports, and numpy and scikit-learn are
+imported inside its functions only.
 
 Trained on the ``tune`` split of ``tests/data/crisis_eval.jsonl`` only (the ``score`` split and the
 held-out sets are never seen here). The features are :func:`bot.mood.crisis.learned_tokens`: Hangul
@@ -24,14 +28,18 @@ import json
 from pathlib import Path
 from typing import Any
 
-import numpy as np
-
 from bot.mood.crisis import MODEL_PATH, CrisisDetector, learned_tokens
 
 EVAL = Path(__file__).resolve().parents[2] / "tests" / "data" / "crisis_eval.jsonl"
-THRESHOLDS = [round(t, 2) for t in np.arange(0.30, 0.96, 0.025)]
 STRENGTHS = (1.0, 2.0, 4.0, 8.0, 16.0)
 MIN_DF = 2
+
+
+def thresholds() -> list[float]:
+    """The thresholds tried: 0.30 to 0.95 in steps of 0.025, rounded as numpy rounds them."""
+    import numpy as np
+
+    return [float(round(t, 2)) for t in np.arange(0.30, 0.96, 0.025)]
 
 
 def _rows(path: Path) -> list[dict[str, Any]]:
@@ -57,6 +65,7 @@ def fit(tokens: list[list[str]], labels: list[bool], c: float) -> tuple[Any, Any
 def _cross_validate(
     tokens: list[list[str]], labels: list[bool], rules: Any, open_to_model: Any, c: float
 ) -> dict[float, tuple[float, float]]:
+    import numpy as np
     from sklearn.model_selection import StratifiedKFold
 
     y = np.array(labels)
@@ -65,13 +74,15 @@ def _cross_validate(
         vectorizer, model = fit([tokens[i] for i in train], [labels[i] for i in train], c)
         probs[test] = model.predict_proba(vectorizer.transform([tokens[i] for i in test]))[:, 1]
     table: dict[float, tuple[float, float]] = {}
-    for threshold in THRESHOLDS:
+    for threshold in thresholds():
         predicted = rules | (open_to_model & (probs >= threshold))
         table[threshold] = (float(predicted[y].mean()), float(predicted[~y].mean()))
     return table
 
 
 def main() -> None:
+    import numpy as np
+
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("--data", type=Path, default=EVAL)
     parser.add_argument("--out", type=Path, default=MODEL_PATH)
@@ -91,7 +102,7 @@ def main() -> None:
     for c in STRENGTHS:
         table = _cross_validate(tokens, labels, rules, open_to_model, c)
         allowed = [t for t, (_, fa) in table.items() if fa <= args.max_false_alarms]
-        threshold = min(allowed) if allowed else max(THRESHOLDS)
+        threshold = min(allowed) if allowed else max(thresholds())
         recall, false_alarms = table[threshold]
         print(
             f"cross-validated, C={c:g}: rules or p >= {threshold:.3f}: "

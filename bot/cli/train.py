@@ -1,8 +1,14 @@
-"""Command-line entry points for training and emotion prediction.
+"""``norae train`` (``generator``, ``emotion``, ``emotion-head``) and ``norae emotion predict``.
 
-``train_app`` (commands ``generator`` and ``emotion``) and ``emotion_app`` (command ``predict``)
-are plain Typer apps that ``bot/cli/main.py`` mounts. torch and transformers are imported inside the
-commands only, so importing this module stays cheap for the bot process.
+The commands are defined here, in the command line's package, not beside the trainers: the trainers
+(:mod:`models.training`) are library code that takes everything as arguments, and what only a
+command knows — which Redis ``--from-redis`` reads (:mod:`bot.cli.redis_url`, as every ``norae``
+command asks), how to report an error — stays on this side, so ``models`` never imports ``bot``.
+``models.training`` is imported inside the commands only (torch and transformers with it), so
+importing this module stays cheap for the bot process.
+
+Options that several commands share are declared once below (``Output``, ``DataDir``, ``Device``,
+``Fp16``, ``Seed``, ``Verbose``).
 """
 
 from __future__ import annotations
@@ -14,8 +20,6 @@ from pathlib import Path
 from typing import Annotated, Any
 
 import typer
-
-from models.training.corpus import DEFAULT_DATA_DIR
 
 log = logging.getLogger(__name__)
 
@@ -30,8 +34,24 @@ def _emotion_group() -> None:
     """Classify emotions with a trained model."""  # a callback keeps `predict` a subcommand
 
 
-DataDir = Annotated[Path, typer.Option(help="The shared data folder (../shared/data).")]
+# --- options shared by several commands ---------------------------------------------------------
+
+Output = Annotated[Path, typer.Option(help="Where to save the model directory.")]
+DataDir = Annotated[
+    Path | None,
+    typer.Option(help="The shared data folder (default: ../shared/data beside the project)."),
+]
 Device = Annotated[str, typer.Option(help="auto, cpu or cuda.")]
+Fp16 = Annotated[bool, typer.Option(help="Store the weights as fp16.")]
+Seed = Annotated[int, typer.Option(help="Random seed.")]
+Verbose = Annotated[bool, typer.Option(help="Log debug messages too.")]
+ClassifierDir = Annotated[Path, typer.Option(help="The emotion classifier directory to add it to.")]
+
+
+def _data_dir(given: Path | None) -> Path:
+    from models.training.corpus import DEFAULT_DATA_DIR
+
+    return DEFAULT_DATA_DIR if given is None else given
 
 
 def _read_redis_corpus() -> tuple[list[str], list[Any]]:
@@ -68,8 +88,8 @@ def _setup_logging(verbose: bool) -> None:
 
 @train_app.command()
 def generator(
-    output: Annotated[Path, typer.Option(help="Where to save the model directory.")],
-    data_dir: DataDir = DEFAULT_DATA_DIR,
+    output: Output,
+    data_dir: DataDir = None,
     base_model: Annotated[
         str | None, typer.Option(help="Fine-tune this hub id or local path instead.")
     ] = None,
@@ -100,10 +120,10 @@ def generator(
     max_minutes: float | None = None,
     lora: Annotated[bool, typer.Option(help="Fine-tune through a LoRA adapter (peft).")] = False,
     lora_r: int = 16,
-    fp16: Annotated[bool, typer.Option(help="Store the weights as fp16.")] = False,
+    fp16: Fp16 = False,
     device: Device = "auto",
-    seed: int = 0,
-    verbose: bool = False,
+    seed: Seed = 0,
+    verbose: Verbose = False,
 ) -> None:
     """Train a GPT-2-style generator from scratch, or fine-tune a causal LM."""
     from models.training.generator import GeneratorTrainConfig, train_generator
@@ -117,7 +137,7 @@ def generator(
         output_dir=output,
         redis_texts=tuple(redis_texts),
         redis_songs=tuple(redis_songs),
-        data_dir=data_dir,
+        data_dir=_data_dir(data_dir),
         base_model=base_model,
         extra_texts=tuple(extra_text or ()),
         vocab_size=vocab_size,
@@ -149,8 +169,8 @@ def generator(
 
 @train_app.command()
 def emotion(
-    output: Annotated[Path, typer.Option(help="Where to save the model directory.")],
-    data_dir: DataDir = DEFAULT_DATA_DIR,
+    output: Output,
+    data_dir: DataDir = None,
     base_model: Annotated[
         str | None, typer.Option(help="Fine-tune this encoder instead of pretraining one.")
     ] = None,
@@ -201,18 +221,19 @@ def emotion(
     lexical_head: Annotated[
         bool, typer.Option(help="Fit the Korean lexical head beside the model afterwards.")
     ] = True,
-    fp16: Annotated[bool, typer.Option(help="Store the weights as fp16.")] = False,
+    fp16: Fp16 = False,
     device: Device = "auto",
-    seed: int = 0,
-    verbose: bool = False,
+    seed: Seed = 0,
+    verbose: Verbose = False,
 ) -> None:
     """Pretrain a small encoder (masked-LM) and fine-tune it on Korean + English emotions."""
-    from models.training.emotion import EmotionTrainConfig, format_report, train_emotion
+    from models.training.emotion import EmotionTrainConfig, train_emotion
+    from models.training.emotion_report import format_report
 
     _setup_logging(verbose)
     cfg = EmotionTrainConfig(
         output_dir=output,
-        data_dir=data_dir,
+        data_dir=_data_dir(data_dir),
         base_model=base_model,
         vocab_size=vocab_size,
         normalization=normalization,
@@ -252,8 +273,8 @@ def emotion(
 
 @train_app.command("emotion-head")
 def emotion_head(
-    model: Annotated[Path, typer.Option(help="The emotion classifier directory to add it to.")],
-    data_dir: DataDir = DEFAULT_DATA_DIR,
+    model: ClassifierDir,
+    data_dir: DataDir = None,
     char_min: Annotated[int, typer.Option(min=1, help="Shortest character n-gram.")] = 1,
     char_max: Annotated[int, typer.Option(min=1, help="Longest character n-gram.")] = 3,
     hash_bits: Annotated[
@@ -265,12 +286,12 @@ def emotion_head(
         typer.Option(min=0.0, max=1.0, help="Blend weight (default: best on Korean valid)."),
     ] = None,
     device: Device = "auto",
-    verbose: bool = False,
+    verbose: Verbose = False,
 ) -> None:
     """Fit the Korean lexical head (character + morpheme n-grams) of an emotion classifier."""
     from models.loading import ModelLoadError
-    from models.training.emotion import format_report
     from models.training.emotion_head import train_emotion_head
+    from models.training.emotion_report import format_report
 
     _setup_logging(verbose)
     if char_min > char_max:
@@ -279,7 +300,7 @@ def emotion_head(
     try:
         metrics = train_emotion_head(
             model,
-            data_dir,
+            _data_dir(data_dir),
             char_ngrams=(char_min, char_max),
             n_features=2**hash_bits,
             c=c,
