@@ -23,6 +23,7 @@ utterance                              English                             does
 ``기억 지우기``                        ``forget me``                       the companion forgets
 ``결과 보기``                          ``result``                          fetch a late answer
 ``도움말``                             ``help``                            this list
+a simple command's keyword             (its catalog keywords)              that command
 anything else                                                              the mood companion
 =====================================  ==================================  ======================
 
@@ -46,7 +47,7 @@ from its ``value``. A block that passes only arguments (``artist`` and
 This module holds the pieces: :class:`Command` (one parsed request), :class:`Rule` (a keyword
 pattern and how its rest becomes arguments) and the argument rules. Each feature declares its
 commands with their rules in :mod:`bot.kakao.commands`; :mod:`bot.kakao.registry` tries every
-rule in order (the first match wins), then the companion.
+rule in order (the first match wins), then the simple commands' keywords, then the companion.
 """
 
 from __future__ import annotations

@@ -1,5 +1,5 @@
 """Every Kakao command, in order: the features' (:mod:`bot.kakao.commands`, found by listing
-that package), by their ``PLACE``.
+that package) and the simple commands (:mod:`bot.kakao.simple`), by their ``PLACE``.
 
 :func:`parse` tries their rules in that order (the first match wins), and an utterance no rule
 matches is a message for the mood companion; :func:`apply_params` lays a block's parameters over
@@ -14,6 +14,7 @@ from collections.abc import Mapping
 from functools import cache
 
 import bot.kakao.commands as features
+from bot.kakao import simple
 from bot.kakao.commands import AnyCommand
 from bot.kakao.grammar import Command, overlay, squash
 
@@ -35,7 +36,7 @@ def _features() -> tuple[Group, ...]:
 
 def commands() -> tuple[AnyCommand, ...]:
     """Every command, in the order the grammar tries them and the help lists them."""
-    groups = list(_features())
+    groups = [*_features(), (simple.PLACE, "simple", simple.kakao_commands())]
     groups.sort(key=lambda group: (group[0], group[1]))
     found = tuple(command for _, _, declared in groups for command in declared)
     kinds = [command.kind for command in found]

@@ -4,7 +4,7 @@ Open Builder POSTs a skill request for each utterance (:mod:`bot.kakao.payload` 
 shows the v2.0 response it gets back within 5 seconds. The utterance is parsed against the
 commands each feature declares (:mod:`bot.kakao.registry`, :mod:`bot.kakao.grammar`) and served by
 the process's services (``app[SERVICES_KEY]``, handed over by ``norae up``): relay stories, lyrics,
-the mood companion. The rest of the room:
+the mood companion and the simple commands (:mod:`bot.kakao.simple`). The rest of the room:
 
 - :mod:`bot.kakao.commands`: each feature's commands (rules, handler, renderer, slow or not);
 - :mod:`bot.kakao.runner`: the skill's services, state and background work; running a command;
