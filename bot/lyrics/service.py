@@ -296,6 +296,10 @@ class LyricsService:
         ranked += [f for f in close if f not in ranked]
         return [by_fold[f] for f in ranked[:n]] if folded else []
 
+    async def artist_name(self, name: str) -> str | None:
+        """The display name of the imported artist spelled ``name`` (any case), else None."""
+        return await self.store.artist_name(name)
+
     async def resolve_artist(self, name: str) -> str:
         """The imported artist's display name, or LyricsError naming the closest ones."""
         name = clean_name(name or "")  # no zero-width or bidi characters echoed back

@@ -22,11 +22,10 @@ from pydantic import SecretStr
 
 from bot.catalog import Catalog
 from bot.inference import InferenceClient
-from bot.kakao.skill import KAKAO_KEY
 from bot.lyrics.service import LyricsService
 from bot.mood.service import MoodService
 from bot.relay.service import RelayService
-from bot.web.app import create_app
+from bot.web.app import SERVICES_KEY, create_app
 from bot.web.lyrics import LYRICS_KEY
 from bot.web.mood import MOOD_KEY
 from contract.settings import KakaoSettings, LimitSettings, MoodSettings, RelaySettings, Settings
@@ -116,9 +115,9 @@ async def build_world(redis: Redis) -> World:
     mood_model = SimilarFake()
     mood = MoodService(redis, mood_model, Catalog(redis), MoodSettings(), rng=random.Random(0))
     app[MOOD_KEY] = mood
-    ks = app[KAKAO_KEY]
-    ks.lyrics = lyrics
-    ks.mood = mood
+    services = app[SERVICES_KEY]  # the Kakao skill's services
+    services.lyrics = lyrics
+    services.mood = mood
     await fill_catalog(redis)
 
     old = await relay.start("web:old", "web-seed", "Seed", title="지난 이야기")

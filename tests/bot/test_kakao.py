@@ -23,23 +23,19 @@ from pydantic import SecretStr
 from bot.catalog import Catalog
 from bot.cli.embedded_redis import free_port
 from bot.inference import InferenceBusy, InferenceClient
-from bot.kakao.grammar import Command, apply_params, parse
-from bot.kakao.skill import (
-    FETCH,
-    KAKAO_KEY,
-    MAX_BODY_BYTES,
-    SECRET_HEADER,
-    STILL_WRITING,
-    WAIT_TEXT,
-    Reply,
-    callback_target,
-    split_text,
-)
+from bot.kakao.callbacks import callback_target
+from bot.kakao.commands.mood import song_card
+from bot.kakao.grammar import Command
+from bot.kakao.late import FETCH, STILL_WRITING
+from bot.kakao.payload import MAX_BODY_BYTES
+from bot.kakao.registry import apply_params, parse
+from bot.kakao.rendering import WAIT_TEXT, Reply, split_text
+from bot.kakao.skill import SECRET_HEADER
 from bot.lyrics.service import NO_ARTISTS, LyricsService
 from bot.mood.service import MoodService, SongCard
 from bot.novelty import token_forms
 from bot.relay.service import RelayService
-from bot.web.app import create_app
+from bot.web.app import SERVICES_KEY, create_app
 from contract.settings import KakaoSettings, MoodSettings, Settings
 from storage import keys
 from storage.connection import Redis
@@ -208,12 +204,12 @@ async def make_client(
 ) -> Client:
     relay = RelayService(redis, Scripted(CANDIDATES), FAST)
     app = create_app(redis, InferenceClient(redis), settings=settings, relay=relay)
-    ks = app[KAKAO_KEY]
+    services = app[SERVICES_KEY]  # the skill's services: the fakes go in here
     lyrics = LyricsService(redis, generator or FakeGenerator(["\n".join(NEW_LINES)]), SETTINGS)
     await _seed(lyrics)
-    ks.lyrics = lyrics
+    services.lyrics = lyrics
     await fill_catalog(redis)
-    ks.mood = MoodService(
+    services.mood = MoodService(
         redis, SimilarFake(), Catalog(redis), MoodSettings(), rng=random.Random(0)
     )
     client: Client = TestClient(TestServer(app))
@@ -581,8 +577,6 @@ async def test_forget_me_forgets_only_the_one_who_asked(client: Client, redis: R
 
 
 def test_picked_song_without_an_image_is_a_text_card() -> None:
-    from bot.kakao.skill import song_card
-
     card = SongCard("s1", "제목", "가수", "https://example.com/s1", "가사 한 줄", "calm")
     assert set(song_card(card, None)) == {"textCard"}
     assert song_card(card, None)["textCard"]["buttons"][0]["webLinkUrl"] == card.url
@@ -628,7 +622,7 @@ async def test_refused_or_unreachable_callback_is_logged(
     caplog: pytest.LogCaptureFixture,
 ) -> None:
     server, got = receiver
-    caplog.set_level(logging.INFO, logger="bot.kakao.skill")
+    caplog.set_level(logging.INFO, logger="bot.kakao")
     await say(client, f"가사 {KO_ARTIST}", callback=callback_url(server, "/callback/expired"))
     await until(lambda: "refused (400)" in caplog.text)
     assert len(got) == 1  # exactly one POST, no retry
@@ -799,7 +793,7 @@ async def test_numbers_that_are_not_digits_get_a_usage_text(client: Client, redi
 async def test_a_nickname_loses_invisible_characters(client: Client, redis: Redis) -> None:
     await say(client, "이어쓰기 시작 이름", params={"nick": "\u202e밤\u200b비\u2066"})
     await say(client, "이어쓰기 한줄 첫 줄.", params={"nick": "\u200b\u202e"})  # nothing left
-    relay = client.app[KAKAO_KEY].relay
+    relay = client.app[SERVICES_KEY].relay
     story = await relay.stories.active(f"kakao:{USER_ID}")
     assert story is not None and story.created_by_name == "밤비"
     (line,) = await relay.stories.lines(story.id)
@@ -867,7 +861,7 @@ async def test_a_callback_url_not_allowed_is_never_called(
     caplog: pytest.LogCaptureFixture,
 ) -> None:
     server, got = receiver
-    caplog.set_level(logging.INFO, logger="bot.kakao.skill")
+    caplog.set_level(logging.INFO, logger="bot.kakao")
     # Kakao's hosts only (the default), then the receiver's host but http while https is required.
     for overrides in (
         {"callback_hosts": list(KakaoSettings().callback_hosts)},
@@ -893,7 +887,7 @@ async def test_a_redirect_from_the_callback_is_not_followed(
     caplog: pytest.LogCaptureFixture,
 ) -> None:
     server, got = receiver
-    caplog.set_level(logging.INFO, logger="bot.kakao.skill")
+    caplog.set_level(logging.INFO, logger="bot.kakao")
     await say(client, f"가사 {KO_ARTIST}", callback=callback_url(server, "/callback/redirect"))
     await until(lambda: "not followed" in caplog.text)
     await asyncio.sleep(0.2)

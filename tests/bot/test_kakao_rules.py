@@ -14,8 +14,11 @@ from aiohttp import web
 from aiohttp.test_utils import TestServer
 
 from bot.cli.embedded_redis import free_port
-from bot.kakao.grammar import Command, apply_params, parse
-from bot.kakao.skill import FETCH, KAKAO_KEY, NOT_UNDERSTOOD, STILL_WRITING, for_group, group_hint
+from bot.kakao.grammar import Command
+from bot.kakao.late import FETCH, STILL_WRITING
+from bot.kakao.registry import apply_params, parse
+from bot.kakao.rendering import for_group, group_hint
+from bot.kakao.skill import KAKAO_KEY, NOT_UNDERSTOOD
 from contract.settings import KakaoSettings
 from storage.connection import Redis
 from tests.bot.test_kakao import (
@@ -204,7 +207,7 @@ async def test_a_callback_refused_in_a_200_body_is_a_failure(
 ) -> None:
     server, got = kakao_api
     ks = client.app[KAKAO_KEY]
-    caplog.set_level(logging.INFO, logger="bot.kakao.skill")
+    caplog.set_level(logging.INFO, logger="bot.kakao")
     await say(client, f"가사 {KO_ARTIST}", callback=str(server.make_url("/ok").with_query(t="1")))
     await until(lambda: ks.callbacks["delivered"] == 1)
     for n, path in enumerate(("/fail", "/error"), 1):
