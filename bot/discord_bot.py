@@ -38,7 +38,8 @@ REDIS_DOWN: tuple[type[Exception], ...] = (RedisConnectionError, RedisTimeoutErr
 # What a person is told about plainly, with no traceback in the log: a refusal, or Redis down.
 EXPECTED: tuple[type[Exception], ...] = (UserError, *REDIS_DOWN)
 
-# The action each slash command spends (bot/limits.py); reading and exporting are free.
+# The action each slash command spends (bot/limits.py); reading and exporting are free. A command
+# may name its own in its ``extras["action"]`` instead (the simple commands do).
 COMMAND_ACTIONS: dict[str, str] = {
     "relay start": "start",
     "relay write": "write",
@@ -91,6 +92,22 @@ async def answer_error(interaction: discord.Interaction[Any], error: BaseExcepti
     await tell(interaction, error_text(error, str(interaction.locale)))
 
 
+class CatalogTranslator(app_commands.Translator):
+    """Korean command texts from the catalogs. A ``locale_str`` whose extras name a catalog
+    ``code`` holds the English text (Discord's default); Korean clients get the Korean one."""
+
+    async def translate(
+        self,
+        string: app_commands.locale_str,
+        locale: discord.Locale,
+        context: app_commands.TranslationContextTypes,
+    ) -> str | None:
+        code = string.extras.get("code")
+        if not isinstance(code, str) or texts.language(locale.value) != "ko":
+            return None
+        return texts.text(code, "ko")
+
+
 class NoraeTree(app_commands.CommandTree["NoraeBot"]):
     """Every slash command first spends its action's token; every error is a plain answer."""
 
@@ -100,7 +117,7 @@ class NoraeTree(app_commands.CommandTree["NoraeBot"]):
         command = interaction.command
         if command is None:
             return True
-        action = COMMAND_ACTIONS.get(command.qualified_name)
+        action = command.extras.get("action") or COMMAND_ACTIONS.get(command.qualified_name)
         return action is None or await interaction.client.allow(interaction, action)
 
     async def on_error(
@@ -180,6 +197,7 @@ class NoraeBot(commands.AutoShardedBot):
 
     async def setup_hook(self) -> None:
         await warm_up()  # before the gateway connects: no interaction waits on it
+        await self.tree.set_translator(CatalogTranslator())
         for ext in cog_modules():
             await self.load_extension(ext)
         await self.add_cog(Admin(self))

@@ -31,7 +31,7 @@ EPHEMERAL = 1 << 6
 
 
 def test_the_cogs_are_the_modules_that_define_setup() -> None:
-    assert cog_modules() == ["cogs.lyrics", "cogs.mood", "cogs.relay"]
+    assert cog_modules() == ["cogs.commands", "cogs.lyrics", "cogs.mood", "cogs.relay"]
 
 
 def test_a_new_cog_file_is_found_without_an_edit_elsewhere(
@@ -50,7 +50,7 @@ def test_a_new_cog_file_is_found_without_an_edit_elsewhere(
 async def test_every_cog_module_is_loaded(discord_harness: Harness) -> None:
     h = discord_harness
     assert sorted(h.bot.extensions) == cog_modules()
-    assert {"Relay", "Lyrics", "Mood", "Admin"} <= set(h.bot.cogs)
+    assert {"Relay", "Lyrics", "Mood", "SimpleCommands", "Admin"} <= set(h.bot.cogs)
 
 
 # --- buttons -----------------------------------------------------------------------------
