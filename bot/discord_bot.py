@@ -1,8 +1,20 @@
-"""The typed Discord bot. Clients are built in the entry point and injected (RoboDanny style)."""
+"""The typed Discord bot. Clients are built in the entry point and injected (RoboDanny style).
+
+One error path: a slash command's error reaches :meth:`NoraeTree.on_error`, a button's (which
+discord.py does not route through the tree) :func:`answer_error` through
+:class:`cogs.common.CogButton`; both answer the user privately in their language. The cogs are
+the modules of ``cogs/`` that define ``setup`` (:func:`cog_modules`): a new cog file needs no
+edit here.
+"""
 
 from __future__ import annotations
 
+import ast
+import importlib
+import importlib.abc
+import importlib.util
 import logging
+import pkgutil
 from typing import Any
 
 import discord
@@ -11,19 +23,23 @@ from discord.ext import commands
 from redis.exceptions import ConnectionError as RedisConnectionError
 from redis.exceptions import TimeoutError as RedisTimeoutError
 
-from bot import notices
+from bot import texts
+from bot.errors import UserError, message_for
 from bot.inference import InferenceClient
-from bot.limits import SlowDown
 from bot.services import Services
 from bot.warmup import warm_up
+from contract.ids import Actor
 from contract.settings import Settings
 from storage.connection import Redis
 
 log = logging.getLogger(__name__)
 
 REDIS_DOWN: tuple[type[Exception], ...] = (RedisConnectionError, RedisTimeoutError)
+# What a person is told about plainly, with no traceback in the log: a refusal, or Redis down.
+EXPECTED: tuple[type[Exception], ...] = (UserError, *REDIS_DOWN)
 
-# The action each slash command spends (bot/limits.py); reading and exporting are free.
+# The action each slash command spends (bot/limits.py); reading and exporting are free. A command
+# may name its own in its ``extras["action"]`` instead (the simple commands do).
 COMMAND_ACTIONS: dict[str, str] = {
     "relay start": "start",
     "relay write": "write",
@@ -35,46 +51,104 @@ COMMAND_ACTIONS: dict[str, str] = {
     "relay support": "vote",
     "lyrics": "lyrics",
 }
-
-
-def discord_user(user_id: int | str) -> str:
-    return f"discord:{user_id}"
+NO_MENTIONS = discord.AllowedMentions.none()
+# Discord's error codes for an interaction token it no longer knows (the 3 s, or 15 min, passed).
+EXPIRED = (10062, 10015)  # Unknown interaction, Unknown webhook
 
 
 async def tell(interaction: discord.Interaction[Any], text: str) -> None:
     """An ephemeral answer, whether or not the interaction was answered (or deferred) already."""
     try:
         if interaction.response.is_done():
-            await interaction.followup.send(text, ephemeral=True)
+            await interaction.followup.send(text, ephemeral=True, allowed_mentions=NO_MENTIONS)
         else:
-            await interaction.response.send_message(text, ephemeral=True)
+            await interaction.response.send_message(
+                text, ephemeral=True, allowed_mentions=NO_MENTIONS
+            )
     except discord.HTTPException as exc:
         log.warning("could not tell %s: %s", interaction.user.id, exc)
 
 
+def error_text(error: BaseException, locale: str | None) -> str:
+    """What a person is shown for ``error`` in their language: a :class:`UserError`'s text,
+    "briefly unavailable" when Redis is down, else a plain "something went wrong" (and the error
+    goes to the log, never to the person)."""
+    if isinstance(error, UserError):
+        return error.message(locale)
+    if isinstance(error, REDIS_DOWN):
+        log.warning("discord: redis unavailable (%s)", error)
+        return texts.text("unavailable", locale)
+    log.error("discord: unexpected error", exc_info=error)
+    return message_for(error, locale)
+
+
+async def answer_error(interaction: discord.Interaction[Any], error: BaseException) -> None:
+    """The one answer to a slash command or a button press that failed: private, in the user's
+    language (see :func:`error_text`). An interaction Discord no longer knows (answered too late)
+    cannot be answered at all: that is only logged."""
+    if isinstance(error, discord.NotFound) and error.code in EXPIRED:
+        log.error("discord: the interaction expired before it was answered", exc_info=error)
+        return
+    await tell(interaction, error_text(error, str(interaction.locale)))
+
+
+class CatalogTranslator(app_commands.Translator):
+    """Korean command texts from the catalogs. A ``locale_str`` whose extras name a catalog
+    ``code`` holds the English text (Discord's default); Korean clients get the Korean one."""
+
+    async def translate(
+        self,
+        string: app_commands.locale_str,
+        locale: discord.Locale,
+        context: app_commands.TranslationContextTypes,
+    ) -> str | None:
+        code = string.extras.get("code")
+        if not isinstance(code, str) or texts.language(locale.value) != "ko":
+            return None
+        return texts.text(code, "ko")
+
+
 class NoraeTree(app_commands.CommandTree["NoraeBot"]):
-    """Every slash command first spends its action's token; Redis down is a plain answer."""
+    """Every slash command first spends its action's token; every error is a plain answer."""
 
     async def interaction_check(self, interaction: discord.Interaction[NoraeBot]) -> bool:
         if interaction.type is not discord.InteractionType.application_command:
             return True  # autocomplete is free
         command = interaction.command
-        action = COMMAND_ACTIONS.get(command.qualified_name) if command is not None else None
+        if command is None:
+            return True
+        action = command.extras.get("action") or COMMAND_ACTIONS.get(command.qualified_name)
         return action is None or await interaction.client.allow(interaction, action)
 
     async def on_error(
         self, interaction: discord.Interaction[NoraeBot], error: app_commands.AppCommandError
     ) -> None:
-        original = getattr(error, "original", error)
-        if isinstance(original, REDIS_DOWN):
-            log.warning("discord: redis unavailable (%s)", original)
-            await tell(interaction, notices.text(notices.UNAVAILABLE, str(interaction.locale)))
-            return
-        await super().on_error(interaction, error)
+        original = error.original if isinstance(error, app_commands.CommandInvokeError) else error
+        await answer_error(interaction, original)
 
 
-# Cogs are added here as features land; each is an extension with an async setup(bot).
-COGS: tuple[str, ...] = ("cogs.relay", "cogs.lyrics", "cogs.mood")
+def cog_modules(package: str = "cogs") -> list[str]:
+    """The modules of ``package`` that define ``setup`` (discord.py's extension entry point).
+
+    Read, not imported: ``load_extension`` runs each module itself, once; a module without
+    ``setup`` (shared helpers) is no cog.
+    """
+    found = []
+    for info in pkgutil.iter_modules(importlib.import_module(package).__path__, f"{package}."):
+        spec = importlib.util.find_spec(info.name)
+        loader = spec.loader if spec is not None else None
+        if isinstance(loader, importlib.abc.InspectLoader):
+            source = loader.get_source(info.name)
+            if source is not None and _defines_setup(source):
+                found.append(info.name)
+    return sorted(found)
+
+
+def _defines_setup(source: str) -> bool:
+    return any(
+        isinstance(node, ast.FunctionDef | ast.AsyncFunctionDef) and node.name == "setup"
+        for node in ast.parse(source).body
+    )
 
 
 class NoraeBot(commands.AutoShardedBot):
@@ -115,19 +189,16 @@ class NoraeBot(commands.AutoShardedBot):
         """Spend the user's ``action`` token; when refused (or Redis is down) the user is told
         in their language and the interaction goes no further."""
         try:
-            await self.limiter.check(action, user=discord_user(interaction.user.id))
-        except SlowDown as exc:
-            await tell(interaction, exc.message(str(interaction.locale)))
-            return False
-        except REDIS_DOWN as exc:
-            log.warning("discord: redis unavailable (%s)", exc)
-            await tell(interaction, notices.text(notices.UNAVAILABLE, str(interaction.locale)))
+            await self.limiter.check(action, user=Actor.discord(interaction.user.id).key)
+        except EXPECTED as exc:  # SlowDown, or Redis down
+            await answer_error(interaction, exc)
             return False
         return True
 
     async def setup_hook(self) -> None:
         await warm_up()  # before the gateway connects: no interaction waits on it
-        for ext in COGS:
+        await self.tree.set_translator(CatalogTranslator())
+        for ext in cog_modules():
             await self.load_extension(ext)
         await self.add_cog(Admin(self))
         if self._owns_services:

@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import hashlib
 import json
-import logging
 import re
 from typing import Any
 
@@ -17,11 +16,8 @@ from discord import app_commands
 from discord.ext import commands
 
 from bot.discord_bot import NoraeBot
-from bot.inference import InferenceError
-from bot.lyrics.service import LyricsError, LyricsService, WrittenSong
-from cogs.common import LANGUAGE_CHOICES, NO_MENTIONS, shorten
-
-log = logging.getLogger(__name__)
+from bot.lyrics.service import LyricsService, WrittenSong
+from cogs.common import LANGUAGE_CHOICES, NO_MENTIONS, CogButton, shorten
 
 FIELD_CHARS = 1024  # an embed field value
 EMBED_TOTAL = 5500  # under the 6000 per message, with room for the title and footer
@@ -66,43 +62,30 @@ def take_custom_id(artist: str, theme: str | None, lines: int | None, language: 
     raise AssertionError("unreachable: the reference form always fits")
 
 
-class AnotherTake(
-    discord.ui.DynamicItem[discord.ui.Button[Any]], template=r"lyrics:again:(?P<data>\{.*\})"
-):
+class AnotherTake(CogButton["Lyrics"], template=r"lyrics:again:(?P<data>\{.*\})"):
+    """Another song for the same request, which the custom_id carries (see take_custom_id)."""
+
+    cog_name = "Lyrics"
+    action = "lyrics"
+
     def __init__(
         self, artist: str, theme: str | None, lines: int | None, language: str | None
     ) -> None:
-        super().__init__(
-            discord.ui.Button(
-                label="Another take",
-                style=discord.ButtonStyle.secondary,
-                custom_id=take_custom_id(artist, theme, lines, language),
-            )
-        )
+        super().__init__(take_custom_id(artist, theme, lines, language), "Another take")
         self.request = (artist, theme, lines, language)
 
     @classmethod
-    async def from_custom_id(
-        cls,
-        interaction: discord.Interaction[Any],
-        item: discord.ui.Item[Any],
-        match: re.Match[str],
-        /,
+    async def from_match(
+        cls, match: re.Match[str], interaction: discord.Interaction[Any]
     ) -> AnotherTake:
         data = json.loads(match["data"])
         artist = data.get("a")
         if artist is None:  # a long name travels as a reference: look it up again
-            cog = interaction.client.get_cog("Lyrics")
-            artist = await cog.artist_by_ref(data["h"]) if isinstance(cog, Lyrics) else None
+            cog = cls.cog(interaction)
+            artist = await cog.artist_by_ref(data["h"]) if cog is not None else None
         return cls(artist or "", data["t"] or None, data["n"] or None, data["l"] or None)
 
-    async def callback(self, interaction: discord.Interaction[Any]) -> None:
-        cog = interaction.client.get_cog("Lyrics")
-        if not isinstance(cog, Lyrics):
-            await interaction.response.send_message("Lyrics are not available.", ephemeral=True)
-            return
-        if not await cog.bot.allow(interaction, "lyrics"):
-            return
+    async def pressed(self, interaction: discord.Interaction[Any], cog: Lyrics) -> None:
         await interaction.response.defer(thinking=True)
         await cog.write_and_reply(interaction, *self.request)
 
@@ -116,7 +99,7 @@ class Lyrics(commands.Cog):
         self.bot.add_dynamic_items(AnotherTake)
 
     async def artist_by_ref(self, ref: str) -> str | None:
-        for name in await self.lyrics.store.all_artists():
+        for name in await self.lyrics.artists():
             if artist_ref(name) == ref:
                 return name
         return None
@@ -157,14 +140,7 @@ class Lyrics(commands.Cog):
         lines: int | None,
         language: str | None,
     ) -> None:
-        try:
-            song = await self.lyrics.write(artist, theme=theme, lines=lines, language=language)
-        except (LyricsError, InferenceError) as exc:
-            said = (
-                exc.message(str(interaction.locale)) if isinstance(exc, LyricsError) else str(exc)
-            )
-            await interaction.followup.send(said, allowed_mentions=NO_MENTIONS)
-            return
+        song = await self.lyrics.write(artist, theme=theme, lines=lines, language=language)
         view = discord.ui.View(timeout=None)
         view.add_item(AnotherTake(song.artist, theme, lines, language))
         await interaction.followup.send(

@@ -8,7 +8,6 @@ what the bot keeps. Buttons carry the choice in their ``custom_id`` so they surv
 from __future__ import annotations
 
 import contextlib
-import logging
 import re
 from typing import Any
 
@@ -16,17 +15,16 @@ import discord
 from discord import app_commands
 from discord.ext import commands
 
-from bot import notices
-from bot.discord_bot import REDIS_DOWN, NoraeBot
-from bot.limits import SlowDown
-from bot.mood.service import MoodError, MoodReply, MoodService, language_of
-from cogs.common import MESSAGE_LIMIT, NO_MENTIONS, NUMBERS, shorten
-
-log = logging.getLogger(__name__)
+from bot.discord_bot import EXPECTED, NoraeBot, error_text
+from bot.errors import UserError
+from bot.mood.service import MoodReply, MoodService, language_of
+from cogs.common import MESSAGE_LIMIT, NO_MENTIONS, NUMBERS, CogButton, message_ref, shorten
+from contract.ids import Actor
 
 
-def user_id(user: discord.abc.User) -> str:
-    return f"discord:{user.id}"
+def user_key(user_id: int) -> str:
+    """The stored spelling of a Discord user for the mood service (``discord:<id>``)."""
+    return Actor.discord(user_id).key
 
 
 def songs_embed(reply: MoodReply) -> discord.Embed | None:
@@ -54,44 +52,28 @@ def songs_embed(reply: MoodReply) -> discord.Embed | None:
     return embed
 
 
-class PickButton(
-    discord.ui.DynamicItem[discord.ui.Button[Any]], template=r"mood:pick:(?P<choice>[1-9])"
-):
+class PickButton(CogButton["Mood"], template=r"mood:pick:(?P<choice>[1-9])"):
+    """Picks a song from the list it is under; the message says which list."""
+
+    cog_name = "Mood"
+    action = "mood"
+
     def __init__(self, choice: int) -> None:
-        super().__init__(
-            discord.ui.Button(
-                label=str(choice),
-                style=discord.ButtonStyle.secondary,
-                custom_id=f"mood:pick:{choice}",
-            )
-        )
+        super().__init__(f"mood:pick:{choice}", str(choice))
         self.choice = choice
 
     @classmethod
-    async def from_custom_id(
-        cls,
-        interaction: discord.Interaction[Any],
-        item: discord.ui.Item[Any],
-        match: re.Match[str],
-        /,
+    async def from_match(
+        cls, match: re.Match[str], interaction: discord.Interaction[Any]
     ) -> PickButton:
         return cls(int(match["choice"]))
 
-    async def callback(self, interaction: discord.Interaction[Any]) -> None:
-        cog = interaction.client.get_cog("Mood")
-        if not isinstance(cog, Mood):
-            await interaction.response.send_message("The mood companion is not available.")
-            return
-        if not await cog.bot.allow(interaction, "mood"):
-            return
+    async def pressed(self, interaction: discord.Interaction[Any], cog: Mood) -> None:
         await interaction.response.defer(thinking=True)  # the similar job may take a moment
-        try:
-            shown = f"discord:{interaction.message.id}" if interaction.message else None
-            reply = await cog.mood.pick(user_id(interaction.user), self.choice, message_ref=shown)
-        except MoodError as exc:
-            await interaction.followup.send(str(exc), allowed_mentions=NO_MENTIONS)
-            return
-        await cog.send_reply(interaction.followup, reply, user=user_id(interaction.user))
+        user = user_key(interaction.user.id)
+        shown = message_ref(interaction.message.id) if interaction.message else None
+        reply = await cog.mood.pick(user, self.choice, message_ref=shown)
+        await cog.send_reply(interaction.followup, reply, user=user)
 
 
 class Mood(commands.GroupCog, group_name="mood", group_description="The mood companion"):
@@ -106,23 +88,17 @@ class Mood(commands.GroupCog, group_name="mood", group_description="The mood com
     async def on_message(self, message: discord.Message) -> None:
         if message.guild is not None or message.author.bot or not message.content.strip():
             return
-        lang = language_of(message.content)
+        user = user_key(message.author.id)
         try:
             if not self.mood.is_crisis(message.content):  # a crisis is never slowed down
-                await self.bot.limiter.check("mood", user=user_id(message.author))
+                await self.bot.limiter.check("mood", user=user)
             async with message.channel.typing():
-                reply = await self.mood.message(user_id(message.author), message.content)
-        except SlowDown as exc:
-            await message.channel.send(exc.message(lang))
+                reply = await self.mood.message(user, message.content)
+        except EXPECTED as exc:  # a DM is no interaction: answered here
+            text = error_text(exc, language_of(message.content))
+            await message.channel.send(text, allowed_mentions=NO_MENTIONS)
             return
-        except MoodError as exc:
-            await message.channel.send(str(exc), allowed_mentions=NO_MENTIONS)
-            return
-        except REDIS_DOWN as exc:
-            log.warning("mood: redis unavailable (%s)", exc)
-            await message.channel.send(notices.text(notices.UNAVAILABLE, lang))
-            return
-        await self.send_reply(message.channel, reply, user=user_id(message.author))
+        await self.send_reply(message.channel, reply, user=user)
 
     @commands.Cog.listener()
     async def on_raw_reaction_add(self, payload: discord.RawReactionActionEvent) -> None:
@@ -136,16 +112,17 @@ class Mood(commands.GroupCog, group_name="mood", group_description="The mood com
         )
         if not isinstance(channel, discord.abc.Messageable):
             return
+        user = user_key(payload.user_id)
         try:
             reply = await self.mood.pick(
-                f"discord:{payload.user_id}",
+                user,
                 NUMBERS.index(str(payload.emoji)) + 1,
-                message_ref=f"discord:{payload.message_id}",
+                message_ref=message_ref(payload.message_id),
             )
-        except MoodError as exc:
-            await channel.send(str(exc), allowed_mentions=NO_MENTIONS)
+        except UserError as exc:  # a reaction is no interaction: answered here
+            await channel.send(error_text(exc, None), allowed_mentions=NO_MENTIONS)
             return
-        await self.send_reply(channel, reply, user=f"discord:{payload.user_id}")
+        await self.send_reply(channel, reply, user=user)
 
     async def send_reply(self, target: Any, reply: MoodReply, *, user: str) -> None:
         """Post a reply to a channel or a follow-up webhook, with buttons and reactions; the
@@ -162,7 +139,7 @@ class Mood(commands.GroupCog, group_name="mood", group_description="The mood com
             kwargs["wait"] = True
         sent = await target.send(shorten(reply.text, MESSAGE_LIMIT), **kwargs)
         if embed is not None and sent is not None:
-            await self.mood.attach_message(user, f"discord:{sent.id}", reply)
+            await self.mood.attach_message(user, message_ref(sent.id), reply)
             for emoji in NUMBERS[: len(reply.songs[:9])]:
                 with contextlib.suppress(discord.HTTPException):
                     await sent.add_reaction(emoji)
@@ -175,16 +152,12 @@ class Mood(commands.GroupCog, group_name="mood", group_description="The mood com
         ]
     )
     async def policy(self, interaction: discord.Interaction[Any], policy: str) -> None:
-        try:
-            reply = await self.mood.set_policy(user_id(interaction.user), policy)
-        except MoodError as exc:
-            await interaction.response.send_message(str(exc), ephemeral=True)
-            return
+        reply = await self.mood.set_policy(user_key(interaction.user.id), policy)
         await interaction.response.send_message(reply.text, ephemeral=True)
 
     @app_commands.command(name="forget", description="Delete everything norae keeps about you")
     async def forget(self, interaction: discord.Interaction[Any]) -> None:
-        removed = await self.mood.forget(user_id(interaction.user))
+        removed = await self.mood.forget(user_key(interaction.user.id))
         await interaction.response.send_message(
             f"Done: everything I kept about you is deleted ({removed} record(s)).", ephemeral=True
         )

@@ -19,25 +19,35 @@ import discord
 from discord import app_commands
 from discord.ext import commands
 
-from bot.discord_bot import NoraeBot, discord_user
-from bot.inference import InferenceError
-from bot.limits import SlowDown
+from bot.discord_bot import NoraeBot
+from bot.errors import UserError
 from bot.relay.service import RelayError, RelayService, RoundView
 from bot.tasks import stop_task
-from cogs.common import LANGUAGE_CHOICES, MESSAGE_LIMIT, NO_MENTIONS, NUMBERS, shorten
+from cogs.common import (
+    LANGUAGE_CHOICES,
+    MESSAGE_LIMIT,
+    NO_MENTIONS,
+    NUMBERS,
+    CogButton,
+    message_ref,
+    shorten,
+)
+from contract.ids import Actor, Channel
 
 log = logging.getLogger(__name__)
 
 CANDIDATE_CHARS = 550  # three candidates and a header fit one message
 
 
-def channel_id(interaction_or_channel_id: discord.Interaction[Any] | int) -> str:
-    raw = (
-        interaction_or_channel_id
-        if isinstance(interaction_or_channel_id, int)
-        else interaction_or_channel_id.channel_id
-    )
-    return f"discord:{raw}"
+def channel_of(interaction: discord.Interaction[Any]) -> str:
+    """The stored spelling of the interaction's channel (``discord:<id>``)."""
+    return Channel.discord(str(interaction.channel_id)).key
+
+
+def relay_user(user_id: int) -> str:
+    """A Discord writer or voter as relay stories and votes store them: the bare user id (the
+    spelling older stories hold, so their authors can still undo and end them)."""
+    return Actor.discord(user_id).id
 
 
 def is_moderator(interaction: discord.Interaction[Any]) -> bool:
@@ -57,46 +67,30 @@ def round_text(view: RoundView) -> str:
 
 
 class VoteButton(
-    discord.ui.DynamicItem[discord.ui.Button[Any]],
-    template=r"relay:vote:(?P<round>[0-9a-f]{1,32}):(?P<choice>[1-9])",
+    CogButton["Relay"], template=r"relay:vote:(?P<round>[0-9a-f]{1,32}):(?P<choice>[1-9])"
 ):
-    """A vote button that works after a restart: the round and choice are in its custom_id."""
+    """A vote for one candidate of a round: the round and choice are in its custom_id."""
+
+    cog_name = "Relay"
+    action = "vote"
 
     def __init__(self, round_id: str, choice: int) -> None:
         super().__init__(
-            discord.ui.Button(
-                label=str(choice),
-                style=discord.ButtonStyle.primary,
-                custom_id=f"relay:vote:{round_id}:{choice}",
-            )
+            f"relay:vote:{round_id}:{choice}", str(choice), style=discord.ButtonStyle.primary
         )
         self.round_id = round_id
         self.choice = choice
 
     @classmethod
-    async def from_custom_id(
-        cls,
-        interaction: discord.Interaction[Any],
-        item: discord.ui.Item[Any],
-        match: re.Match[str],
-        /,
+    async def from_match(
+        cls, match: re.Match[str], interaction: discord.Interaction[Any]
     ) -> VoteButton:
         return cls(match["round"], int(match["choice"]))
 
-    async def callback(self, interaction: discord.Interaction[Any]) -> None:
-        cog = interaction.client.get_cog("Relay")
-        if not isinstance(cog, Relay):
-            await interaction.response.send_message("Relay is not available.", ephemeral=True)
-            return
-        if not await cog.bot.allow(interaction, "vote"):
-            return
-        try:
-            result = await cog.relay.vote(
-                self.round_id, str(interaction.user.id), self.choice, is_bot=interaction.user.bot
-            )
-        except RelayError as exc:
-            await interaction.response.send_message(str(exc), ephemeral=True)
-            return
+    async def pressed(self, interaction: discord.Interaction[Any], cog: Relay) -> None:
+        result = await cog.relay.vote(
+            self.round_id, relay_user(interaction.user.id), self.choice, is_bot=interaction.user.bot
+        )
         note = f"Your vote: {self.choice}." if result.accepted else result.note
         await interaction.response.send_message(note, ephemeral=True)
         if result.closed is not None:
@@ -133,7 +127,7 @@ class Relay(commands.GroupCog, group_name="relay", group_description="Write a st
                 continue
             try:
                 await self.announce_closed(
-                    int(str(event["channel"]).split(":", 1)[1]),
+                    int(Channel.parse(str(event["channel"])).id),
                     str(event["message"]),
                     local_only=True,
                 )
@@ -176,8 +170,8 @@ class Relay(commands.GroupCog, group_name="relay", group_description="Write a st
         await self._run(
             interaction,
             lambda: self.relay.start(
-                channel_id(interaction),
-                str(user.id),
+                channel_of(interaction),
+                relay_user(user.id),
                 user.display_name,
                 title=title,
                 genre=genre,
@@ -193,7 +187,7 @@ class Relay(commands.GroupCog, group_name="relay", group_description="Write a st
         await self._run(
             interaction,
             lambda: self.relay.write(
-                channel_id(interaction), str(user.id), user.display_name, text
+                channel_of(interaction), relay_user(user.id), user.display_name, text
             ),
             lambda r: f"**{user.display_name}**: {r.line.text}",
         )
@@ -210,28 +204,20 @@ class Relay(commands.GroupCog, group_name="relay", group_description="Write a st
     ) -> None:
         await interaction.response.defer(thinking=True)  # the model may take longer than 3 s
         user = interaction.user
-        try:
-            # the service parses and checks `length` ("short", "40", …) with a clear error
-            view = await self.relay.continue_story(
-                channel_id(interaction),
-                str(user.id),
-                user.display_name,
-                keyword=keyword,
-                length=length,
-            )
-        except (RelayError, InferenceError) as exc:
-            await interaction.followup.send(str(exc), allowed_mentions=NO_MENTIONS)
-            return
+        # the service parses and checks `length` ("short", "40", …) with a clear error
+        view = await self.relay.continue_story(
+            channel_of(interaction),
+            relay_user(user.id),
+            user.display_name,
+            keyword=keyword,
+            length=length,
+        )
         await self._post_round(interaction, view)
 
     @app_commands.command(name="reroll", description="New candidates for the open round")
     async def reroll(self, interaction: discord.Interaction[Any]) -> None:
         await interaction.response.defer(thinking=True)
-        try:
-            view = await self.relay.reroll(channel_id(interaction), str(interaction.user.id))
-        except (RelayError, InferenceError) as exc:
-            await interaction.followup.send(str(exc), allowed_mentions=NO_MENTIONS)
-            return
+        view = await self.relay.reroll(channel_of(interaction), relay_user(interaction.user.id))
         await self._post_round(interaction, view)
 
     @app_commands.command(
@@ -248,7 +234,7 @@ class Relay(commands.GroupCog, group_name="relay", group_description="Write a st
         await self._run(
             interaction,
             lambda: self.relay.propose(
-                channel_id(interaction), str(user.id), user.display_name, kind, value
+                channel_of(interaction), relay_user(user.id), user.display_name, kind, value
             ),
             lambda r: (
                 f"Proposal {r.proposal.id}: {r.proposal.kind} = {r.proposal.value}"
@@ -262,8 +248,8 @@ class Relay(commands.GroupCog, group_name="relay", group_description="Write a st
         await self._run(
             interaction,
             lambda: self.relay.vote_proposal(
-                channel_id(interaction),
-                str(interaction.user.id),
+                channel_of(interaction),
+                relay_user(interaction.user.id),
                 proposal,
                 is_bot=interaction.user.bot,
             ),
@@ -281,7 +267,7 @@ class Relay(commands.GroupCog, group_name="relay", group_description="Write a st
     async def proposal_autocomplete(
         self, interaction: discord.Interaction[Any], current: str
     ) -> list[app_commands.Choice[str]]:
-        found = await self.relay.proposals(channel_id(interaction))
+        found = await self.relay.proposals(channel_of(interaction))
         choices = [
             app_commands.Choice(
                 name=shorten(f"{p.kind}: {p.value} ({p.votes} votes)", 100), value=p.id
@@ -298,8 +284,8 @@ class Relay(commands.GroupCog, group_name="relay", group_description="Write a st
         await self._run(
             interaction,
             lambda: self.relay.undo(
-                channel_id(interaction),
-                str(interaction.user.id),
+                channel_of(interaction),
+                relay_user(interaction.user.id),
                 moderator=is_moderator(interaction),
             ),
             lambda r: f"Removed line {r.line.number}: {shorten(r.line.text, 300)}",
@@ -309,7 +295,7 @@ class Relay(commands.GroupCog, group_name="relay", group_description="Write a st
     async def show(self, interaction: discord.Interaction[Any], page: int = 1) -> None:
         await self._run(
             interaction,
-            lambda: self.relay.show(channel_id(interaction), page),
+            lambda: self.relay.show(channel_of(interaction), page),
             lambda r: shorten(
                 f"**{r.story.title or 'untitled'}** (page {r.page}/{r.pages})\n{r.text}",
                 MESSAGE_LIMIT,
@@ -321,8 +307,8 @@ class Relay(commands.GroupCog, group_name="relay", group_description="Write a st
         await self._run(
             interaction,
             lambda: self.relay.end(
-                channel_id(interaction),
-                str(interaction.user.id),
+                channel_of(interaction),
+                relay_user(interaction.user.id),
                 moderator=is_moderator(interaction),
             ),
             lambda r: (
@@ -334,11 +320,7 @@ class Relay(commands.GroupCog, group_name="relay", group_description="Write a st
 
     @app_commands.command(name="export", description="Download the story as Markdown and text")
     async def export(self, interaction: discord.Interaction[Any]) -> None:
-        try:
-            exp = await self.relay.export(channel_id(interaction))
-        except RelayError as exc:
-            await interaction.response.send_message(str(exc), ephemeral=True)
-            return
+        exp = await self.relay.export(channel_of(interaction))
         files = [
             discord.File(io.BytesIO(exp.markdown.encode()), filename=f"{exp.filename}.md"),
             discord.File(io.BytesIO(exp.text.encode()), filename=f"{exp.filename}.txt"),
@@ -351,7 +333,7 @@ class Relay(commands.GroupCog, group_name="relay", group_description="Write a st
     async def stories(self, interaction: discord.Interaction[Any], page: int = 1) -> None:
         await self._run(
             interaction,
-            lambda: self.relay.stories_page(channel_id(interaction), page),
+            lambda: self.relay.stories_page(channel_of(interaction), page),
             lambda r: (
                 "\n".join(
                     [f"Archived stories (page {r.page}/{r.pages}, {r.total} in all):"]
@@ -376,7 +358,7 @@ class Relay(commands.GroupCog, group_name="relay", group_description="Write a st
             or str(payload.emoji) not in NUMBERS
         ):
             return None
-        round_id = await self.relay.round_for_message(f"discord:{payload.message_id}")
+        round_id = await self.relay.round_for_message(message_ref(payload.message_id))
         if round_id is None:
             return None
         return round_id, NUMBERS.index(str(payload.emoji)) + 1
@@ -388,9 +370,11 @@ class Relay(commands.GroupCog, group_name="relay", group_description="Write a st
             return
         is_bot = bool(payload.member and payload.member.bot)
         try:
-            await self.bot.limiter.check("vote", user=discord_user(payload.user_id))
-            result = await self.relay.vote(found[0], str(payload.user_id), found[1], is_bot=is_bot)
-        except (RelayError, SlowDown) as exc:  # a reaction has no one to answer
+            await self.bot.limiter.check("vote", user=Actor.discord(payload.user_id).key)
+            result = await self.relay.vote(
+                found[0], relay_user(payload.user_id), found[1], is_bot=is_bot
+            )
+        except UserError as exc:  # a refused vote or SlowDown: a reaction has no one to answer
             log.info("reaction vote refused: %s", exc)
             return
         if result.closed is not None:
@@ -403,7 +387,7 @@ class Relay(commands.GroupCog, group_name="relay", group_description="Write a st
         if found is None:
             return
         with contextlib.suppress(RelayError):  # the round closed meanwhile: nothing to take back
-            await self.relay.unvote(found[0], str(payload.user_id), found[1])
+            await self.relay.unvote(found[0], relay_user(payload.user_id), found[1])
 
     # --- helpers ----------------------------------------------------------------------------
 
@@ -411,17 +395,14 @@ class Relay(commands.GroupCog, group_name="relay", group_description="Write a st
         message = await interaction.followup.send(
             round_text(view), view=vote_view(view), allowed_mentions=NO_MENTIONS, wait=True
         )
-        await self.relay.attach_message(view.id, f"discord:{message.id}")
+        await self.relay.attach_message(view.id, message_ref(message.id))
         for emoji in NUMBERS[: len(view.candidates)]:
             with contextlib.suppress(discord.HTTPException):
                 await message.add_reaction(emoji)
 
     async def _run(self, interaction: discord.Interaction[Any], call: Any, render: Any) -> None:
-        try:
-            result = await call()
-        except RelayError as exc:
-            await interaction.response.send_message(str(exc), ephemeral=True)
-            return
+        """Answer publicly with ``render(await call())``; a refusal goes to the tree's on_error."""
+        result = await call()
         await interaction.response.send_message(
             shorten(render(result), MESSAGE_LIMIT), allowed_mentions=NO_MENTIONS
         )

@@ -285,6 +285,10 @@ class LyricsService:
                     names.append(name)
         return names[:limit]
 
+    async def artists(self) -> list[str]:
+        """Every imported artist's display name."""
+        return await self.store.all_artists()
+
     async def closest_artists(self, name: str, n: int = CLOSEST_ARTISTS) -> list[str]:
         """Imported names that start with, contain, or look like ``name``."""
         folded = fold_artist(name)

@@ -14,6 +14,7 @@ from cogs.lyrics import AnotherTake, Lyrics, take_custom_id
 from models.handlers import GenerateHandler
 from storage.connection import Redis
 from tests.bot.test_lyrics import KO_ARTIST, NEW_LINES, SETTINGS, ScriptedGenerator, _seed
+from tests.cogs.mocks import answerable, invoke
 from tests.worker_support import running_worker
 
 LYRICS: Any = Lyrics.lyrics_command.callback  # (cog, interaction, artist, theme, lines, language)
@@ -26,7 +27,8 @@ def interaction(order: list[str]) -> Any:
     inter.response.defer = AsyncMock(side_effect=lambda **_: order.append("defer"))
     inter.followup = MagicMock(spec=discord.Webhook)
     inter.followup.send = AsyncMock()
-    return inter
+    inter.response.send_message = AsyncMock()
+    return answerable(inter)
 
 
 class OrderedGenerator(ScriptedGenerator):
@@ -65,9 +67,9 @@ async def test_unknown_artist_is_answered_with_the_closest_names(redis: Redis) -
     service = LyricsService(redis, MagicMock(), SETTINGS)
     await _seed(service)
     inter = interaction([])
-    await LYRICS(Lyrics(MagicMock(), service), inter, "소월", None, None, None)
-    message = inter.followup.send.await_args.args[0]
-    assert KO_ARTIST in message
+    await invoke(LYRICS, Lyrics(MagicMock(), service), inter, "소월", None, None, None)
+    args, kwargs = inter.followup.send.await_args  # after the defer: a private follow-up
+    assert KO_ARTIST in args[0] and kwargs["ephemeral"] is True
 
 
 async def test_artist_autocomplete_offers_imported_names(redis: Redis) -> None:

@@ -7,7 +7,6 @@ from typing import Any, cast
 from unittest.mock import AsyncMock, MagicMock
 
 import discord
-from discord.ext import commands
 
 from bot.discord_bot import NoraeBot
 from bot.inference import InferenceClient
@@ -18,6 +17,7 @@ from contract.settings import LimitSettings
 from storage.connection import Redis
 from tests.bot.test_mood import FakeInference, service
 from tests.bot.test_mood import similar_client as similar_client  # the fixture
+from tests.cogs.mocks import answerable
 
 USER = 31
 
@@ -45,7 +45,7 @@ def slash(user_id: int = USER) -> Any:
     followup_message.add_reaction = AsyncMock()
     inter.followup = MagicMock(spec=discord.Webhook)
     inter.followup.send = AsyncMock(return_value=followup_message)
-    return inter
+    return answerable(inter)
 
 
 def make_cog(redis: Redis, client: InferenceClient | None) -> Mood:
@@ -77,8 +77,8 @@ async def test_a_dm_gets_empathy_songs_buttons_and_reactions(
     # picking with the button: five sound-alikes, never the picked song
     first = embed.fields[0].name
     click = slash()
-    click.client = MagicMock(spec=commands.Bot)
-    click.client.get_cog.return_value = cog
+    click.client = bot = cast(Any, cog.bot)  # the mock bot, with NoraeBot.allow
+    bot.get_cog.return_value = cog
     await PickButton(1).callback(click)
     click.response.defer.assert_awaited_once()
     pick_embed: discord.Embed = click.followup.send.await_args.kwargs["embed"]

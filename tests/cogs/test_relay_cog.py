@@ -11,7 +11,6 @@ from unittest.mock import AsyncMock, MagicMock
 
 import discord
 import pytest
-from discord.ext import commands
 
 from bot.discord_bot import NoraeBot
 from bot.limits import Limiter
@@ -21,6 +20,8 @@ from cogs.relay import Relay, VoteButton
 from contract.settings import LimitSettings, RelaySettings
 from storage.connection import Redis
 from tests.bot.test_relay import Scripted
+from tests.cogs.mocks import answerable
+from tests.cogs.mocks import invoke as invoke_callback
 
 CHANNEL = 4242
 
@@ -37,7 +38,7 @@ def interaction(order: list[str], user_id: int = 7, name: str = "하나") -> Any
     message.add_reaction = AsyncMock()
     inter.followup = MagicMock(spec=discord.Webhook)
     inter.followup.send = AsyncMock(return_value=message)
-    return inter
+    return answerable(inter)
 
 
 def reaction(
@@ -59,7 +60,7 @@ def reaction(
 
 async def invoke(command: Any, cog: Relay, inter: Any, **kwargs: Any) -> None:
     """Call a slash command's callback as discord.py does after parsing the options."""
-    await command.callback(cog, inter, **kwargs)
+    await invoke_callback(command.callback, cog, inter, **kwargs)
 
 
 class OrderedScript(Scripted):
@@ -120,8 +121,9 @@ async def test_second_continue_points_to_the_open_round(
     await invoke(Relay.continue_, cog, inter)
     rnd = await cog.relay.open_round(f"discord:{CHANNEL}")
     assert rnd is not None
-    await invoke(Relay.continue_, cog, inter)
-    assert rnd.id in inter.followup.send.await_args.args[0]
+    await invoke(Relay.continue_, cog, inter)  # refused, after the defer: a private follow-up
+    args, kwargs = inter.followup.send.await_args
+    assert rnd.id in args[0] and kwargs["ephemeral"] is True
 
 
 async def test_reaction_and_button_votes_count_once_per_user(
@@ -140,8 +142,8 @@ async def test_reaction_and_button_votes_count_once_per_user(
         await cog.on_raw_reaction_add(reaction(10, NUMBERS[1]))
     await cog.on_raw_reaction_add(reaction(11, NUMBERS[2]))
     click = interaction(order, user_id=11)
-    click.client = MagicMock(spec=commands.Bot)
-    click.client.get_cog.return_value = cog
+    click.client = bot = cast(Any, cog.bot)  # the mock bot, with NoraeBot.allow
+    bot.get_cog.return_value = cog
     await VoteButton(rnd.id, 1).callback(click)  # a later vote replaces the earlier
     assert "Your vote: 1" in click.response.send_message.await_args.args[0]
     results = await cog.relay.close_due_rounds(now=rnd.deadline + 1)
@@ -153,7 +155,8 @@ async def test_bad_input_is_answered_privately(cog_and_order: tuple[Relay, list[
     inter = interaction(order)
     await invoke(Relay.write, cog, inter, text="   ")
     args, kwargs = inter.response.send_message.await_args
-    assert kwargs == {"ephemeral": True} and "empty" in args[0]
+    assert kwargs["ephemeral"] is True and "empty" in args[0]
+    assert kwargs["allowed_mentions"].to_dict() == {"parse": []}
     await invoke(Relay.start, cog, inter)
     await invoke(Relay.write, cog, inter, text="@everyone 안녕")
     kwargs = inter.response.send_message.await_args.kwargs

@@ -1,8 +1,8 @@
 """pytest fixtures: a logged-in, READY :class:`NoraeBot` on the stand-in, per test.
 
 Import them into a conftest (``from tests.discord_harness.fixtures import *``). A test module adds
-its own cogs by overriding ``discord_extra_cogs``; cogs listed in ``bot.discord_bot.COGS`` load
-anyway, through ``setup_hook``, as in production.
+its own cogs by overriding ``discord_extra_cogs``; the modules of ``cogs/`` that define ``setup``
+load anyway, through ``setup_hook``, as in production.
 """
 
 from __future__ import annotations

@@ -295,11 +295,18 @@ class DiscordHarness(Generic[BotT]):
         return self._interaction(p.AUTOCOMPLETE, data, user, dm=dm)
 
     def click(
-        self, message: JSON, custom_id: str, *, user: Member | None = None, dm: bool = False
+        self,
+        message: JSON,
+        custom_id: str,
+        *,
+        user: Member | None = None,
+        dm: bool = False,
+        **extra: Any,
     ) -> Dispatched:
-        """A button press on ``message`` (a message the stand-in returned; type 3)."""
+        """A button press on ``message`` (a message the stand-in returned; type 3). ``extra``
+        goes into the payload, e.g. ``locale="en-US"``."""
         return self._interaction(
-            p.MESSAGE_COMPONENT, p.component_data(custom_id), user, dm=dm, message=message
+            p.MESSAGE_COMPONENT, p.component_data(custom_id), user, dm=dm, message=message, **extra
         )
 
     def say(self, content: str, *, user: Member | None = None, dm: bool = False) -> Dispatched:

@@ -1,0 +1,3 @@
+## Texts only Discord shows.
+
+discord-text-empty = Write something in “{ $label }”.
