@@ -330,7 +330,7 @@ def _relay_cases() -> list[WebCase]:
             "POST",
             f"{QUIET}/vote",
             json={"round_id": "{round}", "choice": 1},
-            says="no round",
+            says="no such round",
         )
     )
     for label, body in (

@@ -13,6 +13,7 @@ import discord
 import pytest
 from discord.ext import commands
 
+from bot import texts as catalog
 from bot.discord_bot import NoraeBot
 from bot.limits import Limiter
 from bot.relay.service import RelayService
@@ -121,7 +122,8 @@ async def test_second_continue_points_to_the_open_round(
     rnd = await cog.relay.open_round(f"discord:{CHANNEL}")
     assert rnd is not None
     await invoke(Relay.continue_, cog, inter)
-    assert rnd.id in inter.followup.send.await_args.args[0]
+    assert inter.followup.send.await_args.args[0] == catalog.text("relay-round-already-open", "en")
+    assert await cog.relay.open_round(f"discord:{CHANNEL}") == rnd  # the open round stays
 
 
 async def test_reaction_and_button_votes_count_once_per_user(
