@@ -855,12 +855,12 @@ def _kakao_utterance_cases() -> list[KakaoCase]:
         KakaoCase("lyrics/only-theme", "가사 / 봄", says="가수"),
         KakaoCase("lyrics/again-nothing-before", "가사 다시", says="먼저"),
         KakaoCase("lyrics/unknown-artist", "가사 없는가수 / 봄", says="없는가수"),
-        KakaoCase("lyrics/invisible-artist", "가사 \u200b\u202e / 봄", says="Name an artist"),
+        KakaoCase("lyrics/invisible-artist", "가사 \u200b\u202e / 봄", says="가수 이름"),
         KakaoCase(
             "lyrics/params-invisible-artist",
             "가사 소월 테스트",
             params={"command": "lyrics", "artist": "\u200b"},
-            says="Name an artist",
+            says="가수 이름",
         ),
         KakaoCase("fetch/nothing", "결과 보기", says="없어요"),
         KakaoCase(
@@ -1040,31 +1040,31 @@ def discord_cases() -> list[DiscordCase]:
         ),
         DiscordCase("relay-undo/not-the-author", "relay undo", says="author"),
         DiscordCase("relay-end/not-the-starter", "relay end", says="moderator"),
-        DiscordCase("lyrics/artist-empty", "lyrics", {"artist": ""}, says="Name an artist"),
+        DiscordCase("lyrics/artist-empty", "lyrics", {"artist": ""}, says="가수 이름"),
         DiscordCase(
-            "lyrics/artist-invisible", "lyrics", {"artist": "\u200b\u202e"}, says="Name an artist"
+            "lyrics/artist-invisible", "lyrics", {"artist": "\u200b\u202e"}, says="가수 이름"
         ),
         DiscordCase("lyrics/artist-unknown", "lyrics", {"artist": "없는 가수"}, says="없는 가수"),
         DiscordCase(
-            "lyrics/lines-zero", "lyrics", {"artist": "소월 테스트", "lines": 0}, says="lines"
+            "lyrics/lines-zero", "lyrics", {"artist": "소월 테스트", "lines": 0}, says="줄 수"
         ),
         DiscordCase(
-            "lyrics/lines-negative", "lyrics", {"artist": "소월 테스트", "lines": -4}, says="lines"
+            "lyrics/lines-negative", "lyrics", {"artist": "소월 테스트", "lines": -4}, says="줄 수"
         ),
         DiscordCase(
-            "lyrics/lines-huge", "lyrics", {"artist": "소월 테스트", "lines": 10**9}, says="lines"
+            "lyrics/lines-huge", "lyrics", {"artist": "소월 테스트", "lines": 10**9}, says="줄 수"
         ),
         DiscordCase(
             "lyrics/language-xx",
             "lyrics",
             {"artist": "소월 테스트", "language": "xx"},
-            says="language",
+            says="언어",
         ),
         DiscordCase(
             "lyrics/theme-too-long",
             "lyrics",
             {"artist": "소월 테스트", "theme": "가" * 1001},
-            says="theme",
+            says="주제",
         ),
         DiscordCase("mood-policy/sideways", "mood policy", {"policy": "sideways"}, says="match"),
         DiscordCase("mood-policy/superscript", "mood policy", {"policy": "²"}, says="match"),

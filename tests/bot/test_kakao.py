@@ -20,6 +20,7 @@ from aiohttp import web
 from aiohttp.test_utils import TestClient, TestServer
 from pydantic import SecretStr
 
+from bot import texts as catalog
 from bot.catalog import Catalog
 from bot.cli.embedded_redis import free_port
 from bot.inference import InferenceBusy, InferenceClient
@@ -35,7 +36,7 @@ from bot.kakao.skill import (
     callback_target,
     split_text,
 )
-from bot.lyrics.service import NO_ARTISTS, LyricsService
+from bot.lyrics.service import LyricsService
 from bot.mood.service import MoodService, SongCard
 from bot.novelty import token_forms
 from bot.relay.service import RelayService
@@ -530,7 +531,7 @@ async def test_lyrics_before_any_import_asks_the_admin(client: Client, redis: Re
     await redis.delete(keys.lyrics_artists())  # as on a fresh install: no artist imported
     template = await say(client, "가사 아이유 / 봄")
     # Korean, with neither the web page's import panel nor the command line in it.
-    assert texts(template) == NO_ARTISTS["ko"]
+    assert texts(template) == catalog.text("lyrics-no-artists", "ko")
 
 
 async def test_mood_songs_pick_and_policy(redis: Redis) -> None:
@@ -679,11 +680,11 @@ async def test_no_callback_and_quick_work_answers_at_once(client: Client) -> Non
 
 
 async def test_busy_model_is_a_text_not_an_error(redis: Redis) -> None:
-    generator = FakeGenerator([""], error=InferenceBusy("The model is busy; try again soon."))
+    generator = FakeGenerator([""], error=InferenceBusy(detail="1000 generate jobs waiting"))
     client = await make_client(redis, kakao_settings(), generator)
     try:
         template = await say(client, f"가사 {KO_ARTIST}")
-        assert "busy" in texts(template)
+        assert texts(template) == catalog.text("model-busy", "ko")  # 지금은 모델이 바빠요
     finally:
         await client.close()
 
