@@ -41,18 +41,3 @@ def message_for(error: BaseException, lang: str | None) -> str:
     if isinstance(error, UserError):
         return error.message(lang)
     return texts.text(INTERNAL, lang)
-
-
-class TextError(UserError):
-    """A UserError whose text was written where it was raised, in one language.
-
-    Transitional: the services' older errors (relay, lyrics, mood, inference) are this until
-    each raise names a catalog code; new code raises :class:`UserError` with a code.
-    """
-
-    def __init__(self, text: str, /) -> None:
-        super().__init__(INTERNAL)
-        self.text = text
-
-    def message(self, lang: str | None) -> str:
-        return self.text

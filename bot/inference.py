@@ -1,13 +1,14 @@
-"""The inference client: how the bot asks the workers for model work (DESIGN §2).
+"""The inference client: how the bot asks the workers for model work .
 
 One typed method per job kind (:meth:`InferenceClient.generate`, ``classify``, ``similar``,
 ``noop``): each builds the kind's request from :mod:`contract.jobs` and returns its result, so no
 caller writes a kind name or a payload dict. One reply reader per process resolves a future per
 job id. A call fails fast with :class:`InferenceBusy` when the kind's backlog is full, with
-:class:`InferenceTimeout` when no answer comes in time (the message says whether any worker serves
-the kind at all), and with :class:`JobError` when the job was answered with an error: its
-``job_code`` (:class:`~contract.jobs.ErrorCode`) says which, for callers that answer some
-failures their own way.
+:class:`InferenceTimeout` when no answer comes in time, and with :class:`JobError` when the job
+was answered with an error: its ``job_code`` (:class:`~contract.jobs.ErrorCode`) says which, for
+callers that answer some failures their own way. A reader is told plainly (``model-busy``,
+``model-timeout``, ``model-offline``, ``model-failed``); what happened (which kind, whether any
+worker serves it, what the worker said) is each error's ``detail``, for the log.
 """
 
 from __future__ import annotations
@@ -24,8 +25,7 @@ from pydantic import BaseModel
 from redis.exceptions import ConnectionError as RedisConnectionError
 from redis.exceptions import TimeoutError as RedisTimeoutError
 
-from bot import notices
-from bot.errors import TextError
+from bot.errors import UserError
 from contract.jobs import (
     ClassifyRequest,
     ClassifyResult,
@@ -52,33 +52,42 @@ TOUCH_EVERY_S = 60.0
 READ_BLOCK_MS = 500
 
 
-class InferenceError(TextError):
-    """Model work failed; ``str()`` is safe to show a user."""
+class InferenceError(UserError):
+    """Model work failed: a plain catalog text for the reader (no worker details), and
+    ``detail``, what happened, for the log."""
+
+    code = "model-failed"
+
+    def __init__(self, code: str | None = None, /, *, detail: str = "", **params: object) -> None:
+        super().__init__(code, **params)
+        self.detail = detail
 
 
 class InferenceBusy(InferenceError):
-    pass
+    """The kind's backlog is full: refused at once."""
+
+    code = "model-busy"
 
 
 class InferenceTimeout(InferenceError):
-    pass
+    """No answer in time (``model-timeout``), or no worker serves the kind (``model-offline``)."""
+
+    code = "model-timeout"
 
 
 class JobFailed(InferenceError):
-    """The job was answered with an error: ``str()`` is a plain text for users, ``detail`` what
-    the worker said (for logs)."""
+    """The job was answered with an error; ``detail`` is what the worker said."""
 
-    def __init__(self, message: str, status: Status, detail: str = "") -> None:
-        super().__init__(message)
+    def __init__(self, status: Status, detail: str = "") -> None:
+        super().__init__(detail=detail)
         self.status = status
-        self.detail = detail
 
 
 class JobError(JobFailed):
     """A :class:`JobFailed` from a worker's answer: ``job_code`` is the answer's error code."""
 
-    def __init__(self, message: str, status: Status, detail: str, job_code: ErrorCode) -> None:
-        super().__init__(message, status, detail)
+    def __init__(self, status: Status, detail: str, job_code: ErrorCode) -> None:
+        super().__init__(status, detail)
         self.job_code = job_code
 
 
@@ -121,7 +130,9 @@ class InferenceClient:
             self._reader = None
         for fut in self._pending.values():
             if not fut.done():
-                fut.set_exception(InferenceError("the inference client was closed"))
+                fut.set_exception(
+                    InferenceError("unavailable", detail="the inference client was closed")
+                )
         self._pending.clear()
         with contextlib.suppress(RedisConnectionError, RedisTimeoutError, OSError):
             await self.streams.drop_reply_stream(self.reply_stream)
@@ -200,13 +211,15 @@ class InferenceClient:
                     kind, job.model_dump_json().encode(), max_queue=self.max_queue
                 )
             except QueueFull:
-                raise InferenceBusy(
-                    f"the model is busy ({self.max_queue} {kind} jobs waiting); try again soon"
-                ) from None
+                detail = f"{self.max_queue} {kind} jobs waiting, the most allowed"
+                log.warning("refused a %s job: %s", kind, detail)
+                raise InferenceBusy(detail=detail) from None
             try:
                 reply = await asyncio.wait_for(asyncio.shield(fut), timeout=wait)
             except TimeoutError:
-                raise InferenceTimeout(await self._timeout_message(kind, wait)) from None
+                late = await self._timeout(kind, wait)
+                log.warning("%s", late.detail)
+                raise late from None
         finally:
             self._pending.pop(job.id, None)
         if reply.status is Status.OK and reply.result is not None:
@@ -216,16 +229,19 @@ class InferenceClient:
             f"the {kind} job {reply.id} {reply.status.value} ({code.value}): {reply.error or ''}"
         )
         log.warning("%s", detail)
-        raise JobError(notices.both(notices.MODEL_FAILED), reply.status, detail, code)
+        raise JobError(reply.status, detail, code)
 
-    async def _timeout_message(self, kind: str, wait: float) -> str:
+    async def _timeout(self, kind: str, wait: float) -> InferenceTimeout:
+        """The timeout, told apart for the log: Redis unreachable, no worker at all, or slow."""
         try:
             workers = await self.streams.live_workers()
         except (RedisConnectionError, RedisTimeoutError, OSError):
-            return f"no answer to the {kind} job within {wait:g}s (Redis is unreachable)"
+            detail = f"no answer to the {kind} job within {wait:g}s (Redis is unreachable)"
+            return InferenceTimeout(detail=detail)
         if not any(kind in w.get("kinds", []) for w in workers):
-            return f"no worker serves {kind!r} jobs (is `norae worker` running?)"
-        return f"no answer to the {kind} job within {wait:g}s"
+            detail = f"no worker serves {kind!r} jobs (is `norae worker` running?)"
+            return InferenceTimeout("model-offline", detail=detail)
+        return InferenceTimeout(detail=f"no answer to the {kind} job within {wait:g}s")
 
     async def _read_replies(self) -> None:
         backoff = 0.1

@@ -17,7 +17,6 @@ import logging
 import time
 from collections.abc import Callable
 
-from bot import notices
 from bot.errors import UserError
 from contract.settings import LimitSettings
 from storage.connection import Redis
@@ -45,18 +44,14 @@ def pseudonym(who: str) -> str:
 
 
 class SlowDown(UserError):
-    """Too many actions too fast; :meth:`message` says so in the reader's language."""
+    """Too many ``action``s too fast: ``slow-down`` (or ``too-many-identities`` for new web
+    visitors), which tells the reader in how many whole ``seconds`` to try again; ``retry_after``
+    is that wait, for a ``Retry-After`` header."""
 
-    def __init__(
-        self, action: str, retry_after: float, texts: dict[str, str] | None = None
-    ) -> None:
+    def __init__(self, code: str = "slow-down", /, *, action: str, seconds: int) -> None:
+        super().__init__(code, seconds=seconds)
         self.action = action
-        self.retry_after = retry_after_s(retry_after)
-        self.texts = texts or notices.SLOW_DOWN
-        super().__init__()
-
-    def message(self, lang: str | None) -> str:
-        return notices.text(self.texts, lang or "ko", seconds=self.retry_after)
+        self.retry_after = seconds
 
 
 class Limiter:
@@ -91,8 +86,10 @@ class Limiter:
         wait = await self.store.take(self.buckets(action, user, address), now=self.clock())
         if wait > 0:
             log.info("rate limit: %s refused for %s / %s (%.1fs)", action, user, address, wait)
-            texts = notices.TOO_MANY_IDENTITIES if action == "identity" else notices.SLOW_DOWN
-            raise SlowDown(action, wait, texts)
+            seconds = retry_after_s(wait)
+            if action == "identity":
+                raise SlowDown("too-many-identities", action=action, seconds=seconds)
+            raise SlowDown("slow-down", action=action, seconds=seconds)
 
     async def refund(
         self, action: str, *, user: str | None = None, address: str | None = None

@@ -1,7 +1,8 @@
 """Every text a person reads, looked up by code in the Korean and English catalogs.
 
 The catalogs are Fluent files (``bot/locales/<lang>/*.ftl``), one per feature and language, read
-once. A text's variables are named (``{ $seconds }``); English plurals use Fluent's selectors.
+once. A text's variables are named (``{ $seconds }``); English plurals use Fluent's selectors. Numbers
+are written as they are, without grouping (``1000``, not ``1,000``): a limit reads as it is set.
 Korean is the default: a reader whose language is unknown reads Korean, a Discord locale or a
 browser language that is not Korean reads English.
 """
@@ -14,6 +15,7 @@ from pathlib import Path
 from typing import Literal
 
 from fluent.runtime import FluentBundle, FluentResource
+from fluent.runtime.types import fluent_number
 from fluent.syntax import ast, parse
 
 log = logging.getLogger(__name__)
@@ -65,10 +67,18 @@ def text(code: str, lang: str | None = "ko", /, **params: object) -> str:
         log.error("texts: no %r in the %s catalog", code, lang_)
         code = "error-unknown"
     message = found.get_message(code)
-    value, errors = found.format_pattern(message.value, dict(params))  # type: ignore[arg-type]
+    args = {name: _arg(value) for name, value in params.items()}
+    value, errors = found.format_pattern(message.value, args)  # type: ignore[arg-type]
     if errors:
         log.error("texts: %r in %s: %s", code, lang_, errors)
     return str(value)
+
+
+def _arg(value: object) -> object:
+    """A number as Fluent formats it, ungrouped (it still selects plurals); anything else as is."""
+    if isinstance(value, int | float) and not isinstance(value, bool):
+        return fluent_number(value, useGrouping=False)
+    return value
 
 
 def both(code: str, /, **params: object) -> str:

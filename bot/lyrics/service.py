@@ -35,8 +35,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Protocol
 
-from bot import notices
-from bot.errors import TextError
+from bot.errors import UserError
 from bot.inference import InferenceError
 from bot.lyrics.importing import (
     ParsedSong,
@@ -52,7 +51,7 @@ from bot.writing_checks import distinct_n, list_like, repeated_lines, script_pur
 from contract.artists import ARTIST_TAG_PREFIX
 from contract.settings import LyricsSettings
 from storage.connection import Redis
-from storage.lyrics import LyricsStore, StoredSong, clean_artist, fold_artist
+from storage.lyrics import MAX_ARTIST_CHARS, LyricsStore, StoredSong, clean_artist, fold_artist
 
 log = logging.getLogger(__name__)
 
@@ -72,27 +71,19 @@ _PHRASE_END_RE = re.compile(r"(?<=[,.;:!?。，、])\s+")
 _HAS_LETTER_RE = re.compile(r"[^\W\d_]")
 
 
-class LyricsError(TextError):
-    """A request that cannot be served; :meth:`message` is for the user."""
-
-
-# Chat platforms (Kakao, Discord): the reader cannot import, so they are told whom to ask. The
-# web page answers with its own texts, which point to its import panel (bot/web/lyrics.py).
-NO_ARTISTS = {
-    "ko": "아직 가사를 배운 가수가 없어요. 관리자에게 가사 가져오기를 부탁해 주세요.",
-    "en": "norae has not learned any artist's lyrics yet. Please ask the bot's admin to import "
-    "some.",
-}
+class LyricsError(UserError):
+    """A request that cannot be served, as a catalog code (``bot/locales/*/lyrics.ftl``)."""
 
 
 class NoArtistsError(LyricsError):
-    """Nothing has been imported yet: each platform says how a first artist gets in."""
+    """Nothing has been imported yet. Its text (``lyrics-no-artists``) is the chat platforms'
+    (Kakao, Discord), whose reader cannot import and is told whom to ask; the web page answers with
+    its own text, which points to its import panel (bot/web/lyrics.py)."""
+
+    code = "lyrics-no-artists"
 
     def __init__(self) -> None:
-        super().__init__(notices.both(NO_ARTISTS))
-
-    def message(self, lang: str | None) -> str:
-        return notices.text(NO_ARTISTS, lang or "ko")
+        super().__init__()
 
 
 class GenerateClient(Protocol):
@@ -268,10 +259,13 @@ class LyricsService:
 
     @staticmethod
     def _artist_or_error(artist: str) -> str:
-        try:  # no zero-width or bidi characters in a name people will type
-            return clean_artist(clean_name(artist))
-        except ValueError as exc:
-            raise LyricsError(str(exc)) from None
+        name = clean_name(artist)  # no zero-width or bidi characters in a name people will type
+        try:
+            return clean_artist(name)
+        except ValueError:
+            if len(name) > MAX_ARTIST_CHARS:
+                raise LyricsError("lyrics-artist-too-long", limit=MAX_ARTIST_CHARS) from None
+            raise LyricsError("lyrics-no-artist") from None
 
     # --- artists ---------------------------------------------------------------------------
 
@@ -308,18 +302,18 @@ class LyricsService:
         """The imported artist's display name, or LyricsError naming the closest ones."""
         name = clean_name(name or "")  # no zero-width or bidi characters echoed back
         if not name:
-            raise LyricsError("Name an artist.")
+            raise LyricsError("lyrics-no-artist")
         found = await self.store.artist_name(name)
         if found is not None:
             return found
         closest = await self.closest_artists(name)
         if closest:
             raise LyricsError(
-                f"I don't know the artist “{name.strip()}”. Closest: {', '.join(closest)}."
+                "lyrics-unknown-artist-closest", name=name.strip(), closest=", ".join(closest)
             )
         if not await self.store.artists(limit=1):
             raise NoArtistsError()
-        raise LyricsError(f"I don't know the artist “{name.strip()}”.")
+        raise LyricsError("lyrics-unknown-artist", name=name.strip())
 
     # --- writing ---------------------------------------------------------------------------
 
@@ -334,7 +328,7 @@ class LyricsService:
         theme = clean_name(theme) or None if theme else None
         wanted = self._validate(theme, lines, language)
         if self.inference is None:
-            raise LyricsError("Song writing is not available here (no model connection).")
+            raise LyricsError("lyrics-no-model")
         name = await self.resolve_artist(artist)
         corpus = await self.corpus(name)
         prompt, title = self._prompt(name, corpus, theme, language)
@@ -356,27 +350,22 @@ class LyricsService:
                 if best is None or copied < best[0]:
                     best = (copied, cand)
         if best is None:
-            raise LyricsError("The model did not write anything usable this time; try again.")
+            raise LyricsError("lyrics-nothing-usable")
         log.info("every candidate copied %s; cutting the copied spans", name)
         trimmed = _cut(best[1], corpus.index)
         if not trimmed.lines:
-            raise LyricsError(
-                "Every attempt copied the artist's own lyrics, so nothing is left to show; try "
-                "another theme."
-            )
+            raise LyricsError("lyrics-all-copied")
         return self._song(name, theme, trimmed, attempts, rejected, cut=True)
 
     def _validate(self, theme: str | None, lines: int | None, language: str | None) -> int:
         s = self.settings
         if theme is not None and len(theme) > s.theme_max_chars:
-            raise LyricsError(
-                f"The theme is too long ({len(theme)} characters; at most {s.theme_max_chars})."
-            )
+            raise LyricsError("lyrics-theme-too-long", length=len(theme), limit=s.theme_max_chars)
         if language is not None and language not in LANGUAGES:
-            raise LyricsError(f"Language must be one of {', '.join(LANGUAGES)}.")
+            raise LyricsError("lyrics-bad-language")
         wanted = s.lines_default if lines is None else lines
         if not s.lines_min <= wanted <= s.lines_max:
-            raise LyricsError(f"Lines must be between {s.lines_min} and {s.lines_max}.")
+            raise LyricsError("lyrics-bad-lines", min=s.lines_min, max=s.lines_max)
         return wanted
 
     async def corpus(self, artist: str) -> ArtistCorpus:
@@ -437,8 +426,8 @@ class LyricsService:
                 stop=STOP_STRINGS,
                 timeout=s.generate_timeout_s,
             )
-        except InferenceError as exc:
-            raise LyricsError(str(exc)) from None
+        except InferenceError as exc:  # the model's own refusal, told as the lyrics'
+            raise LyricsError(exc.code, **exc.params) from None
         clean: list[_Candidate] = []
         copies: list[tuple[int, _Candidate]] = []
         for raw, logprob in outputs:

@@ -16,10 +16,10 @@ import unicodedata
 from dataclasses import dataclass
 from typing import Protocol
 
-from bot.errors import TextError
+from bot import texts
+from bot.errors import UserError
 from bot.inference import InferenceError
 from bot.mood.crisis import CrisisDetector, CrisisVerdict
-from bot.mood.texts import ERRORS
 from bot.relay.text import has_visible
 from contract.emotions import normalize_emotion
 from contract.jobs import Prediction
@@ -28,8 +28,16 @@ from contract.settings import MoodSettings
 log = logging.getLogger(__name__)
 
 
-class MoodError(TextError):
-    """Bad input for the companion; ``str()`` is a message to show the user."""
+class MoodError(UserError):
+    """Bad input for the companion, as a catalog code (``bot/locales/*/mood.ftl``).
+
+    It may come before the writer's language is known (an empty message has none), so ``str()``
+    is both texts, Korean first, for a front door that cannot tell; one that can asks
+    :meth:`message` for its reader's language.
+    """
+
+    def __str__(self) -> str:
+        return texts.both(self.code, **self.params)
 
 
 class Classifier(Protocol):
@@ -85,7 +93,7 @@ class MoodReader:
                 [text], timeout=self.settings.classify_timeout_s
             )
         except InferenceError as exc:
-            log.warning("mood: classification failed (%s); answering as neutral", exc)
+            log.warning("mood: classification failed (%s); answering as neutral", exc.detail)
             return Emotion("neutral", 0.0, False)
         if not predictions:
             return Emotion("neutral", 0.0, False)
@@ -95,16 +103,16 @@ class MoodReader:
     def clean(self, text: object) -> str:
         """The message as the companion reads it, or :class:`MoodError` (empty, too long)."""
         if not isinstance(text, str):
-            raise MoodError(ERRORS["empty"])
+            raise MoodError("mood-empty")
         cleaned = "".join(
             c
             for c in unicodedata.normalize("NFC", text)
             if c in "\n\t" or unicodedata.category(c) != "Cc"
         ).strip()
         if not has_visible(cleaned):  # empty, or only zero-width / bidi / filler characters
-            raise MoodError(ERRORS["empty"])
+            raise MoodError("mood-empty")
         if len(cleaned) > self.settings.max_message_chars:
-            raise MoodError(ERRORS["too_long"].format(limit=self.settings.max_message_chars))
+            raise MoodError("mood-too-long", limit=self.settings.max_message_chars)
         return cleaned
 
     async def read(self, text: str, *, with_emotion: bool = True) -> Reading:

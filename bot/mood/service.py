@@ -36,8 +36,8 @@ Decisions:
   A person who wrote how they feel should get an answer, not an error.
 - Generator errors fall back to the curated answer silently (logged). ``similar`` errors answer
   with a message and keep the previous list, so the user can pick again.
-- Bad input raises :class:`MoodError`, whose text is safe to show (Korean and English, since the
-  language may not be known yet).
+- Bad input raises :class:`MoodError`, a catalog code (``bot/locales/<lang>/mood.ftl``); its
+  ``str()`` is both languages, since the writer's language may not be known yet.
 - The crisis turn is kept in the history like any other (``forget`` deletes it with the rest); a
   crisis message longer than ``max_message_chars`` is answered in full and kept cut to that length.
   When the user id itself is unusable the crisis reply is still given, and nothing is kept.
@@ -61,7 +61,7 @@ from bot.inference import InferenceError, JobError
 from bot.mood.crisis import CrisisDetector, CrisisVerdict
 from bot.mood.reading import MoodError as MoodError  # re-exported: it lived here first
 from bot.mood.reading import MoodReader
-from bot.mood.texts import ANSWERS, CRISIS_REPLY, ERRORS, MOOD_NAMES, PHRASES
+from bot.mood.texts import ANSWERS, CRISIS_REPLY, MOOD_NAMES, PHRASES
 from contract.emotions import normalize_emotion as normalize_emotion
 from contract.jobs import ErrorCode, Prediction, SimilarResult
 from contract.settings import MoodSettings
@@ -353,9 +353,9 @@ class MoodService:
             if shown:
                 state = dataclasses.replace(state, last_list=shown)
         if not state.last_list:
-            raise MoodError(ERRORS["no_list"])
+            raise MoodError("mood-no-list")
         if number is None or not 1 <= number <= len(state.last_list):
-            raise MoodError(ERRORS["bad_choice"].format(count=len(state.last_list)))
+            raise MoodError("mood-bad-choice", count=len(state.last_list))
         return await self._pick(user, number, state, typed=str(choice))
 
     async def set_policy(self, user: str, policy: str) -> MoodReply:
@@ -363,7 +363,7 @@ class MoodService:
         user = self._check_user(user)
         chosen = policy.strip().lower() if isinstance(policy, str) else ""
         if chosen not in POLICIES:
-            raise MoodError(ERRORS["bad_policy"])
+            raise MoodError("mood-bad-policy")
         await self.store.set_policy(user, chosen)
         lang = (await self.store.state(user)).language or "en"
         return MoodReply(text=PHRASES[lang][f"policy_{chosen}"], language=lang, policy=chosen)
@@ -383,9 +383,9 @@ class MoodService:
     @staticmethod
     def _check_user(user: str) -> str:
         if not isinstance(user, str) or not user.strip() or len(user) > MAX_USER_CHARS:
-            raise MoodError(ERRORS["bad_user"])
+            raise MoodError("mood-bad-user")
         if any(c.isspace() or unicodedata.category(c) == "Cc" for c in user):
-            raise MoodError(ERRORS["bad_user"])
+            raise MoodError("mood-bad-user")
         return user
 
     def _check_text(self, text: str) -> str:
@@ -438,7 +438,7 @@ class MoodService:
                 timeout=self.settings.generate_timeout_s,
             )
         except InferenceError as exc:
-            log.warning("mood: generation failed (%s); using a curated answer", exc)
+            log.warning("mood: generation failed (%s); using a curated answer", exc.detail)
             return None
         for candidate in got[0] if got else []:
             checked = self.check_generated(candidate, text, lang)
@@ -543,7 +543,7 @@ class MoodService:
     async def _pick(self, user: str, number: int, state: MoodState, *, typed: str) -> MoodReply:
         lang = state.language or "en"
         if not 1 <= number <= len(state.last_list):
-            raise MoodError(ERRORS["bad_choice"].format(count=len(state.last_list)))
+            raise MoodError("mood-bad-choice", count=len(state.last_list))
         song_id = state.last_list[number - 1]
         song = await self.catalog.song(song_id)
         policy = self._policy(state)
@@ -580,11 +580,12 @@ class MoodService:
         try:
             ids, found = await self._similar(song_id, [*recent, song_id])
         except JobError as exc:
-            log.warning("mood: similar job failed for %s: %s", song_id, exc)
+            log.warning("mood: similar job failed for %s: %s", song_id, exc.detail)
             key = "no_index" if exc.job_code is ErrorCode.NO_INDEX else "similar_failed"
-            return await answer(phrases[key].format(reason=exc))
+            return await answer(phrases[key])
         except InferenceError as exc:
-            return await answer(phrases["similar_failed"].format(reason=exc))
+            log.warning("mood: similar job for %s: %s", song_id, exc.detail)
+            return await answer(phrases["similar_failed"])
         if not found:
             return await answer(phrases["not_indexed"].format(title=song.title))
         songs = await self.catalog.songs(ids)

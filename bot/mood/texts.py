@@ -4,6 +4,7 @@ so translators and reviewers can read it without the service around it.
 
 What counts as a crisis is decided by ``bot/mood/crisis.py`` (its rules are there, with the reasons).
 The crisis reply is warm, in the writer's language, and names the help line from settings.
+The companion's refusals (an empty message, a bad pick) are catalog texts: bot/locales/*/mood.ftl.
 """
 
 from __future__ import annotations
@@ -148,7 +149,7 @@ PHRASES: dict[str, dict[str, str]] = {
         "no_neighbours": "‘{title}’와(과) 가수나 분위기가 같은 노래 중 최근에 추천하지 않은 곡이 없어요.",
         "not_indexed": "‘{title}’은(는) 아직 소리 분석 목록에 없어서 비슷한 노래를 찾을 수 없어요. 다른 곡을 골라 주세요.",
         "no_index": "비슷한 소리의 노래를 찾는 목록이 아직 만들어지지 않았어요. 잠시 뒤에 다시 시도해 주세요.",
-        "similar_failed": "지금은 비슷한 노래를 찾을 수 없어요 ({reason}). 잠시 뒤에 다시 골라 주세요.",
+        "similar_failed": "지금은 비슷한 노래를 찾을 수 없어요. 잠시 뒤에 다시 골라 주세요.",
         "none_similar": "‘{title}’와(과) 비슷한 다른 노래를 찾지 못했어요.",
         "song_gone": "그 노래는 이제 목록에 없어요. 다른 곡을 골라 주세요.",
         "policy_match": "이제 지금 기분에 어울리는 노래를 추천할게요.",
@@ -173,7 +174,7 @@ PHRASES: dict[str, dict[str, str]] = {
         "no_neighbours": "No song by the same artist or with the same mood as “{title}” is new to you.",
         "not_indexed": "“{title}” hasn't been analysed for sound yet, so I can't find songs like it. Try another one.",
         "no_index": "The sound-alike index hasn't been built yet. Please try again later.",
-        "similar_failed": "I can't look for sound-alikes right now ({reason}). Please try again soon.",
+        "similar_failed": "I can't look for sound-alikes right now. Please try again soon.",
         "none_similar": "I couldn't find other songs that sound like “{title}”.",
         "song_gone": "That song is no longer in the catalog. Try another one.",
         "policy_match": "From now on I'll suggest songs that match how you feel.",
@@ -199,14 +200,4 @@ MOOD_NAMES: dict[str, dict[str, str]] = {
         "nostalgic": "nostalgic",
         "tender": "tender",
     },
-}
-
-# Shown before a language is known (input errors): both languages, Korean first.
-ERRORS: dict[str, str] = {
-    "empty": "메시지가 비어 있어요. 지금 기분을 들려주세요. / The message is empty: tell me how you feel.",
-    "too_long": "메시지가 너무 길어요 ({limit}자까지). / The message is too long (up to {limit} characters).",
-    "bad_user": "사용자를 알 수 없어요. / Unknown user.",
-    "bad_policy": "추천 방식은 match(기분에 맞추기) 또는 lift(기분 끌어올리기)예요. / The policy is `match` or `lift`.",
-    "no_list": "아직 고를 노래 목록이 없어요. 먼저 기분을 들려주세요. / There is no song list to pick from yet: tell me how you feel first.",
-    "bad_choice": "노래 번호를 1부터 {count}까지 골라 주세요. / Pick a song number from 1 to {count}.",
 }

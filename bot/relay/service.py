@@ -4,8 +4,8 @@ A channel (platform-prefixed id, e.g. ``"discord:123"`` or ``"web:room1"``) has 
 story. People add lines; ``continue_story`` asks the model for candidates and opens a vote round;
 the round closes on its timer (``close_due_rounds``, called by a background task in every bot
 process) or when a quorum of the channel's recent writers has voted, and the winner joins the story.
-Every method returns plain dataclasses; bad input raises :class:`RelayError` whose ``str()`` is a
-message for the user.
+Every method returns plain dataclasses; bad input raises :class:`RelayError`, a catalog code
+(``bot/locales/<lang>/relay.ftl``) that each front door shows in its reader's language.
 
 Decisions (where the issue is silent):
 
@@ -51,7 +51,7 @@ from typing import Any, Literal, Protocol
 from redis.exceptions import ConnectionError as RedisConnectionError
 from redis.exceptions import TimeoutError as RedisTimeoutError
 
-from bot.errors import TextError
+from bot.errors import UserError
 from bot.inference import InferenceError
 from bot.numbers import strict_int
 from bot.relay.text import (
@@ -101,11 +101,15 @@ PAGE_CHARS = 1800  # a Discord message is 2000 chars: room for a header and the 
 PROMPT_LINES = 200  # more than context_chars can ever hold of real lines
 
 
-class RelayError(TextError):
-    """Refused input or state; ``str()`` is safe and meant to be shown to the user."""
+class RelayError(UserError):
+    """Refused input or state, as a catalog code (``bot/locales/*/relay.ftl``) and its variables.
 
-    def __init__(self, message: str, *, round_id: str | None = None) -> None:
-        super().__init__(message)
+    ``round_id`` names the round the refusal is about, for a front door that shows that round; it
+    is never part of the text.
+    """
+
+    def __init__(self, code: str, /, *, round_id: str | None = None, **params: object) -> None:
+        super().__init__(code, **params)
         self.round_id = round_id
 
 
@@ -293,7 +297,7 @@ class RelayService:
         genre = _short_field(genre, "genre", MAX_GENRE_CHARS)
         language = language.strip().lower() or "ko"
         if language not in LANGUAGES:
-            raise RelayError(f"language must be one of: {', '.join(LANGUAGES)}.")
+            raise RelayError("relay-bad-language")
         now = self.clock()
         story, created = await self.stories.start(
             channel,
@@ -314,11 +318,10 @@ class RelayService:
         """Add a person's line to the active story."""
         line_text = clean_line(text)
         if not line_text:
-            raise RelayError("Write something: the line is empty.")
+            raise RelayError("relay-empty-line")
         if len(line_text) > self.settings.max_line_chars:
             raise RelayError(
-                f"That line is {len(line_text)} characters; the limit is "
-                f"{self.settings.max_line_chars}. Split it into shorter lines."
+                "relay-line-too-long", length=len(line_text), limit=self.settings.max_line_chars
             )
         story = await self._active(channel)
         now = self.clock()
@@ -338,13 +341,14 @@ class RelayService:
                 idle_ttl_s=self.settings.idle_story_ttl_s,
             )
         except NothingToUndo:
-            raise RelayError("The story has no lines to undo.") from None
+            raise RelayError("relay-nothing-to-undo") from None
         except NotAllowed as exc:
-            raise RelayError(
-                f"Only the author of the last line ({exc}) or a moderator can undo it."
-            ) from None
+            author = str(exc)  # the last line's author, by name
+            if author:
+                raise RelayError("relay-undo-not-yours", author=author) from None
+            raise RelayError("relay-undo-author-only") from None
         except NoActiveStory:
-            raise RelayError(_NO_STORY) from None
+            raise RelayError("relay-no-story") from None
         return UndoResult(await self._active(channel), line)
 
     async def show(
@@ -359,25 +363,25 @@ class RelayService:
         story = await self._story(channel, story_id)
         pages = _paginate(await self.stories.lines(story.id), page_chars)
         if not 1 <= page <= len(pages):
-            raise RelayError(f"There is no page {page}; the story has {len(pages)} page(s).")
+            raise RelayError("relay-no-page", page=page, pages=len(pages))
         return Page(story, pages[page - 1], page, len(pages))
 
     async def end(self, channel: str, user_id: str, *, moderator: bool = False) -> EndResult:
         """Archive the active story (its starter or a moderator); cancels an open round."""
         story = await self._active(channel)
         if not moderator and story.created_by != user_id:
-            raise RelayError(
-                f"Only {story.created_by_name or 'the starter'} or a moderator can end this story."
-            )
+            if story.created_by_name:
+                raise RelayError("relay-end-not-yours", starter=story.created_by_name)
+            raise RelayError("relay-end-starter-only")
         cancelled = await self._cancel_round(channel)
         try:
             archived = await self.stories.end(
                 story.id, channel, user_id=user_id, moderator=moderator, now=self.clock()
             )
         except NoActiveStory:
-            raise RelayError(_NO_STORY) from None
+            raise RelayError("relay-no-story") from None
         except NotAllowed:
-            raise RelayError("Only the starter or a moderator can end this story.") from None
+            raise RelayError("relay-end-starter-only") from None
         log.info("story %s in %s ended (archived=%s)", story.id, channel, archived)
         return EndResult(await self.stories.get(story.id) or story, archived, cancelled)
 
@@ -392,7 +396,7 @@ class RelayService:
         total = await self.stories.archived_count(channel)
         pages = max(1, math.ceil(total / per_page))
         if not 1 <= page <= pages:
-            raise RelayError(f"There is no page {page}; there are {pages} page(s).")
+            raise RelayError("relay-no-stories-page", page=page, pages=pages)
         found = await self.stories.archived(channel, (page - 1) * per_page, per_page)
         return StoriesPage(found, page, pages, total)
 
@@ -400,7 +404,7 @@ class RelayService:
         """A story and its lines by id, for the web reader page ``/stories/<id>``."""
         got = await self.stories.export(story_id)
         if got is None:
-            raise RelayError("There is no such story.")
+            raise RelayError("relay-no-such-story")
         return got
 
     # --- rounds --------------------------------------------------------------------------
@@ -436,28 +440,23 @@ class RelayService:
             reserve_until=now + self.settings.reservation_lease_s,
         )
         if not created:
-            raise RelayError(
-                f"Round {round_id} is already open in this channel: vote there first.",
-                round_id=round_id,
-            )
+            raise RelayError("relay-round-already-open", round_id=round_id)
         lease = asyncio.create_task(self._keep_reserved(round_id), name=f"lease-{round_id}")
         try:
             candidates = await self._candidates(story, kw, tokens)
             if not candidates:
-                raise RelayError("The model could not write a usable continuation; try again.")
+                raise RelayError("relay-no-continuation")
             await stop_task(lease)  # no renewal may land after the round opens
             await self.votes.publish(
                 round_id, candidates, deadline=self.clock() + self.settings.round_seconds
             )
         except RoundNotOpen:
-            raise RelayError(
-                "Writing took too long and the round was dropped; try again."
-            ) from None
+            raise RelayError("relay-writing-dropped") from None
         except BaseException as exc:
             await stop_task(lease)
             await self._release(round_id)
             if isinstance(exc, InferenceError):
-                raise RelayError(str(exc)) from None
+                raise _model_refused(exc) from None
             raise
         finally:
             await stop_task(lease)
@@ -481,17 +480,14 @@ class RelayService:
         """New candidates for the open round; its votes are cleared and its timer restarts."""
         rnd = await self._open_round(channel)
         if rnd.rerolls >= self.settings.max_rerolls:
-            raise RelayError(
-                f"Round {rnd.id} was already rerolled {rnd.rerolls} time(s), the limit.",
-                round_id=rnd.id,
-            )
+            raise RelayError("relay-reroll-limit", round_id=rnd.id, rerolls=rnd.rerolls)
         story = await self._active(channel)
         try:
             candidates = await self._candidates(story, rnd.keyword, rnd.max_new_tokens)
         except InferenceError as exc:
-            raise RelayError(str(exc)) from None
+            raise _model_refused(exc) from None
         if not candidates:
-            raise RelayError("The model could not write usable candidates; the round is unchanged.")
+            raise RelayError("relay-reroll-no-candidates")
         try:
             await self.votes.publish(
                 rnd.id,
@@ -500,9 +496,9 @@ class RelayService:
                 reroll_of=rnd.rerolls,
             )
         except RerollConflict:
-            raise RelayError("Someone else rerolled this round first.", round_id=rnd.id) from None
+            raise RelayError("relay-reroll-conflict", round_id=rnd.id) from None
         except (RoundNotOpen, RoundNotFound):
-            raise RelayError(f"Round {rnd.id} closed before the reroll was ready.") from None
+            raise RelayError("relay-reroll-closed") from None
         log.info("round %s rerolled by %s", rnd.id, user_id)
         return await self._view(rnd.id)
 
@@ -521,13 +517,11 @@ class RelayService:
         try:
             previous, voters = await self.votes.vote(round_id, user_id, choice)
         except RoundNotFound:
-            raise RelayError(f"There is no round {round_id}.", round_id=round_id) from None
+            raise RelayError("relay-no-round", round_id=round_id) from None
         except RoundNotOpen as exc:
-            raise RelayError(_not_open_message(round_id, exc.state), round_id=round_id) from None
+            raise _not_open(round_id, exc.state) from None
         except BadChoice as exc:
-            raise RelayError(
-                f"Choose a number from 1 to {exc.choices}.", round_id=round_id
-            ) from None
+            raise RelayError("relay-bad-choice", round_id=round_id, choices=exc.choices) from None
         closed = await self._close_on_quorum(round_id)
         return VoteResult(True, round_id, choice, previous, voters, closed)
 
@@ -536,7 +530,7 @@ class RelayService:
         try:
             return await self.votes.unvote(round_id, user_id, choice)
         except RoundNotOpen as exc:
-            raise RelayError(_not_open_message(round_id, exc.state), round_id=round_id) from None
+            raise _not_open(round_id, exc.state) from None
 
     async def close_due_rounds(self, now: float | None = None) -> list[RoundResult]:
         """Close every round whose time is up (and finish rounds a dead process left closing).
@@ -573,7 +567,7 @@ class RelayService:
             shown = value.strip().lower()
             norm = str(self._length(shown))
         else:
-            raise RelayError("Propose a keyword or a length.")
+            raise RelayError("relay-bad-proposal-kind")
         now = self.clock()
         proposal_kind: ProposalKind = "keyword" if kind == "keyword" else "length"
         try:
@@ -590,12 +584,12 @@ class RelayService:
             )
         except TooManyProposals:
             raise RelayError(
-                f"There are already {self.settings.max_proposals} {kind} proposals; vote for one."
+                "relay-too-many-proposals", kind=kind, count=self.settings.max_proposals
             ) from None
         await self._touch(channel, user_id, now)
         found = [p for p in await self.votes.proposals(channel) if p.id == proposal_id]
         if not found:  # consumed by a continue in between
-            raise RelayError("That proposal was just used by a continuation.")
+            raise RelayError("relay-proposal-used")
         return ProposalResult(found[0], created)
 
     async def proposals(self, channel: str) -> list[Proposal]:
@@ -610,9 +604,7 @@ class RelayService:
         try:
             previous = await self.votes.vote_proposal(channel, proposal_id.strip(), user_id)
         except ProposalNotFound:
-            raise RelayError(
-                f"There is no proposal {proposal_id} (it may have been used)."
-            ) from None
+            raise RelayError("relay-no-proposal") from None
         return ProposalVote(True, proposal_id, previous)
 
     # --- internals -----------------------------------------------------------------------
@@ -620,7 +612,7 @@ class RelayService:
     async def _active(self, channel: str) -> Story:
         story = await self.stories.active(channel)
         if story is None:
-            raise RelayError(_NO_STORY)
+            raise RelayError("relay-no-story")
         return story
 
     async def _story(self, channel: str, story_id: str | None) -> Story:
@@ -628,20 +620,20 @@ class RelayService:
             return await self._active(channel)
         story = await self.stories.get(story_id)
         if story is None:
-            raise RelayError("There is no such story.")
+            raise RelayError("relay-no-such-story")
         return story
 
     async def _open_round(self, channel: str) -> Round:
         round_id = await self.votes.open_round_id(channel)
         rnd = await self.votes.get(round_id) if round_id else None
         if rnd is None or rnd.state != "open":
-            raise RelayError("There is no open round in this channel.")
+            raise RelayError("relay-no-open-round")
         return rnd
 
     async def _view(self, round_id: str) -> RoundView:
         rnd = await self.votes.get(round_id)
         if rnd is None:
-            raise RelayError(f"Round {round_id} is gone.")
+            raise RelayError("relay-round-gone")
         return RoundView.of(rnd)
 
     async def _touch(self, channel: str, user_id: str, now: float) -> None:
@@ -674,21 +666,18 @@ class RelayService:
                 idle_ttl_s=self.settings.idle_story_ttl_s,
             )
         except NoActiveStory:
-            raise RelayError(_NO_STORY) from None
+            raise RelayError("relay-no-story") from None
         except StoryFull as exc:
             raise RelayError(
-                f"The story is full ({exc.used}/{exc.limit} {exc.what}); "
-                "end it with /relay end and start a new one."
+                "relay-story-full", what=exc.what, used=exc.used, limit=exc.limit
             ) from None
 
     def _keyword(self, value: str) -> str:
         kw = clean_keyword(value)
         if not kw:
-            raise RelayError("The keyword is empty.")
+            raise RelayError("relay-empty-keyword")
         if len(kw) > self.settings.keyword_max_chars:
-            raise RelayError(
-                f"Keep the keyword within {self.settings.keyword_max_chars} characters."
-            )
+            raise RelayError("relay-keyword-too-long", limit=self.settings.keyword_max_chars)
         return kw
 
     def _length(self, value: int | str) -> int:
@@ -705,10 +694,10 @@ class RelayService:
                 return named[word]
             number = strict_int(word)  # ASCII digits: "²" or "٣" is not a length
             if number is None:
-                raise RelayError(_length_message(s))
+                raise RelayError("relay-bad-length", min=s.new_tokens_min, max=s.new_tokens_max)
             value = number
         if not s.new_tokens_min <= value <= s.new_tokens_max:
-            raise RelayError(_length_message(s))
+            raise RelayError("relay-bad-length", min=s.new_tokens_min, max=s.new_tokens_max)
         return value
 
     async def _candidates(self, story: Story, keyword: str, tokens: int) -> list[str]:
@@ -884,27 +873,27 @@ class RelayService:
 
 # --- helpers ---------------------------------------------------------------------------------
 
-_NO_STORY = "There is no story in this channel yet; start one with /relay start."
 
-
-def _short_field(value: str, name: str, limit: int) -> str:
+def _short_field(value: str, name: Literal["title", "genre"], limit: int) -> str:
     cleaned = clean_keyword(value)
     if len(cleaned) > limit:
-        raise RelayError(f"Keep the {name} within {limit} characters.")
+        raise RelayError("relay-field-too-long", field=name, limit=limit)
     return cleaned
 
 
-def _length_message(s: RelaySettings) -> str:
-    return (
-        f"Length must be a number from {s.new_tokens_min} to {s.new_tokens_max}, "
-        "or short, medium or long."
-    )
+def _model_refused(exc: InferenceError) -> RelayError:
+    """The model's refusal (busy, too slow, failed) told as the relay's: its code and variables.
+    Raised ``from None`` inside the handler, so ``__context__`` still says it was the model."""
+    error = RelayError(exc.code)
+    error.params = dict(exc.params)
+    return error
 
 
-def _not_open_message(round_id: str, state: str) -> str:
+def _not_open(round_id: str, state: str) -> RelayError:
+    """A vote for a round that is not open: still being written, or already closed."""
     if state == "pending":
-        return f"Round {round_id} is still being written; vote once the candidates are up."
-    return f"Round {round_id} is closed, so your vote was not counted. Thanks anyway!"
+        return RelayError("relay-round-pending", round_id=round_id)
+    return RelayError("relay-round-closed", round_id=round_id)
 
 
 def _winner(proposals: list[Proposal], kind: str) -> str | None:

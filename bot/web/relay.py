@@ -204,7 +204,7 @@ def _page(request: web.Request) -> int:
 
 def _story_id(raw: str) -> str:
     if not ID_RE.fullmatch(raw):
-        raise RelayError("There is no such story.")
+        raise RelayError("relay-no-such-story")
     return raw
 
 
@@ -466,7 +466,7 @@ async def vote(request: web.Request) -> web.Response:
     relay = _relay(request)
     rnd = await relay.votes.get(body.round_id)
     if rnd is None or rnd.channel != channel:
-        raise RelayError(f"There is no round {body.round_id} in this room.")
+        raise RelayError("relay-no-round")
     # One address counts as a few voters at most, however many identities it holds.
     if not await request.app[LIMITER_KEY].admit_voter(
         rnd.id, client_address(request), user_id(request)

@@ -330,7 +330,7 @@ def _relay_cases() -> list[WebCase]:
             "POST",
             f"{QUIET}/vote",
             json={"round_id": "{round}", "choice": 1},
-            says="no round",
+            says="no such round",
         )
     )
     for label, body in (
@@ -782,10 +782,10 @@ def _kakao_transport_cases() -> list[KakaoCase]:
 def _kakao_utterance_cases() -> list[KakaoCase]:
     out: list[KakaoCase] = []
     for label, text in INVISIBLE.items():
-        out.append(KakaoCase(f"write/invisible-{label}", f"이어쓰기 한줄 {text}", says="empty"))
+        out.append(KakaoCase(f"write/invisible-{label}", f"이어쓰기 한줄 {text}", says="빈 줄"))
         out.append(
             KakaoCase(
-                f"continue/keyword-invisible-{label}", f"이어쓰기 계속 {text}", says="keyword"
+                f"continue/keyword-invisible-{label}", f"이어쓰기 계속 {text}", says="키워드"
             )
         )
         out.append(KakaoCase(f"mood/invisible-{label}", text, says="비어 있어요"))
@@ -794,14 +794,14 @@ def _kakao_utterance_cases() -> list[KakaoCase]:
                 f"params/write-invisible-{label}",
                 "아무 말",
                 params={"command": "relay.write", "text": text},
-                says="empty",
+                says="빈 줄",
             )
         )
-    out.append(KakaoCase("write/nothing", "이어쓰기 한줄", says="empty"))
+    out.append(KakaoCase("write/nothing", "이어쓰기 한줄", says="빈 줄"))
     out.append(KakaoCase("mood/empty-utterance", "", says="비어 있어요"))
     out.append(KakaoCase("utterance/too-long", "가" * 2001, says="너무 길어요"))
     out.append(KakaoCase("utterance/too-long-invisible", "\u200b" * 5000, says="너무 길어요"))
-    out.append(KakaoCase("write/too-long", "이어쓰기 한줄 " + "가" * 600, says="limit"))
+    out.append(KakaoCase("write/too-long", "이어쓰기 한줄 " + "가" * 600, says="자까지"))
     for label, value in NOT_DIGITS.items():
         if not value.strip() or value == "\x00":
             continue
@@ -828,14 +828,14 @@ def _kakao_utterance_cases() -> list[KakaoCase]:
         KakaoCase("vote/zero", "투표 0", says="1"),
         KakaoCase("vote/not-a-candidate", "투표 9", says="1"),
         KakaoCase("vote/word", "투표", says="번호로"),
-        KakaoCase("show/past-the-end", "이야기 보기 99", says="no page"),
+        KakaoCase("show/past-the-end", "이야기 보기 99", says="쪽은 없어요"),
         KakaoCase("params/page-list", "이야기 보기", params={"page": [2]}, says="쪽 번호는"),
         KakaoCase("params/choice-object", "투표", params={"choice": {"n": 1}}, says="번호로"),
         KakaoCase(
             "params/keyword-invisible",
             "이어쓰기 계속",
             params={"keyword": "\u202e\u2066"},
-            says="keyword",
+            says="키워드",
         ),
         KakaoCase(
             "params/command-list", "투표 ²", params={"command": ["relay.write"]}, says="번호로"
@@ -855,19 +855,19 @@ def _kakao_utterance_cases() -> list[KakaoCase]:
         KakaoCase("lyrics/only-theme", "가사 / 봄", says="가수"),
         KakaoCase("lyrics/again-nothing-before", "가사 다시", says="먼저"),
         KakaoCase("lyrics/unknown-artist", "가사 없는가수 / 봄", says="없는가수"),
-        KakaoCase("lyrics/invisible-artist", "가사 \u200b\u202e / 봄", says="Name an artist"),
+        KakaoCase("lyrics/invisible-artist", "가사 \u200b\u202e / 봄", says="가수 이름"),
         KakaoCase(
             "lyrics/params-invisible-artist",
             "가사 소월 테스트",
             params={"command": "lyrics", "artist": "\u200b"},
-            says="Name an artist",
+            says="가수 이름",
         ),
         KakaoCase("fetch/nothing", "결과 보기", says="없어요"),
         KakaoCase(
             "undo/not-the-author",
             "이어쓰기 취소",
             patch={"userRequest.user.id": "otheruser9"},
-            says="author",
+            says="쓴 사람",
         ),
         KakaoCase(
             "reroll/no-round-elsewhere",
@@ -877,7 +877,7 @@ def _kakao_utterance_cases() -> list[KakaoCase]:
                 "userRequest.chat": None,
                 "userRequest.user.properties.botGroupKey": None,
             },
-            says="no",
+            says="없어요",
         ),
         KakaoCase(
             "start/title-too-long",
@@ -887,7 +887,7 @@ def _kakao_utterance_cases() -> list[KakaoCase]:
                 "userRequest.chat": None,
                 "userRequest.user.properties.botGroupKey": None,
             },
-            says="title",
+            says="제목",
         ),
         KakaoCase(
             "start/genre-too-long",
@@ -897,7 +897,7 @@ def _kakao_utterance_cases() -> list[KakaoCase]:
                 "userRequest.chat": None,
                 "userRequest.user.properties.botGroupKey": None,
             },
-            says="genre",
+            says="장르",
         ),
         KakaoCase(
             "start/params-title-too-long",
@@ -908,7 +908,7 @@ def _kakao_utterance_cases() -> list[KakaoCase]:
                 "userRequest.chat": None,
                 "userRequest.user.properties.botGroupKey": None,
             },
-            says="title",
+            says="제목",
         ),
         KakaoCase(
             "write/no-story",
@@ -918,7 +918,7 @@ def _kakao_utterance_cases() -> list[KakaoCase]:
                 "userRequest.chat": None,
                 "userRequest.user.properties.botGroupKey": None,
             },
-            says="no story",
+            says="이야기가 없어요",
         ),
         KakaoCase(
             "end/no-story",
@@ -928,19 +928,19 @@ def _kakao_utterance_cases() -> list[KakaoCase]:
                 "userRequest.chat": None,
                 "userRequest.user.properties.botGroupKey": None,
             },
-            says="no story",
+            says="이야기가 없어요",
         ),
         KakaoCase(
             "callback/not-allowed-host",
             "이어쓰기 한줄 \u200b",
             patch={"userRequest.callbackUrl": "http://169.254.169.254/latest"},
-            says="empty",
+            says="빈 줄",
         ),
         KakaoCase(
             "callback/not-a-url",
             "이어쓰기 계속 \u200b",
             patch={"userRequest.callbackUrl": "javascript:alert(1)"},
-            says="keyword",
+            says="키워드",
         ),
     ]
     return out
@@ -1040,31 +1040,31 @@ def discord_cases() -> list[DiscordCase]:
         ),
         DiscordCase("relay-undo/not-the-author", "relay undo", says="author"),
         DiscordCase("relay-end/not-the-starter", "relay end", says="moderator"),
-        DiscordCase("lyrics/artist-empty", "lyrics", {"artist": ""}, says="Name an artist"),
+        DiscordCase("lyrics/artist-empty", "lyrics", {"artist": ""}, says="가수 이름"),
         DiscordCase(
-            "lyrics/artist-invisible", "lyrics", {"artist": "\u200b\u202e"}, says="Name an artist"
+            "lyrics/artist-invisible", "lyrics", {"artist": "\u200b\u202e"}, says="가수 이름"
         ),
         DiscordCase("lyrics/artist-unknown", "lyrics", {"artist": "없는 가수"}, says="없는 가수"),
         DiscordCase(
-            "lyrics/lines-zero", "lyrics", {"artist": "소월 테스트", "lines": 0}, says="lines"
+            "lyrics/lines-zero", "lyrics", {"artist": "소월 테스트", "lines": 0}, says="줄 수"
         ),
         DiscordCase(
-            "lyrics/lines-negative", "lyrics", {"artist": "소월 테스트", "lines": -4}, says="lines"
+            "lyrics/lines-negative", "lyrics", {"artist": "소월 테스트", "lines": -4}, says="줄 수"
         ),
         DiscordCase(
-            "lyrics/lines-huge", "lyrics", {"artist": "소월 테스트", "lines": 10**9}, says="lines"
+            "lyrics/lines-huge", "lyrics", {"artist": "소월 테스트", "lines": 10**9}, says="줄 수"
         ),
         DiscordCase(
             "lyrics/language-xx",
             "lyrics",
             {"artist": "소월 테스트", "language": "xx"},
-            says="language",
+            says="언어",
         ),
         DiscordCase(
             "lyrics/theme-too-long",
             "lyrics",
             {"artist": "소월 테스트", "theme": "가" * 1001},
-            says="theme",
+            says="주제",
         ),
         DiscordCase("mood-policy/sideways", "mood policy", {"policy": "sideways"}, says="match"),
         DiscordCase("mood-policy/superscript", "mood policy", {"policy": "²"}, says="match"),

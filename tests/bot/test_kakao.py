@@ -20,6 +20,7 @@ from aiohttp import web
 from aiohttp.test_utils import TestClient, TestServer
 from pydantic import SecretStr
 
+from bot import texts as catalog
 from bot.catalog import Catalog
 from bot.cli.embedded_redis import free_port
 from bot.inference import InferenceBusy, InferenceClient
@@ -31,7 +32,7 @@ from bot.kakao.payload import MAX_BODY_BYTES
 from bot.kakao.registry import apply_params, parse
 from bot.kakao.rendering import WAIT_TEXT, Reply, split_text
 from bot.kakao.skill import SECRET_HEADER
-from bot.lyrics.service import NO_ARTISTS, LyricsService
+from bot.lyrics.service import LyricsService
 from bot.mood.service import MoodService, SongCard
 from bot.novelty import token_forms
 from bot.relay.service import RelayService
@@ -497,7 +498,7 @@ async def test_relay_from_kakao_text(client: Client) -> None:
     assert "열린 투표가 없어요" in texts(alone)
     # A second continue while the round is open is refused with the service's message.
     template = await say(client, "이어쓰기 계속")
-    assert "already open" in texts(template)
+    assert catalog.text("relay-round-already-open", "ko") in texts(template)
 
     template = await say(client, "이야기 보기")
     assert "우산을 든 사람" in texts(template) and "1/1쪽" in texts(template)
@@ -526,7 +527,7 @@ async def test_lyrics_before_any_import_asks_the_admin(client: Client, redis: Re
     await redis.delete(keys.lyrics_artists())  # as on a fresh install: no artist imported
     template = await say(client, "가사 아이유 / 봄")
     # Korean, with neither the web page's import panel nor the command line in it.
-    assert texts(template) == NO_ARTISTS["ko"]
+    assert texts(template) == catalog.text("lyrics-no-artists", "ko")
 
 
 async def test_mood_songs_pick_and_policy(redis: Redis) -> None:
@@ -673,11 +674,11 @@ async def test_no_callback_and_quick_work_answers_at_once(client: Client) -> Non
 
 
 async def test_busy_model_is_a_text_not_an_error(redis: Redis) -> None:
-    generator = FakeGenerator([""], error=InferenceBusy("The model is busy; try again soon."))
+    generator = FakeGenerator([""], error=InferenceBusy(detail="1000 generate jobs waiting"))
     client = await make_client(redis, kakao_settings(), generator)
     try:
         template = await say(client, f"가사 {KO_ARTIST}")
-        assert "busy" in texts(template)
+        assert texts(template) == catalog.text("model-busy", "ko")  # 지금은 모델이 바빠요
     finally:
         await client.close()
 
@@ -706,7 +707,7 @@ async def test_a_group_chat_shares_one_story(client: Client) -> None:
     alone = await say(client, "이어쓰기 시작 혼자", user="member06")
     assert quick(alone)["계속 쓰기"] == "이어쓰기 계속"
     # The same users outside the group have their own (empty) channel.
-    assert "no story" in texts(await say(client, "이야기 보기", user="member02"))
+    assert catalog.text("relay-no-story", "ko") in texts(await say(client, "이야기 보기", user="member02"))
 
 
 def test_access_log_never_shows_the_path_secret(caplog: pytest.LogCaptureFixture) -> None:
@@ -803,8 +804,8 @@ async def test_a_nickname_loses_invisible_characters(client: Client, redis: Redi
 async def test_an_invisible_line_is_refused_and_not_stored(client: Client) -> None:
     await say(client, "이어쓰기 시작 보이지 않는 줄")
     for text in ("\u200b\u200b", "\u202e\u2066", "\ufeff", "\u3164\u3164"):
-        assert "empty" in texts(await say(client, f"이어쓰기 한줄 {text}"))
-        assert "keyword is empty" in texts(
+        assert "빈 줄" in texts(await say(client, f"이어쓰기 한줄 {text}"))
+        assert "키워드가 비어 있어요" in texts(
             await say(client, "이어쓰기 계속", params={"keyword": text})
         )
     template = await say(client, "이야기 보기")

@@ -9,11 +9,11 @@ import pytest
 import redis as sync_redis
 from typer.testing import CliRunner
 
+from bot import texts
 from bot.cli.main import app
 from bot.inference import InferenceClient
 from bot.lyrics.importing import ParseResult, parse_text
 from bot.lyrics.service import (
-    NO_ARTISTS,
     LyricsError,
     LyricsService,
     NoArtistsError,
@@ -27,6 +27,7 @@ from models.handlers import GenerateHandler
 from storage import keys
 from storage.connection import Redis
 from storage.lyrics import fold_artist
+from tests.bot.refusals import refused
 from tests.conftest import RedisServer
 from tests.worker_support import running_worker
 
@@ -154,7 +155,7 @@ async def test_copy_every_time_is_cut(redis: Redis, client: InferenceClient) -> 
 
 
 async def test_nothing_usable_is_an_error(redis: Redis, client: InferenceClient) -> None:
-    with pytest.raises(LyricsError, match="anything usable"):
+    with refused(LyricsError, "lyrics-nothing-usable"):
         await _write_with(redis, client, ScriptedGenerator(["\n!!!\n\ufffd"]), theme="비")
 
 
@@ -163,14 +164,20 @@ async def test_unknown_artist_gets_the_closest_names(redis: Redis) -> None:
     with pytest.raises(NoArtistsError) as none:
         await service.resolve_artist("anyone")
     # A user-facing text: no command-line hint (the web page answers with its own texts).
-    assert none.value.message("ko") == NO_ARTISTS["ko"] and "norae lyrics" not in str(none.value)
-    assert none.value.message("en-US") == NO_ARTISTS["en"]
+    assert none.value.code == "lyrics-no-artists"
+    assert none.value.message("ko") == texts.text("lyrics-no-artists", "ko")
+    assert none.value.message("en-US") == texts.text("lyrics-no-artists", "en")
+    assert all("norae lyrics" not in none.value.message(lang) for lang in ("ko", "en"))
     await _seed(service)
-    with pytest.raises(LyricsError, match="Closest: Test Hymnist") as err:
+    with refused(LyricsError, "lyrics-unknown-artist-closest", name="Test Hymnst") as err:
         await service.resolve_artist("Test Hymnst")
-    assert "Test Hymnst" in str(err.value)
-    with pytest.raises(LyricsError, match="Closest: 김영랑"):
+    assert "Closest: Test Hymnist" in err.value.message("en")
+    assert "Test Hymnist" in err.value.message("ko")
+    with refused(LyricsError, "lyrics-unknown-artist-closest", name="김영량") as err:
         await service.resolve_artist("김영량")
+    assert "Closest: 김영랑" in err.value.message("en")
+    with refused(LyricsError, "lyrics-unknown-artist", name="Nobody Like This"):
+        await service.resolve_artist("Nobody Like This")
     assert await service.resolve_artist(" test  HYMNIST ") == EN_ARTIST
 
 
@@ -192,16 +199,21 @@ async def test_autocomplete(redis: Redis) -> None:
 async def test_request_validation(redis: Redis, client: InferenceClient) -> None:
     service = LyricsService(redis, client, SETTINGS)
     await _seed(service)
-    with pytest.raises(LyricsError, match="too long"):
+    with refused(LyricsError, "lyrics-theme-too-long", length=101, limit=100):
         await service.write(KO_ARTIST, theme="가" * 101)
-    with pytest.raises(LyricsError, match="between 4 and 32"):
+    with refused(LyricsError, "lyrics-bad-lines", min=4, max=32) as err:
         await service.write(KO_ARTIST, lines=2)
-    with pytest.raises(LyricsError, match="Language"):
+    assert "between 4 and 32" in err.value.message("en")
+    with refused(LyricsError, "lyrics-bad-language"):
         await service.write(KO_ARTIST, language="fr")
-    with pytest.raises(LyricsError, match="Name an artist"):
+    with refused(LyricsError, "lyrics-no-artist"):
         await service.write("  ")
+    with refused(LyricsError, "lyrics-no-artist"):
+        await service.import_files("\u200b ", [])
+    with refused(LyricsError, "lyrics-artist-too-long", limit=100):
+        await service.import_files("a" * 101, [])
     offline = LyricsService(redis, None, SETTINGS)
-    with pytest.raises(LyricsError, match="not available"):
+    with refused(LyricsError, "lyrics-no-model"):
         await offline.write(KO_ARTIST)
 
 

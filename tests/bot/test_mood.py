@@ -36,6 +36,7 @@ from storage import keys
 from storage.catalog import CatalogStore, Song
 from storage.connection import Redis
 from storage.conversations import Turn
+from tests.bot.refusals import refused
 from tests.worker_support import running_worker
 
 MOODS = ("calm", "energetic", "happy", "nostalgic", "tender")
@@ -214,7 +215,7 @@ async def test_match_and_lift_give_different_moods(redis: Redis) -> None:
     assert {s.mood for s in lifted.songs} <= {"happy", "energetic"}
     assert len(matched.songs) == len(lifted.songs) == 5
     assert PHRASES["en"]["intro_lift"] in lifted.text and lifted.policy == "lift"
-    with pytest.raises(MoodError):
+    with refused(MoodError, "mood-bad-policy"):
         await mood.set_policy("web:b", "cheer")
     await mood.set_policy("web:b", "match")
     back = await mood.message("web:b", "I feel so sad today")
@@ -353,7 +354,8 @@ async def test_a_long_crisis_message_gets_the_crisis_line_not_too_long(redis: Re
     assert fake.classified == []
     (turn,) = await mood.history("kakao:long")
     assert turn.kind == "crisis" and len(turn.user_text) == mood.settings.max_message_chars
-    with pytest.raises(MoodError, match="1000"):  # not a crisis: the length check still holds
+    # not a crisis: the length check still holds
+    with refused(MoodError, "mood-too-long", limit=1000):
         await mood.message("kakao:long", "오늘 있었던 일을 길게 적어 볼게. " * 60)
 
 
@@ -388,7 +390,7 @@ async def test_the_crisis_reply_comes_even_before_the_user_check(redis: Redis) -
     reply = await mood.message("has space", "죽고 싶어")  # an unusable id: answered, nothing kept
     assert reply.crisis and "109" in reply.text
     assert await redis.keys("norae:mood:*") == []
-    with pytest.raises(MoodError):
+    with refused(MoodError, "mood-bad-user"):
         await mood.message("has space", "오늘 좋은 하루")
 
 
@@ -413,11 +415,12 @@ async def test_pick_by_number_text_and_its_errors(
     redis: Redis, similar_client: InferenceClient
 ) -> None:
     mood = service(redis, FakeInference(similar_client))
-    with pytest.raises(MoodError, match="먼저"):
+    with refused(MoodError, "mood-no-list") as no_list:
         await mood.pick("web:p", 1)  # no list yet
+    assert "먼저" in no_list.value.message("ko")
     first = await mood.message("web:p", "I'm so happy")
     for bad in ("9", "0", "abc", "2.5"):
-        with pytest.raises(MoodError):
+        with refused(MoodError, "mood-bad-choice", count=5):
             await mood.pick("web:p", bad)
     got = await mood.pick("web:p", "２번")  # full-width digit, Korean counter
     assert got.picked is not None and got.picked.id == first.songs[1].id
@@ -466,19 +469,24 @@ async def test_pick_without_an_index_or_worker_answers_clearly(
     async with InferenceClient(redis) as client:  # no worker at all
         mood = service(redis, FakeInference(client), similar_timeout_s=0.3)
         reply = await mood.pick("web:i", 1)
-        assert reply.songs == [] and "can't look for sound-alikes" in reply.text
+        assert reply.songs == [] and reply.text == PHRASES["en"]["similar_failed"]
+        assert "worker" not in reply.text and "similar" not in reply.text  # no job details
 
 
 async def test_bad_input_is_refused(redis: Redis) -> None:
     fake = FakeInference()
     mood = service(redis, fake, max_message_chars=50)
     for bad in ("", "   \n ", "\x00\x01"):
-        with pytest.raises(MoodError, match="empty"):
+        with refused(MoodError, "mood-empty") as empty:
             await mood.message("web:e", bad)
-    with pytest.raises(MoodError, match="50"):
+    # before the writer's language is known: both texts, Korean first
+    assert str(empty.value) == f"{empty.value.message('ko')} / {empty.value.message('en')}"
+    assert str(empty.value).startswith("메시지가 비어 있어요.")
+    with refused(MoodError, "mood-too-long", limit=50) as too_long:
         await mood.message("web:e", "슬퍼" * 26)
+    assert "50자" in too_long.value.message("ko") and "50 characters" in str(too_long.value)
     for user in ("", "a b", "x" * 201):
-        with pytest.raises(MoodError):
+        with refused(MoodError, "mood-bad-user"):
             await mood.message(user, "hello")
     assert fake.classified == []
     assert (await mood.message("web:e", "슬퍼" * 25)).emotion == "sadness"  # the limit itself
@@ -486,7 +494,7 @@ async def test_bad_input_is_refused(redis: Redis) -> None:
 
 async def test_busy_classifier_still_answers(redis: Redis) -> None:
     await fill_catalog(redis)
-    fake = FakeInference(classify_error=InferenceBusy("the model is busy"))
+    fake = FakeInference(classify_error=InferenceBusy(detail="2 classify jobs waiting"))
     reply = await service(redis, fake).message("web:b", "오늘 너무 슬퍼")
     assert (reply.emotion, reply.score) == ("neutral", 0.0)
     assert answer_of(reply) in ANSWERS["ko"]["neutral"]
@@ -514,7 +522,7 @@ async def test_generated_answers_are_checked(redis: Redis) -> None:
     assert answer_of(fallback) in ANSWERS["ko"]["sadness"]
     assert "사용자: " + SAD_KO in fake.prompts[1]  # the earlier turn is in the prompt
 
-    fake.generate_error = InferenceTimeout("no answer")
+    fake.generate_error = InferenceTimeout(detail="no answer")
     timed_out = await mood.message("web:g", "so sad")
     assert answer_of(timed_out) in ANSWERS["en"]["sadness"]
 

@@ -141,9 +141,9 @@ async def test_bad_requests(client: Client) -> None:
 
 
 async def test_a_busy_model_is_a_503(client: Client, generator: FakeGenerator) -> None:
-    generator.error = InferenceBusy("The model is busy; try again in a moment.")
+    generator.error = InferenceBusy(detail="1000 generate jobs waiting")
     busy = await write(client, {"artist": KO_ARTIST}, status=503)
-    assert busy["error"] == "The model is busy; try again in a moment."
+    assert busy["error"] == "The model is busy right now. Please try again in a moment."
 
 
 async def test_names_and_lyrics_come_back_as_data(client: Client, generator: FakeGenerator) -> None:

@@ -13,6 +13,7 @@ from typing import Any, cast
 
 import pytest
 
+from bot import texts as catalog
 from bot.discord_bot import NoraeBot
 from bot.lyrics.importing import parse_text
 from cogs.lyrics import Lyrics, take_custom_id
@@ -233,16 +234,21 @@ async def test_an_unknown_artist_gets_the_closest_names(
     interaction = await lyrics(h, {"artist": "소월"})
     assert_callback(h, interaction, DEFERRED_CHANNEL_MESSAGE)
     body = assert_safe_followup(h, interaction)
-    assert body["content"] == f"I don't know the artist “소월”. Closest: {KO_ARTIST}."
+    # the harness's locale is ko
+    assert body["content"] == catalog.text(
+        "lyrics-unknown-artist-closest", "ko", name="소월", closest=KO_ARTIST
+    )
     assert not body.get("embeds") and not body.get("components")
 
     ping = await lyrics(h, {"artist": "@everyone"})
     body = assert_safe_followup(h, ping)  # allowed_mentions parse []: the echo pings nobody
-    assert body["content"].startswith("I don't know the artist “@everyone”.")
+    assert body["content"] == catalog.text("lyrics-unknown-artist", "ko", name="@everyone")
 
     near = await lyrics(h, {"artist": "Test Hymnst"})
     assert assert_safe_followup(h, near)["content"].startswith(
-        "I don't know the artist “Test Hymnst”. Closest: Test Hymnist"
+        catalog.text(
+            "lyrics-unknown-artist-closest", "ko", name="Test Hymnst", closest="Test Hymnist"
+        )
     )
     assert h.jobs == []  # an unknown artist never reaches the model
 
@@ -257,7 +263,9 @@ async def test_lines_out_of_range_and_no_artists_are_answered(
     )
     await _seed(lyrics_cog(h).lyrics)
     few = await lyrics(h, {"artist": KO_ARTIST, "lines": 2})
-    assert assert_safe_followup(h, few)["content"] == "Lines must be between 4 and 32."
+    assert assert_safe_followup(h, few)["content"] == catalog.text(
+        "lyrics-bad-lines", "ko", min=4, max=32
+    )
     assert h.jobs == []
     for request in followups_of(h, nobody) + followups_of(h, few):
         assert_safe_message(request)

@@ -18,7 +18,8 @@ from urllib.parse import unquote
 import pytest
 
 from bot.discord_bot import NoraeBot
-from bot.mood.texts import ERRORS, PHRASES
+from bot.mood.texts import PHRASES
+from bot.texts import both
 from cogs.common import NUMBERS
 from cogs.mood import Mood
 from contract.jobs import ClassifyRequest, ClassifyResult, Prediction
@@ -293,7 +294,7 @@ async def test_a_number_reaction_in_the_dm_picks(
     await h.react(message, NUMBERS[8], user_id=alice.id).done()
     [*_, refused] = dm_posts(h, alice)
     assert len(dm_posts(h, alice)) == 3
-    assert assert_safe_message(refused)["content"] == ERRORS["bad_choice"].format(count=5)
+    assert assert_safe_message(refused)["content"] == both("mood-bad-choice", count=5)
     assert not refused.json.get("embeds")
 
 
@@ -325,7 +326,7 @@ async def test_a_crisis_dm_gets_the_crisis_line_and_no_songs(
     assert "자살예방상담전화 109" in korean["content"] and not korean.get("embeds")
 
     too_long = assert_safe_message(await say(h, "슬퍼" * 501, alice))  # a refusal, answered
-    assert too_long["content"] == ERRORS["too_long"].format(limit=1000)
+    assert too_long["content"] == both("mood-too-long", limit=1000)
     assert h.jobs == [] and not too_long.get("embeds")
 
 
@@ -347,7 +348,7 @@ async def test_policy_lift_is_ephemeral_and_changes_the_songs(
     assert body["embeds"][0]["footer"]["text"] == "sadness · policy: lift (/mood policy)"
 
     refused = await slash(h, "mood policy", {"policy": "cheer"}, bob)
-    assert refused == ERRORS["bad_policy"]
+    assert refused == both("mood-bad-policy")
     back = await slash(h, "mood policy", {"policy": "match"}, bob)
     assert back == PHRASES["en"]["policy_match"]  # the language the user writes in
 
@@ -378,7 +379,7 @@ async def test_forget_leaves_no_key_with_the_user_id(
     stale = h.click(listed.response, "mood:pick:1", user=alice, dm=True)
     await stale.done()
     body = assert_safe_followup(h, stale)
-    assert body["content"] == ERRORS["no_list"] and not body.get("embeds")
+    assert body["content"] == both("mood-no-list") and not body.get("embeds")
     assert await user_keys(redis, alice) == []
 
 

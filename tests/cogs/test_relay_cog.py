@@ -12,6 +12,7 @@ from unittest.mock import AsyncMock, MagicMock
 import discord
 import pytest
 
+from bot import texts as catalog
 from bot.discord_bot import NoraeBot
 from bot.limits import Limiter
 from bot.relay.service import RelayService
@@ -123,7 +124,9 @@ async def test_second_continue_points_to_the_open_round(
     assert rnd is not None
     await invoke(Relay.continue_, cog, inter)  # refused, after the defer: a private follow-up
     args, kwargs = inter.followup.send.await_args
-    assert rnd.id in args[0] and kwargs["ephemeral"] is True
+    assert args[0] == catalog.text("relay-round-already-open", "en")
+    assert kwargs["ephemeral"] is True
+    assert await cog.relay.open_round(f"discord:{CHANNEL}") == rnd  # the open round stays
 
 
 async def test_reaction_and_button_votes_count_once_per_user(

@@ -13,6 +13,7 @@ from collections.abc import Callable
 from typing import Any, cast
 from urllib.parse import unquote
 
+from bot import texts as catalog
 from bot.discord_bot import NoraeBot
 from bot.relay.service import RoundView
 from bot.relay.ticker import announce
@@ -237,9 +238,7 @@ async def test_continue_defers_then_posts_a_round_with_buttons_and_reactions(
     # a second continue during the round points to the open one and never calls the model
     jobs_before = len(h.jobs)
     second = await relay(h, "continue", {"keyword": "바람"}, user=alice)
-    assert followup_text(h, second) == (
-        f"Round {view.id} is already open in this channel: vote there first."
-    )
+    assert followup_text(h, second) == catalog.text("relay-round-already-open", "en")
     assert len(h.jobs) == jobs_before
     assert (await open_round(h)).id == view.id
 
@@ -425,7 +424,7 @@ async def test_show_pages_stay_within_discord_limits(discord_harness: Harness) -
     shown = first.split("\n", 1)[1].split("\n") + second.split("\n", 1)[1].split("\n")
     assert shown == [t.strip() for t in lines]  # whole lines, in order, none lost
     missing = await relay(h, "show", {"page": 3}, user=alice)
-    assert private_reply(h, missing) == "There is no page 3; the story has 2 page(s)."
+    assert private_reply(h, missing) == "There is no page 3; the story has 2 pages."
 
 
 async def test_export_attaches_markdown_and_text(discord_harness: Harness) -> None:
@@ -481,7 +480,7 @@ async def test_end_archives_the_story_and_stories_lists_it(discord_harness: Harn
         f"Archived stories (page 1/1, 1 in all):\n• 등대지기 (1 lines) · id {story.id}"
     )
     beyond = await relay(h, "stories", {"page": 2}, user=bob)
-    assert private_reply(h, beyond) == "There is no page 2; there are 1 page(s)."
+    assert private_reply(h, beyond) == "There is no page 2; there is 1 page."
 
 
 # --- bugs found by these tests, fixed in the cog --------------------------------------------

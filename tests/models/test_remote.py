@@ -128,8 +128,9 @@ async def test_users_never_see_the_remote_servers_address_or_reply(
         with pytest.raises(RelayError) as refused:
             await relay.continue_story("web:r", "ann", "Ann")
     await gen.close()
-    shown = str(refused.value)
+    shown = f"{refused.value.message('ko')} / {refused.value.message('en')}"
     assert "127.0.0.1" not in shown and "nope" not in shown and "/v1" not in shown
+    assert refused.value.code == "model-failed"
     assert "The model could not answer" in shown and "모델이" in shown
     logged = caplog.text  # the operator still gets the whole story
     assert f"{completions_server.url}/completions answered 400" in logged and "nope" in logged

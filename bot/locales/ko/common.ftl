@@ -6,3 +6,6 @@ too-many-identities = 이 네트워크에서 새 방문자가 너무 많아요. 
 too-many-voters = 이 네트워크에서는 이번 투표에 더 참여할 수 없어요.
 unavailable = 잠시 서비스를 쓸 수 없어요. 조금 뒤에 다시 해 주세요.
 model-failed = 모델이 지금 답하지 못했어요. 잠시 후 다시 해 주세요.
+model-busy = 지금은 모델이 바빠요. 잠시 후 다시 해 주세요.
+model-timeout = 모델의 답이 너무 늦어졌어요. 잠시 후 다시 해 주세요.
+model-offline = 지금은 모델을 쓸 수 없어요. 나중에 다시 해 주세요.

@@ -1,0 +1,13 @@
+## 가수 풍의 가사: 부탁을 들어줄 수 없을 때 하는 말.
+
+lyrics-no-artists = 아직 가사를 배운 가수가 없어요. 관리자에게 가사 가져오기를 부탁해 주세요.
+lyrics-no-artist = 가수 이름을 알려 주세요.
+lyrics-artist-too-long = 가수 이름은 { $limit }자 이내로 적어 주세요.
+lyrics-unknown-artist = ‘{ $name }’ 가수의 가사는 아직 배우지 않았어요.
+lyrics-unknown-artist-closest = ‘{ $name }’ 가수의 가사는 아직 배우지 않았어요. 혹시 이 가수인가요? { $closest }
+lyrics-no-model = 지금은 여기서 가사를 쓸 수 없어요.
+lyrics-nothing-usable = 이번에는 쓸 만한 가사를 만들지 못했어요. 다시 해 주세요.
+lyrics-all-copied = 쓸 때마다 원곡 가사를 그대로 따라 써서 보여 드릴 게 남지 않았어요. 다른 주제로 해 주세요.
+lyrics-theme-too-long = 주제가 너무 길어요({ $length }자). { $limit }자 이내로 적어 주세요.
+lyrics-bad-language = 언어는 한국어(ko)나 영어(en) 중에서 골라 주세요.
+lyrics-bad-lines = 줄 수는 { $min }부터 { $max }까지 정할 수 있어요.
