@@ -784,9 +784,7 @@ def _kakao_utterance_cases() -> list[KakaoCase]:
     for label, text in INVISIBLE.items():
         out.append(KakaoCase(f"write/invisible-{label}", f"이어쓰기 한줄 {text}", says="빈 줄"))
         out.append(
-            KakaoCase(
-                f"continue/keyword-invisible-{label}", f"이어쓰기 계속 {text}", says="키워드"
-            )
+            KakaoCase(f"continue/keyword-invisible-{label}", f"이어쓰기 계속 {text}", says="키워드")
         )
         out.append(KakaoCase(f"mood/invisible-{label}", text, says="비어 있어요"))
         out.append(

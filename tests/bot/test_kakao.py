@@ -707,7 +707,9 @@ async def test_a_group_chat_shares_one_story(client: Client) -> None:
     alone = await say(client, "이어쓰기 시작 혼자", user="member06")
     assert quick(alone)["계속 쓰기"] == "이어쓰기 계속"
     # The same users outside the group have their own (empty) channel.
-    assert catalog.text("relay-no-story", "ko") in texts(await say(client, "이야기 보기", user="member02"))
+    assert catalog.text("relay-no-story", "ko") in texts(
+        await say(client, "이야기 보기", user="member02")
+    )
 
 
 def test_access_log_never_shows_the_path_secret(caplog: pytest.LogCaptureFixture) -> None:
