@@ -508,6 +508,19 @@ class RelayService:
         rnd = await self.votes.get(round_id) if round_id else None
         return RoundView.of(rnd) if rnd is not None and rnd.state == "open" else None
 
+    async def find_round(self, round_id: str) -> RoundView | None:
+        """A round by id in any state (open, closing or closed) while it is kept, else None."""
+        rnd = await self.votes.get(round_id)
+        return RoundView.of(rnd) if rnd is not None else None
+
+    async def ballots(self, round_id: str) -> dict[str, int]:
+        """Each voter's choice in a round (user id -> 1-based choice)."""
+        return await self.votes.votes(round_id)
+
+    async def active_story(self, channel: str) -> Story | None:
+        """The channel's story in progress, if any."""
+        return await self.stories.active(channel)
+
     async def vote(
         self, round_id: str, user_id: str, choice: int, *, is_bot: bool = False
     ) -> VoteResult:
