@@ -133,7 +133,7 @@ def web() -> None:
 @app.command()
 def health() -> None:
     """Check Redis and list live workers (exit 1 when Redis is down)."""
-    from bot.web.app import health as report
+    from bot.health import health as report
     from storage.connection import connect
 
     settings = _settings()
