@@ -26,7 +26,7 @@ from bot.kakao.payload import Who
 from bot.kakao.rendering import error_reply, text_reply
 from bot.limits import SlowDown
 from bot.services import Services
-from bot.web.app import REDIS_DOWN
+from bot.web.errors import REDIS_DOWN
 from storage.kakao import KakaoStateStore
 
 log = logging.getLogger(__name__)

@@ -50,7 +50,8 @@ from bot.kakao.grammar import Command
 from bot.kakao.payload import Refused, Who, read, who
 from bot.kakao.rendering import for_group, text_reply
 from bot.kakao.runner import KakaoSkill, unavailable
-from bot.web.app import REDIS_DOWN, SERVICES_KEY
+from bot.web.errors import REDIS_DOWN
+from bot.web.keys import SERVICES_KEY
 from contract.settings import KakaoSettings
 
 log = logging.getLogger(__name__)

@@ -1,7 +1,7 @@
 """The mood companion in the web chat: the "DM with norae" view's JSON API and the demo audio.
 
 ``/api/mood/*`` speaks for the browser's own user (the same id cookie the relay uses, see
-:func:`bot.web.app.user_id`); nothing here takes a user id from the request. Replies are
+:func:`bot.web.requests.actor`); nothing here takes a user id from the request. Replies are
 :class:`~bot.mood.service.MoodReply` as JSON, each song card with what the page needs to offer it:
 
 - ``audio``: ``/audio/<song id>`` when the song's audio ships in an installed package (the demo
@@ -16,10 +16,9 @@ request is ever used as a path. ``FileResponse`` answers ``Range`` requests, so 
 
 from __future__ import annotations
 
-import json
 import logging
 import re
-from collections.abc import Awaitable, Callable, Sequence
+from collections.abc import Sequence
 from pathlib import Path
 from typing import Annotated, Any
 
@@ -28,12 +27,10 @@ from pydantic import BaseModel, ConfigDict, Field, Strict
 
 from bot.catalog import PACKAGE_URL_SCHEME, Catalog, Song, resolve_package_url
 from bot.mood.service import MoodReply, MoodService, SongCard
-from bot.web.app import SERVICES_KEY, user_id
-from bot.web.relay import API_BODY_BYTES, read_body
+from bot.web.errors import json_response
+from bot.web.requests import API_BODY_BYTES, actor, read_body, services
 
 log = logging.getLogger(__name__)
-
-MOOD_KEY: web.AppKey[MoodService] = web.AppKey("mood", MoodService)
 
 SONG_ID_RE = re.compile(r"^[A-Za-z0-9_.-]{1,128}$")
 # The audio types the player may be sent (and the only suffixes ``/audio`` serves).
@@ -47,8 +44,6 @@ AUDIO_TYPES = {
     ".m4a": "audio/mp4",
 }
 AUDIO_MAX_AGE_S = 86400
-
-Handler = Callable[[web.Request], Awaitable[web.StreamResponse]]
 
 
 # --- request bodies --------------------------------------------------------------------------
@@ -78,11 +73,7 @@ class PolicyBody(_Body):
 
 
 def _mood(request: web.Request) -> MoodService:
-    return request.app[MOOD_KEY]
-
-
-def _json(data: Any, status: int = 200) -> web.Response:
-    return web.json_response(data, status=status, dumps=lambda d: json.dumps(d, ensure_ascii=False))
+    return services(request).mood
 
 
 def is_web_link(url: str) -> bool:
@@ -142,33 +133,33 @@ async def reply_json(mood: MoodService, reply: MoodReply) -> dict[str, Any]:
 async def message(request: web.Request) -> web.Response:
     body = await read_body(request, MessageBody)
     mood = _mood(request)
-    reply = await mood.message(user_id(request), body.text)
-    return _json(await reply_json(mood, reply))
+    reply = await mood.message(actor(request).key, body.text)
+    return json_response(await reply_json(mood, reply))
 
 
 async def pick(request: web.Request) -> web.Response:
     body = await read_body(request, PickBody)
     mood = _mood(request)
-    reply = await mood.pick(user_id(request), body.choice)
-    return _json(await reply_json(mood, reply))
+    reply = await mood.pick(actor(request).key, body.choice)
+    return json_response(await reply_json(mood, reply))
 
 
 async def set_policy(request: web.Request) -> web.Response:
     body = await read_body(request, PolicyBody)
     mood = _mood(request)
-    reply = await mood.set_policy(user_id(request), body.policy)
-    return _json(await reply_json(mood, reply))
+    reply = await mood.set_policy(actor(request).key, body.policy)
+    return json_response(await reply_json(mood, reply))
 
 
 async def forget(request: web.Request) -> web.Response:
-    removed = await _mood(request).forget(user_id(request))
-    return _json({"forgotten": removed})
+    removed = await _mood(request).forget(actor(request).key)
+    return json_response({"forgotten": removed})
 
 
 async def history(request: web.Request) -> web.Response:
     """The user's kept exchanges, oldest first, with the songs each one offered."""
     mood = _mood(request)
-    user = user_id(request)
+    user = actor(request).key
     turns = await mood.history(user)
     ids = list(dict.fromkeys(i for t in turns for i in t.song_ids))
     songs = {s.id: s for s in await mood.catalog.songs(ids)}
@@ -192,7 +183,7 @@ async def history(request: web.Request) -> web.Response:
                 "at": turn.at,
             }
         )
-    return _json({"policy": await mood.policy(user), "turns": out})
+    return json_response({"policy": await mood.policy(user), "turns": out})
 
 
 # --- the demo audio --------------------------------------------------------------------------
@@ -217,10 +208,7 @@ async def audio(request: web.Request) -> web.StreamResponse:
 # --- routes ----------------------------------------------------------------------------------
 
 
-def setup_mood(app: web.Application) -> None:
-    """The service from the app's Redis, inference client and settings (tests may replace
-    ``app[MOOD_KEY]`` before the app starts), and its routes."""
-    app[MOOD_KEY] = app[SERVICES_KEY].mood
+def setup(app: web.Application) -> None:
     r = app.router
     r.add_post("/api/mood/message", message)
     r.add_post("/api/mood/pick", pick)

@@ -25,38 +25,26 @@ import json
 import logging
 import re
 import unicodedata
-from typing import Annotated, Any, Literal, TypeVar
+from typing import Annotated, Any, Literal
 from urllib.parse import quote
 
 from aiohttp import web
-from pydantic import AfterValidator, BaseModel, ConfigDict, Field, ValidationError
+from pydantic import AfterValidator, BaseModel, ConfigDict, Field
 
-from bot import notices
 from bot.numbers import strict_int
 from bot.relay.service import RelayError, RelayService, RoundView
 from bot.relay.ticker import announce
-from bot.web.app import (
-    BUS_KEY,
-    HUB_KEY,
-    LIMITER_KEY,
-    MAX_BODY_BYTES,
-    RELAY_KEY,
-    client_address,
-    error_response,
-    request_language,
-    user_id,
-)
+from bot.web.errors import WebError, json_response
+from bot.web.keys import HUB_KEY
+from bot.web.requests import actor, client_address, read_body, room, services
+from contract.ids import Channel
 from storage.stories import Line, Story
 
 log = logging.getLogger(__name__)
 
-API_BODY_BYTES = 16 * 1024
 KEEPALIVE_S = 15.0
-ROOM_RE = re.compile(r"^[\w-]{1,40}$")
 ID_RE = re.compile(r"^[A-Za-z0-9_-]{1,64}$")
 MAX_PAGE = 10_000
-
-Body = TypeVar("Body", bound=BaseModel)
 
 
 # --- request bodies --------------------------------------------------------------------------
@@ -111,52 +99,6 @@ class ProposalVoteBody(_Body):
     proposal_id: str = Field(pattern=ID_RE.pattern)
 
 
-async def read_body(
-    request: web.Request, model: type[Body], *, limit: int = API_BODY_BYTES
-) -> Body:
-    """A JSON body, size-limited and validated; a bad one is a 400 with a readable message.
-
-    ``limit`` past the app's own (a pasted lyrics import) reads the stream itself, which
-    ``request.read()`` would refuse."""
-    if request.content_type != "application/json":
-        raise web.HTTPUnsupportedMediaType(text="Send the request as application/json.")
-    if request.content_length is not None and request.content_length > limit:
-        raise web.HTTPRequestEntityTooLarge(
-            max_size=limit, actual_size=request.content_length, text="Request too large."
-        )
-    raw = await request.read() if limit <= MAX_BODY_BYTES else await _read_stream(request, limit)
-    if len(raw) > limit:
-        raise web.HTTPRequestEntityTooLarge(
-            max_size=limit, actual_size=len(raw), text="Request too large."
-        )
-    try:
-        return model.model_validate_json(raw or b"{}")
-    except ValidationError as exc:
-        raise web.HTTPBadRequest(text=_validation_message(exc)) from None
-
-
-async def _read_stream(request: web.Request, limit: int) -> bytes:
-    """At most ``limit + 1`` bytes of the body (one more tells that it is too large)."""
-    chunks: list[bytes] = []
-    size = 0
-    while size <= limit:
-        chunk = await request.content.read(limit + 1 - size)
-        if not chunk:
-            break
-        chunks.append(chunk)
-        size += len(chunk)
-    return b"".join(chunks)
-
-
-def _validation_message(exc: ValidationError) -> str:
-    err = exc.errors()[0]
-    where = ".".join(str(p) for p in err["loc"])
-    if err["type"] == "json_invalid":
-        return "The request body is not valid JSON."
-    msg = str(err["msg"]).removeprefix("Value error, ")
-    return f"{where}: {msg}" if where else msg
-
-
 # --- helpers ---------------------------------------------------------------------------------
 
 
@@ -175,30 +117,10 @@ def to_json(obj: Any) -> Any:
     return obj
 
 
-def _json(data: Any, status: int = 200) -> web.Response:
-    return web.json_response(data, status=status, dumps=_dumps)
-
-
-def _dumps(data: Any) -> str:
-    return json.dumps(data, ensure_ascii=False)
-
-
-def channel_of(request: web.Request) -> str:
-    room = request.match_info["room"]
-    if not ROOM_RE.fullmatch(room):
-        raise web.HTTPBadRequest(
-            text="A room name is 1-40 letters, digits, '-' or '_' (no spaces)."
-        )
-    return f"web:{room}"
-
-
 def _page(request: web.Request) -> int:
     page = strict_int(request.query.get("page", "1"))
     if page is None or not 1 <= page <= MAX_PAGE:
-        raise web.HTTPBadRequest(
-            text=f"page는 1부터 {MAX_PAGE}까지의 숫자예요. "
-            f"(page must be a number from 1 to {MAX_PAGE}, in digits 0-9.)"
-        )
+        raise WebError("web-bad-page", max=MAX_PAGE)
     return page
 
 
@@ -209,7 +131,7 @@ def _story_id(raw: str) -> str:
 
 
 async def _counts(relay: RelayService, round_id: str, choices: int) -> tuple[list[int], int]:
-    votes = await relay.votes.votes(round_id)
+    votes = await relay.ballots(round_id)
     counts = [0] * choices
     for choice in votes.values():
         if 1 <= choice <= choices:
@@ -230,8 +152,8 @@ KEPT = frozenset(
 )
 
 
-async def _publish(request: web.Request, channel: str, event: dict[str, Any]) -> None:
-    await request.app[BUS_KEY].publish(channel, event, keep=event["type"] in KEPT)
+async def _publish(request: web.Request, channel: Channel, event: dict[str, Any]) -> None:
+    await services(request).events.publish(channel.key, event, keep=event["type"] in KEPT)
 
 
 def _round_json(
@@ -252,7 +174,7 @@ def _round_json(
 
 
 def _relay(request: web.Request) -> RelayService:
-    return request.app[RELAY_KEY]
+    return services(request).relay
 
 
 # --- room state ------------------------------------------------------------------------------
@@ -260,41 +182,42 @@ def _relay(request: web.Request) -> RelayService:
 
 async def room_state(request: web.Request) -> web.Response:
     """Everything a page needs to draw a room: story, lines, open round, proposals."""
-    channel = channel_of(request)
+    channel = room(request)
+    me = actor(request)
     relay = _relay(request)
-    story = await relay.stories.active(channel)
+    story = await relay.active_story(channel.key)
     lines = (await relay.read(story.id))[1] if story is not None else []
     state: dict[str, Any] = {
-        "channel": channel,
-        "user_id": user_id(request),
+        "channel": channel.key,
+        "user_id": me.key,
         "story": to_json(story),
         "lines": to_json(lines),
         "round": None,
-        "proposals": to_json(await relay.proposals(channel)),
+        "proposals": to_json(await relay.proposals(channel.key)),
     }
-    rnd = await relay.open_round(channel)
+    rnd = await relay.open_round(channel.key)
     if rnd is not None:
         counts, voters = await _counts(relay, rnd.id, len(rnd.candidates))
-        mine = (await relay.votes.votes(rnd.id)).get(user_id(request))
+        mine = (await relay.ballots(rnd.id)).get(me.key)
         state["round"] = _round_json(relay, rnd, counts, voters, mine)
-    return _json(state)
+    return json_response(state)
 
 
 async def activity(request: web.Request) -> web.Response:
     """The room's recent events (oldest first), for the activity list after a reload."""
-    channel = channel_of(request)
-    return _json({"events": await request.app[BUS_KEY].recent(channel)})
+    channel = room(request)
+    return json_response({"events": await services(request).events.recent(channel.key)})
 
 
 # --- stories ---------------------------------------------------------------------------------
 
 
 async def start(request: web.Request) -> web.Response:
-    channel = channel_of(request)
+    channel = room(request)
     body = await read_body(request, StartBody)
     result = await _relay(request).start(
-        channel,
-        user_id(request),
+        channel.key,
+        actor(request).key,
         body.nick,
         title=body.title,
         genre=body.genre,
@@ -306,25 +229,25 @@ async def start(request: web.Request) -> web.Response:
             channel,
             {"type": "story_started", "story": to_json(result.story), "by": body.nick},
         )
-    return _json(to_json(result), status=201 if result.created else 200)
+    return json_response(to_json(result), status=201 if result.created else 200)
 
 
 async def write(request: web.Request) -> web.Response:
-    channel = channel_of(request)
+    channel = room(request)
     body = await read_body(request, WriteBody)
-    result = await _relay(request).write(channel, user_id(request), body.nick, body.text)
+    result = await _relay(request).write(channel.key, actor(request).key, body.nick, body.text)
     await _publish(
         request,
         channel,
         {"type": "line_added", "line": to_json(result.line), "story": to_json(result.story)},
     )
-    return _json(to_json(result))
+    return json_response(to_json(result))
 
 
 async def undo(request: web.Request) -> web.Response:
-    channel = channel_of(request)
+    channel = room(request)
     body = await read_body(request, NickBody)
-    result = await _relay(request).undo(channel, user_id(request))
+    result = await _relay(request).undo(channel.key, actor(request).key)
     await _publish(
         request,
         channel,
@@ -335,22 +258,22 @@ async def undo(request: web.Request) -> web.Response:
             "by": body.nick,
         },
     )
-    return _json(to_json(result))
+    return json_response(to_json(result))
 
 
 async def show(request: web.Request) -> web.Response:
-    channel = channel_of(request)
+    channel = room(request)
     story = request.query.get("story")
     page = await _relay(request).show(
-        channel, _page(request), story_id=_story_id(story) if story else None
+        channel.key, _page(request), story_id=_story_id(story) if story else None
     )
-    return _json(to_json(page))
+    return json_response(to_json(page))
 
 
 async def end(request: web.Request) -> web.Response:
-    channel = channel_of(request)
+    channel = room(request)
     body = await read_body(request, NickBody)
-    result = await _relay(request).end(channel, user_id(request))
+    result = await _relay(request).end(channel.key, actor(request).key)
     await _publish(
         request,
         channel,
@@ -362,28 +285,29 @@ async def end(request: web.Request) -> web.Response:
             "by": body.nick,
         },
     )
-    return _json(to_json(result))
+    return json_response(to_json(result))
 
 
 async def stories(request: web.Request) -> web.Response:
-    result = await _relay(request).stories_page(channel_of(request), _page(request))
-    return _json(to_json(result))
+    result = await _relay(request).stories_page(room(request).key, _page(request))
+    return json_response(to_json(result))
 
 
 async def export_room(request: web.Request) -> web.Response:
     story = request.query.get("story")
-    return await _export(request, channel_of(request), _story_id(story) if story else None)
+    return await _export(request, room(request), _story_id(story) if story else None)
 
 
 async def export_story(request: web.Request) -> web.Response:
-    return await _export(request, "web:", _story_id(request.match_info["story_id"]))
+    # Any room's story: the id names it (the channel is not checked).
+    return await _export(request, Channel.web(""), _story_id(request.match_info["story_id"]))
 
 
-async def _export(request: web.Request, channel: str, story_id: str | None) -> web.Response:
+async def _export(request: web.Request, channel: Channel, story_id: str | None) -> web.Response:
     fmt = request.query.get("format", "md")
     if fmt not in ("md", "txt"):
-        raise web.HTTPBadRequest(text="format must be md or txt.")
-    result = await _relay(request).export(channel, story_id=story_id)
+        raise WebError("web-bad-format")
+    result = await _relay(request).export(channel.key, story_id=story_id)
     name = f"{result.filename}.{fmt}"
     fallback = f"story-{result.story.id}.{fmt}"
     return web.Response(
@@ -400,14 +324,14 @@ async def _export(request: web.Request, channel: str, story_id: str | None) -> w
 
 async def story_json(request: web.Request) -> web.Response:
     story, lines = await _relay(request).read(_story_id(request.match_info["story_id"]))
-    return _json({"story": to_json(story), "lines": [to_json(line) for line in lines]})
+    return json_response({"story": to_json(story), "lines": [to_json(line) for line in lines]})
 
 
 # --- rounds ----------------------------------------------------------------------------------
 
 
 async def continue_story(request: web.Request) -> web.Response:
-    channel = channel_of(request)
+    channel = room(request)
     body = await read_body(request, ContinueBody)
     relay = _relay(request)
     keyword = body.keyword or None
@@ -415,68 +339,68 @@ async def continue_story(request: web.Request) -> web.Response:
     await _publish(request, channel, {"type": "writing", "by": body.nick})
     try:
         rnd = await relay.continue_story(
-            channel, user_id(request), body.nick, keyword=keyword, length=length
+            channel.key, actor(request).key, body.nick, keyword=keyword, length=length
         )
     except Exception as exc:
-        message = str(exc) if isinstance(exc, RelayError) else "The model could not write."
-        await _publish(request, channel, {"type": "writing_failed", "message": message})
+        await _writing_failed(request, channel, exc)
         raise
     view = _round_json(relay, rnd)
     await _publish(request, channel, {"type": "round_opened", "round": view, "by": body.nick})
     await _publish(
         request,
         channel,
-        {"type": "proposals", "proposals": to_json(await relay.proposals(channel))},
+        {"type": "proposals", "proposals": to_json(await relay.proposals(channel.key))},
     )
-    return _json(view, status=201)
+    return json_response(view, status=201)
 
 
 async def reroll(request: web.Request) -> web.Response:
-    channel = channel_of(request)
+    channel = room(request)
     body = await read_body(request, NickBody)
     relay = _relay(request)
     await _publish(request, channel, {"type": "writing", "by": body.nick})
     try:
-        rnd = await relay.reroll(channel, user_id(request))
+        rnd = await relay.reroll(channel.key, actor(request).key)
     except Exception as exc:
-        message = str(exc) if isinstance(exc, RelayError) else "The model could not write."
-        await _publish(request, channel, {"type": "writing_failed", "message": message})
+        await _writing_failed(request, channel, exc)
         raise
     view = _round_json(relay, rnd)
     await _publish(
         request, channel, {"type": "round_opened", "round": view, "by": body.nick, "reroll": True}
     )
-    return _json(view)
+    return json_response(view)
+
+
+async def _writing_failed(request: web.Request, channel: Channel, exc: Exception) -> None:
+    """Tell the room's other pages that the model's writing they were shown ended (the error
+    itself is answered to the one who asked)."""
+    message = str(exc) if isinstance(exc, RelayError) else "The model could not write."
+    await _publish(request, channel, {"type": "writing_failed", "message": message})
 
 
 async def current_round(request: web.Request) -> web.Response:
-    channel = channel_of(request)
+    channel = room(request)
     relay = _relay(request)
-    rnd = await relay.open_round(channel)
+    rnd = await relay.open_round(channel.key)
     if rnd is None:
-        return _json({"round": None})
+        return json_response({"round": None})
     counts, voters = await _counts(relay, rnd.id, len(rnd.candidates))
-    mine = (await relay.votes.votes(rnd.id)).get(user_id(request))
-    return _json({"round": _round_json(relay, rnd, counts, voters, mine)})
+    mine = (await relay.ballots(rnd.id)).get(actor(request).key)
+    return json_response({"round": _round_json(relay, rnd, counts, voters, mine)})
 
 
 async def vote(request: web.Request) -> web.Response:
-    channel = channel_of(request)
+    channel = room(request)
     body = await read_body(request, VoteBody)
+    me = actor(request)
     relay = _relay(request)
-    rnd = await relay.votes.get(body.round_id)
-    if rnd is None or rnd.channel != channel:
+    rnd = await relay.find_round(body.round_id)
+    if rnd is None or rnd.channel != channel.key:
         raise RelayError("relay-no-round")
     # One address counts as a few voters at most, however many identities it holds.
-    if not await request.app[LIMITER_KEY].admit_voter(
-        rnd.id, client_address(request), user_id(request)
-    ):
-        return error_response(
-            notices.text(notices.TOO_MANY_VOTERS, request_language(request)),
-            429,
-            messages=notices.TOO_MANY_VOTERS,
-        )
-    result = await relay.vote(body.round_id, user_id(request), body.choice)
+    if not await services(request).limiter.admit_voter(rnd.id, client_address(request), me.key):
+        raise WebError("too-many-voters", status=429)
+    result = await relay.vote(body.round_id, me.key, body.choice)
     counts, voters = await _counts(relay, rnd.id, len(rnd.candidates))
     await _publish(
         request,
@@ -484,38 +408,38 @@ async def vote(request: web.Request) -> web.Response:
         {"type": "votes", "round_id": rnd.id, "counts": counts, "voters": voters},
     )
     if result.closed is not None:
-        await announce(request.app[BUS_KEY], result.closed)
-    return _json({**to_json(result), "counts": counts})
+        await announce(services(request).events, result.closed)
+    return json_response({**to_json(result), "counts": counts})
 
 
 # --- proposals -------------------------------------------------------------------------------
 
 
 async def propose(request: web.Request) -> web.Response:
-    channel = channel_of(request)
+    channel = room(request)
     body = await read_body(request, ProposeBody)
     relay = _relay(request)
-    result = await relay.propose(channel, user_id(request), body.nick, body.kind, body.value)
+    result = await relay.propose(channel.key, actor(request).key, body.nick, body.kind, body.value)
     await _publish_proposals(request, channel, relay)
-    return _json(to_json(result), status=201 if result.created else 200)
+    return json_response(to_json(result), status=201 if result.created else 200)
 
 
 async def proposals(request: web.Request) -> web.Response:
-    found = await _relay(request).proposals(channel_of(request))
-    return _json({"proposals": to_json(found)})
+    found = await _relay(request).proposals(room(request).key)
+    return json_response({"proposals": to_json(found)})
 
 
 async def vote_proposal(request: web.Request) -> web.Response:
-    channel = channel_of(request)
+    channel = room(request)
     body = await read_body(request, ProposalVoteBody)
     relay = _relay(request)
-    result = await relay.vote_proposal(channel, user_id(request), body.proposal_id)
+    result = await relay.vote_proposal(channel.key, actor(request).key, body.proposal_id)
     await _publish_proposals(request, channel, relay)
-    return _json(to_json(result))
+    return json_response(to_json(result))
 
 
-async def _publish_proposals(request: web.Request, channel: str, relay: RelayService) -> None:
-    found = await relay.proposals(channel)
+async def _publish_proposals(request: web.Request, channel: Channel, relay: RelayService) -> None:
+    found = await relay.proposals(channel.key)
     await _publish(request, channel, {"type": "proposals", "proposals": to_json(found)})
 
 
@@ -524,10 +448,10 @@ async def _publish_proposals(request: web.Request, channel: str, relay: RelaySer
 
 async def events(request: web.Request) -> web.StreamResponse:
     """Server-Sent Events for one room until the browser leaves or the server stops."""
-    channel = channel_of(request)
+    channel = room(request).key
     hub = request.app[HUB_KEY]
     if hub.closed:
-        raise web.HTTPServiceUnavailable(text="The server is stopping.")
+        raise WebError("web-stopping", status=503)
     response = web.StreamResponse(
         headers={
             "Content-Type": "text/event-stream",
@@ -557,7 +481,7 @@ async def events(request: web.Request) -> web.StreamResponse:
 
 
 async def _send(response: web.StreamResponse, event: dict[str, Any]) -> None:
-    await response.write(f"data: {_dumps(event)}\n\n".encode())
+    await response.write(f"data: {json.dumps(event, ensure_ascii=False)}\n\n".encode())
 
 
 # --- the reader page -------------------------------------------------------------------------
@@ -586,8 +510,8 @@ async def reader(request: web.Request) -> web.Response:
 
 def render_story(story: Story, lines: list[Line]) -> str:
     e = html.escape
-    room = story.channel.removeprefix("web:") if story.channel.startswith("web:") else ""
-    room_link = f'<a href="/r/{quote(room)}">{e(room)}</a>' if room else "another chat"
+    name = _web_room(story.channel)
+    room_link = f'<a href="/r/{quote(name)}">{e(name)}</a>' if name else "another chat"
     status = "archived" if story.status != "active" else "in progress"
     model_lines = sum(1 for line in lines if line.source == "model")
     return READER.format(
@@ -604,6 +528,15 @@ def render_story(story: Story, lines: list[Line]) -> str:
     )
 
 
+def _web_room(channel: str) -> str:
+    """The room's name when a story was told in a web room, else ``""``."""
+    try:
+        found = Channel.parse(channel)
+    except ValueError:
+        return ""
+    return found.id if found.platform == "web" else ""
+
+
 def _render_line(line: Line) -> str:
     who = "the model" if line.source == "model" else line.author_name or "someone"
     return (
@@ -615,26 +548,26 @@ def _render_line(line: Line) -> str:
 # --- routes ----------------------------------------------------------------------------------
 
 
-def setup_relay(app: web.Application) -> None:
+def setup(app: web.Application) -> None:
     r = app.router
-    room = "/api/rooms/{room}"
-    r.add_get(room, room_state)
-    r.add_get(f"{room}/events", events)
-    r.add_get(f"{room}/activity", activity)
-    r.add_post(f"{room}/start", start)
-    r.add_post(f"{room}/write", write)
-    r.add_post(f"{room}/continue", continue_story)
-    r.add_post(f"{room}/reroll", reroll)
-    r.add_get(f"{room}/round", current_round)
-    r.add_post(f"{room}/vote", vote)
-    r.add_post(f"{room}/propose", propose)
-    r.add_get(f"{room}/proposals", proposals)
-    r.add_post(f"{room}/proposals/vote", vote_proposal)
-    r.add_post(f"{room}/undo", undo)
-    r.add_get(f"{room}/show", show)
-    r.add_post(f"{room}/end", end)
-    r.add_get(f"{room}/export", export_room)
-    r.add_get(f"{room}/stories", stories)
+    at = "/api/rooms/{room}"
+    r.add_get(at, room_state)
+    r.add_get(f"{at}/events", events)
+    r.add_get(f"{at}/activity", activity)
+    r.add_post(f"{at}/start", start)
+    r.add_post(f"{at}/write", write)
+    r.add_post(f"{at}/continue", continue_story)
+    r.add_post(f"{at}/reroll", reroll)
+    r.add_get(f"{at}/round", current_round)
+    r.add_post(f"{at}/vote", vote)
+    r.add_post(f"{at}/propose", propose)
+    r.add_get(f"{at}/proposals", proposals)
+    r.add_post(f"{at}/proposals/vote", vote_proposal)
+    r.add_post(f"{at}/undo", undo)
+    r.add_get(f"{at}/show", show)
+    r.add_post(f"{at}/end", end)
+    r.add_get(f"{at}/export", export_room)
+    r.add_get(f"{at}/stories", stories)
     r.add_get("/api/stories/{story_id}", story_json)
     r.add_get("/api/stories/{story_id}/export", export_story)
     r.add_get("/stories/{story_id}", reader)

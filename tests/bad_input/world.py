@@ -25,9 +25,8 @@ from bot.inference import InferenceClient
 from bot.lyrics.service import LyricsService
 from bot.mood.service import MoodService
 from bot.relay.service import RelayService
-from bot.web.app import SERVICES_KEY, create_app
-from bot.web.lyrics import LYRICS_KEY
-from bot.web.mood import MOOD_KEY
+from bot.web.app import create_app
+from bot.web.keys import SERVICES_KEY
 from contract.settings import KakaoSettings, LimitSettings, MoodSettings, RelaySettings, Settings
 from storage import keys
 from storage.connection import Redis
@@ -111,11 +110,9 @@ async def build_world(redis: Redis) -> World:
     lyrics_model = FakeGenerator(["새로운 아침이 밝았다\n달빛이 창가에 머문다"])
     lyrics = LyricsService(redis, lyrics_model, LYRICS_SETTINGS)
     await _seed(lyrics)
-    app[LYRICS_KEY] = lyrics
     mood_model = SimilarFake()
     mood = MoodService(redis, mood_model, Catalog(redis), MoodSettings(), rng=random.Random(0))
-    app[MOOD_KEY] = mood
-    services = app[SERVICES_KEY]  # the Kakao skill's services
+    services = app[SERVICES_KEY]  # the web routes' and the Kakao skill's services
     services.lyrics = lyrics
     services.mood = mood
     await fill_catalog(redis)

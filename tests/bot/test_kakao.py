@@ -36,7 +36,8 @@ from bot.lyrics.service import LyricsService
 from bot.mood.service import MoodService, SongCard
 from bot.novelty import token_forms
 from bot.relay.service import RelayService
-from bot.web.app import SERVICES_KEY, create_app
+from bot.web.app import create_app
+from bot.web.keys import SERVICES_KEY
 from contract.settings import KakaoSettings, MoodSettings, Settings
 from storage import keys
 from storage.connection import Redis

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from aiohttp import web
 
-from bot.web.app import LIMITER_KEY
+from bot.web.keys import SERVICES_KEY
 from contract.settings import LimitSettings, Rate
 from storage.connection import Redis, connect
 from storage.stories import StoryStore
@@ -31,7 +31,7 @@ def app_of(client: Client) -> web.Application:
 async def test_fast_lines_get_a_korean_slow_down(redis: Redis) -> None:
     client = await make_client(redis, kakao_settings())
     try:
-        app_of(client)[LIMITER_KEY].clock = Clock()  # frozen: no refill during the test
+        app_of(client)[SERVICES_KEY].limiter.clock = Clock()  # frozen: no refill during the test
         await say(client, "이어쓰기 시작 밤비", group="g1")
         answers = [texts(await say(client, f"이어쓰기 한줄 줄 {i}", group="g1")) for i in range(30)]
         added = [a for a in answers if "줄을 더했어요" in a]
@@ -51,7 +51,7 @@ async def test_a_crisis_message_is_never_slowed_down(redis: Redis) -> None:
     settings.limits = LimitSettings(mood=Rate(burst=1, per_minute=1))
     client = await make_client(redis, settings)
     try:
-        app_of(client)[LIMITER_KEY].clock = Clock()
+        app_of(client)[SERVICES_KEY].limiter.clock = Clock()
         await say(client, SAD_KO)
         # a different message (the same one again within seconds is a Kakao retry: same answer)
         assert "천천히" in texts(await say(client, SAD_KO + " 정말로"))

@@ -26,7 +26,7 @@ from bot.kakao import registry
 from bot.kakao.commands.general import help_text
 from bot.kakao.late import FETCH, STILL_WRITING
 from bot.kakao.skill import KAKAO_KEY
-from bot.web.app import LIMITER_KEY, SERVICES_KEY
+from bot.web.keys import SERVICES_KEY
 from contract.ids import Actor, Channel
 from contract.settings import LimitSettings, Rate
 from storage.connection import Redis
@@ -269,7 +269,7 @@ async def test_a_refused_simple_command_costs_no_token(redis: Redis, simple_comm
     settings.limits = LimitSettings(vote=Rate(burst=2, per_minute=1))
     client = await make_client(redis, settings)
     try:
-        client.app[LIMITER_KEY].clock = Clock()  # frozen: no refill during the test
+        client.app[SERVICES_KEY].limiter.clock = Clock()  # frozen: no refill during the test
         for n in range(4):  # refused (a UserError): each token comes back
             assert "할 수 없어요" in shown(await say(client, f"fail {n}"))
         assert "안녕" in shown(await say(client, "따라 안녕"))

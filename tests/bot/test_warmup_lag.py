@@ -17,7 +17,7 @@ from bot import novelty, warmup
 from bot.inference import InferenceClient
 from bot.lyrics.service import LyricsService
 from bot.web.app import create_app
-from bot.web.lyrics import LYRICS_KEY
+from bot.web.keys import SERVICES_KEY
 from contract.settings import Settings
 from storage.connection import Redis
 from tests.bot.test_lyrics import KO_ARTIST, NEW_LINES, SETTINGS, _seed
@@ -43,7 +43,7 @@ async def test_first_korean_lyrics_request_keeps_the_loop_responsive(
     monkeypatch.setattr(novelty, "_kiwi", None)
     monkeypatch.setattr(warmup, "_warm", False)
     app = create_app(redis, InferenceClient(redis), settings=Settings())
-    app[LYRICS_KEY] = service
+    app[SERVICES_KEY].lyrics = service
     async with TestClient(TestServer(app)) as client:  # start-up hooks run here, then it listens
         lags: list[float] = []
         stop = asyncio.Event()

@@ -9,9 +9,11 @@ import pytest
 from aiohttp import web
 from aiohttp.test_utils import TestClient, TestServer
 
+from bot.health import health
 from bot.inference import InferenceClient
 from bot.relay.service import RelayService
-from bot.web.app import USER_COOKIE, create_app, health
+from bot.web.app import create_app
+from bot.web.requests import USER_COOKIE
 from contract.settings import Settings
 from storage.connection import Redis
 from tests.bot.test_relay import Scripted

@@ -18,8 +18,9 @@ from bot.catalog import Catalog
 from bot.inference import InferenceClient
 from bot.mood.service import MoodService
 from bot.relay.service import RelayService
-from bot.web.app import LIMITER_KEY, USER_COOKIE, create_app
-from bot.web.mood import MOOD_KEY
+from bot.web.app import create_app
+from bot.web.keys import SERVICES_KEY
+from bot.web.requests import USER_COOKIE
 from contract.settings import MoodSettings, RelaySettings, Settings
 from storage.connection import Redis, connect
 from storage.stories import StoryStore
@@ -35,8 +36,8 @@ LINES = ["첫째 문장입니다.", "둘째 문장입니다.", "셋째 문장입
 def build(redis: Redis, settings: Settings | None = None) -> web.Application:
     relay = RelayService(redis, Scripted(LINES), RelaySettings(round_seconds=30), clock=Clock())
     app = create_app(redis, InferenceClient(redis), settings=settings or Settings(), relay=relay)
-    app[LIMITER_KEY].clock = Clock()  # frozen: no refill unless a test moves it
-    app[MOOD_KEY] = MoodService(
+    app[SERVICES_KEY].limiter.clock = Clock()  # frozen: no refill unless a test moves it
+    app[SERVICES_KEY].mood = MoodService(
         redis, FakeInference(), Catalog(redis), MoodSettings(), rng=random.Random(0)
     )
     return app
@@ -78,7 +79,7 @@ async def test_the_bucket_refills_with_time(client: Client, app: web.Application
     for _ in range(10):
         await client.post(f"{ROOM}/write", json={"nick": "Ann", "text": "줄"})
     assert (await client.post(f"{ROOM}/write", json={"nick": "Ann", "text": "줄"})).status == 429
-    app[LIMITER_KEY].clock.now += 2.0  # type: ignore[attr-defined]  # 30 a minute: one per 2 s
+    app[SERVICES_KEY].limiter.clock.now += 2.0  # type: ignore[attr-defined]  # 30 a minute: one per 2 s
     assert (await client.post(f"{ROOM}/write", json={"nick": "Ann", "text": "줄"})).status == 200
 
 
@@ -175,7 +176,7 @@ async def test_300_story_starts_leave_only_keys_that_expire(
         resp = await client.post(f"/api/rooms/spam{i}/start", json={"nick": "Ann", "title": "x"})
         created += resp.status == 201
     assert created == 5  # the start burst (20 a day after it)
-    app[LIMITER_KEY].clock.now += 3 * 3600  # type: ignore[attr-defined]  # a few more, later
+    app[SERVICES_KEY].limiter.clock.now += 3 * 3600  # type: ignore[attr-defined]  # a few more, later
     for i in range(300, 310):
         resp = await client.post(f"/api/rooms/spam{i}/start", json={"nick": "Ann", "title": "x"})
         created += resp.status == 201

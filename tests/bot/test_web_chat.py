@@ -64,7 +64,8 @@ async def post(client: Client, path: str, body: dict[str, Any], status: int = 20
 async def error(resp: ClientResponse, status: int = 400) -> str:
     assert resp.status == status and resp.content_type == "application/json"
     data = await resp.json()
-    assert set(data) <= {"error", "round_id"} and "Traceback" not in data["error"]
+    assert set(data) <= {"error", "messages", "code", "round_id"}
+    assert "Traceback" not in data["error"]
     return str(data["error"])
 
 

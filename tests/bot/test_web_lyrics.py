@@ -17,7 +17,7 @@ from bot.inference import InferenceBusy, InferenceClient
 from bot.lyrics.importing import parse_text
 from bot.lyrics.service import LyricsService
 from bot.web.app import create_app
-from bot.web.lyrics import LYRICS_KEY
+from bot.web.keys import SERVICES_KEY
 from contract.settings import Settings
 from storage.connection import Redis
 from tests.bot.test_lyrics import COPIED_LINE, KO_ARTIST, NEW_LINES, SETTINGS, _seed
@@ -54,7 +54,7 @@ async def client(redis: Redis, generator: FakeGenerator) -> AsyncIterator[Client
     app = create_app(redis, InferenceClient(redis), settings=Settings())
     service = LyricsService(redis, generator, SETTINGS)
     await _seed(service)
-    app[LYRICS_KEY] = service
+    app[SERVICES_KEY].lyrics = service
     async with TestClient(TestServer(app)) as c:
         yield c
 
@@ -70,7 +70,7 @@ async def write(client: Client, body: dict[str, Any], status: int = 200) -> Any:
 async def test_the_app_builds_the_service_from_its_settings(redis: Redis) -> None:
     settings = Settings()
     app = create_app(redis, InferenceClient(redis), settings=settings)
-    assert app[LYRICS_KEY].settings is settings.lyrics
+    assert app[SERVICES_KEY].lyrics.settings is settings.lyrics
     async with TestClient(TestServer(app)) as c:
         resp = await c.get("/api/lyrics/artists?q=")
         assert resp.status == 200 and await resp.json() == {"artists": []}
@@ -147,7 +147,7 @@ async def test_a_busy_model_is_a_503(client: Client, generator: FakeGenerator) -
 
 
 async def test_names_and_lyrics_come_back_as_data(client: Client, generator: FakeGenerator) -> None:
-    service = client.app[LYRICS_KEY]
+    service = client.app[SERVICES_KEY].lyrics
     await service.import_parsed(parse_text("노래\n\n한 줄\n", source="z", name="z"), EVIL)
     found = await client.get("/api/lyrics/artists", params={"q": "<img"})
     assert found.content_type == "application/json"

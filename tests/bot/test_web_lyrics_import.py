@@ -12,10 +12,12 @@ import pytest
 from aiohttp import web
 from aiohttp.test_utils import TestClient, TestServer
 
+from bot import texts
 from bot.inference import InferenceClient
 from bot.lyrics.service import LyricsService
 from bot.web.app import create_app
-from bot.web.lyrics import LYRICS_KEY, NO_ARTISTS_WEB
+from bot.web.keys import SERVICES_KEY
+from bot.web.lyrics import NO_ARTISTS
 from contract.settings import LimitSettings, Rate, Settings
 from storage.connection import Redis
 from tests.bad_input.world import diff, snapshot
@@ -54,7 +56,9 @@ def _settings(limits: LimitSettings | None = None) -> Settings:
 
 async def _client(redis: Redis, settings: Settings) -> Client:
     app = create_app(redis, InferenceClient(redis), settings=settings)
-    app[LYRICS_KEY] = LyricsService(redis, FakeGenerator(["\n".join(NEW_LINES)]), settings.lyrics)
+    app[SERVICES_KEY].lyrics = LyricsService(
+        redis, FakeGenerator(["\n".join(NEW_LINES)]), settings.lyrics
+    )
     client = TestClient(TestServer(app))
     await client.start_server()
     return client
@@ -77,13 +81,16 @@ async def post(client: Client, body: Any, status: int, **headers: str) -> Any:
 async def test_a_fresh_install_points_to_the_import_panel(client: Client) -> None:
     resp = await client.post("/api/lyrics/write", json={"artist": "아이유"})
     data = await resp.json()
-    assert resp.status == 400 and data["code"] == "no_artists"
-    assert data["messages"] == NO_ARTISTS_WEB and "가수 가져오기" in data["messages"]["ko"]
+    assert resp.status == 400 and data["code"] == NO_ARTISTS
+    assert data["messages"] == {lang: texts.text(NO_ARTISTS, lang) for lang in ("ko", "en")}
+    assert (
+        "가수 가져오기" in data["messages"]["ko"] and "Import an artist" in data["messages"]["en"]
+    )
     assert "norae lyrics" not in str(data)  # no command-line hint for a user
     english = await client.post(
         "/api/lyrics/write", json={"artist": "IU"}, headers={"Accept-Language": "en-US"}
     )
-    assert (await english.json())["error"] == NO_ARTISTS_WEB["en"]
+    assert (await english.json())["error"] == texts.text(NO_ARTISTS, "en")
 
 
 async def test_import_then_write(client: Client, redis: Redis) -> None:
@@ -93,7 +100,7 @@ async def test_import_then_write(client: Client, redis: Redis) -> None:
     assert done["messages"]["ko"].startswith(f"{ARTIST}의 노래 3곡을")
     assert done["messages"]["en"].startswith(f"Imported 3 songs of {ARTIST}")
     # The stanza break inside the first song stays a stanza; two blank lines end a song.
-    songs = {s.title: s for s in await client.app[LYRICS_KEY].store.songs(ARTIST)}
+    songs = {s.title: s for s in await client.app[SERVICES_KEY].lyrics.store.songs(ARTIST)}
     assert len(songs["봄비"].sections[0][1]) == 3
 
     names = await (await client.get("/api/lyrics/artists", params={"q": "봄"})).json()

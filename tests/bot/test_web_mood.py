@@ -21,8 +21,9 @@ from bot.catalog import Catalog, resolve_package_url
 from bot.inference import InferenceClient
 from bot.mood.service import MoodService
 from bot.mood.texts import PHRASES
-from bot.web.app import USER_COOKIE, create_app
-from bot.web.mood import MOOD_KEY
+from bot.web.app import create_app
+from bot.web.keys import SERVICES_KEY
+from bot.web.requests import USER_COOKIE
 from contract.jobs import SimilarRequest, SimilarResult
 from contract.settings import MoodSettings, Settings
 from storage.catalog import CatalogStore, Song
@@ -64,7 +65,9 @@ def fake() -> SimilarFake:
 @pytest.fixture
 async def client(redis: Redis, fake: SimilarFake) -> AsyncIterator[Client]:
     app = create_app(redis, InferenceClient(redis), settings=Settings())
-    app[MOOD_KEY] = MoodService(redis, fake, Catalog(redis), MoodSettings(), rng=random.Random(0))
+    app[SERVICES_KEY].mood = MoodService(
+        redis, fake, Catalog(redis), MoodSettings(), rng=random.Random(0)
+    )
     async with TestClient(TestServer(app)) as c:
         await c.get("/")  # the browser's id cookie
         yield c

@@ -718,7 +718,7 @@ async function writeSong(body) {
     drawSong(song);
     $("lyrics-song").scrollIntoView({ block: "nearest" });
   } catch (err) {
-    const fresh = err && err.data && err.data.code === "no_artists";
+    const fresh = err && err.data && err.data.code === "web-lyrics-no-artists";
     if (fresh) showImport(true); // nothing imported yet: the import panel says how
     if (err && err.message) {
       $("lyrics-error").textContent = fresh ? bothTexts(err.data) : err.message;
@@ -732,10 +732,11 @@ async function writeSong(body) {
 
 // --- lyrics: importing an artist (the panel at the top of the tab) ---------------------------
 
-// Korean, then English: the page has no language switch yet.
+// Korean, then English (once when they are the same): the page has no language switch yet.
 function bothTexts(data) {
   const m = data && data.messages;
-  return m ? `${m.ko}\n${m.en}` : (data && data.error) || "";
+  if (!m) return (data && data.error) || "";
+  return m.ko === m.en ? m.ko : `${m.ko}\n${m.en}`;
 }
 
 function showImport(fresh) {

@@ -1,0 +1,31 @@
+## The web chat's own texts (bot/web/): refusals of a request, the page's lyrics import.
+
+web-not-json = Send the request as application/json.
+web-too-large = Request too large.
+web-bad-json = The request body is not valid JSON.
+web-bad-body = The request is not what this page sends: { $detail }
+web-bad-field = { $field }: { $detail }
+web-bad-room = A room name is 1-40 letters, digits, '-' or '_' (no spaces).
+web-bad-page = page must be a number from 1 to { $max }, in digits 0-9.
+web-bad-format = format must be md or txt.
+web-stopping = The server is stopping. Please reload the page in a moment.
+
+## Lyrics: importing an artist from the page
+
+web-lyrics-no-artists = No artist has been imported yet. Paste an artist's name and some of their songs in “Import an artist”, then write.
+web-lyrics-artist-empty = Write the artist's name.
+web-lyrics-artist-too-long = An artist's name is at most { $limit } characters.
+web-lyrics-text-empty = Nothing was pasted: paste the lyrics of one or more songs.
+web-lyrics-text-too-long = One import takes at most { $limit } KB (this is { $size } KB). Import it in parts.
+web-lyrics-too-many-songs = One import takes at most { $limit } songs (this has { $count }). Import them in parts.
+web-lyrics-no-songs = No song was found in the text. Paste lyric lines, with a line of === or two blank lines between songs.
+web-lyrics-all-duplicates = Every song is already imported ({ $count }). You can write as { $artist } right away.
+web-lyrics-imported = Imported { $count ->
+        [one] { $count } song
+       *[other] { $count } songs
+    } of { $artist }. You can write in their style now.
+web-lyrics-imported-some-skipped = Imported { $count ->
+        [one] { $count } song
+       *[other] { $count } songs
+    } of { $artist } and skipped { $skipped } (reasons below). You can write in their style now.
+
