@@ -24,7 +24,7 @@ from bot.relay.ticker import TICK_S
 from bot.services import Services
 from bot.tasks import stop_task
 from bot.warmup import warm_up
-from bot.web import lyrics, mood, page, relay, status
+from bot.web import commands, lyrics, mood, page, relay, status
 from bot.web.keys import HUB_KEY, SERVICES_KEY
 from bot.web.live import RoomHub, forward_events
 from bot.web.middleware import abuse_limits, errors, security_headers, user_cookie
@@ -41,6 +41,7 @@ ROUTES: tuple[Callable[[web.Application], None], ...] = (
     relay.setup,  # /api/rooms/<room>/…, /api/stories/…, /stories/<id>
     mood.setup,  # /api/mood/…, /audio/<song id>
     lyrics.setup,  # /api/lyrics/…
+    commands.setup,  # /api/commands, /api/commands/<name>
     setup_kakao,  # POST /kakao/skill (bot/kakao/)
 )
 

@@ -22,6 +22,7 @@ from aiohttp import web
 
 from bot.errors import UserError
 from bot.limits import SlowDown
+from bot.web.commands import command_named
 from bot.web.errors import (
     REDIS_DOWN,
     error_response,
@@ -51,6 +52,7 @@ USER_COOKIE_MAX_AGE = 365 * 24 * 3600
 _IDENTITY_PATHS = ("/api/", "/r/", "/stories/")
 
 # POST routes and the action each spends (bot/limits.py); forget and policy are never limited.
+# A simple command spends its own (``SimpleCommand.action``).
 _ACTIONS: tuple[tuple[re.Pattern[str], str], ...] = tuple(
     (re.compile(pattern), action)
     for pattern, action in (
@@ -64,6 +66,7 @@ _ACTIONS: tuple[tuple[re.Pattern[str], str], ...] = tuple(
         (r"^/api/lyrics/import$", "lyrics_import"),
     )
 )
+_COMMAND_PATH = re.compile(r"^/api/commands/([^/]+)$")
 
 
 @web.middleware
@@ -167,10 +170,15 @@ async def abuse_limits(request: web.Request, handler: Handler) -> web.StreamResp
 
 
 def action_of(request: web.Request) -> str | None:
-    """The action a request spends: a limited POST route's."""
+    """The action a request spends: a limited POST route's, or a simple command's own."""
     if request.method != "POST":
         return None
-    return next((a for pattern, a in _ACTIONS if pattern.match(request.path)), None)
+    action = next((a for pattern, a in _ACTIONS if pattern.match(request.path)), None)
+    if action is not None:
+        return action
+    match = _COMMAND_PATH.match(request.path)
+    command = command_named(match.group(1)) if match else None
+    return command.action if command is not None else None
 
 
 def _bad_input(status: int) -> bool:

@@ -70,6 +70,8 @@ class WebCase:
 SEEDED = "/api/rooms/seeded"
 QUIET = "/api/rooms/quiet"
 FRESH = "/api/rooms/fresh"  # no story: a start there would create one
+# A simple command the web corpus declares (tests/bot/test_web_commands.py): norae ships none yet.
+COMMAND = "/api/commands/echo"
 
 # route -> a valid body for it (each case breaks one thing); the seeded room has an open round,
 # so even a body that slipped through could not open another one.
@@ -89,6 +91,7 @@ JSON_ROUTES: dict[str, dict[str, Any]] = {
     "/api/lyrics/write": {"artist": "소월 테스트", "theme": "봄"},
     # Songs the world already has: even this valid body changes nothing (a 409).
     "/api/lyrics/import": {"artist": "김영랑", "text": "가을 노래\n\n낙엽\n"},
+    COMMAND: {"text": "봄비", "room": "seeded"},
 }
 # The first required field of each route (sent with a wrong type below).
 FIRST_FIELD = {
@@ -99,6 +102,7 @@ FIRST_FIELD = {
     "/api/lyrics/import": "artist",
     f"{SEEDED}/vote": "round_id",
     f"{SEEDED}/proposals/vote": "proposal_id",
+    COMMAND: "text",
 }
 
 
@@ -654,6 +658,53 @@ LYRICS_SAYS = {
 }
 
 
+def _command_cases() -> list[WebCase]:
+    """A simple command's text and room, and names that are no command."""
+    out = [
+        WebCase(
+            f"commands/text-invisible-{label}",
+            "POST",
+            COMMAND,
+            json={"text": text},
+            says="write the text",
+        )
+        for label, text in INVISIBLE.items()
+    ]
+    for label, body, says in (
+        ("text-empty", {"text": ""}, "write the text"),
+        ("text-too-long", {"text": "가" * 21}, "at most 20"),
+        ("text-number", {"text": 12}, "text"),
+        ("text-bool", {"text": True}, "text"),
+        ("room-spaces", {"text": "봄", "room": "no spaces"}, "room name"),
+        ("room-empty", {"text": "봄", "room": ""}, "room name"),
+        ("room-path", {"text": "봄", "room": "../seeded"}, "room name"),
+        ("room-number", {"text": "봄", "room": 5}, "room"),
+    ):
+        out.append(WebCase(f"commands/{label}", "POST", COMMAND, json=body, says=says))
+    for label, name in (
+        ("unknown", "nope"),
+        ("upper-case", "ECHO"),
+        ("unicode", _q("거꾸로")),
+        ("long", "a" * 300),
+        ("space", _q("echo ")),
+    ):
+        out.append(
+            WebCase(
+                f"commands/name-{label}",
+                "POST",
+                f"/api/commands/{name}",
+                json={"text": "봄"},
+                status=404,
+                says="no such command",
+            )
+        )
+    out.append(WebCase("commands/list-post", "POST", "/api/commands", json={}, status=405))
+    out.append(  # normalised to /api/commands/: no route at all
+        WebCase("commands/name-dots", "POST", "/api/commands/..", json={"text": "봄"}, status=404)
+    )
+    return out
+
+
 def _q(value: str) -> str:
     from urllib.parse import quote
 
@@ -665,7 +716,7 @@ def web_cases() -> list[WebCase]:
     for route, valid in JSON_ROUTES.items():
         cases += _body_families(route, valid)
     cases += _nick_families() + _relay_cases() + _query_cases() + _mood_lyrics_cases()
-    cases += _import_cases()
+    cases += _import_cases() + _command_cases()
     ids = [c.id for c in cases]
     assert len(ids) == len(set(ids)), "case ids must be unique"
     return cases

@@ -8,14 +8,16 @@ disturb each other); the module's event loop is shared for that.
 from __future__ import annotations
 
 import json
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Iterator
 
 import pytest
 import pytest_asyncio
 
+import bot.commands
 from storage.connection import connect
 from tests.bad_input.cases import WebCase, web_cases
 from tests.bad_input.world import World, assert_no_internals, body_text, build_world, diff, snapshot
+from tests.bot.test_web_commands import Runs, declared
 from tests.conftest import RedisServer
 
 pytestmark = pytest.mark.asyncio(loop_scope="module")
@@ -27,6 +29,16 @@ CASES = web_cases()
 async def test_the_corpus_is_big_enough() -> None:
     # Every web route, each with the families of bad input it can meet.
     assert len(CASES) >= 300
+
+
+@pytest.fixture(scope="module", autouse=True)
+def commands() -> Iterator[Runs]:
+    """A simple command to send bad input to (norae ships none yet); nothing may reach it."""
+    runs = Runs()
+    found = declared(runs)
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setattr(bot.commands, "simple_commands", lambda: found)
+        yield runs
 
 
 @pytest_asyncio.fixture(scope="module", loop_scope="module")
@@ -48,7 +60,7 @@ def _fill(text: str, w: World) -> str:
 
 
 @pytest.mark.parametrize("case", CASES, ids=[c.id for c in CASES])
-async def test_bad_web_input(world: World, case: WebCase) -> None:
+async def test_bad_web_input(world: World, commands: Runs, case: WebCase) -> None:
     before = await snapshot(world.redis)
     calls = world.model_calls()
     data: bytes | None = case.body
@@ -72,5 +84,6 @@ async def test_bad_web_input(world: World, case: WebCase) -> None:
         assert isinstance(message, str) and message.strip()
     assert_no_internals(text)
     assert world.model_calls() == calls, "a bad input reached a model"
+    assert commands.requests == [], "a bad input reached a simple command"
     after = await snapshot(world.redis)
     assert after == before, f"Redis changed: {diff(before, after)}"

@@ -17,6 +17,7 @@ from pathlib import Path
 import pytest
 from aiohttp import web
 
+import bot.commands
 from bot.cli.embedded_redis import free_port
 from bot.inference import InferenceClient
 from bot.web.app import create_app
@@ -24,6 +25,8 @@ from contract.settings import load_settings
 from storage.connection import Redis
 from tests.bot.test_mood import FakeInference
 from tests.bot.test_mood import similar_client as similar_client  # the fixture
+from tests.bot.test_web_commands import Runs, declared
+from tests.bot.test_web_commands import catalog as catalog  # the fixture
 from tests.browser.cdp import chromium, chromium_path
 
 pytestmark = pytest.mark.skipif(chromium_path() is None, reason="chromium is not installed")
@@ -311,3 +314,57 @@ async def test_a_fresh_install_imports_an_artist_from_the_page_and_writes(
         assert len(refused) == 1 and refused[0].endswith("/api/lyrics/write")
         assert [e for e in page.errors if e not in refused] == []
     assert shot.stat().st_size > 10_000 and last.stat().st_size > 10_000
+
+
+async def test_the_more_panel_offers_the_simple_commands_and_runs_them(
+    fresh_site: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, catalog: None
+) -> None:
+    monkeypatch.setattr(bot.commands, "simple_commands", tuple)
+    runs = Runs()
+    async with chromium() as page:
+        # no simple command on this server: no "More" tab
+        await page.goto(f"{fresh_site}/r/lobby")
+        await page.wait_for("state.config !== null")
+        assert await page.js("document.getElementById('more-tab').hidden") is True
+
+        declared_commands = declared(runs)
+        monkeypatch.setattr(bot.commands, "simple_commands", lambda: declared_commands)
+        await page.reload()
+        await page.wait_for("!document.getElementById('more-tab').hidden")
+        tab = await page.js("document.getElementById('more-tab').textContent")
+        assert "더보기" in tab and "More" in tab
+        await page.js("document.getElementById('more-tab').click()")
+        await page.wait_for("!document.getElementById('feature-more').hidden")
+        assert await page.js("document.getElementById('feature-relay').hidden") is True
+        forms = await page.js(
+            "[...document.querySelectorAll('#commands form')].map(f => f.dataset.command)"
+        )
+        assert forms == ["echo", "today"]
+        echo = "document.querySelector('#commands form[data-command=echo]')"
+        label = await page.js(f"{echo}.querySelector('label').textContent")
+        described = await page.js(f"{echo}.querySelector('p.muted').textContent")
+        assert (label.strip(), described) in {
+            ("뒤집을 글", "보낸 글을 거꾸로 돌려줘요."),
+            ("Text to turn around", "Says your text backwards."),
+        }  # in the browser's language
+        assert await page.js(f"{echo}.elements.text.maxLength") == 20
+        assert await page.js(f"{echo}.elements.text.required") is True
+
+        await page.js(
+            f"{echo}.elements.text.value = '봄비가 온다';"
+            f"{echo}.querySelector('button[type=submit]').click()"
+        )
+        await page.wait_for(f"!{echo}.querySelector('.answer').hidden")
+        assert await page.js(f"{echo}.querySelector('.answer').textContent") == "다온 가비봄"
+        assert runs.requests[0].channel.key == "web:lobby"  # the page's room
+
+        today = "document.querySelector('#commands form[data-command=today]')"
+        await page.js(f"{today}.querySelector('button[type=submit]').click()")  # no text needed
+        await page.wait_for(f"!{today}.querySelector('.answer').hidden")
+        assert await page.js(f"{today}.querySelector('.answer').textContent") == (
+            "오늘의 한 줄: 바람"
+        )
+        shot = await page.screenshot(tmp_path / "web-more.png")
+        _keep(shot)
+        assert page.errors == []
+    assert [r.text for r in runs.requests] == ["봄비가 온다", ""]

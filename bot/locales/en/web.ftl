@@ -1,4 +1,5 @@
-## The web chat's own texts (bot/web/): refusals of a request, the page's lyrics import.
+## The web chat's own texts (bot/web/): refusals of a request, the page's lyrics import, and its
+## "More" panel of simple commands.
 
 web-not-json = Send the request as application/json.
 web-too-large = Request too large.
@@ -29,3 +30,9 @@ web-lyrics-imported-some-skipped = Imported { $count ->
        *[other] { $count } songs
     } of { $artist } and skipped { $skipped } (reasons below). You can write in their style now.
 
+## Simple commands (the page's "More" panel)
+
+web-command-unknown = There is no such command. Reload the page to see the ones there are.
+web-command-text-missing = Write the text for this command first.
+web-command-text-too-long = That is too long for this command: at most { $max } characters.
+web-command-text-type = The text for this command must be words, not a number or a list.

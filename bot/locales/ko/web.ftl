@@ -1,4 +1,4 @@
-## 웹 채팅(bot/web/)의 글: 요청을 받지 못할 때, 가사 가져오기.
+## 웹 채팅(bot/web/)의 글: 요청을 받지 못할 때, 가사 가져오기, "더보기" 칸의 간단한 명령.
 
 web-not-json = 요청은 application/json 형식으로 보내 주세요.
 web-too-large = 요청이 너무 커요.
@@ -23,3 +23,9 @@ web-lyrics-all-duplicates = 모두 이미 가져온 노래예요 ({ $count }곡)
 web-lyrics-imported = { $artist }의 노래 { $count }곡을 가져왔어요. 이제 { $artist }의 느낌으로 가사를 쓸 수 있어요.
 web-lyrics-imported-some-skipped = { $artist }의 노래 { $count }곡을 가져왔고 { $skipped }곡은 건너뛰었어요 (아래 이유). 이제 { $artist }의 느낌으로 가사를 쓸 수 있어요.
 
+## 간단한 명령 ("더보기" 칸)
+
+web-command-unknown = 그런 명령은 없어요. 페이지를 새로 고치면 있는 명령을 볼 수 있어요.
+web-command-text-missing = 먼저 내용을 적어 주세요.
+web-command-text-too-long = 이 명령에는 너무 길어요. { $max }자까지 적을 수 있어요.
+web-command-text-type = 이 명령에는 글자로 된 내용을 보내 주세요.

@@ -827,6 +827,60 @@ function wireLyrics() {
   checkArtists();
 }
 
+// --- more: simple commands (text in, text out), one form each --------------------------------
+
+// The server's simple commands; the "More" tab shows only when there are some.
+async function loadCommands() {
+  let data = null;
+  try {
+    const response = await fetch("/api/commands", { credentials: "same-origin" });
+    data = response.ok ? await response.json() : null;
+  } catch (err) {
+    data = null;
+  }
+  const commands = (data && data.commands) || [];
+  $("commands").replaceChildren(...commands.map(commandForm));
+  $("more-tab").hidden = commands.length === 0;
+}
+
+function commandForm(command) {
+  const form = el("form", null, "stack wide command-form");
+  form.autocomplete = "off";
+  form.dataset.command = command.name;
+  const input = document.createElement("input");
+  input.name = "text";
+  input.maxLength = command.max_text_chars;
+  input.required = command.text_required;
+  if (!command.text_required) input.placeholder = "선택 · optional";
+  const label = el("label", `${command.text_label} `);
+  label.append(input);
+  const button = el("button", "보내기 · Send");
+  button.type = "submit";
+  const waiting = el("p", "norae가 쓰고 있어요… · norae is writing…", "notice");
+  waiting.hidden = true;
+  const answer = el("p", null, "answer");
+  answer.hidden = true;
+  answer.setAttribute("role", "status");
+  form.append(el("h3", command.name), el("p", command.description, "muted"), label, button,
+    waiting, answer);
+  form.addEventListener("submit", (event) => {
+    event.preventDefault();
+    busy(button, async () => {
+      answer.hidden = true;
+      waiting.hidden = false;
+      try {
+        const path = `/api/commands/${encodeURIComponent(command.name)}`;
+        const result = await call("POST", path, { text: input.value, room: state.room });
+        answer.textContent = result.text;
+        answer.hidden = false;
+      } finally {
+        waiting.hidden = true;
+      }
+    });
+  });
+  return form;
+}
+
 // The server's limits: the forms offer what it accepts.
 async function loadConfig() {
   let config = null;
@@ -870,6 +924,7 @@ document.addEventListener("DOMContentLoaded", () => {
   wireMood();
   wireLyrics();
   loadConfig();
+  loadCommands();
   join(roomFromUrl());
   health();
   setInterval(health, 30000);
