@@ -123,7 +123,10 @@ async def chromium() -> AsyncIterator[Browser]:
     binary = chromium_path()
     assert binary is not None
     port = free_port()
-    with tempfile.TemporaryDirectory(prefix="norae-chromium-") as profile:
+    # The browser's helper processes may still write its profile as it stops: cleanup is best effort.
+    with tempfile.TemporaryDirectory(
+        prefix="norae-chromium-", ignore_cleanup_errors=True
+    ) as profile:
         proc = subprocess.Popen(  # noqa: ASYNC220 - started once, before any await on it
             [
                 binary,
