@@ -24,7 +24,7 @@ from storage.catalog import CatalogStore, IndexPointer, Song, normalize_mood
 from storage.connection import Redis
 
 if TYPE_CHECKING:
-    from bot.inference import InferenceClient
+    pass
 
 log = logging.getLogger(__name__)
 
@@ -76,41 +76,12 @@ class Catalog:
     async def count(self) -> int:
         return await self.store.count()
 
-    async def moods(self) -> dict[str, int]:
-        """Every mood with its number of songs, most used first."""
-        return await self.store.moods()
-
-    async def index(self) -> IndexPointer | None:
-        """The index version workers serve (None before the first import with audio)."""
-        return await self.store.index()
-
     async def ids_by_moods(self, moods: Iterable[str]) -> set[str]:
         """Ids of songs tagged with any of ``moods`` (an emotion label works as a mood)."""
         out: set[str] = set()
         for mood in {normalize_mood(m) for m in moods}:
             out |= await self.store.ids_by_mood(mood)
         return out
-
-    async def by_moods(self, moods: Iterable[str]) -> list[Song]:
-        """Every song tagged with any of ``moods``, sorted by artist then title."""
-        songs = await self.songs(sorted(await self.ids_by_moods(moods)))
-        return sorted(songs, key=lambda s: (s.artist.casefold(), s.title.casefold(), s.id))
-
-    async def pick(
-        self,
-        count: int,
-        *,
-        moods: Iterable[str] | None = None,
-        exclude: Iterable[str] = (),
-    ) -> list[Song]:
-        """Up to ``count`` distinct random songs, tagged with any of ``moods`` (None: any song),
-        none of them in ``exclude`` (e.g. the user's last recommendations)."""
-        if count <= 0:
-            return []
-        pool = await (self.store.ids() if moods is None else self.ids_by_moods(moods))
-        pool -= set(exclude)
-        chosen = self.rng.sample(sorted(pool), min(count, len(pool)))
-        return await self.songs(chosen)
 
     async def neighbours(
         self, song: Song, k: int, *, exclude: Iterable[str] = ()
@@ -150,17 +121,3 @@ class Catalog:
         ranked = head + rest + by_artist[cap : cap + k - len(head) - len(rest)]
         kinds = {"artist" if score(s)[0] else "mood" if score(s)[1] else "other" for s in ranked}
         return ranked, kinds
-
-    async def similar(
-        self,
-        inference: InferenceClient,
-        song_id: str,
-        *,
-        k: int = 5,
-        exclude: Sequence[str] = (),
-        timeout: float | None = None,
-    ) -> list[Song]:
-        """Up to ``k`` songs that sound like ``song_id`` (the worker's ``similar`` job): never the
-        song itself nor one in ``exclude``. Empty when the song has no audio in the index."""
-        result = await inference.similar(song_id, k=k, exclude=exclude, timeout=timeout)
-        return await self.songs(result.song_ids)

@@ -1,4 +1,4 @@
-"""The job protocol between the bot and the inference workers (DESIGN §2).
+"""The job protocol between the bot and the inference workers.
 
 Plain pydantic, importable without torch. A job travels as JSON in one stream field; its payload is
 validated by the request model of its kind (:data:`REQUESTS`). Results are published to the

@@ -1,4 +1,4 @@
-"""The shared inference worker: batches jobs from Redis Streams and answers them (DESIGN §2).
+"""The shared inference worker: batches jobs from Redis Streams and answers them.
 
 Loop: block for the first job on any served stream, drain more for up to ``max_wait_ms`` (at most
 ``max_batch``), answer expired jobs "expired", run one batch per compatible group, publish each

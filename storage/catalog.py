@@ -305,14 +305,6 @@ class CatalogStore:
         )
         return {_s(m) for m in members}
 
-    async def random_ids_by_mood(self, mood: str, count: int) -> list[str]:
-        """Up to ``count`` distinct random ids tagged ``mood``."""
-        got = cast(
-            list[bytes] | None,
-            await self.redis.srandmember(keys.catalog_mood(normalize_mood(mood)), count),
-        )
-        return [_s(m) for m in got or []]
-
     async def moods(self) -> dict[str, int]:
         """Every mood with the number of songs it tags, most used first."""
         got = cast(

@@ -1,4 +1,4 @@
-"""Job and reply streams: the Redis side of the job protocol (DESIGN §2).
+"""Job and reply streams: the Redis side of the job protocol.
 
 A stream per job kind, read by the consumer group ``workers``. A finished entry is acknowledged *and*
 deleted, so a stream's length is its backlog (waiting + in flight), which is what admission control

@@ -37,10 +37,6 @@ def worker_heartbeat_pattern() -> str:
     return f"{PREFIX}worker:*"
 
 
-def health_probe() -> str:
-    return f"{PREFIX}health"
-
-
 # --- relay stories (storage/stories.py, storage/votes.py) -------------------------------------
 # Channel ids are platform-prefixed by the caller ("discord:123", "web:room1"), so one Redis
 # serves every platform without collisions.

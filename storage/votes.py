@@ -35,7 +35,6 @@ from storage.connection import Redis
 FINISHED_TTL_S = 7 * 24 * 3600
 PROPOSALS_TTL_S = 30 * 24 * 3600
 
-RoundState = Literal["pending", "open", "closed", "done", "dropped", "cancelled"]
 NoVotePolicy = Literal["keep_first", "drop"]
 ProposalKind = Literal["keyword", "length"]
 

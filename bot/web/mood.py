@@ -18,14 +18,13 @@ from __future__ import annotations
 
 import logging
 import re
-from collections.abc import Sequence
 from pathlib import Path
 from typing import Annotated, Any
 
 from aiohttp import web
 from pydantic import BaseModel, ConfigDict, Field, Strict
 
-from bot.catalog import PACKAGE_URL_SCHEME, Catalog, Song, resolve_package_url
+from bot.catalog import PACKAGE_URL_SCHEME, Song, resolve_package_url
 from bot.mood.service import MoodReply, MoodService, SongCard
 from bot.web.errors import json_response
 from bot.web.requests import API_BODY_BYTES, actor, read_body, services
@@ -103,11 +102,6 @@ def card_json(card: SongCard, song: Song | None) -> dict[str, Any]:
         "audio": f"/audio/{card.id}" if playable else None,
         "link": card.url if is_web_link(card.url) else None,
     }
-
-
-async def cards_json(catalog: Catalog, cards: Sequence[SongCard]) -> list[dict[str, Any]]:
-    songs = {s.id: s for s in await catalog.songs([c.id for c in cards])}
-    return [card_json(c, songs.get(c.id)) for c in cards]
 
 
 async def reply_json(mood: MoodService, reply: MoodReply) -> dict[str, Any]:

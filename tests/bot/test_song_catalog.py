@@ -216,7 +216,8 @@ async def test_tagging_through_the_workers_classify_job(
     label = local.predict(["so happy today\nwe dance in the sun"])[0].label
     assert count == 1 and report.tagged == 1
     assert [r.song.moods for r in tagged] == [("tender",), tuple(match[label]), ("calm",)]
-    stored = await Catalog(redis).by_moods(match[label])
+    catalog = Catalog(redis)
+    stored = await catalog.songs(sorted(await catalog.ids_by_moods(match[label])))
     assert "No Moods" in {s.title for s in stored}
 
 

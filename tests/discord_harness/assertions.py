@@ -1,4 +1,4 @@
-"""Assertions on what the bot sent, phrased as Discord's rules (DESIGN §5)."""
+"""Assertions on what the bot sent, phrased as Discord's rules."""
 
 from __future__ import annotations
 

@@ -20,7 +20,6 @@ def test_every_key_has_the_norae_prefix() -> None:
         keys.reply_stream("c"),
         keys.job_result("j"),
         keys.worker_heartbeat("w"),
-        keys.health_probe(),
     ):
         assert key.startswith("norae:")
 
