@@ -33,11 +33,11 @@ from bot.kakao.grammar import Command
 from bot.kakao.payload import Delivery, who
 from bot.kakao.rendering import text_reply
 from bot.kakao.runner import KakaoSkill
+from bot.texts import text
 
 log = logging.getLogger(__name__)
 
 CALLBACK_DEDUPE_S = 120  # a callback URL is valid for a minute: its repeats come before this
-SAME_REQUEST = "같은 요청을 아직 처리하고 있어요. 잠시 후 다시 확인해 주세요."
 FETCH_KIND = "fetch"
 
 
@@ -60,7 +60,7 @@ async def once(
             log.info("kakao: a repeated delivery (%s) got the first answer", command.kind)
             return cast(dict[str, Any], state["response"])
         if time.monotonic() - started >= ks.settings.reply_budget_s - 0.2:
-            return text_reply(SAME_REQUEST)
+            return text_reply(text("kakao-same-request", "ko"))
         await asyncio.sleep(0.05)
     try:
         callback_url = delivery.req.userRequest.callbackUrl

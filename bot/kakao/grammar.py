@@ -61,9 +61,26 @@ from bot.numbers import strict_int
 
 POLICY_WORDS = {"match": "match", "lift": "lift", "맞추기": "match", "올리기": "lift"}
 
+# What a quick reply sends, and what a group chat's hint tells people to send: the Korean command
+# words for a command ``kind``, as the rules below read them. Command words are data, not texts
+# (the labels people read are in the catalogs); each one parses back to its kind.
+COMMAND_WORDS: dict[str, str] = {
+    "relay.start": "이어쓰기 시작",
+    "relay.continue": "이어쓰기 계속",
+    "relay.reroll": "이어쓰기 다시",
+    "relay.vote": "투표",
+    "relay.show": "이야기 보기",
+    "lyrics.again": "가사 다시",
+    "mood.pick": "고르기",
+    "mood.policy": "추천 방식",
+    "fetch": "결과 보기",
+    "help": "도움말",
+}
+
 # Pieces of patterns: the relay's keyword, and a number with its optional ``#`` and ``번``.
 RELAY = r"(?:이어쓰기|릴레이|relay)"
 NUMBER = r"#?\s*(?P<n>[0-9]{1,3})\s*(?:번)?"
+NUMBER_SUFFIX = "번"  # «2번»: the counter a number may carry
 
 
 @dataclass(frozen=True)
@@ -148,6 +165,12 @@ def keywords_rule(words: Collection[str], arguments: Arguments = whole) -> Rule:
     return rule(rf"^(?:{spelled})(?:\s+(?P<rest>.*))?$", arguments)
 
 
+def say(kind: str, *arguments: object) -> str:
+    """The message that sends command ``kind`` with ``arguments``: ``say("relay.vote", 2)`` is
+    ``"투표 2"`` (see :data:`COMMAND_WORDS`)."""
+    return " ".join([COMMAND_WORDS[kind], *(str(a) for a in arguments)])
+
+
 def squash(utterance: str) -> str:
     """An utterance as the rules read it: spaces squashed, none at either end."""
     return " ".join(utterance.split())
@@ -192,7 +215,7 @@ def read_number(value: object) -> int | None:
             value = int(value)
     if isinstance(value, bool) or not isinstance(value, str | int):
         return None
-    return strict_int(str(value).strip().lstrip("#").removesuffix("번"))
+    return strict_int(str(value).strip().lstrip("#").removesuffix(NUMBER_SUFFIX))
 
 
 def overlay(command: Command, params: Mapping[str, object], kinds: Collection[str]) -> Command:

@@ -15,43 +15,45 @@ from collections.abc import Awaitable
 from typing import Any
 
 from bot.kakao.commands import Context
-from bot.kakao.grammar import Command
+from bot.kakao.grammar import Command, say
 from bot.kakao.rendering import Reply, Stored, error_reply, text_reply
+from bot.texts import text
 from storage.kakao import KakaoStateStore
 
 log = logging.getLogger(__name__)
 
-FETCH = "결과 보기"
-# Sent in group chats too, where there is no button to press: «보내», not «눌러».
-STILL_WRITING = "아직 쓰고 있어요. 조금 뒤에 '결과 보기'를 보내 주세요."
-EARLIER_STILL_WRITING = "아직 앞의 부탁을 쓰고 있어요. 조금만 기다려 주세요."
-TOO_SLOW = "시간이 너무 오래 걸렸어요. 잠시 후 다시 해 주세요."
-NOTHING_WAITING = "기다리는 결과가 없어요."
+FETCH = say("fetch")  # what the quick reply sends (its label is a catalog text)
 
 DEFERRED_WORK_S = 240.0  # a no-callback answer nobody fetches stops being written after this
 PENDING_MARKER_S = 300  # a "still writing" marker outlives the work, not a dead process
 
 
+def _fetch() -> tuple[str, str]:
+    """The ``결과 보기`` quick reply: its label and what it sends."""
+    return text("kakao-quick-fetch", "ko"), FETCH
+
+
 def still_writing() -> dict[str, Any]:
-    return text_reply(STILL_WRITING, (FETCH, FETCH))
+    return text_reply(text("kakao-still-writing", "ko"), _fetch())
 
 
 def earlier_still_writing() -> dict[str, Any]:
-    return text_reply(EARLIER_STILL_WRITING, (FETCH, FETCH))
+    return text_reply(text("kakao-earlier-still-writing", "ko"), _fetch())
 
 
 def says_not_yet(response: dict[str, Any]) -> bool:
     outputs = response.get("template", {}).get("outputs", [])
-    return any(o.get("simpleText", {}).get("text") == STILL_WRITING for o in outputs)
+    not_yet = text("kakao-still-writing", "ko")
+    return any(o.get("simpleText", {}).get("text") == not_yet for o in outputs)
 
 
 async def fetch(ctx: Context, c: Command) -> Reply:
     """``결과 보기``: the kept answer (once), or that it is still being written, or nothing."""
     state = await ctx.state.pending(ctx.user)
     if state is None:
-        return Reply().text(NOTHING_WAITING)
+        return Reply().text(text("kakao-nothing-waiting", "ko"))
     if state.get("state") != "done":
-        return Reply().text(STILL_WRITING).quick_reply(FETCH, FETCH)
+        return Reply().text(text("kakao-still-writing", "ko")).quick_reply(*_fetch())
     await ctx.state.clear_pending(ctx.user)
     return Stored(state["response"])
 
@@ -87,4 +89,4 @@ async def within(work: Awaitable[dict[str, Any]], seconds: float) -> dict[str, A
         async with asyncio.timeout(seconds):
             return await work
     except TimeoutError:
-        return text_reply(TOO_SLOW)
+        return text_reply(text("kakao-too-slow", "ko"))

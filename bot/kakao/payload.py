@@ -30,6 +30,7 @@ from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
 from bot.kakao.rendering import cut
 from bot.relay.text import clean_name
+from bot.texts import text
 from contract.ids import Actor, Channel
 
 MAX_BODY_BYTES = 32 * 1024
@@ -105,7 +106,7 @@ def who(req: SkillRequest) -> Who:
     return Who(
         actor=Actor.kakao(user.id),
         channel=Channel.kakao(group or user.id),
-        name=cut(nick, NAME_CHARS) if nick else f"카카오 {user.id[-4:]}",
+        name=cut(nick, NAME_CHARS) if nick else text("kakao-user-name", "ko", id=user.id[-4:]),
         group=group is not None,
     )
 

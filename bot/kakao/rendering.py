@@ -23,14 +23,13 @@ from typing import Any
 
 from bot import texts
 from bot.errors import INTERNAL, message_for
+from bot.kakao.grammar import say
 
 # Kakao's response limits.
 MAX_OUTPUTS = 3
 TEXT_CHARS = 1000
 MAX_QUICK_REPLIES = 10
 QUICK_LABEL_CHARS = 14
-
-WAIT_TEXT = "…잠시만요"
 
 
 def cut(text: str, limit: int) -> str:
@@ -125,9 +124,10 @@ def error_reply(error: BaseException) -> dict[str, Any]:
     return text_reply(message_for(error, "ko") or texts.text(INTERNAL, "ko"))
 
 
-def callback_ack(text: str = WAIT_TEXT) -> dict[str, Any]:
-    """The at-once answer that tells Kakao the response comes through the callback."""
-    return {"version": "2.0", "useCallback": True, "data": {"text": text}}
+def callback_ack() -> dict[str, Any]:
+    """The at-once answer that tells Kakao the response comes through the callback (Kakao shows
+    its text while the user waits)."""
+    return {"version": "2.0", "useCallback": True, "data": {"text": texts.text("kakao-wait", "ko")}}
 
 
 # --- group chats -----------------------------------------------------------------------------
@@ -137,7 +137,7 @@ _NUMBERED = re.compile(r"^(?P<word>\S+) (?P<n>[0-9]{1,3})$")
 
 def group_hint(messages: Sequence[str]) -> str:
     """The quick replies' messages as a line of text: «투표 1 / 투표 2 / 투표 3으로 투표해
-    주세요», the others as «이렇게 보내도 돼요: 이야기 보기 · 이어쓰기 다시»."""
+    주세요», the others as «이렇게 보내도 돼요: 이야기 보기 · 이어쓰기 다시» (catalog texts)."""
     numbered: dict[str, list[int]] = {}
     others: list[str] = []
     for message in messages:
@@ -152,16 +152,18 @@ def group_hint(messages: Sequence[str]) -> str:
             options = " / ".join(f"{word} {n}" for n in numbers)
         else:
             options = f"{word} {min(numbers)} ~ {word} {max(numbers)}"
-        verb = "투표해" if word == "투표" else "보내"
-        lines.append(f"{options}{_ro(max(numbers))} {verb} 주세요.")
+        code = "kakao-group-vote" if word == say("relay.vote") else "kakao-group-send"
+        lines.append(texts.text(code, "ko", options=options, particle=_ro(max(numbers))))
     if others:
-        lines.append("이렇게 보내도 돼요: " + " · ".join(others))
+        lines.append(texts.text("kakao-group-others", "ko", commands=" · ".join(others)))
     return "\n".join(lines)
 
 
 def _ro(n: int) -> str:
-    """The particle «(으)로» after a number read in Sino-Korean: 3으로 (삼), 2로 (이), 1로 (일)."""
-    return "으로" if n % 10 in (0, 3, 6) else "로"
+    """Which particle «(으)로» follows a number read in Sino-Korean: ``euro`` for 으로 after 3
+    (삼), 6, 0 (and 10, 100 …); ``ro`` for 로 after 2 (이), 1 (일) and the rest. The catalog
+    texts select the particle by it."""
+    return "euro" if n % 10 in (0, 3, 6) else "ro"
 
 
 def for_group(response: dict[str, Any]) -> dict[str, Any]:

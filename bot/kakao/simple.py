@@ -40,6 +40,7 @@ def adapt(command: simple.SimpleCommand) -> AnyCommand:
     words = command.keywords()  # Korean first
     keyword = words[0] if words else command.name
     english = next((word for word in words if word.isascii()), command.name)
+    spelled = {"ko": keyword, "en": english}
 
     async def handle(ctx: Context, c: Command) -> str | Reply:
         text = c.text.strip()
@@ -57,7 +58,10 @@ def adapt(command: simple.SimpleCommand) -> AnyCommand:
     def render(ctx: Context, c: Command, answer: str) -> Reply:
         return Reply().text(answer)
 
-    usage = f"{keyword} <{command.text_label('ko')}>" if command.text_required else keyword
+    def usage(lang: texts.Lang) -> str:
+        word = spelled[lang]
+        return f"{word} <{command.text_label(lang)}>" if command.text_required else word
+
     return KakaoCommand(
         kind_of(command),
         handle,
@@ -65,5 +69,5 @@ def adapt(command: simple.SimpleCommand) -> AnyCommand:
         rules=(keywords_rule(words),) if words else (),
         slow=command.slow,
         action=command.action,
-        help=Help(usage, command.description("ko"), english=english),
+        help=Help(usage, command.description),
     )

@@ -46,10 +46,11 @@ from bot.kakao import registry
 from bot.kakao.answers import answer
 from bot.kakao.commands.mood import for_the_companion
 from bot.kakao.deliveries import once
-from bot.kakao.grammar import Command
+from bot.kakao.grammar import Command, say
 from bot.kakao.payload import Refused, Who, read, who
 from bot.kakao.rendering import for_group, text_reply
 from bot.kakao.runner import KakaoSkill, unavailable
+from bot.texts import text
 from bot.web.errors import REDIS_DOWN
 from bot.web.keys import SERVICES_KEY
 from contract.settings import KakaoSettings
@@ -58,10 +59,6 @@ log = logging.getLogger(__name__)
 
 SECRET_HEADER = "X-Norae-Kakao-Secret"
 MAX_UTTERANCE_CHARS = 2000
-NOT_UNDERSTOOD = (
-    "무슨 말인지 잘 모르겠어요. 저는 이야기 이어쓰기, 가사 쓰기, 기분에 맞는 노래 추천을 해요. "
-    "지금 기분을 말해 주시거나 '도움말'을 보내 주세요."
-)
 
 KAKAO_KEY: web.AppKey[KakaoSkill] = web.AppKey("kakao", KakaoSkill)
 
@@ -91,8 +88,15 @@ def _secret_ok(request: web.Request, settings: KakaoSettings) -> web.Response | 
 
 def _too_long(utterance: str) -> dict[str, Any]:
     return text_reply(
-        f"메시지가 너무 길어요 ({len(utterance)}자). {MAX_UTTERANCE_CHARS}자 이내로 "
-        f"보내 주세요. (Too long: at most {MAX_UTTERANCE_CHARS} characters.)"
+        text("kakao-too-long", "ko", length=len(utterance), limit=MAX_UTTERANCE_CHARS)
+    )
+
+
+def not_understood() -> dict[str, Any]:
+    """What a message that is neither a command nor a feeling gets: what the bot does, and a
+    ``도움말`` quick reply."""
+    return text_reply(
+        text("kakao-not-understood", "ko"), (text("kakao-quick-help", "ko"), say("help"))
     )
 
 
@@ -147,7 +151,7 @@ async def _skill(request: web.Request, started: float) -> web.Response:
         and not for_the_companion(command.text)
     ):
         # A fallback block sends everything: only a feeling (or a crisis) is the companion's.
-        return reply(text_reply(NOT_UNDERSTOOD, ("도움말", "도움말")))
+        return reply(not_understood())
     if not registry.lookup(command.kind).deduped:
         return reply(await answer(ks, command, at, req.userRequest.callbackUrl, started))
     return reply(await once(ks, delivery, command, started))

@@ -25,13 +25,13 @@ from bot.catalog import Catalog
 from bot.cli.embedded_redis import free_port
 from bot.inference import InferenceBusy, InferenceClient
 from bot.kakao.callbacks import callback_target
-from bot.kakao.commands.mood import song_card
+from bot.kakao.commands.mood import CARD_TITLE_CHARS, song_card
 from bot.kakao.grammar import Command
-from bot.kakao.late import FETCH, STILL_WRITING
+from bot.kakao.late import FETCH
 from bot.kakao.payload import MAX_BODY_BYTES
 from bot.kakao.registry import apply_params, parse
-from bot.kakao.rendering import WAIT_TEXT, Reply, split_text
-from bot.kakao.skill import SECRET_HEADER
+from bot.kakao.rendering import Reply, cut, split_text
+from bot.kakao.skill import MAX_UTTERANCE_CHARS, SECRET_HEADER
 from bot.lyrics.service import LyricsService
 from bot.mood.service import MoodService, SongCard
 from bot.novelty import token_forms
@@ -58,6 +58,14 @@ CANDIDATES = [
     "멀리서 종소리가 울렸다.",
 ]
 HEADERS = {SECRET_HEADER: SECRET}
+
+
+def ko(code: str, **params: object) -> str:
+    """A Korean catalog text: what the Kakao room says."""
+    return catalog.text(code, "ko", **params)
+
+
+STILL_WRITING = ko("kakao-still-writing")
 # The stand-in for Kakao's callback API listens here; DOWN_PORT is allowed but nobody listens.
 RECEIVER_PORT = free_port()
 DOWN_PORT = free_port()
@@ -451,7 +459,8 @@ async def test_bad_requests_get_json_errors(client: Client) -> None:
 
 async def test_huge_utterance_gets_a_clear_text(client: Client) -> None:
     template = await say(client, "가" * 3000)
-    assert "너무 길어요" in texts(template) and "3000" in texts(template)
+    assert texts(template) == ko("kakao-too-long", length=3000, limit=MAX_UTTERANCE_CHARS)
+    assert "3000자" in texts(template)
 
 
 async def test_a_crisis_is_answered_first_and_at_once(
@@ -479,43 +488,51 @@ async def test_a_crisis_is_answered_first_and_at_once(
 
 async def test_relay_from_kakao_text(client: Client) -> None:
     template = await say(client, "이어쓰기 시작 비 오는 밤")
-    assert "비 오는 밤" in texts(template)
+    assert texts(template) == ko("kakao-relay-started", title="비 오는 밤")
     template = await say(client, "이어쓰기 한줄 우산을 든 사람이 골목에 서 있었다.")
+    line = "우산을 든 사람이 골목에 서 있었다."
+    assert texts(template) == ko("kakao-relay-written", number=1, line=line)
     assert "1번째 줄" in texts(template)
-    assert quick(template)["계속 쓰기"] == "이어쓰기 계속"
+    assert quick(template)[ko("kakao-quick-continue")] == "이어쓰기 계속"
 
     template = await say(client, "이어쓰기 계속 우산")
     # every candidate is offered; the one with the keyword 우산 ranks first
     ranked = sorted(CANDIDATES, key=lambda c: "우산" not in c)
     for n, candidate in enumerate(ranked, 1):
         assert f"{n}. {candidate}" in texts(template)
-    assert quick(template)["1번"] == "투표 1"
-    assert quick(template)["다시 쓰기"] == "이어쓰기 다시"
+    assert quick(template)[ko("kakao-quick-vote", number=1)] == "투표 1"
+    assert quick(template)[ko("kakao-quick-reroll")] == "이어쓰기 다시"
+    head = texts(template).split("\n\n")[0]  # the seconds left, then the candidates
+    seconds = range(int(FAST.round_seconds) + 1)
+    assert head in {ko("kakao-relay-candidates", seconds=n) for n in seconds}
 
     template = await say(client, "투표 2")
-    assert "2번에 투표했어요" in texts(template)
+    assert texts(template) == ko("kakao-relay-voted", choice=2)
     # In a 1:1 chat the user is the channel: someone else has no round there.
     alone = await say(client, "투표 3", user="someoneelse01")
-    assert "열린 투표가 없어요" in texts(alone)
+    assert texts(alone) == ko("kakao-relay-no-open-round")
     # A second continue while the round is open is refused with the service's message.
     template = await say(client, "이어쓰기 계속")
     assert catalog.text("relay-round-already-open", "ko") in texts(template)
 
     template = await say(client, "이야기 보기")
-    assert "우산을 든 사람" in texts(template) and "1/1쪽" in texts(template)
+    page = ko("kakao-relay-page", title="비 오는 밤", page=1, pages=1)
+    assert texts(template) == f"{page}\n\n{line}" and "1/1쪽" in texts(template)
     template = await say(client, "이어쓰기 끝")
-    assert "마쳤어요" in texts(template)
+    assert texts(template) == ko("kakao-relay-ended", title="비 오는 밤")
+    assert quick(template) == {ko("kakao-quick-new-story"): "이어쓰기 시작"}
     template = await say(client, "투표 1")
-    assert "열린 투표가 없어요" in texts(template)
+    assert texts(template) == ko("kakao-relay-no-open-round")
 
 
 async def test_lyrics_with_another_take_and_block_params(client: Client) -> None:
     template = await say(client, f"가사 {KO_ARTIST} 봄날")  # a two-word artist, then the theme
-    assert f"『봄날』 — {KO_ARTIST}" in texts(template)
+    head = ko("kakao-lyrics-song", title="봄날", artist=KO_ARTIST)
+    assert texts(template).startswith(head) and f"『봄날』 — {KO_ARTIST}" in head
     assert NEW_LINES[0] in texts(template)
-    assert quick(template) == {"다른 버전": "가사 다시"}
+    assert quick(template) == {ko("kakao-quick-lyrics-again"): "가사 다시"}
     again = await say(client, "가사 다시")
-    assert f"『봄날』 — {KO_ARTIST}" in texts(again)
+    assert texts(again).startswith(head)
 
     params = {"command": "lyrics", "artist": KO_ARTIST, "theme": "바다"}
     template = await say(client, "노래 만들어줘", params=params)
@@ -540,18 +557,23 @@ async def test_mood_songs_pick_and_policy(redis: Redis) -> None:
         items = template["outputs"][1]["listCard"]["items"]
         assert len(items) == 5 and items[0]["title"].startswith("1. ")
         replies = quick(template)
-        assert replies["1번"] == "고르기 1" and replies["기분 올리는 곡"] == "추천 방식 lift"
+        assert replies["1번"] == "고르기 1" and replies[ko("kakao-quick-lift")] == "추천 방식 lift"
+        header = template["outputs"][1]["listCard"]["header"]["title"]
+        assert header == ko("kakao-mood-songs")
 
         template = await say(client, "고르기 1")
         assert kinds(template) == ["simpleText", "basicCard", "listCard"]
-        assert "비슷한 노래" in template["outputs"][2]["listCard"]["header"]["title"]
+        picked = template["outputs"][1]["basicCard"]["title"]
+        header = template["outputs"][2]["listCard"]["header"]["title"]
+        assert header == cut(ko("kakao-mood-like", title=picked), CARD_TITLE_CHARS)
+        assert "비슷한 노래" in header
 
         template = await say(client, "추천 방식 lift")
-        assert quick(template) == {"기분 맞춘 곡": "추천 방식 match"}
+        assert quick(template) == {ko("kakao-quick-match"): "추천 방식 match"}
         template = await say(client, "추천 방식 sideways")
-        assert "match" in texts(template)  # the service's own error, shown as text
+        assert texts(template) == ko("mood-bad-policy")  # the service's own error, as text
         template = await say(client, "기억 지우기")
-        assert "지웠어요" in texts(template)
+        assert texts(template) == ko("kakao-mood-forgot")
         template = await say(client, "고르기 1")
         assert "고르기" not in json.dumps(quick(template), ensure_ascii=False)
     finally:
@@ -569,7 +591,7 @@ async def test_forget_me_forgets_only_the_one_who_asked(client: Client, redis: R
     for user in users:
         await say(client, SAD_KO, user=user)
     template = await say(client, "기억 지우기", user="kforget")
-    assert "지웠어요" in texts(template)
+    assert texts(template) == ko("kakao-mood-forgot")
     assert await redis.exists(*keys.mood_user_keys("kakao:kforget")) == 0
     for user in users[1:]:
         turns = await redis.lrange(keys.mood_turns(f"kakao:{user}"), 0, -1)
@@ -602,7 +624,7 @@ async def test_callback_posts_the_result(
     )
     data = await resp.json()
     assert time.monotonic() - started < 1.0
-    assert data == {"version": "2.0", "useCallback": True, "data": {"text": WAIT_TEXT}}
+    assert data == {"version": "2.0", "useCallback": True, "data": {"text": ko("kakao-wait")}}
     await until(lambda: len(got) == 1)
     template = check_response(got[0])
     assert "『봄날』" in texts(template)
@@ -650,18 +672,19 @@ async def test_callbacks_off_answers_within_the_budget(
         )
         assert time.monotonic() - started < 0.7
         assert texts(template) == STILL_WRITING
-        assert quick(template) == {FETCH: FETCH}
+        assert quick(template) == {ko("kakao-quick-fetch"): FETCH} == {"결과 보기": "결과 보기"}
         # Still writing: the fetch says so, and another slow request waits its turn.
         assert texts(await say(client, FETCH)) == STILL_WRITING
-        assert "앞의 부탁" in texts(await say(client, f"가사 {KO_ARTIST}"))
+        earlier = await say(client, f"가사 {KO_ARTIST}")
+        assert texts(earlier) == ko("kakao-earlier-still-writing")
         await asyncio.sleep(1.2)
         template = await say(client, FETCH)
         assert "『봄날』" in texts(template)
         # Asked again at once (as Kakao's retry would), the answer is repeated, not lost; once
         # the user has said something else, it is gone: it was delivered.
         assert "『봄날』" in texts(await say(client, FETCH))
-        assert "열린 투표가 없어요" in texts(await say(client, "투표 1"))
-        assert "결과가 없어요" in texts(await say(client, FETCH))
+        assert texts(await say(client, "투표 1")) == ko("kakao-relay-no-open-round")
+        assert texts(await say(client, FETCH)) == ko("kakao-nothing-waiting")
         assert got == []  # no callback was used
     finally:
         await client.close()
@@ -694,10 +717,10 @@ async def test_a_group_chat_shares_one_story(client: Client) -> None:
     template = await say(client, "이어쓰기 계속", user="member03", group="room42")
     answers.append(template)
     assert "투표 1 / 투표 2 / 투표 3으로 투표해 주세요." in texts(template)
-    assert "이어쓰기 다시 · 이야기 보기" in texts(template)
+    assert ko("kakao-group-others", commands="이어쓰기 다시 · 이야기 보기") in texts(template)
     assert CANDIDATES[0] in texts(template)
     voted = await say(client, "투표 3", user="member04", group="room42")
-    assert "3번에 투표" in texts(voted) and "이야기 보기" in texts(voted)
+    assert ko("kakao-relay-voted", choice=3) in texts(voted) and "이야기 보기" in texts(voted)
     answers += [voted, await say(client, "이야기 보기", user="member04", group="room42")]
     for answer in answers:
         assert "quickReplies" not in answer, answer
@@ -706,7 +729,7 @@ async def test_a_group_chat_shares_one_story(client: Client) -> None:
     assert "모두의 이야기" in texts(shown) and "quickReplies" not in shown
     # A 1:1 chat keeps its quick replies.
     alone = await say(client, "이어쓰기 시작 혼자", user="member06")
-    assert quick(alone)["계속 쓰기"] == "이어쓰기 계속"
+    assert quick(alone)[ko("kakao-quick-continue")] == "이어쓰기 계속"
     # The same users outside the group have their own (empty) channel.
     assert catalog.text("relay-no-story", "ko") in texts(
         await say(client, "이야기 보기", user="member02")
@@ -773,6 +796,7 @@ async def test_a_bad_group_key_is_a_400(client: Client) -> None:
 
 async def test_a_title_keeps_its_slash(client: Client) -> None:
     template = await say(client, "이어쓰기 시작 AC/DC 이야기 / 록")
+    assert texts(template) == ko("kakao-relay-started", title="AC/DC 이야기")
     assert "새 이야기를 시작했어요: AC/DC 이야기" in texts(template)
     template = await say(client, "이야기 보기")
     assert "『AC/DC 이야기』" in texts(template)
@@ -783,13 +807,13 @@ async def test_numbers_that_are_not_digits_get_a_usage_text(client: Client, redi
     await say(client, "이어쓰기 한줄 첫 줄이다.")
     # A page that is not ASCII digits: a plain Korean answer, not a 500, not the mood companion.
     for page in ("²", "٣", "０", "0", "abc"):
-        assert "쪽 번호는" in texts(await say(client, f"이야기 보기 {page}"))
-    assert "쪽 번호는" in texts(
+        assert texts(await say(client, f"이야기 보기 {page}")) == ko("kakao-relay-bad-page")
+    assert texts(
         await say(client, "이야기 보기", params={"command": "relay.show", "page": "²"})
-    )
+    ) == ko("kakao-relay-bad-page")
     await say(client, "이어쓰기 계속")
     for choice in ("²", "١", "하나"):
-        assert "번호로 골라" in texts(await say(client, f"투표 {choice}"))
+        assert texts(await say(client, f"투표 {choice}")) == ko("kakao-relay-vote-how")
     # None of it went to the mood companion (it keeps every message it answers).
     assert not await redis.keys("norae:mood:*")
 
@@ -801,7 +825,7 @@ async def test_a_nickname_loses_invisible_characters(client: Client, redis: Redi
     story = await relay.stories.active(f"kakao:{USER_ID}")
     assert story is not None and story.created_by_name == "밤비"
     (line,) = await relay.stories.lines(story.id)
-    assert line.author_name == f"카카오 {USER_ID[-4:]}"
+    assert line.author_name == ko("kakao-user-name", id=USER_ID[-4:]) == f"카카오 {USER_ID[-4:]}"
 
 
 async def test_an_invisible_line_is_refused_and_not_stored(client: Client) -> None:
@@ -812,7 +836,7 @@ async def test_an_invisible_line_is_refused_and_not_stored(client: Client) -> No
             await say(client, "이어쓰기 계속", params={"keyword": text})
         )
     template = await say(client, "이야기 보기")
-    assert "아직 한 줄도 없어요" in texts(template)
+    assert ko("kakao-relay-page-empty") in texts(template)
 
 
 # --- outbound callbacks --------------------------------------------------------------------
@@ -909,7 +933,9 @@ async def test_the_same_line_delivered_twice_is_added_once(client: Client) -> No
     await say(client, "이어쓰기 시작 두 번 온 줄")
     first = await say(client, "이어쓰기 한줄 종이 울렸다.")
     again = await say(client, "이어쓰기 한줄 종이 울렸다.")  # Kakao's retry of the same delivery
-    assert again == first and "1번째 줄" in texts(first)
+    assert again == first and texts(first) == ko(
+        "kakao-relay-written", number=1, line="종이 울렸다."
+    )
     # Delivered twice at the same moment: still once.
     both = await asyncio.gather(*(say(client, "이어쓰기 한줄 바람이 불었다.") for _ in range(2)))
     assert both[0] == both[1] and "2번째 줄" in texts(both[0])

@@ -12,6 +12,7 @@ from tests.bot.test_kakao import (
     HEADERS,
     Client,
     kakao_settings,
+    ko,
     make_client,
     payload,
     say,
@@ -37,11 +38,12 @@ async def test_fast_lines_get_a_korean_slow_down(redis: Redis) -> None:
         added = [a for a in answers if "줄을 더했어요" in a]
         refused = [a for a in answers if "천천히" in a]
         assert len(added) == 10 and len(refused) == 20  # the write burst
+        assert added[0].startswith(ko("kakao-relay-written", number=1, line="줄 0"))
         story = await StoryStore(redis).active("kakao:g1")
         assert story is not None and story.line_count == 10
         # Another user in the same chat is not slowed by the first one.
         other = await say(client, "이어쓰기 한줄 다른 사람", user="another-user-1", group="g1")
-        assert "줄을 더했어요" in texts(other)
+        assert texts(other).startswith(ko("kakao-relay-written", number=11, line="다른 사람"))
     finally:
         await client.close()
 
@@ -70,7 +72,7 @@ async def test_redis_down_is_a_plain_korean_text(own_redis: RedisServer) -> None
             resp = await client.post("/kakao/skill", json=payload(utterance), headers=HEADERS)
             assert resp.status == 200
             body = await resp.json()
-            assert "잠시 서비스를 쓸 수 없어요" in texts(body["template"]), utterance
+            assert texts(body["template"]) == ko("unavailable"), utterance
     finally:
         await client.close()
         await redis.aclose()

@@ -24,7 +24,7 @@ from bot.commands import Request, SimpleCommand
 from bot.errors import UserError
 from bot.kakao import registry
 from bot.kakao.commands.general import help_text
-from bot.kakao.late import FETCH, STILL_WRITING
+from bot.kakao.late import FETCH
 from bot.kakao.skill import KAKAO_KEY
 from bot.web.keys import SERVICES_KEY
 from contract.ids import Actor, Channel
@@ -37,6 +37,7 @@ from tests.bot.test_kakao import (
     Client,
     check_response,
     kakao_settings,
+    ko,
     make_client,
     quick,
     say,
@@ -47,17 +48,32 @@ from tests.bot.test_relay import Clock
 
 # --- the declarations ------------------------------------------------------------------------
 
-# The help text as it was written by hand before it was made from the declarations.
-HELP = """노래봇 사용법 (How to use)
-• 이어쓰기 시작 [제목] — 이 대화방의 이야기 시작
-• 이어쓰기 한줄 <문장> — 내 문장 더하기
-• 이어쓰기 계속 [키워드] — 모델이 후보를 쓰고 투표
-• 투표 <번호> · 이야기 보기 · 이어쓰기 취소 · 이어쓰기 끝
-• 가사 <가수> [/ 주제] — 그 가수 풍의 새 가사 (가사 다시: 다른 버전)
-• 그 밖의 말은 마음 친구에게: 기분을 말하면 답하고 노래를 추천해요
-• 고르기 <번호> — 비슷한 노래 · 추천 방식 match|lift · 기억 지우기
-English: relay start|write|continue|reroll|show|undo|end, vote N, lyrics <artist> [/ theme],
-pick N, mood match|lift, forget me, result, help."""
+# The help text as it was written by hand before it was made from the declarations, its lines now
+# catalog texts: the Korean lines, then the English usages.
+HELP = "\n".join(
+    [
+        ko("kakao-help-title"),
+        f"• {ko('kakao-usage-relay-start')} — {ko('kakao-does-relay-start')}",
+        f"• {ko('kakao-usage-relay-write')} — {ko('kakao-does-relay-write')}",
+        f"• {ko('kakao-usage-relay-continue')} — {ko('kakao-does-relay-continue')}",
+        " · ".join(
+            [
+                f"• {ko('kakao-usage-relay-vote')}",
+                ko("kakao-usage-relay-show"),
+                ko("kakao-usage-relay-undo"),
+                ko("kakao-usage-relay-end"),
+            ]
+        ),
+        f"• {ko('kakao-usage-lyrics')} — {ko('kakao-does-lyrics')}",
+        f"• {ko('kakao-does-mood')}",
+        f"• {ko('kakao-usage-mood-pick')} — {ko('kakao-does-mood-pick')} · "
+        f"{ko('kakao-usage-mood-policy')} · {ko('kakao-usage-mood-forget')}",
+    ]
+)
+ENGLISH = (
+    "relay start [title]|write <line>|continue [keyword]|reroll|show|undo|end, vote <number>, "
+    "lyrics <artist> [/ theme], pick <number>, mood match|lift, forget me, result, help"
+)
 
 FEATURE_KINDS = {
     "relay.start",
@@ -79,8 +95,25 @@ FEATURE_KINDS = {
 }
 
 
+def help_parts() -> tuple[str, str]:
+    """The help text's title and Korean lines, and its closing line of English usages (its
+    wrapped lines joined)."""
+    title, *rest = help_text().split("\n")
+    bullets = [line for line in rest if line.startswith("• ")]
+    assert rest[: len(bullets)] == bullets, "the Korean lines come first"
+    return "\n".join([title, *bullets]), " ".join(rest[len(bullets) :])
+
+
 def test_the_help_text_is_made_from_the_declarations() -> None:
-    assert help_text() == HELP
+    korean, english = help_parts()
+    assert korean == HELP
+    assert korean.splitlines()[:2] == [
+        "노래봇 사용법",
+        "• 이어쓰기 시작 [제목] — 이 대화방의 이야기 시작",
+    ]
+    # The English usages (the English catalog's texts of the same usage codes) close it.
+    assert english == ko("kakao-help-english", usages=ENGLISH)
+    assert english.startswith("영어로도 보낼 수 있어요: relay start [title]|write <line>|")
 
 
 def test_every_feature_command_is_declared_once_with_its_old_traits() -> None:
@@ -219,13 +252,11 @@ def test_simple_commands_are_parsed_by_their_keywords(simple_commands: None) -> 
     # A block may name one.
     params = {"command": "command.echo", "text": "블록에서"}
     assert registry.apply_params(registry.parse("아무 말"), params).text == "블록에서"
-    # The help lists them (Korean usage and description, English keyword).
+    # The help lists them (Korean usage and description; English usage on the closing line).
     assert "• 따라 <따라 할 말> — 받은 말을 그대로 돌려줘요" in help_text()
-    english = help_text().partition("English: ")[2].replace("\n", " ")
-    assert english == (
-        "relay start|write|continue|reroll|show|undo|end, vote N, lyrics <artist> [/ theme], "
-        "pick N, mood match|lift, forget me, crash, echo, fail, lyr, slowly, result, help."
-    )
+    simple = "crash <Anything>, echo <What to say back>, fail, lyr <Anything>, slowly <What to say back slowly>"
+    english = ENGLISH.replace("result", f"{simple}, result")
+    assert help_parts()[1] == ko("kakao-help-english", usages=english)
 
 
 async def test_a_simple_command_answers_in_korean_with_who_asked(client: Client) -> None:
@@ -316,7 +347,8 @@ async def test_a_slow_simple_command_answers_late_without_callback(
     client = await make_client(redis, settings)
     try:
         template = await say(client, "느리게 늦게")
-        assert shown(template) == STILL_WRITING and quick(template) == {FETCH: FETCH}
+        assert shown(template) == ko("kakao-still-writing")
+        assert quick(template) == {ko("kakao-quick-fetch"): FETCH}
         await asyncio.sleep(0.8)
         assert shown(await say(client, FETCH)) == "천천히: 늦게"
     finally:

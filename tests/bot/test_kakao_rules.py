@@ -15,10 +15,10 @@ from aiohttp.test_utils import TestServer
 
 from bot.cli.embedded_redis import free_port
 from bot.kakao.grammar import Command
-from bot.kakao.late import FETCH, STILL_WRITING
+from bot.kakao.late import FETCH
 from bot.kakao.registry import apply_params, parse
 from bot.kakao.rendering import for_group, group_hint
-from bot.kakao.skill import KAKAO_KEY, NOT_UNDERSTOOD
+from bot.kakao.skill import KAKAO_KEY
 from contract.settings import KakaoSettings
 from storage.connection import Redis
 from tests.bot.test_kakao import (
@@ -28,6 +28,7 @@ from tests.bot.test_kakao import (
     check_response,
     kakao_settings,
     kinds,
+    ko,
     make_client,
     quick,
     say,
@@ -37,6 +38,8 @@ from tests.bot.test_kakao import (
 from tests.bot.test_lyrics import KO_ARTIST, NEW_LINES
 from tests.bot.test_mood import SAD_KO
 
+NOT_UNDERSTOOD = ko("kakao-not-understood")
+STILL_WRITING = ko("kakao-still-writing")
 KAKAO_PORT = free_port()  # the stand-in for Kakao's callback API
 
 
@@ -81,6 +84,13 @@ def test_group_hint_offers_the_commands_as_text() -> None:
         "투표 1 / 투표 2 / 투표 3으로 투표해 주세요.\n이렇게 보내도 돼요: 이어쓰기 다시"
     )
     assert group_hint([f"고르기 {n}" for n in range(1, 10)]) == "고르기 1 ~ 고르기 9로 보내 주세요."
+    # The particle follows the last number as it is read: 2로 (이), 3으로 (삼), 10으로 (십).
+    assert group_hint(["투표 1", "투표 2"]) == "투표 1 / 투표 2로 투표해 주세요."
+    assert group_hint(["고르기 3"]) == "고르기 3으로 보내 주세요."
+    assert (
+        group_hint([f"고르기 {n}" for n in range(1, 11)]) == "고르기 1 ~ 고르기 10으로 보내 주세요."
+    )
+    assert group_hint(["이야기 보기"]) == ko("kakao-group-others", commands="이야기 보기")
 
 
 def test_for_group_drops_quick_replies_within_kakao_limits() -> None:
@@ -126,7 +136,8 @@ async def test_a_late_answer_in_a_group_is_fetched_by_text(redis: Redis) -> None
     try:
         template = await say(client, f"가사 {KO_ARTIST} / 봄날", group="room9")
         assert "quickReplies" not in template
-        assert texts(template) == f"{STILL_WRITING}\n\n이렇게 보내도 돼요: {FETCH}"
+        assert texts(template) == f"{STILL_WRITING}\n\n{ko('kakao-group-others', commands=FETCH)}"
+        assert texts(template).endswith("이렇게 보내도 돼요: 결과 보기")
         await asyncio.sleep(0.8)
         template = await say(client, FETCH, group="room9")
         assert "『봄날』" in texts(template) and "quickReplies" not in template
@@ -145,7 +156,7 @@ async def test_what_is_not_a_feeling_gets_a_short_help(client: Client, utterance
     template = await say(client, utterance)
     assert texts(template) == NOT_UNDERSTOOD
     assert kinds(template) == ["simpleText"]  # no emotion, no song list
-    assert quick(template) == {"도움말": "도움말"}
+    assert quick(template) == {ko("kakao-quick-help"): "도움말"}
 
 
 async def test_feelings_and_crises_still_reach_the_companion(client: Client) -> None:
@@ -182,19 +193,21 @@ async def test_a_vote_block_with_a_number_entity(client: Client) -> None:
     assert CANDIDATES[0] in texts(await say(client, "이어쓰기 계속"))
     entity = '{"amount": 2, "unit": null}'
     template = await say(client, "2번째", params={"command": "relay.vote", "choice": entity})
-    assert "2번에 투표했어요" in texts(template)
+    assert texts(template) == ko("kakao-relay-voted", choice=2)
     # Only in detailParams (as some blocks send it): read from its value.
     detail = {"choice": {"origin": "3번", "value": '{"amount": 3, "unit": null}', "groupName": ""}}
     template = await say(client, "3번", params={"command": "relay.vote"}, detail=detail)
+    changed = ko("kakao-relay-vote-changed", previous=2)
+    assert texts(template) == f"{ko('kakao-relay-voted', choice=3)} {changed}"
     assert "3번에 투표했어요" in texts(template) and "2번에서 바꿨어요" in texts(template)
     template = await say(
         client, "이야기", params={"command": "relay.show", "page": '{"amount": 1, "unit": null}'}
     )
     assert "1/1쪽" in texts(template)
     template = await say(client, "이야기", params={"command": "relay.show", "page": '{"amount"'})
-    assert "쪽 번호는 1 이상의 숫자로" in texts(template)
+    assert texts(template) == ko("kakao-relay-bad-page")
     template = await say(client, "투표", params={"command": "relay.vote", "choice": "{oops"})
-    assert "'투표 1'처럼 번호로" in texts(template)
+    assert texts(template) == ko("kakao-relay-vote-how")
 
 
 # --- callbacks Kakao refuses in its body -----------------------------------------------------

@@ -21,6 +21,7 @@ from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
 from typing import Any, Generic, TypeVar
 
+from bot import texts
 from bot.kakao.grammar import Command, Rule
 from bot.kakao.payload import Who
 from bot.kakao.rendering import Reply
@@ -52,21 +53,39 @@ class Context:
         return self.who.channel.key
 
 
+# A help text: a catalog code, or (for a text made of other catalog texts) a function of the
+# language.
+HelpText = str | Callable[[texts.Lang], str]
+
+
 @dataclass(frozen=True)
 class Help:
-    """A command's place in the help text.
+    """A command's place in the help text, as catalog codes (``kakao-usage-<kind>``).
 
-    ``usage`` (Korean, e.g. ``이어쓰기 시작 [제목]``) and ``does`` make one part of a ``•`` line
-    (``usage — does``); commands with the same ``line`` share one, their parts joined by ``·``
-    (by default each command has a line of its own). ``english`` is its English usage for the
-    closing English line (``relay start``; usages that start with the same word are merged:
-    ``relay start|write``). An empty field leaves the command out of that part of the help.
+    ``usage`` (the command as it is sent: ``이어쓰기 시작 [제목]``) and ``does`` make one part of
+    a Korean ``•`` line (``usage — does``); commands with the same ``line`` share one, their parts
+    joined by ``·`` (by default each command has a line of its own); ``listed=False`` leaves the
+    command out of the Korean lines. The English text of ``usage`` (``relay start [title]``) goes
+    on the closing line of English usages (usages that start with the same word are merged:
+    ``relay start [title]|write <line>``). An empty field leaves that part out.
     """
 
-    usage: str = ""
-    does: str = ""
+    usage: HelpText = ""
+    does: HelpText = ""
     line: str = ""
-    english: str = ""
+    listed: bool = True
+
+    def usage_in(self, lang: texts.Lang) -> str:
+        return _read(self.usage, lang)
+
+    def does_in(self, lang: texts.Lang) -> str:
+        return _read(self.does, lang)
+
+
+def _read(text: HelpText, lang: texts.Lang) -> str:
+    if callable(text):
+        return text(lang)
+    return texts.text(text, lang) if text else ""
 
 
 Handle = Callable[[Context, Command], Awaitable[T | Reply]]

@@ -8,9 +8,10 @@ and the rest is the theme (``가사 아이유 비 오는 날``). The last reques
 from __future__ import annotations
 
 from bot.kakao.commands import AnyCommand, Context, Help, KakaoCommand
-from bot.kakao.grammar import Command, artist_and_theme, rule
+from bot.kakao.grammar import Command, artist_and_theme, rule, say
 from bot.kakao.rendering import Reply
 from bot.lyrics.service import LyricsService, WrittenSong
+from bot.texts import text
 
 PLACE = 20
 LAST_LYRICS_TTL_S = 86400
@@ -23,13 +24,13 @@ async def lyrics(ctx: Context, c: Command) -> WrittenSong | Reply:
 async def again(ctx: Context, c: Command) -> WrittenSong | Reply:
     last = await ctx.state.last_lyrics(ctx.user)
     if last is None:
-        return Reply().text("먼저 '가사 <가수> / <주제>'로 부탁해 주세요.")
+        return Reply().text(text("kakao-lyrics-again-first", "ko"))
     return await _write(ctx, last["artist"], last["theme"])
 
 
 async def _write(ctx: Context, artist: str, theme: str) -> WrittenSong | Reply:
     if not artist:
-        return Reply().text("'가사 <가수> / <주제>'처럼 가수 이름을 알려 주세요.")
+        return Reply().text(text("kakao-lyrics-no-artist", "ko"))
     service = ctx.services.lyrics
     if not theme:
         artist, theme = await artist_and_its_theme(service, artist)
@@ -50,10 +51,11 @@ async def artist_and_its_theme(service: LyricsService, words: str) -> tuple[str,
 
 
 def song(ctx: Context, c: Command, written: WrittenSong) -> Reply:
-    head = f"『{written.title}』 — {written.artist} 풍으로 새로 쓴 가사"
+    head = text("kakao-lyrics-song", "ko", title=written.title, artist=written.artist)
     if written.cut:
-        head += "\n(원곡과 겹치는 부분은 지웠어요)"
-    return Reply().text(f"{head}\n\n{written.text}").quick_reply("다른 버전", "가사 다시")
+        head += "\n" + text("kakao-lyrics-cut", "ko")
+    again = text("kakao-quick-lyrics-again", "ko")
+    return Reply().text(f"{head}\n\n{written.text}").quick_reply(again, say("lyrics.again"))
 
 
 COMMANDS: tuple[AnyCommand, ...] = (
@@ -73,10 +75,6 @@ COMMANDS: tuple[AnyCommand, ...] = (
         rules=(rule(r"^(?:가사|lyrics)(?:\s+(?P<rest>.*))?$", artist_and_theme),),
         slow=True,
         action="lyrics",
-        help=Help(
-            "가사 <가수> [/ 주제]",
-            "그 가수 풍의 새 가사 (가사 다시: 다른 버전)",
-            english="lyrics <artist> [/ theme]",
-        ),
+        help=Help("kakao-usage-lyrics", "kakao-does-lyrics"),
     ),
 )

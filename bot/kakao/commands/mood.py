@@ -14,10 +14,11 @@ from collections.abc import Sequence
 from typing import Any
 
 from bot.kakao.commands import AnyCommand, Context, Help, KakaoCommand
-from bot.kakao.grammar import NUMBER, Command, choice, policy, rule
+from bot.kakao.grammar import NUMBER, Command, choice, policy, rule, say
 from bot.kakao.rendering import MAX_OUTPUTS, MAX_QUICK_REPLIES, Reply, cut
 from bot.mood.feeling import classify as classify_feeling
 from bot.mood.service import MoodReply, SongCard
+from bot.texts import text
 
 PLACE = 30
 MORE = "mood.more"  # the help line that lists the smaller commands together
@@ -30,10 +31,10 @@ ITEM_DESCRIPTION_CHARS = 80
 CARD_BUTTONS = 3
 
 
-def for_the_companion(text: str) -> bool:
+def for_the_companion(utterance: str) -> bool:
     """A feeling or a crisis; an empty (or invisible) message is left to the companion too,
     which says that it is empty."""
-    verdict = classify_feeling(text)
+    verdict = classify_feeling(utterance)
     return bool(verdict.feeling) or verdict.reason == "empty"
 
 
@@ -49,8 +50,11 @@ def song_card(card: SongCard, thumbnail: str | None) -> dict[str, Any]:
     description = "\n".join(x for x in (card.artist, card.snippet) if x)
     buttons = []
     if link := _web_link(card.url):
-        buttons.append({"action": "webLink", "label": "듣기", "webLinkUrl": link})
-    body: dict[str, Any] = {"title": cut(card.title or "제목 없음", CARD_TITLE_CHARS)}
+        buttons.append(
+            {"action": "webLink", "label": text("kakao-mood-listen", "ko"), "webLinkUrl": link}
+        )
+    title = card.title or text("kakao-untitled", "ko")
+    body: dict[str, Any] = {"title": cut(title, CARD_TITLE_CHARS)}
     if thumbnail:
         body["description"] = cut(description, BASIC_DESCRIPTION_CHARS)
         body["thumbnail"] = {"imageUrl": thumbnail}
@@ -87,19 +91,20 @@ def mood_reply(ctx: Context, c: Command, reply: MoodReply) -> Reply:
         if len(out.cards) >= MAX_OUTPUTS - 1:
             break
         chunk = reply.songs[start : start + LIST_ITEMS]
+        # The headers read in the reply's language, like its text.
         if reply.picked is not None:
-            header = f"『{reply.picked.title}』와 비슷한 노래"
+            header = text("kakao-mood-like", reply.language, title=reply.picked.title)
         else:
-            header = "추천 노래" if reply.language == "ko" else "Songs for you"
+            header = text("kakao-mood-songs", reply.language)
         out.cards.append(song_list(header, chunk, start + 1))
         shown += len(chunk)
     for n, label in enumerate(reply.choices[:shown], 1):
         if n < MAX_QUICK_REPLIES:  # one place left for the match/lift switch
-            out.quick_reply(label, f"고르기 {n}")
+            out.quick_reply(label, say("mood.pick", n))
     if reply.policy == "match":
-        out.quick_reply("기분 올리는 곡", "추천 방식 lift")
+        out.quick_reply(text("kakao-quick-lift", "ko"), say("mood.policy", "lift"))
     elif reply.policy == "lift":
-        out.quick_reply("기분 맞춘 곡", "추천 방식 match")
+        out.quick_reply(text("kakao-quick-match", "ko"), say("mood.policy", "match"))
     return out
 
 
@@ -121,7 +126,7 @@ async def set_policy(ctx: Context, c: Command) -> MoodReply:
 async def forget(ctx: Context, c: Command) -> Reply:
     await ctx.services.mood.forget(ctx.user)
     await ctx.state.forget(ctx.user)
-    return Reply().text("대화 기억을 모두 지웠어요.")
+    return Reply().text(text("kakao-mood-forgot", "ko"))
 
 
 COMMANDS: tuple[AnyCommand, ...] = (
@@ -131,7 +136,7 @@ COMMANDS: tuple[AnyCommand, ...] = (
         mood_reply,
         slow=True,
         action="mood",
-        help=Help(does="그 밖의 말은 마음 친구에게: 기분을 말하면 답하고 노래를 추천해요"),
+        help=Help(does="kakao-does-mood"),
     ),
     KakaoCommand(
         "mood.pick",
@@ -143,19 +148,19 @@ COMMANDS: tuple[AnyCommand, ...] = (
         ),
         slow=True,
         action="mood",
-        help=Help("고르기 <번호>", "비슷한 노래", line=MORE, english="pick N"),
+        help=Help("kakao-usage-mood-pick", "kakao-does-mood-pick", line=MORE),
     ),
     KakaoCommand(
         "mood.policy",
         set_policy,
         mood_reply,
         rules=(rule(r"^(?:추천\s*방식|mood)\s+(?P<rest>\S+)$", policy),),
-        help=Help("추천 방식 match|lift", line=MORE, english="mood match|lift"),
+        help=Help("kakao-usage-mood-policy", line=MORE),
     ),
     KakaoCommand(
         "mood.forget",
         forget,
         rules=(rule(r"^(?:기억\s*지우기|forget me)$"),),
-        help=Help("기억 지우기", line=MORE, english="forget me"),
+        help=Help("kakao-usage-mood-forget", line=MORE),
     ),
 )

@@ -14,31 +14,37 @@ from bot.kakao.grammar import (
     keyword,
     page,
     rule,
+    say,
     title_and_genre,
 )
 from bot.kakao.rendering import TEXT_CHARS, Reply
 from bot.relay.service import (
     EndResult,
     Page,
+    RoundResult,
     RoundView,
     StartResult,
     UndoResult,
     VoteResult,
     WriteResult,
 )
+from bot.texts import text
+from storage.stories import Story
 
 PLACE = 10
-UNTITLED = "제목 없음"
-BAD_PAGE = "쪽 번호는 1 이상의 숫자로 적어 주세요. 예: '이야기 보기 2'"
 MORE = "relay.more"  # the help line that lists the smaller commands together
 
 
+def _title(story: Story) -> str:
+    return story.title or text("kakao-untitled", "ko")
+
+
 def _continue_writing(reply: Reply) -> Reply:
-    return reply.quick_reply("계속 쓰기", "이어쓰기 계속")
+    return reply.quick_reply(text("kakao-quick-continue", "ko"), say("relay.continue"))
 
 
 def _show_story(reply: Reply) -> Reply:
-    return reply.quick_reply("이야기 보기", "이야기 보기")
+    return reply.quick_reply(text("kakao-quick-show", "ko"), say("relay.show"))
 
 
 # --- start -----------------------------------------------------------------------------------
@@ -52,15 +58,13 @@ async def start(ctx: Context, c: Command) -> StartResult:
 
 def started(ctx: Context, c: Command, result: StartResult) -> Reply:
     story = result.story
-    title = story.title or UNTITLED
     if result.created:
-        text = f"새 이야기를 시작했어요: {title}\n'이어쓰기 한줄 <문장>'으로 써 주세요."
+        said = text("kakao-relay-started", "ko", title=_title(story))
     else:
-        text = (
-            f"이 대화방에는 이미 이야기가 있어요: {title} ({story.line_count}줄). "
-            "'이어쓰기 끝'으로 마친 뒤 새로 시작하세요."
+        said = text(
+            "kakao-relay-already-started", "ko", title=_title(story), lines=story.line_count
         )
-    return _continue_writing(Reply().text(text))
+    return _continue_writing(Reply().text(said))
 
 
 # --- write -----------------------------------------------------------------------------------
@@ -71,7 +75,8 @@ async def write(ctx: Context, c: Command) -> WriteResult:
 
 
 def written(ctx: Context, c: Command, result: WriteResult) -> Reply:
-    reply = Reply().text(f"{result.line.number}번째 줄을 더했어요.\n{result.line.text}")
+    line = result.line
+    reply = Reply().text(text("kakao-relay-written", "ko", number=line.number, line=line.text))
     return _show_story(_continue_writing(reply))
 
 
@@ -90,34 +95,41 @@ async def reroll(ctx: Context, c: Command) -> RoundView:
 
 def round_reply(ctx: Context, c: Command, rnd: RoundView) -> Reply:
     secs = max(0, round(rnd.deadline - ctx.services.relay.clock()))
-    lines = [f"{n}. {text}" for n, text in enumerate(rnd.candidates, 1)]
-    reply = Reply().text(f"다음 줄 후보예요. {secs}초 안에 투표해 주세요.\n\n" + "\n".join(lines))
+    lines = [f"{n}. {candidate}" for n, candidate in enumerate(rnd.candidates, 1)]
+    head = text("kakao-relay-candidates", "ko", seconds=secs)
+    reply = Reply().text(head + "\n\n" + "\n".join(lines))
     for n in range(1, len(rnd.candidates) + 1):
-        reply.quick_reply(f"{n}번", f"투표 {n}")
-    return _show_story(reply.quick_reply("다시 쓰기", "이어쓰기 다시"))
+        reply.quick_reply(text("kakao-quick-vote", "ko", number=n), say("relay.vote", n))
+    return _show_story(reply.quick_reply(text("kakao-quick-reroll", "ko"), say("relay.reroll")))
 
 
 async def vote(ctx: Context, c: Command) -> VoteResult | Reply:
     relay = ctx.services.relay
     rnd = await relay.open_round(ctx.channel)
     if rnd is None:
-        return _show_story(Reply().text("지금 열린 투표가 없어요."))
+        return _show_story(Reply().text(text("kakao-relay-no-open-round", "ko")))
     if c.choice is None:
-        return Reply().text("'투표 1'처럼 번호로 골라 주세요.")
+        return Reply().text(text("kakao-relay-vote-how", "ko"))
     return await relay.vote(rnd.id, ctx.user, c.choice)
 
 
 def voted(ctx: Context, c: Command, result: VoteResult) -> Reply:
-    text = f"{c.choice}번에 투표했어요."
-    if result.previous is not None and result.previous != c.choice:
-        text += f" ({result.previous}번에서 바꿨어요)"
+    said = text("kakao-relay-voted", "ko", choice=result.choice)
+    if result.previous is not None and result.previous != result.choice:
+        said += " " + text("kakao-relay-vote-changed", "ko", previous=result.previous)
     if result.closed is not None:
-        closed = result.closed
-        if closed.line is not None:
-            text += f"\n투표가 끝났어요. {closed.winner}번이 이야기에 들어갔어요."
-        else:
-            text += f"\n투표가 끝났어요. {closed.note}"
-    return _show_story(Reply().text(text))
+        said += "\n" + round_closed(result.closed)
+    return _show_story(Reply().text(said))
+
+
+def round_closed(closed: RoundResult) -> str:
+    """A closed round, from its fields: the winner joined the story, nobody voted, or the winner
+    could not be added (the story ended or is full)."""
+    if closed.line is not None and closed.winner is not None:
+        return text("kakao-relay-round-won", "ko", winner=closed.winner)
+    if closed.winner is None:
+        return text("kakao-relay-round-no-votes", "ko")
+    return text("kakao-relay-round-not-added", "ko", winner=closed.winner)
 
 
 # --- reading and ending ----------------------------------------------------------------------
@@ -125,17 +137,17 @@ def voted(ctx: Context, c: Command, result: VoteResult) -> Reply:
 
 async def show(ctx: Context, c: Command) -> Page | Reply:
     if c.page < 1:
-        return _show_story(Reply().text(BAD_PAGE))
+        return _show_story(Reply().text(text("kakao-relay-bad-page", "ko")))
     return await ctx.services.relay.show(ctx.channel, c.page, page_chars=TEXT_CHARS - 100)
 
 
 def shown(ctx: Context, c: Command, page: Page) -> Reply:
-    reply = Reply().text(
-        f"『{page.story.title or UNTITLED}』 {page.page}/{page.pages}쪽\n\n"
-        + (page.text or "(아직 한 줄도 없어요)")
+    head = text(
+        "kakao-relay-page", "ko", title=_title(page.story), page=page.page, pages=page.pages
     )
+    reply = Reply().text(head + "\n\n" + (page.text or text("kakao-relay-page-empty", "ko")))
     if page.page < page.pages:
-        reply.quick_reply("다음 쪽", f"이야기 보기 {page.page + 1}")
+        reply.quick_reply(text("kakao-quick-next-page", "ko"), say("relay.show", page.page + 1))
     return _continue_writing(reply)
 
 
@@ -144,7 +156,7 @@ async def undo(ctx: Context, c: Command) -> UndoResult:
 
 
 def undone(ctx: Context, c: Command, result: UndoResult) -> Reply:
-    return Reply().text(f"마지막 줄을 지웠어요: {result.line.text}")
+    return Reply().text(text("kakao-relay-undone", "ko", line=result.line.text))
 
 
 async def end(ctx: Context, c: Command) -> EndResult:
@@ -153,10 +165,10 @@ async def end(ctx: Context, c: Command) -> EndResult:
 
 def ended(ctx: Context, c: Command, result: EndResult) -> Reply:
     if result.archived:
-        text = f"이야기를 마쳤어요: {result.story.title or UNTITLED}"
+        said = text("kakao-relay-ended", "ko", title=_title(result.story))
     else:
-        text = "빈 이야기라서 지웠어요."
-    return Reply().text(text).quick_reply("새 이야기", "이어쓰기 시작")
+        said = text("kakao-relay-discarded", "ko")
+    return Reply().text(said).quick_reply(text("kakao-quick-new-story", "ko"), say("relay.start"))
 
 
 COMMANDS: tuple[AnyCommand, ...] = (
@@ -166,7 +178,7 @@ COMMANDS: tuple[AnyCommand, ...] = (
         started,
         rules=(rule(rf"^{RELAY}\s+(?:시작|start)(?:\s+(?P<rest>.*))?$", title_and_genre),),
         action="start",
-        help=Help("이어쓰기 시작 [제목]", "이 대화방의 이야기 시작", english="relay start"),
+        help=Help("kakao-usage-relay-start", "kakao-does-relay-start"),
     ),
     KakaoCommand(
         "relay.write",
@@ -174,7 +186,7 @@ COMMANDS: tuple[AnyCommand, ...] = (
         written,
         rules=(rule(rf"^{RELAY}\s+(?:한줄|한 줄|쓰기|write)(?:\s+(?P<rest>.*))?$"),),
         action="write",
-        help=Help("이어쓰기 한줄 <문장>", "내 문장 더하기", english="relay write"),
+        help=Help("kakao-usage-relay-write", "kakao-does-relay-write"),
     ),
     KakaoCommand(
         "relay.continue",
@@ -183,7 +195,7 @@ COMMANDS: tuple[AnyCommand, ...] = (
         rules=(rule(rf"^{RELAY}\s+(?:계속|이어|continue)(?:\s+(?P<rest>.*))?$", keyword),),
         slow=True,
         action="continue",
-        help=Help("이어쓰기 계속 [키워드]", "모델이 후보를 쓰고 투표", english="relay continue"),
+        help=Help("kakao-usage-relay-continue", "kakao-does-relay-continue"),
     ),
     KakaoCommand(
         "relay.reroll",
@@ -192,7 +204,7 @@ COMMANDS: tuple[AnyCommand, ...] = (
         rules=(rule(rf"^{RELAY}\s+(?:다시|reroll)$"),),
         slow=True,
         action="continue",
-        help=Help(english="relay reroll"),
+        help=Help("kakao-usage-relay-reroll", listed=False),
     ),
     KakaoCommand(
         "relay.vote",
@@ -203,7 +215,7 @@ COMMANDS: tuple[AnyCommand, ...] = (
             rule(r"^(?:투표|vote)(?:\s+(?P<rest>.*))?$", choice),  # no number
         ),
         action="vote",
-        help=Help("투표 <번호>", line=MORE, english="vote N"),
+        help=Help("kakao-usage-relay-vote", line=MORE),
     ),
     KakaoCommand(
         "relay.show",
@@ -216,7 +228,7 @@ COMMANDS: tuple[AnyCommand, ...] = (
             rule(r"^(?:이야기|story)\s*(?:보기|show)\s+(?P<rest>.+)$", page),
         ),
         deduped=False,
-        help=Help("이야기 보기", line=MORE, english="relay show"),
+        help=Help("kakao-usage-relay-show", line=MORE),
     ),
     KakaoCommand(
         "relay.undo",
@@ -224,7 +236,7 @@ COMMANDS: tuple[AnyCommand, ...] = (
         undone,
         rules=(rule(rf"^{RELAY}\s+(?:취소|undo)$"),),
         action="write",
-        help=Help("이어쓰기 취소", line=MORE, english="relay undo"),
+        help=Help("kakao-usage-relay-undo", line=MORE),
     ),
     KakaoCommand(
         "relay.end",
@@ -232,6 +244,6 @@ COMMANDS: tuple[AnyCommand, ...] = (
         ended,
         rules=(rule(rf"^{RELAY}\s+(?:끝|끝내기|end)$"),),
         action="write",
-        help=Help("이어쓰기 끝", line=MORE, english="relay end"),
+        help=Help("kakao-usage-relay-end", line=MORE),
     ),
 )
