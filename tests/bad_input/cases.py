@@ -14,6 +14,8 @@ import json
 from dataclasses import dataclass, field
 from typing import Any
 
+from bot import texts
+
 # Each draws nothing; a line, keyword or message made only of them is empty.
 INVISIBLE: dict[str, str] = {
     "zwsp": "\u200b\u200b",
@@ -830,7 +832,15 @@ def _kakao_transport_cases() -> list[KakaoCase]:
     return out
 
 
+def _ko(code: str, **params: object) -> str:
+    """What the Kakao room says (a Korean catalog text)."""
+    return texts.text(code, "ko", **params)
+
+
 def _kakao_utterance_cases() -> list[KakaoCase]:
+    too_long = "kakao-too-long"
+    bad_page = _ko("kakao-relay-bad-page")
+    vote_how = _ko("kakao-relay-vote-how")
     out: list[KakaoCase] = []
     for label, text in INVISIBLE.items():
         out.append(KakaoCase(f"write/invisible-{label}", f"이어쓰기 한줄 {text}", says="빈 줄"))
@@ -848,38 +858,46 @@ def _kakao_utterance_cases() -> list[KakaoCase]:
         )
     out.append(KakaoCase("write/nothing", "이어쓰기 한줄", says="빈 줄"))
     out.append(KakaoCase("mood/empty-utterance", "", says="비어 있어요"))
-    out.append(KakaoCase("utterance/too-long", "가" * 2001, says="너무 길어요"))
-    out.append(KakaoCase("utterance/too-long-invisible", "\u200b" * 5000, says="너무 길어요"))
+    out.append(
+        KakaoCase("utterance/too-long", "가" * 2001, says=_ko(too_long, length=2001, limit=2000))
+    )
+    out.append(
+        KakaoCase(
+            "utterance/too-long-invisible",
+            "\u200b" * 5000,
+            says=_ko(too_long, length=5000, limit=2000),
+        )
+    )
     out.append(KakaoCase("write/too-long", "이어쓰기 한줄 " + "가" * 600, says="자까지"))
     for label, value in NOT_DIGITS.items():
         if not value.strip() or value == "\x00":
             continue
-        out.append(KakaoCase(f"show/page-{label}", f"이야기 보기 {value}", says="쪽 번호는"))
+        out.append(KakaoCase(f"show/page-{label}", f"이야기 보기 {value}", says=bad_page))
         out.append(
             KakaoCase(
                 f"params/page-{label}",
                 "이야기 보기",
                 params={"command": "relay.show", "page": value},
-                says="쪽 번호는",
+                says=bad_page,
             )
         )
         if label not in ("zero", "seven-digits"):
-            out.append(KakaoCase(f"vote/choice-{label}", f"투표 {value}", says="번호로"))
+            out.append(KakaoCase(f"vote/choice-{label}", f"투표 {value}", says=vote_how))
             out.append(
                 KakaoCase(
                     f"params/choice-{label}",
                     "투표",
                     params={"command": "relay.vote", "choice": value},
-                    says="번호로",
+                    says=vote_how,
                 )
             )
     out += [
         KakaoCase("vote/zero", "투표 0", says="1"),
         KakaoCase("vote/not-a-candidate", "투표 9", says="1"),
-        KakaoCase("vote/word", "투표", says="번호로"),
+        KakaoCase("vote/word", "투표", says=vote_how),
         KakaoCase("show/past-the-end", "이야기 보기 99", says="쪽은 없어요"),
-        KakaoCase("params/page-list", "이야기 보기", params={"page": [2]}, says="쪽 번호는"),
-        KakaoCase("params/choice-object", "투표", params={"choice": {"n": 1}}, says="번호로"),
+        KakaoCase("params/page-list", "이야기 보기", params={"page": [2]}, says=bad_page),
+        KakaoCase("params/choice-object", "투표", params={"choice": {"n": 1}}, says=vote_how),
         KakaoCase(
             "params/keyword-invisible",
             "이어쓰기 계속",
@@ -887,7 +905,7 @@ def _kakao_utterance_cases() -> list[KakaoCase]:
             says="키워드",
         ),
         KakaoCase(
-            "params/command-list", "투표 ²", params={"command": ["relay.write"]}, says="번호로"
+            "params/command-list", "투표 ²", params={"command": ["relay.write"]}, says=vote_how
         ),
         KakaoCase("policy/sideways", "추천 방식 sideways", says="match"),
         KakaoCase("policy/superscript", "추천 방식 ²", says="match"),
@@ -900,9 +918,9 @@ def _kakao_utterance_cases() -> list[KakaoCase]:
         KakaoCase("pick/nothing-listed", "고르기 1"),
         KakaoCase("pick/superscript", "고르기 ²"),
         KakaoCase("pick/word", "고르기 하나"),
-        KakaoCase("lyrics/no-artist", "가사", says="가수"),
-        KakaoCase("lyrics/only-theme", "가사 / 봄", says="가수"),
-        KakaoCase("lyrics/again-nothing-before", "가사 다시", says="먼저"),
+        KakaoCase("lyrics/no-artist", "가사", says=_ko("kakao-lyrics-no-artist")),
+        KakaoCase("lyrics/only-theme", "가사 / 봄", says=_ko("kakao-lyrics-no-artist")),
+        KakaoCase("lyrics/again-nothing-before", "가사 다시", says=_ko("kakao-lyrics-again-first")),
         KakaoCase("lyrics/unknown-artist", "가사 없는가수 / 봄", says="없는가수"),
         KakaoCase("lyrics/invisible-artist", "가사 \u200b\u202e / 봄", says="가수 이름"),
         KakaoCase(
@@ -911,7 +929,7 @@ def _kakao_utterance_cases() -> list[KakaoCase]:
             params={"command": "lyrics", "artist": "\u200b"},
             says="가수 이름",
         ),
-        KakaoCase("fetch/nothing", "결과 보기", says="없어요"),
+        KakaoCase("fetch/nothing", "결과 보기", says=_ko("kakao-nothing-waiting")),
         KakaoCase(
             "undo/not-the-author",
             "이어쓰기 취소",
