@@ -40,7 +40,7 @@ def adapt(command: simple.SimpleCommand) -> AnyCommand:
     words = command.keywords()  # Korean first
     keyword = words[0] if words else command.name
     english = next((word for word in words if word.isascii()), command.name)
-    spelled = {"ko": keyword, "en": english}
+    spelled: dict[str, str] = {"ko": keyword, "en": english}
 
     async def handle(ctx: Context, c: Command) -> str | Reply:
         text = c.text.strip()
@@ -59,8 +59,11 @@ def adapt(command: simple.SimpleCommand) -> AnyCommand:
         return Reply().text(answer)
 
     def usage(lang: texts.Lang) -> str:
-        word = spelled[lang]
-        return f"{word} <{command.text_label(lang)}>" if command.text_required else word
+        """``시 <무엇에 대한 시를 쓸까요?>`` in Korean; in English the keyword alone (``poem``),
+        since a text label need not read well inside the list of English usages."""
+        if lang != "ko" or not command.text_required:
+            return spelled[lang]
+        return f"{keyword} <{command.text_label('ko')}>"
 
     return KakaoCommand(
         kind_of(command),

@@ -104,7 +104,13 @@ def help_parts() -> tuple[str, str]:
     return "\n".join([title, *bullets]), " ".join(rest[len(bullets) :])
 
 
-def test_the_help_text_is_made_from_the_declarations() -> None:
+@pytest.fixture
+def features_only(monkeypatch: pytest.MonkeyPatch) -> None:
+    """The features' own commands, without the simple commands (bot/commands/) declared now."""
+    monkeypatch.setattr(bot.commands, "simple_commands", lambda: ())
+
+
+def test_the_help_text_is_made_from_the_declarations(features_only: None) -> None:
     korean, english = help_parts()
     assert korean == HELP
     assert korean.splitlines()[:2] == [
@@ -116,7 +122,21 @@ def test_the_help_text_is_made_from_the_declarations() -> None:
     assert english.startswith("영어로도 보낼 수 있어요: relay start [title]|write <line>|")
 
 
-def test_every_feature_command_is_declared_once_with_its_old_traits() -> None:
+def test_every_declared_simple_command_is_offered_and_listed() -> None:
+    """The simple commands declared now (such as ``시``) are Kakao commands too, each with its
+    Korean usage and description in the help and its English usage on the closing line."""
+    kinds = [c.kind for c in registry.commands()]
+    korean, english = help_parts()
+    for command in bot.commands.simple_commands():
+        assert f"command.{command.name}" in kinds
+        words = command.keywords()
+        usage = f"{words[0]} <{command.text_label('ko')}>" if command.text_required else words[0]
+        assert f"• {usage} — {command.description('ko')}" in korean.splitlines()
+        english_word = next(word for word in words if word.isascii())
+        assert f" {english_word}" in english
+
+
+def test_every_feature_command_is_declared_once_with_its_old_traits(features_only: None) -> None:
     declared = {c.kind: c for c in registry.commands()}
     assert set(declared) == FEATURE_KINDS
     assert {k for k, c in declared.items() if c.slow} == {
@@ -254,8 +274,7 @@ def test_simple_commands_are_parsed_by_their_keywords(simple_commands: None) -> 
     assert registry.apply_params(registry.parse("아무 말"), params).text == "블록에서"
     # The help lists them (Korean usage and description; English usage on the closing line).
     assert "• 따라 <따라 할 말> — 받은 말을 그대로 돌려줘요" in help_text()
-    simple = "crash <Anything>, echo <What to say back>, fail, lyr <Anything>, slowly <What to say back slowly>"
-    english = ENGLISH.replace("result", f"{simple}, result")
+    english = ENGLISH.replace("result", "crash, echo, fail, lyr, slowly, result")
     assert help_parts()[1] == ko("kakao-help-english", usages=english)
 
 
