@@ -15,6 +15,7 @@ import pytest
 from discord import app_commands
 from discord.ext import commands
 
+from bot import texts
 from bot.discord_bot import NoraeBot
 from models.worker import Worker
 from storage.connection import Redis
@@ -288,7 +289,10 @@ async def test_owner_sync_publishes_the_command_tree(
     (story,) = [c for c in put.json if c["name"] == "story"]
     assert {o["name"] for o in story["options"]} == {"continue", "ponder"}
     reply = await h.wait_for_request("POST", "/channels/{channel_id}/messages")
-    assert reply.json["content"] == f"synced {len(put.json)} command(s) (global)"
+    # in the guild's language (its preferred locale is ko)
+    assert reply.json["content"] == texts.text(
+        "discord-synced", "ko", count=len(put.json), scope="global"
+    )
     assert_safe_message(reply)
 
 
