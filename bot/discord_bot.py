@@ -243,6 +243,16 @@ class NoraeBot(commands.AutoShardedBot):
             await self.services.close()
         await super().close()
 
+    async def on_command_error(
+        self, context: commands.Context[Any], exception: commands.CommandError, /
+    ) -> None:
+        """A mention that names no command (or the owner's, by someone else) gets no answer: the
+        slash commands are the way in."""
+        if isinstance(exception, commands.CommandNotFound | commands.CheckFailure):
+            log.debug("discord: ignored %r: %s", context.message.content[:100], exception)
+            return
+        await super().on_command_error(context, exception)
+
     async def on_ready(self) -> None:
         log.info("discord: logged in as %s (%s)", self.user, getattr(self.user, "id", "?"))
 

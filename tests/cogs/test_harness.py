@@ -296,6 +296,18 @@ async def test_owner_sync_publishes_the_command_tree(
     assert_safe_message(reply)
 
 
+async def test_a_mention_that_names_no_command_gets_no_english_help(
+    discord_harness: DiscordHarness[NoraeBot],
+) -> None:
+    """discord.py's help command is English only; the slash commands explain themselves."""
+    h = discord_harness
+    await h.say(f"<@{h.bot_user_id}> help", user=h.member("ann")).done()
+    await h.say(f"<@{h.bot_user_id}> sync", user=h.member("ann")).done()  # the owner's only
+    assert h.rest.find("POST", "/channels/{channel_id}/messages") == []
+    assert h.rest.find("PUT", "/applications/{application_id}/commands") == []
+    assert h.bot.help_command is None
+
+
 async def test_each_shard_gets_its_ready(
     norae_bot_factory: Callable[[], Awaitable[NoraeBot]], monkeypatch: pytest.MonkeyPatch
 ) -> None:
