@@ -92,6 +92,11 @@ def round_text(view: RoundView, lang: str) -> str:
     return shorten("\n".join(lines), MESSAGE_LIMIT)
 
 
+def joined(event: dict[str, Any]) -> bool:
+    """Whether a closed round's winner joined the story."""
+    return event.get("winner") is not None and event.get("line") is not None
+
+
 def closed_text(event: dict[str, Any], why_not: str, lang: str) -> str:
     """A closed round (a ``round_closed`` event, see bot/relay/ticker.py): its counts and what
     joined the story; ``why_not``: the catalog code said when nothing did."""
@@ -99,7 +104,7 @@ def closed_text(event: dict[str, Any], why_not: str, lang: str) -> str:
         texts.text("discord-round-count", lang, number=number, votes=votes)
         for number, votes in enumerate(event["counts"], 1)
     )
-    if event.get("winner") is not None and event.get("line") is not None:
+    if joined(event):
         return texts.text("discord-round-added", lang, counts=counts, winner=event["winner"])
     return texts.text(why_not, lang, counts=counts)
 
@@ -116,10 +121,6 @@ def start_text(result: StartResult, lang: str) -> str:
         lines=result.story.line_count,
         command=end,
     )
-
-
-def kind_name(kind: str, lang: str) -> str:
-    return texts.text(f"discord-proposal-kind-{kind}", lang)
 
 
 def proposed_text(result: ProposalResult, lang: str) -> str:
@@ -283,7 +284,8 @@ class Relay(
                 return
         if isinstance(channel, discord.abc.Messageable):
             lang = guild_language(getattr(channel, "guild", None))
-            message = closed_text(event, await self._why_nothing_joined(event), lang)
+            why_not = "" if joined(event) else await self._why_nothing_joined(event)
+            message = closed_text(event, why_not, lang)
             try:
                 await channel.send(shorten(message, MESSAGE_LIMIT), allowed_mentions=NO_MENTIONS)
             except discord.HTTPException as exc:
