@@ -1,5 +1,11 @@
 """The typed Discord bot. Clients are built in the entry point and injected (RoboDanny style).
 
+Every text a person reads comes from the catalogs (``bot/locales/*/discord.ftl`` and the
+services' codes), in the reader's language: an interaction's locale (:func:`reader_language`),
+else a guild's preferred locale (:func:`guild_language`), Korean by default. Slash commands carry
+their catalog codes (:func:`catalog_str`); Korean clients see them in Korean
+(:class:`CatalogTranslator`).
+
 One error path: a slash command's error reaches :meth:`NoraeTree.on_error`, a button's (which
 discord.py does not route through the tree) :func:`answer_error` through
 :class:`cogs.common.CogButton`; both answer the user privately in their language. The cogs are
@@ -56,6 +62,28 @@ NO_MENTIONS = discord.AllowedMentions.none()
 EXPIRED = (10062, 10015)  # Unknown interaction, Unknown webhook
 
 
+def reader_language(interaction: discord.Interaction[Any]) -> texts.Lang:
+    """The language an interaction is answered in: Korean for a Korean client, else English."""
+    return texts.language(str(interaction.locale))
+
+
+def guild_language(guild: discord.Guild | None) -> texts.Lang:
+    """The language of a post with no one to answer (a channel announcement): the guild's
+    preferred locale, Korean without one."""
+    return texts.language(str(guild.preferred_locale) if guild is not None else None)
+
+
+def catalog_str(code: str, **extras: Any) -> app_commands.locale_str:
+    """A slash command's name, description or choice: the English catalog text (Discord's
+    default), carrying ``code`` for :class:`CatalogTranslator`."""
+    return app_commands.locale_str(texts.text(code, "en"), code=code, **extras)
+
+
+def slash_name(lang: str, *codes: str) -> str:
+    """A command as a reader types it in their client: ``/relay end``, ``/릴레이 끝내기``."""
+    return "/" + " ".join(texts.text(code, lang) for code in codes)
+
+
 async def tell(interaction: discord.Interaction[Any], text: str) -> None:
     """An ephemeral answer, whether or not the interaction was answered (or deferred) already."""
     try:
@@ -94,7 +122,8 @@ async def answer_error(interaction: discord.Interaction[Any], error: BaseExcepti
 
 class CatalogTranslator(app_commands.Translator):
     """Korean command texts from the catalogs. A ``locale_str`` whose extras name a catalog
-    ``code`` holds the English text (Discord's default); Korean clients get the Korean one."""
+    ``code`` holds the English text (Discord's default); Korean clients get the Korean one
+    (with ``first_word``, its first word: a simple command's name is its first Korean keyword)."""
 
     async def translate(
         self,
@@ -105,7 +134,11 @@ class CatalogTranslator(app_commands.Translator):
         code = string.extras.get("code")
         if not isinstance(code, str) or texts.language(locale.value) != "ko":
             return None
-        return texts.text(code, "ko")
+        found = texts.text(code, "ko")
+        if string.extras.get("first_word"):
+            words = found.split()
+            return words[0].lower() if words else None
+        return found
 
 
 class NoraeTree(app_commands.CommandTree["NoraeBot"]):
@@ -177,6 +210,7 @@ class NoraeBot(commands.AutoShardedBot):
             **sharding,  # type: ignore[arg-type]
             allowed_mentions=discord.AllowedMentions.none(),
             tree_cls=NoraeTree,
+            help_command=None,  # discord.py's help is English only; the slash commands explain
         )
         self._owns_services = services is None
         self.services = services or Services.build(settings, redis, inference)
@@ -209,6 +243,16 @@ class NoraeBot(commands.AutoShardedBot):
             await self.services.close()
         await super().close()
 
+    async def on_command_error(
+        self, context: commands.Context[Any], exception: commands.CommandError, /
+    ) -> None:
+        """A mention that names no command (or the owner's, by someone else) gets no answer: the
+        slash commands are the way in."""
+        if isinstance(exception, commands.CommandNotFound | commands.CheckFailure):
+            log.debug("discord: ignored %r: %s", context.message.content[:100], exception)
+            return
+        await super().on_command_error(context, exception)
+
     async def on_ready(self) -> None:
         log.info("discord: logged in as %s (%s)", self.user, getattr(self.user, "id", "?"))
 
@@ -227,5 +271,9 @@ class Admin(commands.Cog):
             self.bot.tree.copy_global_to(guild=ctx.guild)
             synced = await self.bot.tree.sync(guild=ctx.guild)
         else:
+            scope = "global"
             synced = await self.bot.tree.sync()
-        await ctx.reply(f"synced {len(synced)} command(s) ({scope})")
+        text = texts.text(
+            "discord-synced", guild_language(ctx.guild), count=len(synced), scope=scope
+        )
+        await ctx.reply(text)

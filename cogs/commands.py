@@ -2,7 +2,9 @@
 
 A command's description and its text option's are the English catalog texts, with the Korean
 ones as localizations (``locale_str`` with the catalog ``code``, translated by the tree's
-:class:`bot.discord_bot.CatalogTranslator` when the commands are synced). The command spends
+:class:`bot.discord_bot.CatalogTranslator` when the commands are synced). In Korean the command is
+named by its first Korean keyword (``command-<name>-keywords``, Kakao's leading word) and its
+option ``text`` is ``내용``. The command spends
 its own rate-limit action (``extras["action"]``, checked by the tree like every command's),
 defers when it is slow, and answers in the user's language with mentions disabled; a refusal
 (:class:`bot.errors.UserError`) goes to the tree's one error path.
@@ -18,17 +20,11 @@ from discord import app_commands
 from discord.ext import commands
 
 from bot import commands as simple
-from bot import texts
 from bot.discord_bot import NoraeBot
 from bot.errors import UserError
 from bot.services import Services
-from cogs.common import MESSAGE_LIMIT, NO_MENTIONS, shorten
+from cogs.common import MESSAGE_LIMIT, NO_MENTIONS, catalog_str, reader_language, shorten
 from contract.ids import Actor, Channel
-
-
-def _catalog_str(code: str) -> app_commands.locale_str:
-    """The English text of ``code``, carrying the code for the translator."""
-    return app_commands.locale_str(texts.text(code, "en"), code=code)
 
 
 def slash_command(
@@ -37,7 +33,7 @@ def slash_command(
     """``/<command.name>`` with one string option ``text``."""
 
     async def callback(interaction: discord.Interaction[Any], text: str | None = None) -> None:
-        lang = texts.language(str(interaction.locale))
+        lang = reader_language(interaction)
         text = (text or "").strip()
         if command.text_required and not text:
             raise UserError("discord-text-empty", label=command.text_label(lang))
@@ -74,11 +70,13 @@ def slash_command(
             ),
         ]
     )
-    described = app_commands.describe(text=_catalog_str(f"command-{command.name}-text"))
+    described = app_commands.describe(text=catalog_str(f"command-{command.name}-text"))
+    renamed = app_commands.rename(text=catalog_str("discord-option-text"))
+    korean_name = f"command-{command.name}-keywords"  # its first word, Korean first
     return app_commands.Command(
-        name=command.name,
-        description=_catalog_str(f"command-{command.name}-description"),
-        callback=described(callback),
+        name=app_commands.locale_str(command.name, code=korean_name, first_word=True),
+        description=catalog_str(f"command-{command.name}-description"),
+        callback=renamed(described(callback)),
         extras={"action": command.action},
     )
 

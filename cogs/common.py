@@ -1,5 +1,6 @@
 """What every cog renders and answers with: Discord's limits, number emoji, no pings, shortening,
-and :class:`CogButton`, the one kind of button the cogs put under their messages."""
+the reader's language and the catalog texts of commands, and :class:`CogButton`, the one kind of
+button the cogs put under their messages."""
 
 from __future__ import annotations
 
@@ -11,7 +12,15 @@ from discord import app_commands
 from discord.ext import commands
 
 from bot import texts
-from bot.discord_bot import NO_MENTIONS, answer_error, tell
+from bot.discord_bot import (
+    NO_MENTIONS,
+    answer_error,
+    catalog_str,
+    guild_language,
+    reader_language,
+    slash_name,
+    tell,
+)
 
 __all__ = [
     "LANGUAGE_CHOICES",
@@ -19,8 +28,13 @@ __all__ = [
     "NO_MENTIONS",
     "NUMBERS",
     "CogButton",
+    "catalog_str",
+    "guild_language",
     "message_ref",
+    "reader_language",
     "shorten",
+    "slash_name",
+    "untitled",
 ]
 
 MESSAGE_LIMIT = 2000
@@ -38,9 +52,15 @@ def message_ref(message_id: int) -> str:
 
 
 LANGUAGE_CHOICES = [
-    app_commands.Choice(name="한국어", value="ko"),
-    app_commands.Choice(name="English", value="en"),
+    app_commands.Choice(name=catalog_str(f"discord-language-{lang}"), value=lang)
+    for lang in texts.LANGUAGES
 ]
+
+
+def untitled(title: str, lang: str) -> str:
+    """A story's or a song's title, or "untitled" in the reader's language."""
+    return title or texts.text("discord-untitled", lang)
+
 
 CogT = TypeVar("CogT", bound=commands.Cog)
 
@@ -94,7 +114,7 @@ class CogButton(
     async def callback(self, interaction: discord.Interaction[Any]) -> None:
         cog = self.cog(interaction)
         if cog is None:  # the cog was unloaded; its buttons outlive it
-            await tell(interaction, texts.text("unavailable", str(interaction.locale)))
+            await tell(interaction, texts.text("unavailable", reader_language(interaction)))
             return
         if self.action is not None and not await interaction.client.allow(interaction, self.action):
             return

@@ -2,6 +2,8 @@
 
 The answer is an embed (title, artist, sections as fields within Discord's limits) with an
 "another take" button whose ``custom_id`` carries the request, so it keeps working after a restart.
+Its words (author line, footer, button) are the ``discord-lyrics-*`` catalog texts in the reader's
+language.
 """
 
 from __future__ import annotations
@@ -15,18 +17,30 @@ import discord
 from discord import app_commands
 from discord.ext import commands
 
+from bot import texts
 from bot.discord_bot import NoraeBot
 from bot.lyrics.service import LyricsService, WrittenSong
-from cogs.common import LANGUAGE_CHOICES, NO_MENTIONS, CogButton, shorten
+from cogs.common import (
+    LANGUAGE_CHOICES,
+    NO_MENTIONS,
+    CogButton,
+    catalog_str,
+    reader_language,
+    shorten,
+    untitled,
+)
 
 FIELD_CHARS = 1024  # an embed field value
 EMBED_TOTAL = 5500  # under the 6000 per message, with room for the title and footer
 CUSTOM_ID_CHARS = 100
 
 
-def song_embed(song: WrittenSong) -> discord.Embed:
-    embed = discord.Embed(title=shorten(song.title or "untitled", 256))
-    embed.set_author(name=shorten(f"in the style of {song.artist}", 256))
+def song_embed(song: WrittenSong, lang: str) -> discord.Embed:
+    """The song for a reader of ``lang``; the lyrics stay in the song's own language."""
+    embed = discord.Embed(title=shorten(untitled(song.title, lang), 256))
+    embed.set_author(
+        name=shorten(texts.text("discord-lyrics-style", lang, artist=song.artist), 256)
+    )
     used = len(embed.title or "") + len(song.artist) + 40
     for section in song.sections[:25]:
         value = shorten("\n".join(section.lines) or "…", FIELD_CHARS)
@@ -34,10 +48,14 @@ def song_embed(song: WrittenSong) -> discord.Embed:
             break
         embed.add_field(name=shorten(section.name, 256), value=value, inline=False)
         used += len(value) + len(section.name)
-    footer = f"{song.language} · {song.attempts} model call(s)"
+    language = f"discord-language-{song.language}"
+    footer = [
+        texts.text(language, lang) if texts.has(language) else song.language,
+        texts.text("discord-lyrics-calls", lang, attempts=song.attempts),
+    ]
     if song.rejected:
-        footer += f" · {song.rejected} too-close draft(s) discarded"
-    embed.set_footer(text=footer)
+        footer.append(texts.text("discord-lyrics-rejected", lang, rejected=song.rejected))
+    embed.set_footer(text=" · ".join(footer))
     return embed
 
 
@@ -69,9 +87,17 @@ class AnotherTake(CogButton["Lyrics"], template=r"lyrics:again:(?P<data>\{.*\})"
     action = "lyrics"
 
     def __init__(
-        self, artist: str, theme: str | None, lines: int | None, language: str | None
+        self,
+        artist: str,
+        theme: str | None,
+        lines: int | None,
+        language: str | None,
+        *,
+        lang: str = "ko",
     ) -> None:
-        super().__init__(take_custom_id(artist, theme, lines, language), "Another take")
+        """``lang``: the reader's language, for the button's label."""
+        label = texts.text("discord-lyrics-again", lang)
+        super().__init__(take_custom_id(artist, theme, lines, language), label)
         self.request = (artist, theme, lines, language)
 
     @classmethod
@@ -83,7 +109,13 @@ class AnotherTake(CogButton["Lyrics"], template=r"lyrics:again:(?P<data>\{.*\})"
         if artist is None:  # a long name travels as a reference: look it up again
             cog = cls.cog(interaction)
             artist = await cog.artist_by_ref(data["h"]) if cog is not None else None
-        return cls(artist or "", data["t"] or None, data["n"] or None, data["l"] or None)
+        return cls(
+            artist or "",
+            data["t"] or None,
+            data["n"] or None,
+            data["l"] or None,
+            lang=reader_language(interaction),
+        )
 
     async def pressed(self, interaction: discord.Interaction[Any], cog: Lyrics) -> None:
         await interaction.response.defer(thinking=True)
@@ -105,13 +137,19 @@ class Lyrics(commands.Cog):
         return None
 
     @app_commands.command(
-        name="lyrics", description="New lyrics in the style of an imported artist"
+        name=catalog_str("discord-lyrics"), description=catalog_str("discord-lyrics-description")
+    )
+    @app_commands.rename(
+        artist=catalog_str("discord-lyrics-artist"),
+        theme=catalog_str("discord-lyrics-theme"),
+        lines=catalog_str("discord-lyrics-lines"),
+        language=catalog_str("discord-option-language"),
     )
     @app_commands.describe(
-        artist="An imported artist",
-        theme="What the song is about",
-        lines="How many lines",
-        language="ko or en (default: the artist's)",
+        artist=catalog_str("discord-lyrics-artist-description"),
+        theme=catalog_str("discord-lyrics-theme-description"),
+        lines=catalog_str("discord-lyrics-lines-description"),
+        language=catalog_str("discord-lyrics-language-description"),
     )
     @app_commands.choices(language=LANGUAGE_CHOICES)
     async def lyrics_command(
@@ -141,10 +179,11 @@ class Lyrics(commands.Cog):
         language: str | None,
     ) -> None:
         song = await self.lyrics.write(artist, theme=theme, lines=lines, language=language)
+        lang = reader_language(interaction)
         view = discord.ui.View(timeout=None)
-        view.add_item(AnotherTake(song.artist, theme, lines, language))
+        view.add_item(AnotherTake(song.artist, theme, lines, language, lang=lang))
         await interaction.followup.send(
-            embed=song_embed(song), view=view, allowed_mentions=NO_MENTIONS
+            embed=song_embed(song, lang), view=view, allowed_mentions=NO_MENTIONS
         )
 
 

@@ -3,6 +3,10 @@
 Any DM text goes to the service (a typed number picks from the last list). Songs come as an
 embed with numbered buttons and number reactions; ``/mood policy`` and ``/mood forget`` manage
 what the bot keeps. Buttons carry the choice in their ``custom_id`` so they survive a restart.
+
+The service's reply text is in the conversation's language (the language the person writes in);
+the song list's embed, under it, speaks the same. A slash command answers in the client's
+language; a refusal in a DM in the message's language, and under a reaction in the conversation's.
 """
 
 from __future__ import annotations
@@ -15,10 +19,21 @@ import discord
 from discord import app_commands
 from discord.ext import commands
 
+from bot import texts
 from bot.discord_bot import EXPECTED, NoraeBot, error_text
 from bot.errors import UserError
 from bot.mood.service import MoodReply, MoodService, language_of
-from cogs.common import MESSAGE_LIMIT, NO_MENTIONS, NUMBERS, CogButton, message_ref, shorten
+from cogs.common import (
+    MESSAGE_LIMIT,
+    NO_MENTIONS,
+    NUMBERS,
+    CogButton,
+    catalog_str,
+    message_ref,
+    reader_language,
+    shorten,
+    slash_name,
+)
 from contract.ids import Actor
 
 
@@ -27,15 +42,23 @@ def user_key(user_id: int) -> str:
     return Actor.discord(user_id).key
 
 
+def named(prefix: str, value: str, lang: str) -> str:
+    """A word the service names by its English id (an emotion, a policy) in ``lang``."""
+    code = f"{prefix}-{value}"
+    return texts.text(code, lang) if texts.has(code) else value
+
+
 def songs_embed(reply: MoodReply) -> discord.Embed | None:
+    """The songs of ``reply``, in the reply's language (that of its text above the embed)."""
     if not reply.songs:
         return None
+    lang = reply.language
     if reply.picked is None:
-        title = "Songs for this moment"
+        title = texts.text("discord-mood-songs", lang)
     elif reply.likeness == "sound":
-        title = f"Songs that sound like {reply.picked.title}"
+        title = texts.text("discord-mood-sound-alike", lang, title=reply.picked.title)
     else:  # no audio: neighbours by artist and mood (the reply text says which)
-        title = f"Songs near {reply.picked.title} by artist and mood"
+        title = texts.text("discord-mood-near", lang, title=reply.picked.title)
     embed = discord.Embed(title=shorten(title, 256))
     for i, song in enumerate(reply.songs[:9]):
         link = song.url if song.url.startswith(("http://", "https://")) else ""
@@ -48,7 +71,14 @@ def songs_embed(reply: MoodReply) -> discord.Embed | None:
             inline=False,
         )
     if reply.policy:
-        embed.set_footer(text=f"{reply.emotion} · policy: {reply.policy} (/mood policy)")
+        footer = texts.text(
+            "discord-mood-footer",
+            lang,
+            emotion=named("discord-emotion", reply.emotion, lang),
+            policy=named("discord-policy", reply.policy, lang),
+            command=slash_name(lang, "discord-mood", "discord-mood-policy"),
+        )
+        embed.set_footer(text=footer)
     return embed
 
 
@@ -76,7 +106,11 @@ class PickButton(CogButton["Mood"], template=r"mood:pick:(?P<choice>[1-9])"):
         await cog.send_reply(interaction.followup, reply, user=user)
 
 
-class Mood(commands.GroupCog, group_name="mood", group_description="The mood companion"):
+class Mood(
+    commands.GroupCog,
+    group_name=catalog_str("discord-mood"),
+    group_description=catalog_str("discord-mood-description"),
+):
     def __init__(self, bot: NoraeBot, mood: MoodService) -> None:
         self.bot = bot
         self.mood = mood
@@ -120,7 +154,8 @@ class Mood(commands.GroupCog, group_name="mood", group_description="The mood com
                 message_ref=message_ref(payload.message_id),
             )
         except UserError as exc:  # a reaction is no interaction: answered here
-            await channel.send(error_text(exc, None), allowed_mentions=NO_MENTIONS)
+            lang = (await self.mood.store.state(user)).language  # the conversation's, if any
+            await channel.send(error_text(exc, lang), allowed_mentions=NO_MENTIONS)
             return
         await self.send_reply(channel, reply, user=user)
 
@@ -144,23 +179,31 @@ class Mood(commands.GroupCog, group_name="mood", group_description="The mood com
                 with contextlib.suppress(discord.HTTPException):
                     await sent.add_reaction(emoji)
 
-    @app_commands.command(name="policy", description="Songs that match your feeling, or lift it")
+    @app_commands.command(
+        name=catalog_str("discord-mood-policy"),
+        description=catalog_str("discord-mood-policy-description"),
+    )
+    @app_commands.rename(policy=catalog_str("discord-mood-policy-option"))
+    @app_commands.describe(policy=catalog_str("discord-mood-policy-option-description"))
     @app_commands.choices(
         policy=[
-            app_commands.Choice(name="match", value="match"),
-            app_commands.Choice(name="lift", value="lift"),
+            app_commands.Choice(name=catalog_str(f"discord-policy-{policy}"), value=policy)
+            for policy in ("match", "lift")
         ]
     )
     async def policy(self, interaction: discord.Interaction[Any], policy: str) -> None:
         reply = await self.mood.set_policy(user_key(interaction.user.id), policy)
-        await interaction.response.send_message(reply.text, ephemeral=True)
+        text = texts.text(f"discord-mood-policy-set-{reply.policy}", reader_language(interaction))
+        await interaction.response.send_message(text, ephemeral=True)
 
-    @app_commands.command(name="forget", description="Delete everything norae keeps about you")
+    @app_commands.command(
+        name=catalog_str("discord-mood-forget"),
+        description=catalog_str("discord-mood-forget-description"),
+    )
     async def forget(self, interaction: discord.Interaction[Any]) -> None:
         removed = await self.mood.forget(user_key(interaction.user.id))
-        await interaction.response.send_message(
-            f"Done: everything I kept about you is deleted ({removed} record(s)).", ephemeral=True
-        )
+        text = texts.text("discord-mood-forgotten", reader_language(interaction), removed=removed)
+        await interaction.response.send_message(text, ephemeral=True)
 
 
 async def setup(bot: NoraeBot) -> None:

@@ -4,6 +4,10 @@ Votes come from number reactions (raw events, cache-independent) and from button
 restart (``DynamicItem`` with the round id in their ``custom_id``). Rounds close in the service's
 ticker; this cog posts the closing message it hears about on the ``discord`` event channel.
 Everything that echoes user or model text is sent with mentions disabled.
+
+Every text is rendered here from the service's results with the ``discord-*`` catalog codes, in
+the reader's language: an interaction's locale, or the guild's preferred locale for a post in the
+channel (a closed round). No round, story or proposal id is shown: people see titles and values.
 """
 
 from __future__ import annotations
@@ -19,9 +23,21 @@ import discord
 from discord import app_commands
 from discord.ext import commands
 
+from bot import texts
 from bot.discord_bot import NoraeBot
 from bot.errors import UserError
-from bot.relay.service import RelayError, RelayService, RoundView
+from bot.relay.service import (
+    EndResult,
+    Page,
+    ProposalResult,
+    RelayError,
+    RelayService,
+    RoundView,
+    StartResult,
+    StoriesPage,
+    UndoResult,
+)
+from bot.relay.ticker import round_closed_event
 from bot.tasks import stop_task
 from cogs.common import (
     LANGUAGE_CHOICES,
@@ -29,10 +45,16 @@ from cogs.common import (
     NO_MENTIONS,
     NUMBERS,
     CogButton,
+    catalog_str,
+    guild_language,
     message_ref,
+    reader_language,
     shorten,
+    slash_name,
+    untitled,
 )
 from contract.ids import Actor, Channel
+from storage.votes import Proposal
 
 log = logging.getLogger(__name__)
 
@@ -55,15 +77,120 @@ def is_moderator(interaction: discord.Interaction[Any]) -> bool:
     return bool(perms.manage_messages or perms.administrator)
 
 
-def round_text(view: RoundView) -> str:
-    lines = [
-        f"**Round {view.id}**: vote with the buttons or reactions (closes <t:{int(view.deadline)}:R>)"
-    ]
+# --- what people read ---------------------------------------------------------------------
+
+
+def round_text(view: RoundView, lang: str) -> str:
+    """An open round: how to vote and until when (Discord shows the deadline in the reader's
+    own words and time zone), the keyword, and the numbered candidates."""
+    header = texts.text("discord-round", lang, closes=f"<t:{int(view.deadline)}:R>")
     if view.keyword:
-        lines[0] += f" · keyword: {view.keyword}"
+        header += " · " + texts.text("discord-round-keyword", lang, keyword=view.keyword)
+    lines = [header]
     for i, cand in enumerate(view.candidates):
         lines.append(f"{NUMBERS[i]} {shorten(cand, CANDIDATE_CHARS)}")
     return shorten("\n".join(lines), MESSAGE_LIMIT)
+
+
+def joined(event: dict[str, Any]) -> bool:
+    """Whether a closed round's winner joined the story."""
+    return event.get("winner") is not None and event.get("line") is not None
+
+
+def closed_text(event: dict[str, Any], why_not: str, lang: str) -> str:
+    """A closed round (a ``round_closed`` event, see bot/relay/ticker.py): its counts and what
+    joined the story; ``why_not``: the catalog code said when nothing did."""
+    counts = ", ".join(
+        texts.text("discord-round-count", lang, number=number, votes=votes)
+        for number, votes in enumerate(event["counts"], 1)
+    )
+    if joined(event):
+        return texts.text("discord-round-added", lang, counts=counts, winner=event["winner"])
+    return texts.text(why_not, lang, counts=counts)
+
+
+def start_text(result: StartResult, lang: str) -> str:
+    title = untitled(result.story.title, lang)
+    if result.created:
+        return texts.text("discord-relay-started", lang, title=title)
+    end = slash_name(lang, "discord-relay", "discord-relay-end")
+    return texts.text(
+        "discord-relay-already-started",
+        lang,
+        title=title,
+        lines=result.story.line_count,
+        command=end,
+    )
+
+
+def proposed_text(result: ProposalResult, lang: str) -> str:
+    code = "discord-relay-proposed" if result.created else "discord-relay-proposed-before"
+    return texts.text(code, lang, kind=result.proposal.kind, value=result.proposal.value)
+
+
+def supported_text(proposal: Proposal | None, previous: Proposal | None, lang: str) -> str:
+    """The proposal a vote went to (and the one it left), by kind and value."""
+    if proposal is None:  # used by a continuation in between
+        return texts.text("discord-relay-supported-plain", lang)
+    if previous is not None and previous.id != proposal.id:
+        return texts.text(
+            "discord-relay-supported-instead",
+            lang,
+            kind=proposal.kind,
+            value=proposal.value,
+            previous=previous.value,
+        )
+    return texts.text("discord-relay-supported", lang, kind=proposal.kind, value=proposal.value)
+
+
+def undo_text(result: UndoResult, lang: str) -> str:
+    return texts.text(
+        "discord-relay-removed",
+        lang,
+        number=result.line.number,
+        text=shorten(result.line.text, 300),
+    )
+
+
+def page_text(result: Page, lang: str) -> str:
+    header = texts.text(
+        "discord-relay-page",
+        lang,
+        title=untitled(result.story.title, lang),
+        page=result.page,
+        pages=result.pages,
+    )
+    return shorten(f"{header}\n{result.text}", MESSAGE_LIMIT)
+
+
+def end_text(result: EndResult, lang: str) -> str:
+    if not result.archived:
+        return texts.text("discord-relay-discarded", lang)
+    return texts.text(
+        "discord-relay-archived",
+        lang,
+        title=untitled(result.story.title, lang),
+        lines=result.story.line_count,
+    )
+
+
+def stories_text(result: StoriesPage, lang: str) -> str:
+    if not result.stories:
+        return texts.text("discord-relay-no-stories", lang)
+    header = texts.text(
+        "discord-relay-stories-header",
+        lang,
+        page=result.page,
+        pages=result.pages,
+        total=result.total,
+    )
+    items = [
+        texts.text(
+            "discord-relay-story-item", lang, title=untitled(s.title, lang), lines=s.line_count
+        )
+        for s in result.stories
+    ]
+    return "\n".join([header, *items])
 
 
 class VoteButton(
@@ -91,10 +218,14 @@ class VoteButton(
         result = await cog.relay.vote(
             self.round_id, relay_user(interaction.user.id), self.choice, is_bot=interaction.user.bot
         )
-        note = f"Your vote: {self.choice}." if result.accepted else result.note
+        lang = reader_language(interaction)
+        if result.accepted:
+            note = texts.text("discord-vote-counted", lang, choice=self.choice)
+        else:  # only a bot's vote is not taken
+            note = texts.text("discord-vote-bot", lang)
         await interaction.response.send_message(note, ephemeral=True)
         if result.closed is not None:
-            await cog.announce_closed(interaction.channel_id, result.closed.message)
+            await cog.announce_closed(interaction.channel_id, round_closed_event(result.closed))
 
 
 def vote_view(view: RoundView) -> discord.ui.View:
@@ -105,7 +236,11 @@ def vote_view(view: RoundView) -> discord.ui.View:
 
 
 @app_commands.guild_only()
-class Relay(commands.GroupCog, group_name="relay", group_description="Write a story together"):
+class Relay(
+    commands.GroupCog,
+    group_name=catalog_str("discord-relay"),
+    group_description=catalog_str("discord-relay-description"),
+):
     def __init__(self, bot: NoraeBot, relay: RelayService) -> None:
         self.bot = bot
         self.relay = relay
@@ -127,18 +262,17 @@ class Relay(commands.GroupCog, group_name="relay", group_description="Write a st
                 continue
             try:
                 await self.announce_closed(
-                    int(Channel.parse(str(event["channel"])).id),
-                    str(event["message"]),
-                    local_only=True,
+                    int(Channel.parse(str(event["channel"])).id), event, local_only=True
                 )
             except Exception:  # one failed announcement must not silence the later ones
                 log.exception("could not announce a closed round in %s", event.get("channel"))
 
     async def announce_closed(
-        self, raw_channel_id: int | None, message: str, *, local_only: bool = False
+        self, raw_channel_id: int | None, event: dict[str, Any], *, local_only: bool = False
     ) -> None:
-        """Post a round's closing message. ``local_only``: only in a channel this process holds
-        (with shards split across processes, the process that has the channel announces)."""
+        """Post a closed round (its ``round_closed`` event) in the guild's language.
+        ``local_only``: only in a channel this process holds (with shards split across processes,
+        the process that has the channel announces)."""
         if raw_channel_id is None:
             return
         channel = self.bot.get_channel(raw_channel_id)
@@ -149,15 +283,40 @@ class Relay(commands.GroupCog, group_name="relay", group_description="Write a st
                 log.warning("cannot announce in channel %s", raw_channel_id)
                 return
         if isinstance(channel, discord.abc.Messageable):
+            lang = guild_language(getattr(channel, "guild", None))
+            why_not = "" if joined(event) else await self._why_nothing_joined(event)
+            message = closed_text(event, why_not, lang)
             try:
                 await channel.send(shorten(message, MESSAGE_LIMIT), allowed_mentions=NO_MENTIONS)
             except discord.HTTPException as exc:
                 log.warning("cannot announce in channel %s: %s", raw_channel_id, exc)
 
+    async def _why_nothing_joined(self, event: dict[str, Any]) -> str:
+        """The catalog code for a round whose winner did not join the story: no votes, or the
+        story ended (or filled up) before the round closed."""
+        if event.get("winner") is None:
+            return "discord-round-no-votes"
+        story = await self.relay.stories.get(str(event.get("story_id", "")))
+        if story is None or story.status != "active":
+            return "discord-round-story-ended"
+        return "discord-round-story-full"
+
     # --- commands --------------------------------------------------------------------------
 
-    @app_commands.command(name="start", description="Start this channel's story")
-    @app_commands.describe(title="Title", genre="Genre", language="ko or en")
+    @app_commands.command(
+        name=catalog_str("discord-relay-start"),
+        description=catalog_str("discord-relay-start-description"),
+    )
+    @app_commands.rename(
+        title=catalog_str("discord-relay-start-title"),
+        genre=catalog_str("discord-relay-start-genre"),
+        language=catalog_str("discord-option-language"),
+    )
+    @app_commands.describe(
+        title=catalog_str("discord-relay-start-title-description"),
+        genre=catalog_str("discord-relay-start-genre-description"),
+        language=catalog_str("discord-relay-start-language-description"),
+    )
     @app_commands.choices(language=LANGUAGE_CHOICES)
     async def start(
         self,
@@ -177,11 +336,15 @@ class Relay(commands.GroupCog, group_name="relay", group_description="Write a st
                 genre=genre,
                 language=language,
             ),
-            lambda r: r.message,
+            lambda r: start_text(r, reader_language(interaction)),
         )
 
-    @app_commands.command(name="write", description="Add your line to the story")
-    @app_commands.describe(text="Your line")
+    @app_commands.command(
+        name=catalog_str("discord-relay-write"),
+        description=catalog_str("discord-relay-write-description"),
+    )
+    @app_commands.rename(text=catalog_str("discord-option-text"))
+    @app_commands.describe(text=catalog_str("discord-relay-write-text-description"))
     async def write(self, interaction: discord.Interaction[Any], text: str) -> None:
         user = interaction.user
         await self._run(
@@ -192,9 +355,17 @@ class Relay(commands.GroupCog, group_name="relay", group_description="Write a st
             lambda r: f"**{user.display_name}**: {r.line.text}",
         )
 
-    @app_commands.command(name="continue", description="Ask the model for continuations to vote on")
+    @app_commands.command(
+        name=catalog_str("discord-relay-continue"),
+        description=catalog_str("discord-relay-continue-description"),
+    )
+    @app_commands.rename(
+        keyword=catalog_str("discord-relay-continue-keyword"),
+        length=catalog_str("discord-relay-continue-length"),
+    )
     @app_commands.describe(
-        keyword="A word to steer the story", length="short, medium, long or a token count"
+        keyword=catalog_str("discord-relay-continue-keyword-description"),
+        length=catalog_str("discord-relay-continue-length-description"),
     )
     async def continue_(
         self,
@@ -214,19 +385,31 @@ class Relay(commands.GroupCog, group_name="relay", group_description="Write a st
         )
         await self._post_round(interaction, view)
 
-    @app_commands.command(name="reroll", description="New candidates for the open round")
+    @app_commands.command(
+        name=catalog_str("discord-relay-reroll"),
+        description=catalog_str("discord-relay-reroll-description"),
+    )
     async def reroll(self, interaction: discord.Interaction[Any]) -> None:
         await interaction.response.defer(thinking=True)
         view = await self.relay.reroll(channel_of(interaction), relay_user(interaction.user.id))
         await self._post_round(interaction, view)
 
     @app_commands.command(
-        name="propose", description="Propose a keyword or length for the next continuation"
+        name=catalog_str("discord-relay-propose"),
+        description=catalog_str("discord-relay-propose-description"),
+    )
+    @app_commands.rename(
+        kind=catalog_str("discord-relay-propose-kind"),
+        value=catalog_str("discord-relay-propose-value"),
+    )
+    @app_commands.describe(
+        kind=catalog_str("discord-relay-propose-kind-description"),
+        value=catalog_str("discord-relay-propose-value-description"),
     )
     @app_commands.choices(
         kind=[
-            app_commands.Choice(name="keyword", value="keyword"),
-            app_commands.Choice(name="length", value="length"),
+            app_commands.Choice(name=catalog_str(f"discord-proposal-kind-{kind}"), value=kind)
+            for kind in ("keyword", "length")
         ]
     )
     async def propose(self, interaction: discord.Interaction[Any], kind: str, value: str) -> None:
@@ -236,41 +419,50 @@ class Relay(commands.GroupCog, group_name="relay", group_description="Write a st
             lambda: self.relay.propose(
                 channel_of(interaction), relay_user(user.id), user.display_name, kind, value
             ),
-            lambda r: (
-                f"Proposal {r.proposal.id}: {r.proposal.kind} = {r.proposal.value}"
-                + ("" if r.created else " (already proposed)")
-            ),
+            lambda r: proposed_text(r, reader_language(interaction)),
         )
 
-    @app_commands.command(name="support", description="Vote for a proposed keyword or length")
-    @app_commands.describe(proposal="The proposal to back (one vote per kind)")
+    @app_commands.command(
+        name=catalog_str("discord-relay-support"),
+        description=catalog_str("discord-relay-support-description"),
+    )
+    @app_commands.rename(proposal=catalog_str("discord-relay-support-proposal"))
+    @app_commands.describe(proposal=catalog_str("discord-relay-support-proposal-description"))
     async def support(self, interaction: discord.Interaction[Any], proposal: str) -> None:
-        await self._run(
-            interaction,
-            lambda: self.relay.vote_proposal(
-                channel_of(interaction),
-                relay_user(interaction.user.id),
-                proposal,
-                is_bot=interaction.user.bot,
-            ),
-            lambda r: (
-                f"You back proposal {r.proposal_id}."
-                + (
-                    f" (instead of {r.previous})"
-                    if r.previous and r.previous != r.proposal_id
-                    else ""
-                )
-            ),
+        lang = reader_language(interaction)
+        channel = channel_of(interaction)
+        known = {p.id: p for p in await self.relay.proposals(channel)}
+        vote = await self.relay.vote_proposal(
+            channel, relay_user(interaction.user.id), proposal, is_bot=interaction.user.bot
+        )
+        if not vote.accepted:  # only a bot's vote is not taken
+            text = texts.text("discord-vote-bot", lang)
+        else:
+            previous = known.get(vote.previous) if vote.previous else None
+            text = supported_text(known.get(vote.proposal_id.strip()), previous, lang)
+        await interaction.response.send_message(
+            shorten(text, MESSAGE_LIMIT), allowed_mentions=NO_MENTIONS
         )
 
     @support.autocomplete("proposal")
     async def proposal_autocomplete(
         self, interaction: discord.Interaction[Any], current: str
     ) -> list[app_commands.Choice[str]]:
+        lang = reader_language(interaction)
         found = await self.relay.proposals(channel_of(interaction))
         choices = [
             app_commands.Choice(
-                name=shorten(f"{p.kind}: {p.value} ({p.votes} votes)", 100), value=p.id
+                name=shorten(
+                    texts.text(
+                        "discord-relay-proposal-choice",
+                        lang,
+                        kind=p.kind,
+                        value=p.value,
+                        votes=p.votes,
+                    ),
+                    100,
+                ),
+                value=p.id,
             )
             for p in found
             if current.casefold() in f"{p.id} {p.value}".casefold()
@@ -278,7 +470,8 @@ class Relay(commands.GroupCog, group_name="relay", group_description="Write a st
         return choices[:25]
 
     @app_commands.command(
-        name="undo", description="Remove the last line (its author or a moderator)"
+        name=catalog_str("discord-relay-undo"),
+        description=catalog_str("discord-relay-undo-description"),
     )
     async def undo(self, interaction: discord.Interaction[Any]) -> None:
         await self._run(
@@ -288,21 +481,26 @@ class Relay(commands.GroupCog, group_name="relay", group_description="Write a st
                 relay_user(interaction.user.id),
                 moderator=is_moderator(interaction),
             ),
-            lambda r: f"Removed line {r.line.number}: {shorten(r.line.text, 300)}",
+            lambda r: undo_text(r, reader_language(interaction)),
         )
 
-    @app_commands.command(name="show", description="Show the story")
+    @app_commands.command(
+        name=catalog_str("discord-relay-show"),
+        description=catalog_str("discord-relay-show-description"),
+    )
+    @app_commands.rename(page=catalog_str("discord-option-page"))
+    @app_commands.describe(page=catalog_str("discord-relay-show-page-description"))
     async def show(self, interaction: discord.Interaction[Any], page: int = 1) -> None:
         await self._run(
             interaction,
             lambda: self.relay.show(channel_of(interaction), page),
-            lambda r: shorten(
-                f"**{r.story.title or 'untitled'}** (page {r.page}/{r.pages})\n{r.text}",
-                MESSAGE_LIMIT,
-            ),
+            lambda r: page_text(r, reader_language(interaction)),
         )
 
-    @app_commands.command(name="end", description="Finish and archive the story")
+    @app_commands.command(
+        name=catalog_str("discord-relay-end"),
+        description=catalog_str("discord-relay-end-description"),
+    )
     async def end(self, interaction: discord.Interaction[Any]) -> None:
         await self._run(
             interaction,
@@ -311,14 +509,13 @@ class Relay(commands.GroupCog, group_name="relay", group_description="Write a st
                 relay_user(interaction.user.id),
                 moderator=is_moderator(interaction),
             ),
-            lambda r: (
-                f"The story {r.story.title or r.story.id} is archived ({r.story.line_count} lines)."
-                if r.archived
-                else "The empty story was discarded."
-            ),
+            lambda r: end_text(r, reader_language(interaction)),
         )
 
-    @app_commands.command(name="export", description="Download the story as Markdown and text")
+    @app_commands.command(
+        name=catalog_str("discord-relay-export"),
+        description=catalog_str("discord-relay-export-description"),
+    )
     async def export(self, interaction: discord.Interaction[Any]) -> None:
         exp = await self.relay.export(channel_of(interaction))
         files = [
@@ -326,25 +523,22 @@ class Relay(commands.GroupCog, group_name="relay", group_description="Write a st
             discord.File(io.BytesIO(exp.text.encode()), filename=f"{exp.filename}.txt"),
         ]
         await interaction.response.send_message(
-            f"{exp.story.title or 'untitled'}", files=files, allowed_mentions=NO_MENTIONS
+            untitled(exp.story.title, reader_language(interaction)),
+            files=files,
+            allowed_mentions=NO_MENTIONS,
         )
 
-    @app_commands.command(name="stories", description="Archived stories of this channel")
+    @app_commands.command(
+        name=catalog_str("discord-relay-stories"),
+        description=catalog_str("discord-relay-stories-description"),
+    )
+    @app_commands.rename(page=catalog_str("discord-option-page"))
+    @app_commands.describe(page=catalog_str("discord-relay-stories-page-description"))
     async def stories(self, interaction: discord.Interaction[Any], page: int = 1) -> None:
         await self._run(
             interaction,
             lambda: self.relay.stories_page(channel_of(interaction), page),
-            lambda r: (
-                "\n".join(
-                    [f"Archived stories (page {r.page}/{r.pages}, {r.total} in all):"]
-                    + [
-                        f"• {s.title or 'untitled'} ({s.line_count} lines) · id {s.id}"
-                        for s in r.stories
-                    ]
-                )
-                if r.stories
-                else "No archived stories yet."
-            ),
+            lambda r: stories_text(r, reader_language(interaction)),
         )
 
     # --- reactions --------------------------------------------------------------------------
@@ -378,7 +572,7 @@ class Relay(commands.GroupCog, group_name="relay", group_description="Write a st
             log.info("reaction vote refused: %s", exc)
             return
         if result.closed is not None:
-            await self.announce_closed(payload.channel_id, result.closed.message)
+            await self.announce_closed(payload.channel_id, round_closed_event(result.closed))
 
     @commands.Cog.listener()
     async def on_raw_reaction_remove(self, payload: discord.RawReactionActionEvent) -> None:
@@ -393,7 +587,10 @@ class Relay(commands.GroupCog, group_name="relay", group_description="Write a st
 
     async def _post_round(self, interaction: discord.Interaction[Any], view: RoundView) -> None:
         message = await interaction.followup.send(
-            round_text(view), view=vote_view(view), allowed_mentions=NO_MENTIONS, wait=True
+            round_text(view, reader_language(interaction)),
+            view=vote_view(view),
+            allowed_mentions=NO_MENTIONS,
+            wait=True,
         )
         await self.relay.attach_message(view.id, message_ref(message.id))
         for emoji in NUMBERS[: len(view.candidates)]:

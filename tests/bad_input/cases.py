@@ -15,6 +15,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from bot import texts
+from bot.mood.service import language_of
 
 # Each draws nothing; a line, keyword or message made only of them is empty.
 INVISIBLE: dict[str, str] = {
@@ -1023,7 +1024,10 @@ def kakao_cases() -> list[KakaoCase]:
 @dataclass(frozen=True)
 class DiscordCase:
     """One move on Discord, as the gateway delivers it: a slash command (``command`` with
-    ``options``), a DM to the bot (``dm``), or a button press (``custom_id``)."""
+    ``options``), a DM to the bot (``dm``), or a button press (``custom_id``).
+
+    The harness's clients and guild speak Korean: a command's answer is a Korean catalog text. A
+    DM is answered in the language it is written in (Hangul fillers make it Korean)."""
 
     id: str
     command: str = ""
@@ -1038,7 +1042,7 @@ def discord_cases() -> list[DiscordCase]:
     for label, text in INVISIBLE.items():
         out.append(
             DiscordCase(
-                f"relay-write/invisible-{label}", "relay write", {"text": text}, says="empty"
+                f"relay-write/invisible-{label}", "relay write", {"text": text}, says="빈 줄"
             )
         )
         out.append(
@@ -1046,7 +1050,7 @@ def discord_cases() -> list[DiscordCase]:
                 f"relay-continue/keyword-invisible-{label}",
                 "relay continue",
                 {"keyword": text},
-                says="keyword is empty",
+                says="키워드가 비어",
             )
         )
         out.append(
@@ -1054,16 +1058,17 @@ def discord_cases() -> list[DiscordCase]:
                 f"relay-propose/keyword-invisible-{label}",
                 "relay propose",
                 {"kind": "keyword", "value": text},
-                says="empty",
+                says="키워드가 비어",
             )
         )
-        out.append(DiscordCase(f"dm/invisible-{label}", dm=text, says="empty"))
+        empty = "비어" if language_of(text) == "ko" else "empty"
+        out.append(DiscordCase(f"dm/invisible-{label}", dm=text, says=empty))
     for label, value in NOT_DIGITS.items():
         if not value.strip() or value == "\x00":
             continue
         out.append(
             DiscordCase(
-                f"relay-continue/length-{label}", "relay continue", {"length": value}, says="length"
+                f"relay-continue/length-{label}", "relay continue", {"length": value}, says="길이"
             )
         )
         out.append(
@@ -1071,42 +1076,42 @@ def discord_cases() -> list[DiscordCase]:
                 f"relay-propose/length-{label}",
                 "relay propose",
                 {"kind": "length", "value": value},
-                says="length",
+                says="길이",
             )
         )
     for label, page in (("zero", 0), ("negative", -1), ("past-the-end", 99), ("huge", 2**53 - 1)):
         out.append(
-            DiscordCase(f"relay-show/page-{label}", "relay show", {"page": page}, says="no page")
+            DiscordCase(
+                f"relay-show/page-{label}", "relay show", {"page": page}, says="쪽은 없어요"
+            )
         )
         out.append(
             DiscordCase(
-                f"relay-stories/page-{label}", "relay stories", {"page": page}, says="no page"
+                f"relay-stories/page-{label}", "relay stories", {"page": page}, says="쪽은 없어요"
             )
         )
     out += [
-        DiscordCase("relay-write/empty", "relay write", {"text": ""}, says="empty"),
-        DiscordCase("relay-write/controls", "relay write", {"text": "\x00\x1b\x07"}, says="empty"),
-        DiscordCase("relay-write/too-long", "relay write", {"text": "가" * 501}, says="limit"),
+        DiscordCase("relay-write/empty", "relay write", {"text": ""}, says="빈 줄"),
+        DiscordCase("relay-write/controls", "relay write", {"text": "\x00\x1b\x07"}, says="빈 줄"),
+        DiscordCase("relay-write/too-long", "relay write", {"text": "가" * 501}, says="500자까지"),
         DiscordCase(
-            "relay-start/title-too-long", "relay start", {"title": "가" * 101}, says="title"
+            "relay-start/title-too-long", "relay start", {"title": "가" * 101}, says="제목"
         ),
-        DiscordCase(
-            "relay-start/genre-too-long", "relay start", {"genre": "가" * 41}, says="genre"
-        ),
-        DiscordCase("relay-start/language-fr", "relay start", {"language": "fr"}, says="language"),
+        DiscordCase("relay-start/genre-too-long", "relay start", {"genre": "가" * 41}, says="장르"),
+        DiscordCase("relay-start/language-fr", "relay start", {"language": "fr"}, says="언어"),
         DiscordCase(
             "relay-continue/keyword-too-long",
             "relay continue",
             {"keyword": "가" * 201},
-            says="keyword",
+            says="키워드",
         ),
-        DiscordCase("relay-support/unknown", "relay support", {"proposal": "999"}, says="proposal"),
-        DiscordCase("relay-support/path", "relay support", {"proposal": "../1"}, says="proposal"),
+        DiscordCase("relay-support/unknown", "relay support", {"proposal": "999"}, says="제안"),
+        DiscordCase("relay-support/path", "relay support", {"proposal": "../1"}, says="제안"),
         DiscordCase(
-            "relay-support/invisible", "relay support", {"proposal": "\u200b"}, says="proposal"
+            "relay-support/invisible", "relay support", {"proposal": "\u200b"}, says="제안"
         ),
-        DiscordCase("relay-undo/not-the-author", "relay undo", says="author"),
-        DiscordCase("relay-end/not-the-starter", "relay end", says="moderator"),
+        DiscordCase("relay-undo/not-the-author", "relay undo", says="쓴 사람"),
+        DiscordCase("relay-end/not-the-starter", "relay end", says="관리자"),
         DiscordCase("lyrics/artist-empty", "lyrics", {"artist": ""}, says="가수 이름"),
         DiscordCase(
             "lyrics/artist-invisible", "lyrics", {"artist": "\u200b\u202e"}, says="가수 이름"
@@ -1136,7 +1141,7 @@ def discord_cases() -> list[DiscordCase]:
         DiscordCase("mood-policy/sideways", "mood policy", {"policy": "sideways"}, says="match"),
         DiscordCase("mood-policy/superscript", "mood policy", {"policy": "²"}, says="match"),
         DiscordCase("dm/too-long", dm="가" * 1001, says="1000"),
-        DiscordCase("button/vote-unknown-round", custom_id="relay:vote:ffffffff:1", says="round"),
+        DiscordCase("button/vote-unknown-round", custom_id="relay:vote:ffffffff:1", says="투표"),
         DiscordCase("button/vote-past-candidates", custom_id="relay:vote:{round}:9", says="1"),
     ]
     ids = [c.id for c in out]

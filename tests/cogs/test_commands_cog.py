@@ -138,19 +138,25 @@ async def test_each_simple_command_is_a_slash_command_with_korean_texts(
     assert {"echo", "quiet", "relay", "lyrics", "mood"} <= set(synced)
 
     echo_cmd = synced["echo"]
+    assert echo_cmd["name_localizations"] == {"ko": "따라"}  # its first Korean keyword
     assert echo_cmd["description"] == "Says your text back"
     assert echo_cmd["description_localizations"] == {"ko": "보낸 글을 그대로 돌려줘요"}
     (text,) = echo_cmd["options"]
     assert text["name"] == "text" and text["type"] == 3  # a string
+    assert text["name_localizations"] == {"ko": "내용"}
     assert text["required"] is True and text["max_length"] == 50
     assert text["description"] == "What to say back"
     assert text["description_localizations"] == {"ko": "돌려받을 글"}
 
     (optional,) = synced["quiet"]["options"]
     assert optional["required"] is False and optional["max_length"] == 200
+    assert synced["quiet"]["name_localizations"] == {"ko": "조용"}
     assert synced["quiet"]["description_localizations"] == {"ko": "조용히 답해요"}
-    # the other commands are not translated: they name no catalog code
-    assert synced["lyrics"]["description_localizations"] == {}
+    # the features' own commands are translated from their catalog codes too
+    assert synced["lyrics"]["name_localizations"] == {"ko": "가사"}
+    assert synced["lyrics"]["description_localizations"] == {
+        "ko": texts.text("discord-lyrics-description", "ko")
+    }
 
 
 # --- answers -----------------------------------------------------------------------------

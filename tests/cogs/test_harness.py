@@ -15,6 +15,7 @@ import pytest
 from discord import app_commands
 from discord.ext import commands
 
+from bot import texts
 from bot.discord_bot import NoraeBot
 from models.worker import Worker
 from storage.connection import Redis
@@ -288,8 +289,23 @@ async def test_owner_sync_publishes_the_command_tree(
     (story,) = [c for c in put.json if c["name"] == "story"]
     assert {o["name"] for o in story["options"]} == {"continue", "ponder"}
     reply = await h.wait_for_request("POST", "/channels/{channel_id}/messages")
-    assert reply.json["content"] == f"synced {len(put.json)} command(s) (global)"
+    # in the guild's language (its preferred locale is ko)
+    assert reply.json["content"] == texts.text(
+        "discord-synced", "ko", count=len(put.json), scope="global"
+    )
     assert_safe_message(reply)
+
+
+async def test_a_mention_that_names_no_command_gets_no_english_help(
+    discord_harness: DiscordHarness[NoraeBot],
+) -> None:
+    """discord.py's help command is English only; the slash commands explain themselves."""
+    h = discord_harness
+    await h.say(f"<@{h.bot_user_id}> help", user=h.member("ann")).done()
+    await h.say(f"<@{h.bot_user_id}> sync", user=h.member("ann")).done()  # the owner's only
+    assert h.rest.find("POST", "/channels/{channel_id}/messages") == []
+    assert h.rest.find("PUT", "/applications/{application_id}/commands") == []
+    assert h.bot.help_command is None
 
 
 async def test_each_shard_gets_its_ready(

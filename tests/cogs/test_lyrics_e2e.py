@@ -163,17 +163,17 @@ async def test_lyrics_defers_then_posts_a_safe_embed_with_another_take(
     assert body["allowed_mentions"]["parse"] == []
     embed = the_embed(body)
     assert embed["title"] == "봄비 골목길"
-    assert embed["author"]["name"] == f"in the style of {KO_ARTIST}"
+    assert embed["author"]["name"] == f"{KO_ARTIST} 스타일"  # the harness's locale is ko
     assert song_lines(embed) == NEW_LINES
     assert COPIED_LINE not in str(body)  # the novelty guard threw the copy away
     candidates = lyrics_cog(h).lyrics.settings.candidates
     assert embed["footer"]["text"] == (
-        f"ko · 2 model call(s) · {candidates} too-close draft(s) discarded"
+        f"한국어 · 모델 호출 2번 · 원곡과 너무 비슷한 초안 {candidates}개는 버렸어요"
     )
 
     cid = take_custom_id(KO_ARTIST, "봄비 골목길", 6, None)
     _, button = assert_component_sent(followups_of(h, interaction), cid)
-    assert button["label"] == "Another take" and len(cid) <= 100
+    assert button["label"] == catalog.text("discord-lyrics-again", "ko") and len(cid) <= 100
     assert custom_ids(followups_of(h, interaction)[-1]) == [cid]
     assert generator.requests[0].prompts[0].endswith("\n\n봄비 골목길\n")  # the title starts it
 
@@ -214,12 +214,15 @@ async def test_another_take_on_a_message_from_before_a_restart(
         guild_id=h.world.guild_id,
         components=[{"type": 1, "components": [{"type": 2, "style": 2, "custom_id": cid}]}],
     )
-    click = h.click(old, cid, user=h.member("carol"))
+    click = h.click(old, cid, user=h.member("carol"), locale="en-US")
     await click.done(timeout=30)
     assert_callback(h, click, DEFERRED_CHANNEL_MESSAGE)
-    embed = the_embed(assert_safe_followup(h, click))
-    assert embed["author"]["name"] == f"in the style of {EN_ARTIST}"
-    assert embed["footer"]["text"].startswith("ko · 1 model call(s)")
+    body = assert_safe_followup(h, click)
+    embed = the_embed(body)
+    assert embed["author"]["name"] == f"in the style of {EN_ARTIST}"  # the clicker's language
+    assert embed["footer"]["text"].startswith("Korean · 1 model call")
+    _, button = assert_component_sent(followups_of(h, click), cid)
+    assert button["label"] == "Another take"
     assert embed["title"] == NEW_LINES[0]  # no theme: the first line names the song
     assert song_lines(embed) == NEW_LINES[1:]
 
@@ -289,10 +292,10 @@ async def test_a_long_artist_name_still_gets_its_song_and_another_take(
         errors = h.error_messages()
     assert errors == [], errors  # today: ValueError from AnotherTake.__init__
     embed = the_embed(assert_safe_followup(h, first))
-    assert embed["author"]["name"] == f"in the style of {LONG_ARTIST}"
+    assert embed["author"]["name"] == catalog.text("discord-lyrics-style", "ko", artist=LONG_ARTIST)
     [cid] = custom_ids(followups_of(h, first)[-1])
     assert len(cid) <= 100
     click = h.click(followups_of(h, first)[-1].response, cid, user=h.member("bob"))
     await click.done(timeout=30)
     again = the_embed(assert_safe_followup(h, click))
-    assert again["author"]["name"] == f"in the style of {LONG_ARTIST}"
+    assert again["author"]["name"] == catalog.text("discord-lyrics-style", "ko", artist=LONG_ARTIST)

@@ -8,6 +8,7 @@ from unittest.mock import AsyncMock, MagicMock
 
 import discord
 
+from bot import texts as catalog
 from bot.discord_bot import NoraeBot
 from bot.inference import InferenceClient
 from bot.limits import Limiter
@@ -82,7 +83,7 @@ async def test_a_dm_gets_empathy_songs_buttons_and_reactions(
     await PickButton(1).callback(click)
     click.response.defer.assert_awaited_once()
     pick_embed: discord.Embed = click.followup.send.await_args.kwargs["embed"]
-    assert "sound like" in (pick_embed.title or "")
+    assert (pick_embed.title or "").startswith("Songs that sound like ")  # the DM's language
     assert len(pick_embed.fields) == 5
     assert all(f.name != first for f in pick_embed.fields)
 
@@ -94,7 +95,8 @@ async def test_typing_a_number_picks_and_guild_messages_are_ignored(
     await cog.on_message(dm_message("오늘 너무 슬퍼"))
     reply = dm_message("2번")
     await cog.on_message(reply)
-    assert "sound like" in (reply.channel.send.await_args.kwargs["embed"].title or "")
+    title = reply.channel.send.await_args.kwargs["embed"].title or ""
+    assert title.endswith("’처럼 들리는 노래")  # the conversation is in Korean
     guild_message = dm_message("hello")
     guild_message.guild = MagicMock(spec=discord.Guild)
     await cog.on_message(guild_message)
@@ -114,10 +116,14 @@ async def test_policy_and_forget_commands(redis: Redis) -> None:
     await cog.on_message(dm_message("so happy"))
     inter = slash()
     await cast(Any, Mood.policy).callback(cog, inter, "lift")
-    assert inter.response.send_message.await_args.kwargs == {"ephemeral": True}
+    args, kwargs = inter.response.send_message.await_args
+    assert kwargs == {"ephemeral": True}
+    assert args[0] == catalog.text("discord-mood-policy-set-lift", "en")  # the client's language
     forget = slash()
     await cast(Any, Mood.forget).callback(cog, forget)
-    assert "deleted" in forget.response.send_message.await_args.args[0]
+    assert forget.response.send_message.await_args.args[0].startswith(
+        "Done: everything I kept about you is deleted ("
+    )
     assert [k async for k in redis.scan_iter(match=f"*discord:{USER}*")] == []
 
 
@@ -133,3 +139,7 @@ def test_the_song_embed_links_each_song_and_names_the_likeness() -> None:
     assert near.fields[0].value == f"[아이유]({link})"
     alike = songs_embed(MoodReply("…", songs=[card], picked=card, likeness="sound"))
     assert alike is not None and alike.title == "Songs that sound like Blueming"
+    korean = MoodReply("…", songs=[card], language="ko", emotion="joy", policy="lift")
+    listed = songs_embed(korean)
+    assert listed is not None and listed.title == catalog.text("discord-mood-songs", "ko")
+    assert listed.footer.text == "기쁨 · 추천 방식: 기분 끌어올리기 (/기분 추천방식)"

@@ -17,9 +17,9 @@ from urllib.parse import unquote
 
 import pytest
 
+from bot import texts
 from bot.discord_bot import NoraeBot
 from bot.mood.texts import PHRASES
-from bot.texts import both
 from cogs.common import NUMBERS
 from cogs.mood import Mood
 from contract.jobs import ClassifyRequest, ClassifyResult, Prediction
@@ -187,9 +187,12 @@ def assert_song_reply(h: Harness, request: RecordedRequest) -> tuple[dict[str, A
     return body, titles
 
 
-async def slash(h: Harness, command: str, options: dict[str, Any] | None, user: Member) -> str:
-    """``/mood ...`` answered at once and only to the user; the answer's text."""
-    interaction = h.slash(command, options, user=user)
+async def slash(
+    h: Harness, command: str, options: dict[str, Any] | None, user: Member, **extra: Any
+) -> str:
+    """``/mood ...`` answered at once and only to the user; the answer's text. ``extra`` goes
+    into the interaction, e.g. ``locale="en-US"``."""
+    interaction = h.slash(command, options, user=user, **extra)
     await interaction.done()
     data = assert_callback(h, interaction, CHANNEL_MESSAGE).json["data"]
     assert (data.get("flags") or 0) & EPHEMERAL, f"public, expected ephemeral: {data}"
@@ -289,12 +292,13 @@ async def test_a_number_reaction_in_the_dm_picks(
     assert body["embeds"][0]["title"] == f"Songs that sound like {titles[1]}"
     assert titles[1] not in alikes
 
-    # taking the reaction back does nothing; 9️⃣ is past the list and is answered clearly
+    # taking the reaction back does nothing; 9️⃣ is past the list and is answered clearly, in
+    # the conversation's language (a reaction has no locale)
     await h.react(message, NUMBERS[1], user_id=alice.id, added=False).done()
     await h.react(message, NUMBERS[8], user_id=alice.id).done()
     [*_, refused] = dm_posts(h, alice)
     assert len(dm_posts(h, alice)) == 3
-    assert assert_safe_message(refused)["content"] == both("mood-bad-choice", count=5)
+    assert assert_safe_message(refused)["content"] == texts.text("mood-bad-choice", "en", count=5)
     assert not refused.json.get("embeds")
 
 
@@ -326,7 +330,9 @@ async def test_a_crisis_dm_gets_the_crisis_line_and_no_songs(
     assert "자살예방상담전화 109" in korean["content"] and not korean.get("embeds")
 
     too_long = assert_safe_message(await say(h, "슬퍼" * 501, alice))  # a refusal, answered
-    assert too_long["content"] == both("mood-too-long", limit=1000)
+    assert too_long["content"] == texts.text("mood-too-long", "ko", limit=1000)  # the DM's language
+    in_english = assert_safe_message(await say(h, "sad " * 300, alice))
+    assert in_english["content"] == texts.text("mood-too-long", "en", limit=1000)
     assert h.jobs == [] and not too_long.get("embeds")
 
 
@@ -338,8 +344,8 @@ async def test_policy_lift_is_ephemeral_and_changes_the_songs(
 ) -> None:
     h = discord_harness
     bob = h.member("bob")
-    text = await slash(h, "mood policy", {"policy": "lift"}, bob)
-    assert text == PHRASES["en"]["policy_lift"]
+    said = await slash(h, "mood policy", {"policy": "lift"}, bob)
+    assert said == texts.text("discord-mood-policy-set-lift", "ko")  # the client's language
     assert await mood_cog(h).mood.policy(f"discord:{bob.id}") == "lift"
 
     body, titles = assert_song_reply(h, await say(h, SAD, bob))
@@ -348,9 +354,9 @@ async def test_policy_lift_is_ephemeral_and_changes_the_songs(
     assert body["embeds"][0]["footer"]["text"] == "sadness · policy: lift (/mood policy)"
 
     refused = await slash(h, "mood policy", {"policy": "cheer"}, bob)
-    assert refused == both("mood-bad-policy")
-    back = await slash(h, "mood policy", {"policy": "match"}, bob)
-    assert back == PHRASES["en"]["policy_match"]  # the language the user writes in
+    assert refused == texts.text("mood-bad-policy", "ko")
+    back = await slash(h, "mood policy", {"policy": "match"}, bob, locale="en-US")
+    assert back == texts.text("discord-mood-policy-set-match", "en")
 
 
 async def test_forget_leaves_no_key_with_the_user_id(
@@ -367,9 +373,7 @@ async def test_forget_leaves_no_key_with_the_user_id(
     kept_for_bob = await user_keys(redis, bob)
 
     forgotten = await slash(h, "mood forget", None, alice)
-    removed = re.fullmatch(
-        r"Done: everything I kept about you is deleted \((\d+) record\(s\)\)\.", forgotten
-    )
+    removed = re.fullmatch(r"기억하던 것을 모두 지웠어요\((\d+)건\)\.", forgotten)
     assert removed is not None and int(removed[1]) >= 3, forgotten
     assert await user_keys(redis, alice) == []
     assert await user_keys(redis, bob) == kept_for_bob  # only hers
@@ -379,7 +383,7 @@ async def test_forget_leaves_no_key_with_the_user_id(
     stale = h.click(listed.response, "mood:pick:1", user=alice, dm=True)
     await stale.done()
     body = assert_safe_followup(h, stale)
-    assert body["content"] == both("mood-no-list") and not body.get("embeds")
+    assert body["content"] == texts.text("mood-no-list", "ko") and not body.get("embeds")
     assert await user_keys(redis, alice) == []
 
 

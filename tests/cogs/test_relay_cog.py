@@ -93,7 +93,9 @@ async def test_continue_defers_before_the_model_and_posts_a_round(
     inter = interaction(order)
     await invoke(Relay.start, cog, inter, title="비 오는 날")
     inter.response.send_message.assert_awaited_once()
-    assert "Started a new story" in inter.response.send_message.await_args.args[0]
+    assert inter.response.send_message.await_args.args[0] == catalog.text(
+        "discord-relay-started", "en", title="비 오는 날"
+    )
 
     await invoke(Relay.continue_, cog, inter, keyword="비", length="short")
     assert order == ["defer", "generate"]  # deferred before any model call
@@ -148,7 +150,7 @@ async def test_reaction_and_button_votes_count_once_per_user(
     click.client = bot = cast(Any, cog.bot)  # the mock bot, with NoraeBot.allow
     bot.get_cog.return_value = cog
     await VoteButton(rnd.id, 1).callback(click)  # a later vote replaces the earlier
-    assert "Your vote: 1" in click.response.send_message.await_args.args[0]
+    assert click.response.send_message.await_args.args[0] == "Your vote: 1."
     results = await cog.relay.close_due_rounds(now=rnd.deadline + 1)
     assert [r.counts for r in results] == [[1, 1, 0]]
 
@@ -204,7 +206,50 @@ async def test_proposals_can_be_backed_from_discord(cog_and_order: tuple[Relay, 
     assert [c.name for c in choices] == ["keyword: 숲 (0 votes)"]
     other = interaction(order, user_id=8)
     await invoke(Relay.support, cog, other, proposal=choices[0].value)
-    assert "You back proposal" in other.response.send_message.await_args.args[0]
+    assert other.response.send_message.await_args.args[0] == "You back the keyword “숲”."
+    first = [c.value for c in await complete(inter, "바다")]
+    await invoke(Relay.support, cog, other, proposal=first[0])  # one vote per kind: it moves
+    assert other.response.send_message.await_args.args[0] == (
+        "You back the keyword “바다” instead of “숲”."
+    )
+    await invoke(Relay.support, cog, other, proposal=choices[0].value)
     await invoke(Relay.continue_, cog, inter)  # the backed keyword steers the continuation
     rnd = await cog.relay.open_round(f"discord:{CHANNEL}")
     assert rnd is not None and rnd.keyword == "숲"
+
+
+async def test_a_closed_round_is_told_in_the_guilds_language_and_says_why(
+    cog_and_order: tuple[Relay, list[str]],
+) -> None:
+    cog, order = cog_and_order
+    await invoke(Relay.start, cog, interaction(order), title="비")
+    story = await cog.relay.stories.active(f"discord:{CHANNEL}")
+    assert story is not None
+    channel = MagicMock(spec=discord.TextChannel)
+    channel.guild = MagicMock(spec=discord.Guild, preferred_locale=discord.Locale.british_english)
+    channel.send = AsyncMock()
+    cast(Any, cog.bot).get_channel.return_value = channel
+
+    async def announced(**event: Any) -> str:
+        await cog.announce_closed(CHANNEL, {"story_id": story.id, "line": None, **event})
+        args, kwargs = channel.send.await_args
+        assert kwargs["allowed_mentions"].to_dict() == {"parse": []}
+        return str(args[0])
+
+    assert await announced(counts=[0, 0], winner=None) == (
+        "Voting closed (1: 0, 2: 0). No votes, so nothing was added."
+    )
+    # the story is still going, yet the winner did not join it: it is full
+    assert await announced(counts=[0, 1], winner=2) == catalog.text(
+        "discord-round-story-full", "en", counts="1: 0, 2: 1"
+    )
+    assert await announced(counts=[0, 1], winner=2, line={"number": 1}) == (
+        "Voting closed (1: 0, 2: 1). Candidate 2 joins the story."
+    )
+    await invoke(Relay.end, cog, interaction(order))
+    channel.guild = MagicMock(spec=discord.Guild, preferred_locale=discord.Locale.korean)
+    assert await announced(counts=[1, 0], winner=1) == (
+        "투표가 끝났어요(1번 1표, 2번 0표). 이야기가 이미 끝나서 아무것도 더하지 않았어요."
+    )
+    channel.guild = None  # no guild to ask: Korean
+    assert (await announced(counts=[0], winner=None)).startswith("투표가 끝났어요(1번 0표).")

@@ -2,7 +2,8 @@
 real Redis, and the real worker on the tiny GPT-2 (see tests/discord_harness/README.md).
 
 Every subcommand is driven as Discord sends it; what the user sees is read back from the requests
-the stand-in recorded, and what was stored from the relay service over real Redis.
+the stand-in recorded, and what was stored from the relay service over real Redis. The harness's
+clients and guild speak Korean (``locale`` "ko"): the texts are the Korean catalog texts.
 """
 
 from __future__ import annotations
@@ -82,10 +83,11 @@ def other_bot(h: Harness, name: str = "otherbot") -> Member:
 
 
 async def relay(
-    h: Harness, sub: str, options: dict[str, Any] | None = None, *, user: Member
+    h: Harness, sub: str, options: dict[str, Any] | None = None, *, user: Member, **extra: Any
 ) -> Dispatched:
-    """``/relay <sub>`` by ``user``, waited for to the end of its handler."""
-    interaction = h.slash(f"relay {sub}", options, user=user)
+    """``/relay <sub>`` by ``user``, waited for to the end of its handler. ``extra`` goes into the
+    interaction, e.g. ``locale="en-US"``."""
+    interaction = h.slash(f"relay {sub}", options, user=user, **extra)
     await interaction.done(timeout=30)
     return interaction
 
@@ -173,12 +175,19 @@ async def test_start_then_a_second_start_shows_the_story(discord_harness: Harnes
     story = await service.stories.active(channel_of(h))
     assert story is not None and story.title == "바다 이야기" and story.genre == "동화"
     assert story.created_by == alice.id and story.language == "ko"
-    assert public_reply(h, first) == f"Started a new story: 바다 이야기 ({story.id})."
+    assert public_reply(h, first) == catalog.text(
+        "discord-relay-started", "ko", title="바다 이야기"
+    )
+    assert story.id not in public_reply(h, first)  # no internal ids
 
     await relay(h, "write", {"text": "옛날 옛적에 바닷가 마을이 있었다."}, user=alice)
     second = await relay(h, "start", {"title": "다른 이야기", "language": "en"}, user=bob)
     assert public_reply(h, second) == (
-        "This channel already has a story: 바다 이야기 (1 lines). Use /relay end to finish it first."
+        "이 채널에는 이미 이야기가 있어요: 바다 이야기 (1줄). 먼저 /릴레이 끝내기로 끝내 주세요."
+    )
+    english = await relay(h, "start", user=bob, locale="en-US")
+    assert public_reply(h, english) == (
+        "This channel already has a story: 바다 이야기 (1 line). Use /relay end to finish it first."
     )
     again = await service.stories.active(channel_of(h))
     assert again is not None and again.id == story.id and again.title == "바다 이야기"
@@ -191,16 +200,16 @@ async def test_write_adds_a_line_and_refuses_empty_or_overlong_text(
     h = discord_harness
     alice = h.member("alice")
     early = await relay(h, "write", {"text": "누구 없나요?"}, user=alice)
-    assert "no story in this channel" in private_reply(h, early)
+    assert private_reply(h, early) == catalog.text("relay-no-story", "ko")
 
     await relay(h, "start", user=alice)
     wrote = await relay(h, "write", {"text": "@everyone  옛날  옛적에 <@1234>"}, user=alice)
     assert public_reply(h, wrote) == "**Alice**: @everyone 옛날 옛적에 <@1234>"  # pings nobody
 
     empty = await relay(h, "write", {"text": " \n\t "}, user=alice)
-    assert private_reply(h, empty) == "Write something: the line is empty."
+    assert private_reply(h, empty) == catalog.text("relay-empty-line", "ko")
     limit = relay_cog(h).relay.settings.max_line_chars
-    long = await relay(h, "write", {"text": "가" * (limit + 1)}, user=alice)
+    long = await relay(h, "write", {"text": "가" * (limit + 1)}, user=alice, locale="en-GB")
     assert private_reply(h, long) == (
         f"That line is {limit + 1} characters; the limit is {limit}. Split it into shorter lines."
     )
@@ -225,7 +234,10 @@ async def test_continue_defers_then_posts_a_round_with_buttons_and_reactions(
     assert view.keyword == "파도" and view.max_new_tokens == int(SHORT)
     assert len(view.candidates) == relay_cog(h).relay.settings.candidates == 3
     text = followup_text(h, interaction)  # ≤ 2000 chars, allowed_mentions parse []
-    assert text.startswith(f"**Round {view.id}**") and "keyword: 파도" in text
+    closes = f"<t:{int(view.deadline)}:R>"  # the reader's client writes the time left
+    header = catalog.text("discord-round", "ko", closes=closes)
+    keyword = catalog.text("discord-round-keyword", "ko", keyword="파도")
+    assert text.startswith(f"{header} · {keyword}\n") and view.id not in text
     for number, candidate in zip(NUMBERS, view.candidates, strict=False):
         assert f"{number} {candidate}" in text
 
@@ -238,7 +250,7 @@ async def test_continue_defers_then_posts_a_round_with_buttons_and_reactions(
     # a second continue during the round points to the open one and never calls the model
     jobs_before = len(h.jobs)
     second = await relay(h, "continue", {"keyword": "바람"}, user=alice)
-    assert followup_text(h, second) == catalog.text("relay-round-already-open", "en")
+    assert followup_text(h, second) == catalog.text("relay-round-already-open", "ko")
     assert len(h.jobs) == jobs_before
     assert (await open_round(h)).id == view.id
 
@@ -256,7 +268,12 @@ async def test_votes_by_buttons_and_reactions_are_exact_and_the_close_is_announc
     taps = [h.click(message, f"relay:vote:{view.id}:1", user=alice) for _ in range(2)]
     for tap in taps:
         await tap.done()
-    assert [private_reply(h, t) for t in taps] == ["Your vote: 1."] * 2
+    assert [private_reply(h, t) for t in taps] == [
+        catalog.text("discord-vote-counted", "ko", choice=1)
+    ] * 2
+    english = h.click(message, f"relay:vote:{view.id}:1", user=alice, locale="en-US")
+    await english.done()
+    assert private_reply(h, english) == "Your vote: 1."
 
     # reactions: the bot's own (as Discord echoes them), another bot, a stray emoji
     for number in NUMBERS[:3]:
@@ -278,14 +295,14 @@ async def test_votes_by_buttons_and_reactions_are_exact_and_the_close_is_announc
     ]
     await announce(relay_cog(h).bus, results[0])  # what the ticker does with its results
     closing = await h.wait_for_request("POST", MESSAGES_ROUTE, channel_id=h.world.channel["id"])
-    assert assert_safe_message(closing)["content"] == (
-        f"Round {view.id} closed (1: 1, 2: 2, 3: 0). Candidate 2 joins the story."
+    assert assert_safe_message(closing)["content"] == (  # the guild's language
+        "투표가 끝났어요(1번 1표, 2번 2표, 3번 0표). 2번 후보가 이야기에 더해졌어요."
     )
     assert (await story_lines(h))[-1] == (view.candidates[1], alice.id, "model")
 
     late = h.click(message, f"relay:vote:{view.id}:3", user=dave)
     await late.done()
-    assert "closed, so your vote was not counted" in private_reply(h, late)
+    assert private_reply(h, late) == catalog.text("relay-round-closed", "ko")
     assert await service.votes.votes(view.id) == {alice.id: 1, bob.id: 2, carol.id: 2}
 
 
@@ -304,8 +321,8 @@ async def test_the_ticker_closes_a_due_round_and_announces_it(
     closing = await h.wait_for_request(
         "POST", MESSAGES_ROUTE, channel_id=h.world.channel["id"], timeout=6
     )
-    assert assert_safe_message(closing)["content"] == (
-        f"Round {view.id} closed (1: 0, 2: 0, 3: 1). Candidate 3 joins the story."
+    assert assert_safe_message(closing)["content"] == catalog.text(
+        "discord-round-added", "ko", counts="1번 0표, 2번 0표, 3번 1표", winner=3
     )
     assert await service.open_round(channel_of(h)) is None
     assert await story_lines(h) == [(view.candidates[2], alice.id, "model")]
@@ -318,7 +335,7 @@ async def test_reroll_posts_new_candidates_for_the_same_round(
     alice, bob = h.member("alice"), h.member("bob")
     await relay(h, "start", user=alice)
     none_open = await relay(h, "reroll", user=bob)
-    assert followup_text(h, none_open) == "There is no open round in this channel."
+    assert followup_text(h, none_open) == catalog.text("relay-no-open-round", "ko")
 
     _, view, message = await post_round(h, alice)
     await h.click(message, f"relay:vote:{view.id}:1", user=alice).done()
@@ -330,7 +347,8 @@ async def test_reroll_posts_new_candidates_for_the_same_round(
     assert custom_ids(posted) == [
         f"relay:vote:{view.id}:{n}" for n in range(1, len(rerolled.candidates) + 1)
     ]
-    assert followup_text(h, reroll).startswith(f"**Round {view.id}**")
+    closes = f"<t:{int(rerolled.deadline)}:R>"
+    assert followup_text(h, reroll).startswith(catalog.text("discord-round", "ko", closes=closes))
     service = relay_cog(h).relay
     assert await service.votes.votes(view.id) == {}  # a reroll clears the votes
     assert await service.round_for_message(f"discord:{posted.response['id']}") == view.id
@@ -346,13 +364,17 @@ async def test_propose_keyword_and_length_steer_the_next_continue(
     kw = await relay(h, "propose", {"kind": "keyword", "value": "등대"}, user=alice)
     service = relay_cog(h).relay
     [proposal] = await service.proposals(channel_of(h))
-    assert public_reply(h, kw) == f"Proposal {proposal.id}: keyword = 등대"
+    assert public_reply(h, kw) == "키워드를 제안했어요: 등대"
     same = await relay(h, "propose", {"kind": "keyword", "value": "등대"}, user=bob)
-    assert public_reply(h, same) == f"Proposal {proposal.id}: keyword = 등대 (already proposed)"
+    assert public_reply(h, same) == catalog.text(
+        "discord-relay-proposed-before", "ko", kind="keyword", value="등대"
+    )
     length = await relay(h, "propose", {"kind": "length", "value": "short"}, user=bob)
-    assert public_reply(h, length).endswith(": length = short")
+    assert public_reply(h, length) == "길이를 제안했어요: short"
     bad = await relay(h, "propose", {"kind": "length", "value": "9999"}, user=bob)
-    assert private_reply(h, bad).startswith("Length must be a number from 16 to 160")
+    assert private_reply(h, bad) == catalog.text("relay-bad-length", "ko", min=16, max=160)
+    backed = await relay(h, "support", {"proposal": proposal.id}, user=bob)
+    assert public_reply(h, backed) == "키워드 제안 “등대”에 표를 줬어요."
     assert [(x.kind, x.value) for x in await service.proposals(channel_of(h))] == [
         ("keyword", "등대"),
         ("length", "short"),
@@ -361,7 +383,9 @@ async def test_propose_keyword_and_length_steer_the_next_continue(
     interaction = await relay(h, "continue", user=bob)  # names neither: the proposals win
     view = await open_round(h)
     assert view.keyword == "등대" and view.max_new_tokens == service.settings.new_tokens_min
-    assert "keyword: 등대" in followup_text(h, interaction)
+    assert catalog.text("discord-round-keyword", "ko", keyword="등대") in followup_text(
+        h, interaction
+    )
     assert await service.proposals(channel_of(h)) == []  # used up by the continuation
 
 
@@ -378,7 +402,10 @@ async def test_a_rate_limited_followup_still_delivers_the_round(
     assert [r.status for r in posts] == [429, 200]
     assert posts[1].at - posts[0].at >= 0.4  # discord.py waited retry_after, then retried
     assert posts[1].json == posts[0].json
-    assert followup_text(h, interaction).startswith(f"**Round {view.id}**")
+    closes = f"<t:{int(view.deadline)}:R>"
+    assert followup_text(h, interaction).startswith(
+        catalog.text("discord-round", "ko", closes=closes)
+    )
     service = relay_cog(h).relay
     assert await service.round_for_message(f"discord:{message['id']}") == view.id
     await h.wait_for_request("PUT", REACTION_ROUTE, message_id=message["id"])
@@ -395,18 +422,16 @@ async def test_undo_by_the_author_or_a_moderator_only(discord_harness: Harness) 
     await relay(h, "write", {"text": "둘째 줄."}, user=bob)
 
     refused = await relay(h, "undo", user=alice)  # not the author of the last line
-    assert private_reply(h, refused) == (
-        "Only the author of the last line (Bob) or a moderator can undo it."
-    )
+    assert private_reply(h, refused) == catalog.text("relay-undo-not-yours", "ko", author="Bob")
     own = await relay(h, "undo", user=bob)
-    assert public_reply(h, own) == "Removed line 2: 둘째 줄."
-    refused = await relay(h, "undo", user=bob)
+    assert public_reply(h, own) == "2번째 줄을 지웠어요: 둘째 줄."
+    refused = await relay(h, "undo", user=bob, locale="en-US")
     assert private_reply(h, refused).startswith("Only the author of the last line")
-    by_mod = await relay(h, "undo", user=mod)
+    by_mod = await relay(h, "undo", user=mod, locale="en-US")
     assert public_reply(h, by_mod) == "Removed line 1: 첫 줄."
     assert await story_lines(h) == []
     nothing = await relay(h, "undo", user=mod)
-    assert private_reply(h, nothing) == "The story has no lines to undo."
+    assert private_reply(h, nothing) == catalog.text("relay-nothing-to-undo", "ko")
 
 
 async def test_show_pages_stay_within_discord_limits(discord_harness: Harness) -> None:
@@ -418,20 +443,20 @@ async def test_show_pages_stay_within_discord_limits(discord_harness: Harness) -
         await relay(h, "write", {"text": text}, user=alice)
 
     first = public_reply(h, await relay(h, "show", user=alice))
-    assert first.startswith("**긴 이야기** (page 1/2)\n")
-    second = public_reply(h, await relay(h, "show", {"page": 2}, user=alice))
+    assert first.startswith("**긴 이야기** (1/2쪽)\n")
+    second = public_reply(h, await relay(h, "show", {"page": 2}, user=alice, locale="en-US"))
     assert second.startswith("**긴 이야기** (page 2/2)\n")
     shown = first.split("\n", 1)[1].split("\n") + second.split("\n", 1)[1].split("\n")
     assert shown == [t.strip() for t in lines]  # whole lines, in order, none lost
     missing = await relay(h, "show", {"page": 3}, user=alice)
-    assert private_reply(h, missing) == "There is no page 3; the story has 2 pages."
+    assert private_reply(h, missing) == catalog.text("relay-no-page", "ko", page=3, pages=2)
 
 
 async def test_export_attaches_markdown_and_text(discord_harness: Harness) -> None:
     h = discord_harness
     alice, bob = h.member("alice"), h.member("bob")
     nothing = await relay(h, "export", user=alice)
-    assert "no story in this channel" in private_reply(h, nothing)
+    assert private_reply(h, nothing) == catalog.text("relay-no-story", "ko")
 
     await relay(h, "start", user=alice)
     await relay(h, "write", {"text": "@everyone 비가 내렸다."}, user=alice)
@@ -442,7 +467,7 @@ async def test_export_attaches_markdown_and_text(discord_harness: Harness) -> No
     assert story is not None
     callback = assert_callback(h, exported, CHANNEL_MESSAGE)
     assert callback.filenames == [f"story-{story.id}.md", f"story-{story.id}.txt"]
-    assert assert_safe_data(callback.json["data"]) == "untitled"
+    assert assert_safe_data(callback.json["data"]) == catalog.text("discord-untitled", "ko")
     # an interaction callback names its files in data.attachments (a message send, at the top)
     attachments = callback.json["data"]["attachments"]
     assert [a["filename"] for a in attachments] == callback.filenames
@@ -457,30 +482,32 @@ async def test_end_archives_the_story_and_stories_lists_it(discord_harness: Harn
     h = discord_harness
     alice, bob, mod = h.member("alice"), h.member("bob"), moderator(h)
     empty = await relay(h, "stories", user=bob)
-    assert public_reply(h, empty) == "No archived stories yet."
+    assert public_reply(h, empty) == catalog.text("discord-relay-no-stories", "ko")
 
     await relay(h, "start", {"title": "등대지기"}, user=alice)
     await relay(h, "write", {"text": "불이 꺼졌다."}, user=bob)
     story = await relay_cog(h).relay.stories.active(channel_of(h))
     assert story is not None
     refused = await relay(h, "end", user=bob)
-    assert private_reply(h, refused) == "Only Alice or a moderator can end this story."
+    assert private_reply(h, refused) == catalog.text("relay-end-not-yours", "ko", starter="Alice")
     ended = await relay(h, "end", user=alice)
-    assert public_reply(h, ended) == "The story 등대지기 is archived (1 lines)."
+    assert public_reply(h, ended) == "“등대지기” 이야기를 보관했어요(1줄)."
     assert await relay_cog(h).relay.stories.active(channel_of(h)) is None
     gone = await relay(h, "show", user=alice)
-    assert "no story in this channel" in private_reply(h, gone)
+    assert private_reply(h, gone) == catalog.text("relay-no-story", "ko")
 
     await relay(h, "start", user=bob)
     discarded = await relay(h, "end", user=mod)  # a moderator may end anyone's story
-    assert public_reply(h, discarded) == "The empty story was discarded."
+    assert public_reply(h, discarded) == catalog.text("discord-relay-discarded", "ko")
 
     listed = await relay(h, "stories", user=bob)
-    assert public_reply(h, listed) == (
-        f"Archived stories (page 1/1, 1 in all):\n• 등대지기 (1 lines) · id {story.id}"
+    assert public_reply(h, listed) == "보관한 이야기 (1/1쪽, 모두 1편):\n• 등대지기 (1줄)"
+    in_english = await relay(h, "stories", user=bob, locale="en-US")
+    assert public_reply(h, in_english) == (
+        "Archived stories (page 1/1, 1 in all):\n• 등대지기 (1 line)"
     )
     beyond = await relay(h, "stories", {"page": 2}, user=bob)
-    assert private_reply(h, beyond) == "There is no page 2; there is 1 page."
+    assert private_reply(h, beyond) == catalog.text("relay-no-stories-page", "ko", page=2, pages=1)
 
 
 # --- bugs found by these tests, fixed in the cog --------------------------------------------
@@ -494,7 +521,7 @@ async def test_a_superscript_length_gets_an_answer(discord_harness: Harness) -> 
         interaction = await relay(h, "continue", {"length": "²"}, user=alice)
         errors = h.error_messages()
     assert errors == [], errors
-    assert followup_text(h, interaction).startswith("Length must be a number")
+    assert followup_text(h, interaction) == catalog.text("relay-bad-length", "ko", min=16, max=160)
     assert h.jobs == []
 
 
@@ -524,4 +551,4 @@ async def test_a_failed_announcement_does_not_silence_later_ones(
         closing = await h.wait_for_request(
             "POST", MESSAGES_ROUTE, channel_id=channel_id, timeout=1.5
         )
-    assert closing.json["content"].startswith(f"Round {second.id} closed")
+    assert closing.json["content"].startswith("투표가 끝났어요(")
