@@ -51,6 +51,7 @@ from typing import Any, Literal, Protocol
 from redis.exceptions import ConnectionError as RedisConnectionError
 from redis.exceptions import TimeoutError as RedisTimeoutError
 
+from bot import texts
 from bot.errors import UserError
 from bot.inference import InferenceError
 from bot.numbers import strict_int
@@ -129,14 +130,18 @@ class StartResult:
     story: Story
     created: bool
 
-    @property
-    def message(self) -> str:
+    def text(self, lang: str | None) -> str:
+        """What the channel is told, in the reader's language: the story started, or the one
+        already there (and that it must end before a new one starts)."""
+        title = self.story.title or texts.text("relay-untitled", lang)
         if self.created:
-            return f"Started a new story: {self.story.title or 'untitled'} ({self.story.id})."
-        return (
-            f"This channel already has a story: {self.story.title or 'untitled'} "
-            f"({self.story.line_count} lines). Use /relay end to finish it first."
-        )
+            return texts.text("relay-started", lang, title=title)
+        return texts.text("relay-already-started", lang, title=title, lines=self.story.line_count)
+
+    @property
+    def messages(self) -> dict[str, str]:
+        """:meth:`text` in every language, for a page that picks its reader's."""
+        return {lang: self.text(lang) for lang in texts.LANGUAGES}
 
 
 @dataclass(frozen=True, slots=True)
@@ -174,7 +179,11 @@ class RoundView:
 
 @dataclass(frozen=True, slots=True)
 class RoundResult:
-    """A closed round: the counts, the winner (1-based, None when nothing won) and its line."""
+    """A closed round: the counts, the winner (1-based, None when nothing won) and its line.
+
+    ``note`` says why nothing joined the story, as a catalog code (``relay-note-*``); "" when the
+    winner joined it.
+    """
 
     round_id: str
     channel: str
@@ -186,14 +195,22 @@ class RoundResult:
     reason: str  # "timer" | "quorum"
     note: str = ""
 
-    @property
-    def message(self) -> str:
-        counts = ", ".join(f"{i}: {c}" for i, c in enumerate(self.counts, 1))
+    def text(self, lang: str | None) -> str:
+        """The closing announcement in the reader's language: the votes per candidate, then the
+        winner that joined the story or why nothing did."""
+        counts = ", ".join(
+            texts.text("relay-round-count", lang, choice=i, votes=c)
+            for i, c in enumerate(self.counts, 1)
+        )
         if self.line is not None and self.winner is not None:
-            return (
-                f"Round {self.round_id} closed ({counts}). Candidate {self.winner} joins the story."
-            )
-        return f"Round {self.round_id} closed ({counts}). {self.note or 'Nothing was added.'}"
+            return texts.text("relay-round-closed-won", lang, counts=counts, winner=self.winner)
+        note = texts.text(self.note or "relay-note-nothing-added", lang)
+        return texts.text("relay-round-closed-empty", lang, counts=counts, note=note)
+
+    @property
+    def messages(self) -> dict[str, str]:
+        """:meth:`text` in every language, for a front door that picks its reader's."""
+        return {lang: self.text(lang) for lang in texts.LANGUAGES}
 
 
 @dataclass(frozen=True, slots=True)
@@ -204,7 +221,7 @@ class VoteResult:
     previous: int | None = None
     voters: int = 0
     closed: RoundResult | None = None  # set when this vote completed the quorum
-    note: str = ""
+    note: str = ""  # why the vote was not counted, as a catalog code; "" when it was
 
 
 @dataclass(frozen=True, slots=True)
@@ -259,7 +276,7 @@ class ProposalVote:
     accepted: bool
     proposal_id: str
     previous: str | None = None
-    note: str = ""
+    note: str = ""  # why the vote was not counted, as a catalog code; "" when it was
 
 
 # --- the service -----------------------------------------------------------------------------
@@ -385,11 +402,18 @@ class RelayService:
         log.info("story %s in %s ended (archived=%s)", story.id, channel, archived)
         return EndResult(await self.stories.get(story.id) or story, archived, cancelled)
 
-    async def export(self, channel: str, *, story_id: str | None = None) -> Export:
-        """The story as Markdown and as plain text (the active one, or ``story_id``)."""
+    async def export(
+        self, channel: str, *, story_id: str | None = None, lang: str | None = None
+    ) -> Export:
+        """The story as Markdown and as plain text (the active one, or ``story_id``). The words
+        around the story's lines (a missing title, the byline) are in ``lang``, by default in the
+        story's own language."""
         story = await self._story(channel, story_id)
         lines = await self.stories.lines(story.id)
-        return Export(story, _markdown(story, lines), _plain(story, lines), _filename(story))
+        lang = lang or story.language
+        return Export(
+            story, _markdown(story, lines, lang), _plain(story, lines, lang), _filename(story)
+        )
 
     async def stories_page(self, channel: str, page: int = 1, per_page: int = 10) -> StoriesPage:
         """The channel's archived stories, newest first."""
@@ -526,7 +550,7 @@ class RelayService:
     ) -> VoteResult:
         """Record a user's vote (a later vote replaces the earlier one); bots never count."""
         if is_bot:
-            return VoteResult(False, round_id, choice, note="bots do not vote")
+            return VoteResult(False, round_id, choice, note="relay-vote-bot")
         try:
             previous, voters = await self.votes.vote(round_id, user_id, choice)
         except RoundNotFound:
@@ -613,7 +637,7 @@ class RelayService:
     ) -> ProposalVote:
         """Vote for a proposal: one vote per user per kind, a later vote replaces the earlier."""
         if is_bot:
-            return ProposalVote(False, proposal_id, note="bots do not vote")
+            return ProposalVote(False, proposal_id, note="relay-vote-bot")
         try:
             previous = await self.votes.vote_proposal(channel, proposal_id.strip(), user_id)
         except ProposalNotFound:
@@ -723,14 +747,14 @@ class RelayService:
         ones that differ from each other are kept.
         """
         lines = await self.stories.last_lines(story.id, PROMPT_LINES)
-        texts = [line.text for line in lines]
+        line_texts = [line.text for line in lines]
         prompt = build_prompt(
             title=story.title,
             genre=story.genre,
-            lines=texts,
+            lines=line_texts,
             context_chars=self.settings.context_chars,
         )
-        language = story_language(texts, story.language)
+        language = story_language(line_texts, story.language)
         s = self.settings
         n = s.candidates
         ranked: list[tuple[float, str]] = []
@@ -848,13 +872,15 @@ class RelayService:
         )
 
     async def _apply(self, rnd: Round, winner: int | None) -> tuple[Line | None, str]:
+        """The winner's line once it joined the story, or None and the note (a catalog code)
+        that says why nothing did."""
         if winner is None:
-            return None, "No votes, so nothing was added."
+            return None, "relay-note-no-votes"
         if not 1 <= winner <= len(rnd.candidates):
-            return None, "The winning candidate is missing."
+            return None, "relay-note-winner-missing"
         story = await self.stories.get(rnd.story_id)
         if story is None or story.status != "active":
-            return None, "The story has ended."
+            return None, "relay-note-story-ended"
         try:
             line = await self.stories.add_line(
                 story.id,
@@ -872,9 +898,9 @@ class RelayService:
         except AlreadyApplied:
             return await self._applied_line(story.id, rnd.id), ""
         except StoryFull:
-            return None, "The story is full, so the winner could not be added."
+            return None, "relay-note-story-full"
         except NoActiveStory:
-            return None, "The story has ended."
+            return None, "relay-note-story-ended"
         return line, ""
 
     async def _applied_line(self, story_id: str, round_id: str) -> Line | None:
@@ -944,34 +970,34 @@ def _writers(lines: list[Line]) -> list[str]:
     return names
 
 
-def _byline(story: Story, lines: list[Line]) -> str:
+def _byline(story: Story, lines: list[Line], lang: str) -> str:
     model_lines = sum(1 for line in lines if line.source == "model")
-    people = ", ".join(_writers(lines)) or "nobody yet"
+    people = ", ".join(_writers(lines)) or texts.text("relay-export-nobody", lang)
     when = _date(story.created_at)
-    ended = f" – {_date(story.ended_at)}" if story.ended_at else ""
-    return (
-        f"{len(lines)} lines ({model_lines} by the model, chosen by vote); "
-        f"written by {people}; {when}{ended}"
+    if story.ended_at:
+        when = f"{when} – {_date(story.ended_at)}"
+    return texts.text(
+        "relay-export-byline", lang, lines=len(lines), model=model_lines, people=people, when=when
     )
 
 
-def _markdown(story: Story, lines: list[Line]) -> str:
-    title = story.title or "Untitled"
+def _markdown(story: Story, lines: list[Line], lang: str) -> str:
+    title = story.title or texts.text("relay-export-untitled", lang)
     parts = [f"# {title}", ""]
     if story.genre:
         parts += [f"*{story.genre}*", ""]
     parts += [line.text + "\n" for line in lines]
-    parts += ["---", "", f"_{_byline(story, lines)}_", ""]
+    parts += ["---", "", f"_{_byline(story, lines, lang)}_", ""]
     return "\n".join(parts)
 
 
-def _plain(story: Story, lines: list[Line]) -> str:
-    title = story.title or "Untitled"
+def _plain(story: Story, lines: list[Line], lang: str) -> str:
+    title = story.title or texts.text("relay-export-untitled", lang)
     parts = [title, "=" * max(3, len(title)), ""]
     if story.genre:
         parts += [story.genre, ""]
     parts += [line.text + "\n" for line in lines]
-    parts += ["--", _byline(story, lines), ""]
+    parts += ["--", _byline(story, lines, lang), ""]
     return "\n".join(parts)
 
 

@@ -2,8 +2,9 @@
 
 Every bot process runs one ticker (``norae up`` and the Discord bot both do); it is safe to run
 several at once: only the process whose close applied a round gets its result, so each round is
-announced once. Results travel as ``round_closed`` events on the :class:`EventBus`, and are kept
-in the channel's recent events (the web page shows them after a reload).
+announced once. Results travel as ``round_closed`` events on the :class:`EventBus`, with the closing
+text in Korean and English, and are kept in the channel's recent events (the web page shows them
+after a reload).
 """
 
 from __future__ import annotations
@@ -22,6 +23,8 @@ TICK_S = 1.0
 
 
 def round_closed_event(result: RoundResult) -> dict[str, Any]:
+    """The round's data, its ``note`` (a catalog code, "" when the winner joined) and the closing
+    text in every language (``messages``): each front door shows its reader's."""
     return {
         "type": "round_closed",
         "round_id": result.round_id,
@@ -31,7 +34,8 @@ def round_closed_event(result: RoundResult) -> dict[str, Any]:
         "winner": result.winner,
         "line": dataclasses.asdict(result.line) if result.line is not None else None,
         "reason": result.reason,
-        "message": result.message,
+        "note": result.note,
+        "messages": result.messages,
     }
 
 

@@ -36,7 +36,7 @@ from bot.relay.service import RelayError, RelayService, RoundView
 from bot.relay.ticker import announce
 from bot.web.errors import WebError, json_response
 from bot.web.keys import HUB_KEY
-from bot.web.requests import actor, client_address, read_body, room, services
+from bot.web.requests import actor, client_address, read_body, request_language, room, services
 from contract.ids import Channel
 from storage.stories import Line, Story
 
@@ -229,7 +229,8 @@ async def start(request: web.Request) -> web.Response:
             channel,
             {"type": "story_started", "story": to_json(result.story), "by": body.nick},
         )
-    return json_response(to_json(result), status=201 if result.created else 200)
+    answer = {**to_json(result), "message": result.text(request_language(request))}
+    return json_response(answer, status=201 if result.created else 200)
 
 
 async def write(request: web.Request) -> web.Response:

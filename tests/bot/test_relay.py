@@ -9,8 +9,9 @@ from typing import Any
 
 import pytest
 
+from bot import texts
 from bot.inference import InferenceClient, InferenceTimeout
-from bot.relay.service import RelayError, RelayService
+from bot.relay.service import RelayError, RelayService, RoundResult
 from bot.relay.text import (
     build_prompt,
     clean_candidate,
@@ -20,6 +21,7 @@ from bot.relay.text import (
 )
 from contract.settings import RelaySettings
 from storage.connection import Redis
+from storage.stories import Line
 from tests.bot.refusals import refused
 from tests.worker_support import running_worker
 
@@ -143,8 +145,17 @@ async def test_a_whole_story_from_start_to_export(redis: Redis, model: Inference
     relay = RelayService(redis, model, FAST, clock=clock)
     started = await relay.start(CH, "u1", "Ann", title="바다 이야기", genre="동화")
     assert started.created
+    assert started.text("ko") == "새 이야기를 시작했어요: 바다 이야기"
+    assert started.text("en-US") == "Started a new story: 바다 이야기."
     again = await relay.start(CH, "u2", "Bo", title="other")
-    assert not again.created and again.story.id == started.story.id and "already" in again.message
+    assert not again.created and again.story.id == started.story.id
+    assert again.messages == {
+        lang: texts.text("relay-already-started", lang, title="바다 이야기", lines=0)
+        for lang in ("ko", "en")
+    }
+    assert "already has a story" in again.messages["en"] and "이미" in again.messages["ko"]
+    for shown in [*started.messages.values(), *again.messages.values()]:
+        assert started.story.id not in shown and "/relay" not in shown  # no ids, no syntax
     await relay.write(CH, "u1", "Ann", "옛날 옛적에 바닷가 마을이 있었다.")
     await relay.write(CH, "u2", "Bo", "Once upon a time the sea sang.")
 
@@ -168,6 +179,10 @@ async def test_a_whole_story_from_start_to_export(redis: Redis, model: Inference
     export = await relay.export(CH)
     assert export.markdown.startswith("# 바다 이야기") and rnd.candidates[0] in export.markdown
     assert "옛날 옛적에" in export.text and export.filename.endswith(started.story.id)
+    # the byline is in the story's language (Korean here), or in the one asked for
+    assert "3줄 (그중 1줄은 모델이 쓰고 투표로 골랐어요) · 함께 쓴 사람: Ann, Bo" in export.text
+    english = await relay.export(CH, lang="en")
+    assert "3 lines (1 by the model, chosen by vote); written by Ann, Bo" in english.markdown
     ended = await relay.end(CH, "u1")
     assert ended.archived
     listed = await relay.stories_page(CH)
@@ -335,7 +350,12 @@ async def test_no_votes_drop_policy_and_reroll(redis: Redis) -> None:
         await relay.reroll(CH, "someone")
     clock.now += 61
     [result] = await relay.close_due_rounds()
-    assert result.winner is None and result.line is None and "nothing" in result.message.lower()
+    assert result.winner is None and result.line is None and result.note == "relay-note-no-votes"
+    assert result.text("en") == "Vote closed (1: 0, 2: 0). No votes, so nothing was added."
+    assert (
+        result.text("ko")
+        == "투표가 끝났어요 (1번 0표, 2번 0표). 표가 없어서 아무것도 더하지 않았어요."
+    )
 
 
 # --- candidates ----------------------------------------------------------------------------------
@@ -478,3 +498,22 @@ async def test_ending_cancels_the_open_round(redis: Redis) -> None:
     with refused(RelayError, "relay-round-closed"):
         await relay.vote(rid, "a", 1)
     assert await relay.close_due_rounds(1e12) == []
+
+
+def test_a_closed_round_is_told_in_both_languages_without_its_id() -> None:
+    line = Line(2, "파도가 밀려왔다.", "u1", "Ann", "model", 0.0, "r1")
+    won = RoundResult("r1", CH, "s1", ["하나.", "파도가 밀려왔다."], [1, 2], 2, line, "timer")
+    assert won.messages == {
+        "ko": "투표가 끝났어요 (1번 1표, 2번 2표). 2번 후보가 이야기에 이어졌어요.",
+        "en": "Vote closed (1: 1, 2: 2). Candidate 2 joins the story.",
+    }
+    full = RoundResult("r1", CH, "s1", ["하나."], [1], 1, None, "quorum", "relay-note-story-full")
+    assert (
+        full.text("en")
+        == "Vote closed (1: 1). The story is full, so the winner could not be added."
+    )
+    assert full.text("ko").endswith("이야기가 가득 차서 이긴 후보를 더하지 못했어요.")
+    silent = RoundResult("r1", CH, "s1", ["하나."], [0], None, None, "timer")
+    assert silent.text("en") == "Vote closed (1: 0). Nothing was added."
+    for result in (won, full, silent):
+        assert all("r1" not in text and "s1" not in text for text in result.messages.values())

@@ -63,6 +63,10 @@ async def test_two_tickers_announce_a_closed_round_once_to_its_platform(redis: R
     assert event["type"] == "round_closed" and event["channel"] == "web:room1"
     assert event["winner"] == 2 and event["counts"] == [0, 1, 0]
     assert event["line"]["text"] == "둘째 문장입니다."
+    assert event["note"] == "" and event["messages"] == {  # each front door shows its reader's
+        "ko": "투표가 끝났어요 (1번 0표, 2번 1표, 3번 0표). 2번 후보가 이야기에 이어졌어요.",
+        "en": "Vote closed (1: 0, 2: 1, 3: 0). Candidate 2 joins the story.",
+    }
 
 
 def test_platform_of_channel_ids() -> None:

@@ -472,10 +472,12 @@ async def test_export_attaches_markdown_and_text(discord_harness: Harness) -> No
     attachments = callback.json["data"]["attachments"]
     assert [a["filename"] for a in attachments] == callback.filenames
     markdown, text = (f.content for f in callback.files)
-    assert markdown.decode().startswith("# Untitled\n")
+    # the words around the lines are in the story's language (Korean: started without one)
+    untitled = catalog.text("relay-export-untitled", "ko")
+    assert markdown.decode().startswith(f"# {untitled}\n")
     assert "@everyone 비가 내렸다.\n" in markdown.decode() and "우산이 없었다." in markdown.decode()
-    assert text.decode().startswith("Untitled\n========\n")
-    assert "written by Alice, Bob" in text.decode()
+    assert text.decode().startswith(f"{untitled}\n=====\n")
+    assert "함께 쓴 사람: Alice, Bob" in text.decode()
 
 
 async def test_end_archives_the_story_and_stories_lists_it(discord_harness: Harness) -> None:

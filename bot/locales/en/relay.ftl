@@ -64,3 +64,28 @@ relay-too-many-proposals = { $kind ->
 }
 relay-proposal-used = That proposal was just used by a continuation.
 relay-no-proposal = There is no such proposal (it may have been used).
+
+## Relay stories: what a story, a vote and an export tell their readers.
+
+relay-untitled = untitled
+relay-started = Started a new story: { $title }.
+relay-already-started = This channel already has a story: { $title } ({ $lines ->
+        [one] { $lines } line
+       *[other] { $lines } lines
+    }). End it before you start a new one.
+# one candidate's votes in a closing announcement, joined with ", "
+relay-round-count = { $choice }: { $votes }
+relay-round-closed-won = Vote closed ({ $counts }). Candidate { $winner } joins the story.
+relay-round-closed-empty = Vote closed ({ $counts }). { $note }
+relay-note-no-votes = No votes, so nothing was added.
+relay-note-winner-missing = The winning candidate is missing.
+relay-note-story-ended = The story has ended.
+relay-note-story-full = The story is full, so the winner could not be added.
+relay-note-nothing-added = Nothing was added.
+relay-vote-bot = Bots do not vote.
+relay-export-untitled = Untitled
+relay-export-nobody = nobody yet
+relay-export-byline = { $lines ->
+        [one] { $lines } line
+       *[other] { $lines } lines
+    } ({ $model } by the model, chosen by vote); written by { $people }; { $when }

@@ -43,3 +43,22 @@ relay-too-many-proposals = { $kind ->
 } 제안이 이미 { $count }개 있어요. 그중 하나에 투표해 주세요.
 relay-proposal-used = 그 제안은 방금 이어쓰기에 쓰였어요.
 relay-no-proposal = 찾는 제안이 없어요. 이미 쓰였을 수 있어요.
+
+## 이어쓰기: 이야기, 투표, 내려받은 이야기가 하는 말.
+
+relay-untitled = 제목 없음
+relay-started = 새 이야기를 시작했어요: { $title }
+relay-already-started = 이 방에는 이미 이야기가 있어요: { $title } ({ $lines }줄). 새 이야기는 이 이야기를 끝낸 뒤에 시작할 수 있어요.
+# 투표 결과 알림에서 후보 하나의 표 수 (", "로 이어 붙여요)
+relay-round-count = { $choice }번 { $votes }표
+relay-round-closed-won = 투표가 끝났어요 ({ $counts }). { $winner }번 후보가 이야기에 이어졌어요.
+relay-round-closed-empty = 투표가 끝났어요 ({ $counts }). { $note }
+relay-note-no-votes = 표가 없어서 아무것도 더하지 않았어요.
+relay-note-winner-missing = 이긴 후보를 찾을 수 없어요.
+relay-note-story-ended = 이야기가 이미 끝났어요.
+relay-note-story-full = 이야기가 가득 차서 이긴 후보를 더하지 못했어요.
+relay-note-nothing-added = 더해진 줄이 없어요.
+relay-vote-bot = 봇의 표는 세지 않아요.
+relay-export-untitled = 제목 없음
+relay-export-nobody = 아직 없음
+relay-export-byline = { $lines }줄 (그중 { $model }줄은 모델이 쓰고 투표로 골랐어요) · 함께 쓴 사람: { $people } · { $when }

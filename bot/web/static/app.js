@@ -179,12 +179,12 @@ function describe(e) {
     case "line_added": return `${e.line.author_name} wrote a line`;
     case "line_removed": return `${e.by} removed line ${e.line.number}`;
     case "round_opened": return `${e.by} ${e.reroll ? "rerolled the candidates" : "opened a vote"}`;
-    case "round_closed":
-      if (e.line && e.winner) {
-        return `투표 끝: ${e.winner}번이 이야기에 이어졌어요 · Vote closed: candidate ${e.winner} `
-          + `joins the story — “${e.line.text}”`;
-      }
-      return "투표 끝: 더해진 줄이 없어요 · Vote closed: nothing was added";
+    case "round_closed": {
+      // the server's closing text, in both languages as the page shows such texts (an event kept
+      // from before the server sent one has no ``messages``: the page says it closed)
+      const closed = e.messages ? bothTexts(e).replace("\n", " · ") : "투표 끝 · Vote closed";
+      return e.line && e.winner ? `${closed} — “${e.line.text}”` : closed;
+    }
     case "story_ended": return `${e.by} ended the story`;
     default: return null;
   }
