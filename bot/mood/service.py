@@ -54,14 +54,15 @@ import re
 import unicodedata
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
+from functools import cache
 from typing import Any, Literal, Protocol
 
+from bot import texts
 from bot.catalog import Catalog, Song, song_language
 from bot.inference import InferenceError, JobError
 from bot.mood.crisis import CrisisDetector, CrisisVerdict
 from bot.mood.reading import MoodError as MoodError  # re-exported: it lived here first
 from bot.mood.reading import MoodReader
-from bot.mood.texts import ANSWERS, CRISIS_REPLY, MOOD_NAMES, PHRASES
 from contract.emotions import normalize_emotion as normalize_emotion
 from contract.jobs import ErrorCode, Prediction, SimilarResult
 from contract.settings import MoodSettings
@@ -148,6 +149,30 @@ class MoodReply:
     policy: str = ""
     picked: SongCard | None = None
     likeness: str = ""  # a pick's list: "sound", or "artist" / "mood" / "artist+mood" / "other"
+
+
+# --- what the companion says ---------------------------------------------------------------------
+#
+# Every text is a catalog code (bot/locales/<lang>/mood.ftl): the curated answers
+# ``mood-answer-<emotion>-<n>`` (n = 1, 2, …), the crisis reply ``mood-crisis-reply`` (with the
+# help line as ``$line``), the notes and intros of a song list (``mood-intro-match``, ``mood-thin``…)
+# and the catalog's moods by name (``mood-name-<mood>``).
+
+
+@cache
+def answer_codes(emotion: str) -> tuple[str, ...]:
+    """The codes of the curated answers for ``emotion``, in order; neutral's for an emotion that
+    has none."""
+    found: list[str] = []
+    while texts.has(code := f"mood-answer-{emotion}-{len(found) + 1}"):
+        found.append(code)
+    return tuple(found) if found or emotion == "neutral" else answer_codes("neutral")
+
+
+def mood_name(mood: str, lang: str) -> str:
+    """A catalog mood as the companion names it; one an operator added, as it is spelled."""
+    code = f"mood-name-{mood}"
+    return texts.text(code, lang) if texts.has(code) else mood
 
 
 # --- text helpers --------------------------------------------------------------------------------
@@ -307,11 +332,11 @@ class MoodService:
         songs, notes = await self._recommend(user, text, moods, lang)
         parts = [answer]
         if not classified:
-            parts.append(PHRASES[lang]["classify_failed"])
+            parts.append(texts.text("mood-classify-failed", lang))
         if songs:
-            parts.append(PHRASES[lang][f"intro_{policy}"])
+            parts.append(texts.text(f"mood-intro-{policy}", lang))
         window = self.settings.no_repeat
-        parts.extend(PHRASES[lang][n].format(n=len(songs), window=window) for n in notes)
+        parts.extend(texts.text(note, lang, n=len(songs), window=window) for note in notes)
         reply_text = "\n\n".join(parts)
         ids = [s.id for s in songs]
         await self.store.record(
@@ -366,7 +391,8 @@ class MoodService:
             raise MoodError("mood-bad-policy")
         await self.store.set_policy(user, chosen)
         lang = (await self.store.state(user)).language or "en"
-        return MoodReply(text=PHRASES[lang][f"policy_{chosen}"], language=lang, policy=chosen)
+        reply = texts.text(f"mood-policy-{chosen}", lang)
+        return MoodReply(text=reply, language=lang, policy=chosen)
 
     async def policy(self, user: str) -> str:
         return self._policy(await self.store.state(self._check_user(user)))
@@ -396,7 +422,7 @@ class MoodService:
     async def _crisis(self, user: str, text: str, verdict: CrisisVerdict) -> MoodReply:
         lang = language_of(text)
         line = self.settings.crisis_line_ko if lang == "ko" else self.settings.crisis_line_en
-        reply = CRISIS_REPLY[lang].format(line=line)
+        reply = texts.text("mood-crisis-reply", lang, line=line)
         kept = " ".join(text.split())
         if len(kept) > self.settings.max_message_chars:
             kept = kept[: self.settings.max_message_chars - 1] + "…"
@@ -419,11 +445,11 @@ class MoodService:
             generated = await self._generated(user, text, lang)
             if generated:
                 return generated, ""
-        variants = ANSWERS[lang].get(emotion) or ANSWERS[lang]["neutral"]
+        variants = answer_codes(emotion)
         ids = [f"{lang}:{emotion}:{i}" for i in range(len(variants))]
         options = [i for i, vid in enumerate(ids) if vid != state.last_answer] or [0]
         i = self.rng.choice(options)
-        return variants[i], ids[i]
+        return texts.text(variants[i], lang), ids[i]
 
     async def _generated(self, user: str, text: str, lang: str) -> str | None:
         prompt = await self._prompt(user, text, lang)
@@ -490,8 +516,8 @@ class MoodService:
         self, user: str, text: str, moods: Sequence[str], lang: str
     ) -> tuple[list[SongCard], list[str]]:
         """(cards, notes): new fitting songs; none left: new songs of other moods; never a song
-        from the user's no-repeat window. Notes say plainly what was short. Songs in the user's
-        language fill most of the list where the catalog has them (:meth:`_choose`)."""
+        from the user's no-repeat window. Notes (catalog codes) say plainly what was short. Songs
+        in the user's language fill most of the list where the catalog has them (:meth:`_choose`)."""
         count = self.settings.songs
         seen = set(await self.store.recent(user))
         fitting = await self.catalog.ids_by_moods(moods)
@@ -499,16 +525,16 @@ class MoodService:
         chosen = await self._choose(fresh, count, lang)
         notes: list[str] = []
         if 0 < len(chosen) < count:
-            notes.append("thin")
+            notes.append("mood-thin")
         elif not chosen:
             others = sorted(await self.catalog.store.ids() - fitting - seen)
             chosen = await self._choose(others, count, lang)
             if chosen:
-                notes.append("fitting_used_up" if fitting else "no_fitting")
+                notes.append("mood-fitting-used-up" if fitting else "mood-no-fitting")
             elif fitting or seen:
-                notes.append("all_used_up")
+                notes.append("mood-all-used-up")
             else:
-                notes.append("empty_catalog")
+                notes.append("mood-empty-catalog")
         songs = await self.catalog.songs(chosen)
         return [self._card(s, text, moods) for s in songs], notes
 
@@ -572,8 +598,7 @@ class MoodService:
             )
 
         if song is None:
-            return await answer(PHRASES[lang]["song_gone"])
-        phrases = PHRASES[lang]
+            return await answer(texts.text("mood-song-gone", lang))
         recent = await self.store.recent(user)
         if not song.audio:
             return await self._neighbours(song, recent, lang, answer)
@@ -581,36 +606,35 @@ class MoodService:
             ids, found = await self._similar(song_id, [*recent, song_id])
         except JobError as exc:
             log.warning("mood: similar job failed for %s: %s", song_id, exc.detail)
-            key = "no_index" if exc.job_code is ErrorCode.NO_INDEX else "similar_failed"
-            return await answer(phrases[key])
+            code = "mood-no-index" if exc.job_code is ErrorCode.NO_INDEX else "mood-similar-failed"
+            return await answer(texts.text(code, lang))
         except InferenceError as exc:
             log.warning("mood: similar job for %s: %s", song_id, exc.detail)
-            return await answer(phrases["similar_failed"])
+            return await answer(texts.text("mood-similar-failed", lang))
         if not found:
-            return await answer(phrases["not_indexed"].format(title=song.title))
+            return await answer(texts.text("mood-not-indexed", lang, title=song.title))
         songs = await self.catalog.songs(ids)
         cards = [self._card(s, "", s.moods) for s in songs if s.id != song_id]
         if not cards:
-            return await answer(phrases["none_similar"].format(title=song.title))
-        parts = [phrases["similar_intro"].format(title=song.title)]
+            return await answer(texts.text("mood-none-similar", lang, title=song.title))
+        parts = [texts.text("mood-similar-intro", lang, title=song.title)]
         if len(cards) < self.settings.songs:
-            parts.append(phrases["similar_thin"].format(n=len(cards)))
+            parts.append(texts.text("mood-similar-thin", lang, n=len(cards)))
         return await answer("\n\n".join(parts), cards, likeness="sound")
 
     async def _neighbours(
         self, song: Song, recent: Sequence[str], lang: str, answer: _Answer
     ) -> MoodReply:
         """A song without audio: its neighbours by artist and mood, and which likeness it was."""
-        phrases = PHRASES[lang]
         songs, kinds = await self.catalog.neighbours(song, self.settings.songs, exclude=recent)
         if not songs:
-            return await answer(phrases["no_neighbours"].format(title=song.title))
+            return await answer(texts.text("mood-no-neighbours", lang, title=song.title))
         likeness = "+".join(k for k in ("artist", "mood") if k in kinds) or "other"
-        moods = ", ".join(MOOD_NAMES[lang].get(m, m) for m in song.moods)
-        key = "neighbours_" + likeness.replace("+", "_")
-        parts = [phrases[key].format(title=song.title, artist=song.artist, moods=moods)]
+        moods = ", ".join(mood_name(m, lang) for m in song.moods)
+        code = "mood-neighbours-" + likeness.replace("+", "-")
+        parts = [texts.text(code, lang, title=song.title, artist=song.artist, moods=moods)]
         if len(songs) < self.settings.songs:
-            parts.append(phrases["similar_thin"].format(n=len(songs)))
+            parts.append(texts.text("mood-similar-thin", lang, n=len(songs)))
         cards = [self._card(s, "", s.moods) for s in songs]
         return await answer("\n\n".join(parts), cards, likeness=likeness)
 
@@ -627,4 +651,4 @@ class MoodService:
 
     @staticmethod
     def _choices(lang: str, count: int) -> list[str]:
-        return [PHRASES[lang]["choice"].format(n=i) for i in range(1, count + 1)]
+        return [texts.text("mood-choice", lang, n=i) for i in range(1, count + 1)]

@@ -16,18 +16,19 @@ from typing import Any
 import numpy as np
 import pytest
 
+from bot import texts
 from bot.catalog import Catalog
 from bot.inference import InferenceBusy, InferenceClient, InferenceTimeout
 from bot.mood.service import (
     MoodError,
     MoodReply,
     MoodService,
+    answer_codes,
     choose_snippet,
     is_crisis,
     is_restatement,
     parse_choice,
 )
-from bot.mood.texts import ANSWERS, PHRASES
 from contract.jobs import Prediction, SimilarResult
 from contract.settings import MoodSettings
 from models.catalog_import import rebuild_index
@@ -153,6 +154,13 @@ def answer_of(reply: MoodReply) -> str:
     return reply.text.split("\n\n")[0]
 
 
+def answers(emotion: str, lang: str) -> list[str]:
+    """The companion's curated answers for ``emotion`` in ``lang``, from the catalogs."""
+    found = [texts.text(code, lang) for code in answer_codes(emotion)]
+    assert len(found) >= 4, emotion  # several variants, so an answer need not repeat
+    return found
+
+
 @pytest.fixture
 async def similar_client(redis: Redis, tmp_path: Path) -> AsyncIterator[InferenceClient]:
     await fill_catalog(redis, tmp_path / "index")
@@ -169,8 +177,8 @@ async def test_whole_dm_flow(redis: Redis, similar_client: InferenceClient) -> N
     first = await mood.message(user, SAD_KO)
     assert (first.emotion, first.score, first.crisis) == ("sadness", 0.9, False)
     assert first.language == "ko" and first.policy == "match"
-    assert answer_of(first) in ANSWERS["ko"]["sadness"]
-    assert PHRASES["ko"]["intro_match"] in first.text
+    assert answer_of(first) in answers("sadness", "ko")
+    assert texts.text("mood-intro-match", "ko") in first.text
     assert len(first.songs) == 5 and len({s.id for s in first.songs}) == 5
     assert {s.mood for s in first.songs} <= {"tender", "calm"}
     assert all(mood_of(s.id) == s.mood for s in first.songs)
@@ -208,13 +216,13 @@ async def test_match_and_lift_give_different_moods(redis: Redis) -> None:
     mood = service(redis, FakeInference())
     assert await mood.policy("web:a") == "match"
     switched = await mood.set_policy("web:b", "LIFT")
-    assert switched.policy == "lift" and switched.text == PHRASES["en"]["policy_lift"]
+    assert switched.policy == "lift" and switched.text == texts.text("mood-policy-lift", "en")
     matched = await mood.message("web:a", "I feel so sad today")
     lifted = await mood.message("web:b", "I feel so sad today")
     assert {s.mood for s in matched.songs} <= {"tender", "calm"}
     assert {s.mood for s in lifted.songs} <= {"happy", "energetic"}
     assert len(matched.songs) == len(lifted.songs) == 5
-    assert PHRASES["en"]["intro_lift"] in lifted.text and lifted.policy == "lift"
+    assert texts.text("mood-intro-lift", "en") in lifted.text and lifted.policy == "lift"
     with refused(MoodError, "mood-bad-policy"):
         await mood.set_policy("web:b", "cheer")
     await mood.set_policy("web:b", "match")
@@ -231,7 +239,7 @@ async def test_no_song_repeats_and_an_exhausted_catalog_says_so(redis: Redis) ->
     assert len(seen) == len(set(seen)) == 20  # four messages, twenty different songs
     fifth = await mood.message("kakao:u", "sad again")
     assert fifth.songs == [] and fifth.choices == []  # no repeat within the last 20
-    assert PHRASES["en"]["all_used_up"].format(window=20) in fifth.text
+    assert texts.text("mood-all-used-up", "en", window=20) in fifth.text
     ko = await service(redis, FakeInference(), match=everything, no_repeat=20).message(
         "kakao:u", "너무 슬퍼"
     )
@@ -245,38 +253,38 @@ async def test_a_thin_mood_gives_fewer_songs_then_other_moods_never_repeats(
     mood = service(redis, FakeInference(), match={"sadness": ["tender"]}, no_repeat=50)
     first = await mood.message("web:x", "sad")  # only 4 tender songs: 4, said plainly
     assert [s.mood for s in first.songs] == ["tender"] * 4
-    assert PHRASES["en"]["thin"].format(n=4, window=50) in first.text
+    assert texts.text("mood-thin", "en", n=4, window=50) in first.text
     second = await mood.message("web:x", "sad")  # no new tender song: other moods, no repeat
     assert len(second.songs) == 5 and not {s.mood for s in second.songs} & {"tender"}
     assert not {s.id for s in second.songs} & {s.id for s in first.songs}
-    assert PHRASES["en"]["fitting_used_up"] in second.text
+    assert texts.text("mood-fitting-used-up", "en") in second.text
     assert "Only 4" not in second.text
     third = await mood.message("web:x", "너무 슬퍼")
     assert not {s.id for s in third.songs} & {s.id for s in first.songs + second.songs}
-    assert PHRASES["ko"]["fitting_used_up"] in third.text
+    assert texts.text("mood-fitting-used-up", "ko") in third.text
 
 
 async def test_a_mood_no_song_has_says_so(redis: Redis) -> None:
     await fill_catalog(redis)
     mood = service(redis, FakeInference(), match={"sadness": ["rainy"]})
     reply = await mood.message("web:y", "sad")
-    assert len(reply.songs) == 5 and PHRASES["en"]["no_fitting"] in reply.text
+    assert len(reply.songs) == 5 and texts.text("mood-no-fitting", "en") in reply.text
 
 
 async def test_empty_catalog_says_so(redis: Redis) -> None:
     reply = await service(redis, FakeInference()).message("web:x", "happy!")
     assert reply.songs == [] and reply.choices == []
-    assert PHRASES["en"]["empty_catalog"] in reply.text
+    assert texts.text("mood-empty-catalog", "en") in reply.text
 
 
 async def test_never_the_same_curated_answer_twice_in_a_row(redis: Redis) -> None:
     for seed in range(3):
         mood = service(redis, FakeInference(), seed=seed)
         for user, text, lang in (("web:ko", "너무 슬퍼", "ko"), ("web:en", "so sad", "en")):
-            answers = [answer_of(await mood.message(user, text)) for _ in range(15)]
-            assert all(a in ANSWERS[lang]["sadness"] for a in answers)
-            assert all(a != b for a, b in itertools.pairwise(answers))
-            assert len(set(answers)) >= 3
+            got = [answer_of(await mood.message(user, text)) for _ in range(15)]
+            assert all(a in answers("sadness", lang) for a in got)
+            assert all(a != b for a, b in itertools.pairwise(got))
+            assert len(set(got)) >= 3
         await redis.flushall()
 
 
@@ -442,8 +450,8 @@ async def test_pick_a_song_without_audio_or_outside_the_index(
     assert no_audio.likeness == "artist"  # every song here is by "Tester"
     assert no_audio.text == "\n\n".join(
         [
-            PHRASES["en"]["neighbours_artist"].format(title="Nostalgic 3", artist="Tester"),
-            PHRASES["en"]["similar_thin"].format(n=3),
+            texts.text("mood-neighbours-artist", "en", title="Nostalgic 3", artist="Tester"),
+            texts.text("mood-similar-thin", "en", n=3),
         ]
     )
     assert sorted(s.id for s in no_audio.songs) == ["nostalgic-0", "nostalgic-1", "nostalgic-2"]
@@ -452,7 +460,7 @@ async def test_pick_a_song_without_audio_or_outside_the_index(
     late = await mood.pick("web:n", 2)
     assert late.songs == [] and "hasn't been analysed" in late.text
     gone = await mood.pick("web:n", 3)
-    assert gone.songs == [] and gone.text == PHRASES["en"]["song_gone"]
+    assert gone.songs == [] and gone.text == texts.text("mood-song-gone", "en")
     assert (await mood.store.state("web:n")).last_list == (NO_AUDIO, "late", "gone")  # kept
 
 
@@ -465,11 +473,11 @@ async def test_pick_without_an_index_or_worker_answers_clearly(
         mood = service(redis, FakeInference(client))
         await mood.message("web:i", "happy")
         reply = await mood.pick("web:i", 1)
-        assert reply.songs == [] and reply.text == PHRASES["en"]["no_index"]
+        assert reply.songs == [] and reply.text == texts.text("mood-no-index", "en")
     async with InferenceClient(redis) as client:  # no worker at all
         mood = service(redis, FakeInference(client), similar_timeout_s=0.3)
         reply = await mood.pick("web:i", 1)
-        assert reply.songs == [] and reply.text == PHRASES["en"]["similar_failed"]
+        assert reply.songs == [] and reply.text == texts.text("mood-similar-failed", "en")
         assert "worker" not in reply.text and "similar" not in reply.text  # no job details
 
 
@@ -497,8 +505,8 @@ async def test_busy_classifier_still_answers(redis: Redis) -> None:
     fake = FakeInference(classify_error=InferenceBusy(detail="2 classify jobs waiting"))
     reply = await service(redis, fake).message("web:b", "오늘 너무 슬퍼")
     assert (reply.emotion, reply.score) == ("neutral", 0.0)
-    assert answer_of(reply) in ANSWERS["ko"]["neutral"]
-    assert PHRASES["ko"]["classify_failed"] in reply.text and len(reply.songs) == 5
+    assert answer_of(reply) in answers("neutral", "ko")
+    assert texts.text("mood-classify-failed", "ko") in reply.text and len(reply.songs) == 5
 
 
 async def test_generated_answers_are_checked(redis: Redis) -> None:
@@ -519,12 +527,12 @@ async def test_generated_answers_are_checked(redis: Redis) -> None:
 
     fake.replies = ["오늘 비가 와서 너무 슬퍼요", "Sorry to hear that."]
     fallback = await mood.message("web:g", SAD_KO)
-    assert answer_of(fallback) in ANSWERS["ko"]["sadness"]
+    assert answer_of(fallback) in answers("sadness", "ko")
     assert "사용자: " + SAD_KO in fake.prompts[1]  # the earlier turn is in the prompt
 
     fake.generate_error = InferenceTimeout(detail="no answer")
     timed_out = await mood.message("web:g", "so sad")
-    assert answer_of(timed_out) in ANSWERS["en"]["sadness"]
+    assert answer_of(timed_out) in answers("sadness", "en")
 
 
 async def test_with_the_tiny_classifier_on_a_worker(redis: Redis, tiny_classifier: Path) -> None:

@@ -15,10 +15,10 @@ from pathlib import Path
 
 import pytest
 
+from bot import texts
 from bot.catalog import Catalog, default_songs_csv
 from bot.cli.catalog import TaggingUnavailable, _run
 from bot.mood.service import MoodService
-from bot.mood.texts import PHRASES
 from contract.settings import MoodSettings, load_settings
 from models.catalog_import import (
     DEMO_ARTIST,
@@ -100,7 +100,7 @@ async def test_cards_carry_title_artist_link_and_never_repeat_in_20(redis: Redis
         seen += ids
         languages = Counter(s.language for s in await mood.catalog.songs(ids))
         assert languages["ko"] >= 3  # a Korean writer hears mostly Korean songs
-    assert "새로" not in reply.text and PHRASES["ko"]["intro_match"] in reply.text
+    assert "새로" not in reply.text and texts.text("mood-intro-match", "ko") in reply.text
     english = await mood.message("web:e", "I feel so sad today")
     languages = Counter(s.language for s in await mood.catalog.songs([s.id for s in english.songs]))
     assert languages["en"] >= 3 and len(english.songs) == 5
@@ -130,8 +130,8 @@ async def test_a_pick_without_audio_gets_neighbours_by_artist_and_mood(redis: Re
     await mood.store.record("kakao:p", Turn("슬퍼", "…"), last_list=[one_song.id], language="en")
     reply = await mood.pick("kakao:p", 1)
     assert reply.likeness == "mood" and len(reply.songs) == 5
-    assert reply.text == PHRASES["en"]["neighbours_mood"].format(
-        title="걱정말아요 그대", moods="calm, nostalgic"
+    assert reply.text == texts.text(
+        "mood-neighbours-mood", "en", title="걱정말아요 그대", moods="calm, nostalgic"
     )
     picked = await catalog.songs([s.id for s in reply.songs])
     assert all(set(s.moods) >= {"calm", "nostalgic"} for s in picked)  # most moods shared first

@@ -17,10 +17,10 @@ from aiohttp import web
 from aiohttp.test_utils import TestClient, TestServer
 from yarl import URL
 
+from bot import texts
 from bot.catalog import Catalog, resolve_package_url
 from bot.inference import InferenceClient
 from bot.mood.service import MoodService
-from bot.mood.texts import PHRASES
 from bot.web.app import create_app
 from bot.web.keys import SERVICES_KEY
 from bot.web.requests import USER_COOKIE
@@ -101,7 +101,7 @@ async def test_message_then_pick_then_history(
     first = await post(client, "message", {"text": SAD_KO})
     assert (first["emotion"], first["score"], first["crisis"]) == ("sadness", 0.9, False)
     assert first["language"] == "ko" and first["policy"] == "match"
-    assert PHRASES["ko"]["intro_match"] in first["text"]
+    assert texts.text("mood-intro-match", "ko") in first["text"]
     assert first["choices"] == ["1번", "2번", "3번", "4번", "5번"]
     songs = first["songs"]
     assert len(songs) == 5 and len({s["id"] for s in songs}) == 5
@@ -153,9 +153,9 @@ async def test_policy_switch(client: Client, redis: Redis) -> None:
     lifted = await post(client, "message", {"text": "I feel so sad today"})
     assert lifted["policy"] == "lift" and lifted["language"] == "en"
     assert {s["mood"] for s in lifted["songs"]} <= {"happy", "energetic"}
-    assert PHRASES["en"]["intro_lift"] in lifted["text"]
+    assert texts.text("mood-intro-lift", "en") in lifted["text"]
     back = await post(client, "policy", {"policy": "match"})
-    assert back["policy"] == "match" and back["text"] == PHRASES["en"]["policy_match"]
+    assert back["policy"] == "match" and back["text"] == texts.text("mood-policy-match", "en")
     bad = await post(client, "policy", {"policy": "shuffle"}, status=400)
     assert "match" in bad["error"] and "lift" in bad["error"]
 

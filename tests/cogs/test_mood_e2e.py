@@ -19,7 +19,6 @@ import pytest
 
 from bot import texts
 from bot.discord_bot import NoraeBot
-from bot.mood.texts import PHRASES
 from cogs.common import NUMBERS
 from cogs.mood import Mood
 from contract.jobs import ClassifyRequest, ClassifyResult, Prediction
@@ -213,7 +212,7 @@ async def test_a_sad_dm_gets_text_five_songs_buttons_and_reactions(
     alice = h.member("alice")
     request = await say(h, SAD, alice)
     body, titles = assert_song_reply(h, request)
-    assert PHRASES["en"]["intro_match"] in body["content"]
+    assert texts.text("mood-intro-match", "en") in body["content"]
     assert moods_of(titles) <= {"tender", "calm"}  # sadness, matched
     [embed] = body["embeds"]
     assert embed["title"] == "Songs for this moment"
@@ -253,7 +252,7 @@ async def test_a_pick_button_brings_five_sound_alikes_without_the_pick(
     followup = followups_of(h, click)[-1]
     _, alikes = assert_song_reply(h, followup)
     assert titles[0] not in alikes  # never the picked song
-    assert body["content"] == PHRASES["en"]["similar_intro"].format(title=titles[0])
+    assert body["content"] == texts.text("mood-similar-intro", "en", title=titles[0])
     assert body["embeds"][0]["title"] == f"Songs that sound like {titles[0]}"
 
     turns = await mood_cog(h).mood.history(f"discord:{alice.id}")
@@ -310,7 +309,7 @@ async def test_typing_a_number_picks(mood_worker: Worker, discord_harness: Harne
     picked = await say(h, "2번", alice)
     body, alikes = assert_song_reply(h, picked)
     assert [j.kind for j in h.jobs[jobs_before:]] == ["similar"]  # not classified again
-    assert body["content"] == PHRASES["ko"]["similar_intro"].format(title=titles[1])
+    assert body["content"] == texts.text("mood-similar-intro", "ko", title=titles[1])
     assert titles[1] not in alikes
 
 
@@ -350,7 +349,7 @@ async def test_policy_lift_is_ephemeral_and_changes_the_songs(
 
     body, titles = assert_song_reply(h, await say(h, SAD, bob))
     assert moods_of(titles) <= {"happy", "energetic"}  # sadness, lifted
-    assert PHRASES["en"]["intro_lift"] in body["content"]
+    assert texts.text("mood-intro-lift", "en") in body["content"]
     assert body["embeds"][0]["footer"]["text"] == "sadness · policy: lift (/mood policy)"
 
     refused = await slash(h, "mood policy", {"policy": "cheer"}, bob)
@@ -404,7 +403,7 @@ async def test_with_the_tiny_classifier_on_the_worker(
         body, _ = assert_song_reply(h, await say(h, "I lost my keys and I'm upset", h.member("a")))
     emotion = body["embeds"][0]["footer"]["text"].split(" · ")[0]
     assert emotion in {"joy", "sadness", "anger", "fear", "surprise", "disgust", "neutral"}
-    assert PHRASES["en"]["classify_failed"] not in body["content"]  # the model did answer
+    assert texts.text("mood-classify-failed", "en") not in body["content"]  # the model did answer
 
 
 # --- bugs found by these tests, pinned until the cog is fixed ---------------------------------
