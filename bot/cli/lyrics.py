@@ -15,7 +15,9 @@ from typing import Annotated, NoReturn
 
 import typer
 
-from bot.cli.text import PARTLY_OR_FAILED, USAGE, both, fail, lyrics_reason, settings_or_exit
+from bot import texts
+from bot.cli.text import PARTLY_OR_FAILED, USAGE, both, fail, settings_or_exit
+from bot.lyrics.importing import Skipped
 from bot.lyrics.service import ImportReport, LyricsError, LyricsService
 from contract.settings import Settings
 from storage.connection import connect
@@ -77,7 +79,7 @@ def import_command(
         typer.secho(f"norae: {exc}", fg="red", err=True)
         raise typer.Exit(1) from None
     _print_report(report)
-    if any(_reason_kind(s.reason) != "duplicate" for s in report.skipped):
+    if any(not s.duplicate for s in report.skipped):
         raise typer.Exit(PARTLY_OR_FAILED)
 
 
@@ -112,16 +114,22 @@ def _print_report(report: ImportReport) -> None:
     for artist, count in sorted(per_artist.items()):
         typer.echo(f"  {artist}: {count}")
     typer.echo(both(f"건너뜀 {len(report.skipped)}", f"skipped {len(report.skipped)}"))
-    reasons = Counter(_reason_kind(s.reason) for s in report.skipped)
+    reasons = Counter(_reason_kind(s) for s in report.skipped)
     for reason, count in reasons.most_common():
-        shown = both("이미 있는 노래", reason) if reason == "duplicate" else lyrics_reason(reason)
+        shown = both("이미 있는 노래", reason) if reason == "duplicate" else reason
         typer.echo(f"  {count} × {shown}")
     for skipped in report.skipped[:SHOW_SKIPPED]:
-        typer.echo(f"  - {skipped.source}: {lyrics_reason(skipped.reason)}")
+        typer.echo(f"  - {skipped.source}: {_reason(skipped)}")
     if len(report.skipped) > SHOW_SKIPPED:
         more = len(report.skipped) - SHOW_SKIPPED
         typer.echo("  " + both(f"… 그 밖에 {more}개", f"… and {more} more"))
 
 
-def _reason_kind(reason: str) -> str:
-    return "duplicate" if reason.startswith("duplicate of") else reason
+def _reason(skipped: Skipped) -> str:
+    """Why ``skipped`` was skipped, in Korean and English."""
+    return texts.both(skipped.code, **skipped.params)
+
+
+def _reason_kind(skipped: Skipped) -> str:
+    """What the summary counts ``skipped`` under: every duplicate alike, else its reason."""
+    return "duplicate" if skipped.duplicate else _reason(skipped)

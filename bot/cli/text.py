@@ -58,41 +58,6 @@ def skip_reason(reason: str) -> tuple[str, str]:
     return f"건너뛴 이유: {reason}", reason
 
 
-_LYRICS_REASONS = {
-    "empty file": "빈 파일",
-    "no lyrics (only a title or headers)": "가사가 없음 (제목이나 머리글뿐)",
-    "no lyrics (only section headers)": "가사가 없음 (구간 이름뿐)",
-    "no artist": "가수 이름이 없음",
-    "no artist column (pass --artist)": "가수(artist) 열이 없음 (--artist로 주세요)",
-    "missing lyrics": "가사가 비어 있음",
-    "not text in UTF-8 or CP949/EUC-KR (save the file as UTF-8)": (
-        "UTF-8이나 CP949/EUC-KR 글이 아님 (UTF-8로 저장해 주세요)"
-    ),
-}
-
-
-def lyrics_reason(reason: str) -> str:
-    """A reason the lyrics import skipped something, in Korean and English."""
-    return both(*lyrics_reason_texts(reason))
-
-
-def lyrics_reason_texts(reason: str) -> tuple[str, str]:
-    """(Korean, English) for a reason the lyrics import skipped something (the web page shows
-    them apart)."""
-    if reason in _LYRICS_REASONS:
-        return _LYRICS_REASONS[reason], reason
-    head, _, detail = reason.partition(": ")
-    if head == "cannot read":
-        return f"읽을 수 없음: {detail}", reason
-    if reason.startswith("duplicate of "):
-        return f"이미 있는 노래: {reason.removeprefix('duplicate of ')}", reason
-    if reason.startswith("bytes that are not "):
-        return "글자로 읽을 수 없는 바이트가 있어 멈춤", reason
-    if reason.startswith("not a Genius lyrics CSV"):
-        return f"Genius 가사 CSV 형식이 아님 ({detail or reason})", reason
-    return f"건너뛴 이유: {reason}", reason
-
-
 def settings_or_exit() -> Settings:
     """The settings, or exit 2 with the message that names the bad variable."""
     from contract.settings import SettingsError, load_settings

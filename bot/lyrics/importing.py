@@ -9,8 +9,10 @@ Section headers such as ``[Chorus]``, ``[Verse 1]`` or ``[후렴]`` become the s
 Genius CSV: the columns ``title, tag, artist, year, views, features, lyrics, id, language…``.
 
 Nothing is thrown away silently: every file or row that cannot be used is returned as a
-:class:`Skipped` with a reason (empty, missing lyrics, undecodable bytes…). Duplicates are decided
-by :func:`content_hash` (see storage/lyrics.py, which dedupes atomically across imports).
+:class:`Skipped` with its reason (empty, missing lyrics, undecodable bytes…) as a catalog code,
+``lyrics-skip-*`` in ``bot/locales/<lang>/lyrics.ftl``, that the command line and the web page show
+in Korean and English. Duplicates are decided by :func:`content_hash` (see storage/lyrics.py, which
+dedupes atomically across imports).
 """
 
 from __future__ import annotations
@@ -22,12 +24,14 @@ import logging
 import re
 import sys
 import unicodedata
-from collections.abc import Iterator
+from collections.abc import Iterator, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 
 from tqdm import tqdm
 
+from bot import texts
 from bot.novelty import detect_language
 
 log = logging.getLogger(__name__)
@@ -47,6 +51,18 @@ _HASH_DROP_RE = re.compile(r"[\W_]+")
 
 class DecodeError(ValueError):
     """Bytes that are neither UTF-8 nor CP949/EUC-KR text."""
+
+
+class EmptyFile(DecodeError):
+    """A file with nothing but white space in it."""
+
+
+class NotGeniusCsv(ValueError):
+    """A CSV without the Genius dataset's ``title`` and ``lyrics`` columns."""
+
+    def __init__(self, missing: list[str]) -> None:
+        super().__init__(f"not a Genius lyrics CSV (missing: {', '.join(missing)})")
+        self.missing = missing
 
 
 @dataclass(frozen=True)
@@ -86,8 +102,24 @@ class ParsedSong:
 
 @dataclass(frozen=True)
 class Skipped:
+    """A file, song or row that was not imported: where it is (``source``: a file name, with the
+    song or row number) and why, as a catalog code (``lyrics-skip-*``) and its variables."""
+
     source: str
-    reason: str
+    code: str
+    params: Mapping[str, Any] = field(default_factory=dict)
+
+    def reason(self, lang: str | None) -> str:
+        """Why it was skipped, in the reader's language."""
+        return texts.text(self.code, lang, **self.params)
+
+    @property
+    def duplicate(self) -> bool:
+        """Skipped only because the artist has the same song already."""
+        return self.code == DUPLICATE
+
+
+DUPLICATE = "lyrics-skip-duplicate"
 
 
 @dataclass
@@ -208,14 +240,14 @@ def parse_text(text: str, *, source: str, name: str, blank_lines: bool = False) 
     result = ParseResult()
     blocks = split_songs(text, blank_lines=blank_lines)
     if not blocks:
-        result.skipped.append(Skipped(source, "empty file"))
+        result.skipped.append(Skipped(source, "lyrics-skip-empty-file"))
         return result
     for i, block in enumerate(blocks, start=1):
         where = source if len(blocks) == 1 else f"{source} song {i}"
         title = name if len(blocks) == 1 else f"{name} {i}"
         song = parse_song(block, source=where, default_title=title)
         if song is None:
-            result.skipped.append(Skipped(where, "no lyrics (only a title or headers)"))
+            result.skipped.append(Skipped(where, "lyrics-skip-no-lyrics"))
         else:
             result.songs.append(song)
     return result
@@ -227,16 +259,20 @@ def parse_text_file(path: Path) -> ParseResult:
     try:
         data = path.read_bytes()
     except OSError as exc:
-        return ParseResult(skipped=[Skipped(source, f"cannot read: {exc.strerror or exc}")])
+        return ParseResult(skipped=[_unreadable(source, exc)])
     if not data.strip():
-        return ParseResult(skipped=[Skipped(source, "empty file")])
+        return ParseResult(skipped=[Skipped(source, "lyrics-skip-empty-file")])
     try:
         text, encoding = decode(data)
-    except DecodeError as exc:
-        return ParseResult(skipped=[Skipped(source, str(exc))])
+    except DecodeError:
+        return ParseResult(skipped=[Skipped(source, "lyrics-skip-not-text")])
     if encoding != "utf-8":
         log.info("%s: read as %s", source, encoding)
     return parse_text(text, source=source, name=path.stem)
+
+
+def _unreadable(source: str, exc: OSError) -> Skipped:
+    return Skipped(source, "lyrics-skip-cannot-read", {"detail": exc.strerror or str(exc)})
 
 
 def parse_text_files(paths: list[Path]) -> ParseResult:
@@ -253,7 +289,7 @@ def _sniff_encoding(path: Path) -> str:
     with path.open("rb") as handle:
         head = handle.read(SNIFF_BYTES)
     if not head.strip():
-        raise DecodeError("empty file")
+        raise EmptyFile("nothing but white space")
     # A multi-byte character may be cut at the end of the sample: drop up to 3 bytes and retry.
     for cut in range(4):
         try:
@@ -268,7 +304,7 @@ def _rows(handle: io.TextIOWrapper) -> Iterator[dict[str, str]]:
     reader = csv.DictReader(handle)
     missing = {"title", "lyrics"} - {c.strip().lower() for c in reader.fieldnames or []}
     if missing:
-        raise ValueError(f"not a Genius lyrics CSV (missing: {', '.join(sorted(missing))})")
+        raise NotGeniusCsv(sorted(missing))
     for row in reader:
         yield {(k or "").strip().lower(): (v or "") for k, v in row.items() if isinstance(v, str)}
 
@@ -280,17 +316,17 @@ def _same_artist(a: str, b: str) -> bool:
 def _csv_song(row: dict[str, str], number: int, artist: str | None) -> ParsedSong | Skipped:
     ref = f"row {number}" + (f" (id {row['id']})" if row.get("id") else "")
     if "artist" in row and not row["artist"].strip():
-        return Skipped(ref, "no artist")
+        return Skipped(ref, "lyrics-skip-no-artist")
     row_artist = row.get("artist", "").strip() or artist
     if not row_artist:
-        return Skipped(ref, "no artist column (pass --artist)")
+        return Skipped(ref, "lyrics-skip-no-artist-column")
     lyrics = row.get("lyrics", "")
     if not lyrics.strip():
-        return Skipped(ref, "missing lyrics")
+        return Skipped(ref, "lyrics-skip-missing-lyrics")
     title = " ".join(row.get("title", "").split())[:MAX_TITLE_CHARS] or f"{row_artist} {number}"
     sections = parse_sections(normalize_text(lyrics))
     if not sections:
-        return Skipped(ref, "no lyrics (only section headers)")
+        return Skipped(ref, "lyrics-skip-only-headers")
     song = ParsedSong(title, sections, ref, artist or row_artist)
     return _with_language(song, row.get("language") or row.get("language_cld3"))
 
@@ -308,8 +344,14 @@ def parse_genius_csv(
     try:
         encoding = _sniff_encoding(path)
         size = path.stat().st_size
-    except (DecodeError, OSError) as exc:
-        result.skipped.append(Skipped(source, str(exc)))
+    except EmptyFile:
+        result.skipped.append(Skipped(source, "lyrics-skip-empty-file"))
+        return result
+    except DecodeError:
+        result.skipped.append(Skipped(source, "lyrics-skip-not-text"))
+        return result
+    except OSError as exc:
+        result.skipped.append(_unreadable(source, exc))
         return result
     show = size >= PROGRESS_MIN_BYTES and sys.stderr.isatty() if progress is None else progress
     other_artists = 0
@@ -329,15 +371,22 @@ def parse_genius_csv(
                     continue
                 item = _csv_song(row, number, artist)
                 if isinstance(item, Skipped):
-                    result.skipped.append(Skipped(f"{source} {item.source}", item.reason))
+                    result.skipped.append(
+                        Skipped(f"{source} {item.source}", item.code, item.params)
+                    )
                 else:
                     result.songs.append(item)
         except UnicodeDecodeError:
+            where = f"{source} row {number + 1}"
+            result.skipped.append(Skipped(where, "lyrics-skip-undecodable", {"encoding": encoding}))
+        except NotGeniusCsv as exc:
+            where, missing = f"{source} row {number + 1}", ", ".join(exc.missing)
             result.skipped.append(
-                Skipped(f"{source} after row {number}", f"bytes that are not {encoding}; stopped")
+                Skipped(where, "lyrics-skip-not-genius-csv", {"missing": missing})
             )
         except (ValueError, csv.Error) as exc:
-            result.skipped.append(Skipped(f"{source} row {number + 1}", str(exc)))
+            where = f"{source} row {number + 1}"
+            result.skipped.append(Skipped(where, "lyrics-skip-bad-csv", {"detail": str(exc)}))
         bar.update(size - bar.n)
     if other_artists:
         log.info("%s: %d rows of other artists ignored", source, other_artists)

@@ -35,9 +35,11 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Protocol
 
+from bot import texts
 from bot.errors import UserError
 from bot.inference import InferenceError
 from bot.lyrics.importing import (
+    DUPLICATE,
     ParsedSong,
     ParseResult,
     Skipped,
@@ -242,7 +244,7 @@ class LyricsService:
         for song in parsed.songs:
             name = artist or song.artist
             if not name:
-                report.skipped.append(Skipped(song.source, "no artist"))
+                report.skipped.append(Skipped(song.source, "lyrics-skip-no-artist"))
                 continue
             by_artist.setdefault(name, []).append(song)
         for name, songs in by_artist.items():
@@ -252,8 +254,8 @@ class LyricsService:
                 if result.added:
                     report.imported.append((name, song.title, song.source))
                 else:
-                    reason = f"duplicate of “{result.existing_title}”"
-                    report.skipped.append(Skipped(song.source, reason))
+                    title = {"title": result.existing_title}
+                    report.skipped.append(Skipped(song.source, DUPLICATE, title))
         log.info("imported %d songs, skipped %d", len(report.imported), len(report.skipped))
         return report
 
@@ -453,7 +455,7 @@ class LyricsService:
         cut: bool,
     ) -> WrittenSong:
         language = detect_language("\n".join(cand.lines))
-        title = cand.title or ("무제" if language == "ko" else "Untitled")
+        title = cand.title or texts.text("lyrics-untitled", "ko" if language == "ko" else "en")
         sections = label_sections(cand.lines)
         text = "\n\n".join("\n".join([f"[{s.name}]", *s.lines]) for s in sections)
         return WrittenSong(title, artist, language, sections, text, attempts, rejected, cut)

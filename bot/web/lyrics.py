@@ -25,7 +25,6 @@ from aiohttp import web
 from pydantic import BaseModel, ConfigDict, Field
 
 from bot import texts
-from bot.cli.text import lyrics_reason_texts
 from bot.lyrics.importing import parse_text
 from bot.lyrics.service import LyricsService, NoArtistsError, WrittenSong
 from bot.relay.text import clean_name, has_visible, strip_controls
@@ -142,8 +141,8 @@ async def import_songs(request: web.Request) -> web.Response:
     skipped = [
         {
             "song": _song_number(s.source),
-            "reason": dict(zip(("ko", "en"), lyrics_reason_texts(s.reason), strict=True)),
-            "duplicate": s.reason.startswith("duplicate of "),
+            "reason": {lang: s.reason(lang) for lang in texts.LANGUAGES},
+            "duplicate": s.duplicate,
         }
         for s in report.skipped
     ]

@@ -220,7 +220,7 @@ async def test_request_validation(redis: Redis, client: InferenceClient) -> None
 async def test_import_without_an_artist_is_reported(redis: Redis) -> None:
     service = LyricsService(redis, None, SETTINGS)
     report = await service.import_parsed(parse_text("a\nb\n", source="f", name="f"))
-    assert report.imported == [] and report.skipped[0].reason == "no artist"
+    assert report.imported == [] and report.skipped[0].code == "lyrics-skip-no-artist"
     assert await service.import_parsed(ParseResult()) is not None
 
 

@@ -3,13 +3,14 @@
 from __future__ import annotations
 
 import csv
+import re
 from pathlib import Path
 
 import pytest
 from typer.testing import CliRunner
 
+from bot import texts
 from bot.cli.main import app
-from bot.cli.text import lyrics_reason
 from bot.lyrics.importing import (
     content_hash,
     decode,
@@ -82,18 +83,19 @@ def test_bad_files_are_reported_and_skipped(tmp_path: Path) -> None:
     cp949 = _write(tmp_path / "cp949.txt", "제목: 옛 노래\n가을 바람이 분다\n", "cp949")
     headers_only = _write(tmp_path / "headers.txt", "[Chorus]\n[Verse]\n")
     results = {p.name: parse_text_file(p) for p in (empty, utf16, cp949, headers_only)}
-    assert [s.reason for s in results["empty.txt"].skipped] == ["empty file"]
-    assert "UTF-8 or CP949/EUC-KR" in results["utf16.txt"].skipped[0].reason
+    assert [s.reason("en") for s in results["empty.txt"].skipped] == ["empty file"]
+    assert "UTF-8 or CP949/EUC-KR" in results["utf16.txt"].skipped[0].reason("en")
     assert results["utf16.txt"].songs == []
     assert [s.title for s in results["cp949.txt"].songs] == ["옛 노래"]
     assert results["headers.txt"].songs == []
     assert results["headers.txt"].skipped[0].source == "headers.txt"
     missing = parse_text_file(tmp_path / "missing.txt")
-    assert missing.skipped[0].reason.startswith("cannot read")
-    reasons = [s.reason for r in [*results.values(), missing] for s in r.skipped]
-    for reason in reasons:  # each said in Korean too, not only under a generic label
-        shown = lyrics_reason(reason)
-        assert shown.endswith(f" / {reason}") and not shown.startswith("건너뛴 이유")
+    assert missing.skipped[0].reason("en").startswith("cannot read")
+    skipped = [s for r in [*results.values(), missing] for s in r.skipped]
+    for each in skipped:  # each said in Korean too, in words of its own
+        korean, english = each.reason("ko"), each.reason("en")
+        assert re.search("[가-힣]", korean) and korean != english, each
+        assert texts.both(each.code, **each.params) == f"{korean} / {english}"
 
 
 def test_decode_and_hash() -> None:
@@ -140,7 +142,7 @@ def test_genius_csv_round_trip(tmp_path: Path) -> None:
     assert [s.artist for s in result.songs] == ["Band", "Other", "band", "Band"]
     assert [s.name for s in result.songs[0].sections] == ["Intro", "Chorus"]
     assert result.songs[3].language == "ko"
-    reasons = {s.source: s.reason for s in result.skipped}
+    reasons = {s.source: s.reason("en") for s in result.skipped}
     assert reasons == {"g.csv row 2 (id 2)": "missing lyrics", "g.csv row 6 (id 6)": "no artist"}
 
 
@@ -149,16 +151,16 @@ def test_genius_csv_one_artist_cp949(tmp_path: Path) -> None:
     result = parse_genius_csv(path, artist="BAND", progress=False)
     assert [s.title for s in result.songs] == ["Song A", "Song A (live)", "노래"]
     assert {s.artist for s in result.songs} == {"BAND"}
-    assert [s.reason for s in result.skipped] == ["missing lyrics", "no artist"]
+    assert [s.reason("en") for s in result.skipped] == ["missing lyrics", "no artist"]
 
 
 def test_genius_csv_bad_files(tmp_path: Path) -> None:
     empty = _write(tmp_path / "empty.csv", "")
     utf16 = _write(tmp_path / "u16.csv", "title,lyrics\nA,B\n", "utf-16")
     wrong = _write(tmp_path / "wrong.csv", "name,text\nA,B\n")
-    assert parse_genius_csv(empty).skipped[0].reason == "empty file"
-    assert "UTF-8" in parse_genius_csv(utf16).skipped[0].reason
-    assert "missing: lyrics, title" in parse_genius_csv(wrong).skipped[0].reason
+    assert parse_genius_csv(empty).skipped[0].reason("en") == "empty file"
+    assert "UTF-8" in parse_genius_csv(utf16).skipped[0].reason("en")
+    assert "missing: lyrics, title" in parse_genius_csv(wrong).skipped[0].reason("en")
 
 
 async def test_import_into_redis_skips_duplicates(redis: Redis, tmp_path: Path) -> None:
@@ -166,10 +168,10 @@ async def test_import_into_redis_skips_duplicates(redis: Redis, tmp_path: Path) 
     files = [_write(tmp_path / "mixed.txt", MANY), _write(tmp_path / "empty.txt", "")]
     report = await service.import_files("Test Poet", files)
     assert len(report.imported) == 3
-    assert [s.reason for s in report.skipped] == ["empty file"]
+    assert [s.reason("en") for s in report.skipped] == ["empty file"]
     again = await service.import_files("test poet", [files[0]])
     assert again.imported == []
-    assert [s.reason for s in again.skipped] == [
+    assert [s.reason("en") for s in again.skipped] == [
         "duplicate of “봄비”",
         "duplicate of “Harbour Lights”",
         "duplicate of “mixed 3”",
@@ -181,7 +183,7 @@ async def test_import_into_redis_skips_duplicates(redis: Redis, tmp_path: Path) 
 
     csv_report = await service.import_csv(_csv(tmp_path / "g.csv", ROWS))
     assert csv_report.artists == ["Band", "Other"]
-    assert any(s.reason == "duplicate of “Song A”" for s in csv_report.skipped)
+    assert any(s.reason("en") == "duplicate of “Song A”" for s in csv_report.skipped)
     assert sorted(await LyricsStore(redis).all_artists()) == ["Band", "Other", "Test Poet"]
 
 

@@ -14,3 +14,22 @@ lyrics-theme-too-long = { $length ->
 }
 lyrics-bad-language = Language must be ko (Korean) or en (English).
 lyrics-bad-lines = Lines must be between { $min } and { $max }.
+
+## A song the model wrote without a title
+
+lyrics-untitled = Untitled
+
+## Importing lyrics: why a file, song or row was skipped (the command line and the web page)
+
+lyrics-skip-empty-file = empty file
+lyrics-skip-no-lyrics = no lyrics (only a title or headers)
+lyrics-skip-only-headers = no lyrics (only section headers)
+lyrics-skip-no-artist = no artist
+lyrics-skip-no-artist-column = no artist column (pass --artist)
+lyrics-skip-missing-lyrics = missing lyrics
+lyrics-skip-not-text = not text in UTF-8 or CP949/EUC-KR (save the file as UTF-8)
+lyrics-skip-cannot-read = cannot read: { $detail }
+lyrics-skip-duplicate = duplicate of “{ $title }”
+lyrics-skip-undecodable = bytes that are not { $encoding }; stopped
+lyrics-skip-not-genius-csv = not a Genius lyrics CSV (missing: { $missing })
+lyrics-skip-bad-csv = cannot read the CSV further: { $detail }
