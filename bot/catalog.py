@@ -56,7 +56,7 @@ def song_language(song: Song) -> str:
     artist, else "" (not known: an instrumental demo track, an operator's song without one)."""
     if song.language:
         return song.language
-    return "ko" if any("\uac00" <= c <= "\ud7a3" for c in song.title + song.artist) else ""
+    return "ko" if any(0xAC00 <= ord(c) <= 0xD7A3 for c in song.title + song.artist) else ""
 
 
 class Catalog:
