@@ -33,6 +33,8 @@ from bot.limits import SlowDown
 REDIS_DOWN: tuple[type[Exception], ...] = (RedisConnectionError, RedisTimeoutError)
 RETRY_AFTER_S = 2
 UNAVAILABLE = "unavailable"
+# aiohttp's own refusals under /api/ (no such route, wrong method, a body past the app's limit).
+HTTP_CODES = {404: "web-not-found", 405: "web-method-not-allowed", 413: "web-too-large"}
 
 
 class WebError(UserError):
@@ -106,6 +108,13 @@ def unavailable_response(lang: texts.Lang) -> web.Response:
     response = _answer(UNAVAILABLE, messages, lang, 503)
     response.headers["Retry-After"] = str(RETRY_AFTER_S)
     return response
+
+
+def http_error_response(error: web.HTTPException, lang: texts.Lang) -> web.Response:
+    """One of aiohttp's own 4xx or 5xx under ``/api/``, in the same shape as any other error."""
+    code = HTTP_CODES.get(error.status, "web-bad-request" if error.status < 500 else INTERNAL)
+    messages = {each: texts.text(code, each) for each in texts.LANGUAGES}
+    return _answer(code, messages, lang, error.status)
 
 
 def _answer(

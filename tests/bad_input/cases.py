@@ -438,7 +438,10 @@ def _query_cases() -> list[WebCase]:
             )
         )
         out.append(
-            WebCase(f"reader/{label}", "GET", f"/stories/{story}", status=404, says="no such story")
+            # a page, not JSON: in the browser's language only (none asked for: Korean)
+            WebCase(
+                f"reader/{label}", "GET", f"/stories/{story}", status=404, says="이야기가 없어요"
+            )
         )
     for label, fmt in (("pdf", "pdf"), ("upper", "MD"), ("empty", ""), ("path", "..%2Fmd")):
         out.append(
@@ -492,7 +495,9 @@ def _query_cases() -> list[WebCase]:
         ("nul", "%00"),
     ):
         out.append(
-            WebCase(f"audio/{label}", "GET", f"/audio/{song}", status=404, says="no playable audio")
+            WebCase(
+                f"audio/{label}", "GET", f"/audio/{song}", status=404, says="재생할 수 있는 소리가"
+            )
         )
     for label, path, method, status in (
         ("unknown-api", "/api/nope", "GET", 404),

@@ -36,3 +36,39 @@ web-command-unknown = There is no such command. Reload the page to see the ones 
 web-command-text-missing = Write the text for this command first.
 web-command-text-too-long = That is too long for this command: at most { $max } characters.
 web-command-text-type = The text for this command must be words, not a number or a list.
+web-bad-nick = Choose a nickname.
+web-not-found = There is nothing at this address. Please reload the page.
+web-method-not-allowed = This address does not take that kind of request. Please reload the page.
+web-bad-request = The request could not be read. Please reload the page.
+web-writing-failed = The model could not write.
+web-no-audio = No playable audio for that song.
+
+## The status page (/status)
+
+web-status-title = Status
+web-status-about = A bot that writes with people: relay stories, lyrics, and a mood companion.
+web-status-open-chat = Open the web chat
+web-status-redis-up = Redis: up
+web-status-redis-down = Redis: down
+web-status-no-workers = Workers: none yet (the model worker may still be loading)
+web-status-worker = Worker { $id }: { $kinds }
+web-status-machine = Machine-readable:
+
+## The reader page of a story (/stories/<id>)
+
+web-reader-elsewhere = another chat
+web-reader-untitled = Untitled
+web-reader-no-lines = No lines yet.
+web-reader-someone = someone
+web-reader-the-model = the model
+web-reader-byline = { $lines ->
+        [one] { $lines } line
+       *[other] { $lines } lines
+    } ({ $model } by the model, chosen by vote) · started by { $name } · in progress
+web-reader-byline-archived = { $lines ->
+        [one] { $lines } line
+       *[other] { $lines } lines
+    } ({ $model } by the model, chosen by vote) · started by { $name } · archived
+web-reader-download = Download:
+web-reader-markdown = Markdown
+web-reader-plain = plain text

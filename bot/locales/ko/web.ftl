@@ -29,3 +29,33 @@ web-command-unknown = 그런 명령은 없어요. 페이지를 새로 고치면 
 web-command-text-missing = 먼저 내용을 적어 주세요.
 web-command-text-too-long = 이 명령에는 너무 길어요. { $max }자까지 적을 수 있어요.
 web-command-text-type = 이 명령에는 글자로 된 내용을 보내 주세요.
+web-bad-nick = 닉네임을 적어 주세요.
+web-not-found = 여기에는 아무것도 없어요. 페이지를 새로 고쳐 주세요.
+web-method-not-allowed = 이 주소는 그런 요청을 받지 않아요. 페이지를 새로 고쳐 주세요.
+web-bad-request = 요청을 읽을 수 없어요. 페이지를 새로 고쳐 주세요.
+web-writing-failed = 모델이 이어 쓰지 못했어요.
+web-no-audio = 이 노래는 여기서 재생할 수 있는 소리가 없어요.
+
+## 상태 페이지 (/status)
+
+web-status-title = 상태
+web-status-about = 사람들과 함께 글을 쓰는 봇이에요: 이어 쓰는 이야기, 가사, 마음을 들어 주는 대화.
+web-status-open-chat = 웹 채팅 열기
+web-status-redis-up = Redis: 켜져 있어요
+web-status-redis-down = Redis: 꺼져 있어요
+web-status-no-workers = 워커: 아직 없어요 (모델 워커가 아직 준비 중일 수 있어요)
+web-status-worker = 워커 { $id }: { $kinds }
+web-status-machine = 기계가 읽는 상태:
+
+## 이야기 읽기 페이지 (/stories/<id>)
+
+web-reader-elsewhere = 다른 채팅
+web-reader-untitled = 제목 없음
+web-reader-no-lines = 아직 줄이 없어요.
+web-reader-someone = 누군가
+web-reader-the-model = 모델
+web-reader-byline = { $lines }줄 (모델이 쓰고 투표로 고른 줄 { $model }개) · { $name } 님이 시작 · 쓰는 중
+web-reader-byline-archived = { $lines }줄 (모델이 쓰고 투표로 고른 줄 { $model }개) · { $name } 님이 시작 · 보관됨
+web-reader-download = 내려받기:
+web-reader-markdown = 마크다운
+web-reader-plain = 텍스트
