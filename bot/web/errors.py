@@ -11,8 +11,11 @@ plus what the error carries for the page: ``round_id`` (a relay error about one 
 The status is 400 unless the error's type says otherwise (:func:`error_status`): ``SlowDown`` 429,
 a model that is busy, slow or failed 503, a :class:`WebError` its own. Anything that is not a
 :class:`~bot.errors.UserError` is a 500 with the generic text (its own text is for the log only),
-and Redis down or loading is a 503 (:func:`unavailable_response`). The middleware that catches
-them is :func:`bot.web.middleware.errors`.
+Redis down or loading is a 503 (:func:`unavailable_response`), and aiohttp's own refusals under
+``/api/`` (no such route, wrong method) are answered in the same shape
+(:func:`http_error_response`). The middleware that catches them is
+:func:`bot.web.middleware.errors`. "The browser's language" is
+:func:`bot.web.requests.request_language`: the page's switch, then Accept-Language, then Korean.
 """
 
 from __future__ import annotations
