@@ -97,6 +97,11 @@ class Browser:
             await asyncio.sleep(0.1)
         raise AssertionError(f"timed out waiting for: {expression}")
 
+    async def accept_language(self, value: str) -> None:
+        """Send ``value`` as the browser's Accept-Language from now on (pages, fetches, events)."""
+        await self.send("Network.enable")
+        await self.send("Network.setExtraHTTPHeaders", headers={"Accept-Language": value})
+
     async def goto(self, url: str) -> None:
         await self.send("Page.navigate", url=url)
         await self.wait_for("document.readyState === 'complete'")
