@@ -510,9 +510,14 @@ def _query_cases() -> list[WebCase]:
         ("get-mood-forget", "/api/mood/forget", "GET", 405),
         ("post-history", "/api/mood/history", "POST", 405),
         ("post-artists", "/api/lyrics/artists", "POST", 405),
+        ("post-texts", "/api/texts", "POST", 405),
+        ("post-config", "/api/config", "POST", 405),
         ("get-kakao", "/kakao/skill", "GET", 405),
     ):
-        out.append(WebCase(f"routes/{label}", method, path, status=status))
+        # under /api/ the page's JSON, in plain words (the Kakao skill is no page's)
+        says = {404: "nothing at this address", 405: "that kind of request"}
+        plain = says[status] if path.startswith("/api/") else ""
+        out.append(WebCase(f"routes/{label}", method, path, status=status, says=plain))
     return out
 
 
