@@ -93,15 +93,20 @@ function applyTexts(root) {
   }
 }
 
-// The page's texts in ``lang`` (none: the server's choice, from the browser's languages).
+// The page's texts in ``lang`` (none: the server's choice, from the browser's languages); false
+// when a later request for them was made meanwhile (its answer is the one that counts).
+let textsAsked = 0;
 async function loadTexts(lang) {
+  const asked = ++textsAsked;
   const query = lang ? `?lang=${encodeURIComponent(lang)}` : "";
   const response = await fetch(`/api/texts${query}`, { credentials: "same-origin" });
   if (!response.ok) throw new Error(`/api/texts: ${response.status}`);
   const data = await response.json();
+  if (asked !== textsAsked) return false;
   i18n.lang = LANGUAGES.includes(data.lang) ? data.lang : "ko";
   i18n.texts = data.texts || {};
   i18n.loaded = true;
+  return true;
 }
 
 function applyLanguage() {
@@ -125,7 +130,7 @@ async function switchLanguage(lang) {
   if (!LANGUAGES.includes(lang) || (lang === i18n.lang && i18n.loaded)) return;
   rememberLanguage(lang);
   try {
-    await loadTexts(lang);
+    if (!(await loadTexts(lang))) return;
   } catch (err) {
     toast(T("page-unreachable"));
     return;
@@ -1120,25 +1125,24 @@ async function health() {
   }
 }
 
-// The page's texts first (the reader's choice, else the server's from the browser's languages);
-// without them the page still works, its labels empty.
+// The page's texts (the reader's choice, else the server's from the browser's languages). What
+// is drawn before they come is filled in when they do; without them the page still works.
 async function start() {
   const chosen = storedLanguage();
   if (chosen) rememberLanguage(chosen); // the server's own answers follow the choice
   try {
-    await loadTexts(chosen);
+    if (await loadTexts(chosen)) applyLanguage();
   } catch (err) {
-    i18n.loaded = false;
+    applyLanguage(); // no texts: the switch still shows which language the page means
   }
-  applyLanguage();
 }
 
-document.addEventListener("DOMContentLoaded", async () => {
+document.addEventListener("DOMContentLoaded", () => {
   $("nick").value = localStorage.getItem("norae.nick") || "";
-  await start();
   wire();
   wireMood();
   wireLyrics();
+  start(); // first: the language cookie it sets goes with the requests below
   loadConfig();
   loadCommands();
   join(roomFromUrl());
