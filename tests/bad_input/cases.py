@@ -515,8 +515,8 @@ def _query_cases() -> list[WebCase]:
         ("get-kakao", "/kakao/skill", "GET", 405),
     ):
         # under /api/ the page's JSON, in plain words (the Kakao skill is no page's)
-        says = {404: "nothing at this address", 405: "that kind of request"}
-        plain = says[status] if path.startswith("/api/") else ""
+        refusal = {404: "nothing at this address", 405: "that kind of request"}
+        plain = refusal[status] if path.startswith("/api/") else ""
         out.append(WebCase(f"routes/{label}", method, path, status=status, says=plain))
     return out
 
