@@ -36,7 +36,7 @@ log = logging.getLogger(__name__)
 
 # Every feature's routes, in one place: each module's ``setup(app)`` adds its own.
 ROUTES: tuple[Callable[[web.Application], None], ...] = (
-    page.setup,  # /, /r/<room>, /favicon.ico, /api/config, /static/
+    page.setup,  # /, /r/<room>, /favicon.ico, /api/config, /api/texts, /static/
     status.setup,  # /status, /healthz
     relay.setup,  # /api/rooms/<room>/…, /api/stories/…, /stories/<id>
     mood.setup,  # /api/mood/…, /audio/<song id>

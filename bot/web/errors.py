@@ -11,8 +11,11 @@ plus what the error carries for the page: ``round_id`` (a relay error about one 
 The status is 400 unless the error's type says otherwise (:func:`error_status`): ``SlowDown`` 429,
 a model that is busy, slow or failed 503, a :class:`WebError` its own. Anything that is not a
 :class:`~bot.errors.UserError` is a 500 with the generic text (its own text is for the log only),
-and Redis down or loading is a 503 (:func:`unavailable_response`). The middleware that catches
-them is :func:`bot.web.middleware.errors`.
+Redis down or loading is a 503 (:func:`unavailable_response`), and aiohttp's own refusals under
+``/api/`` (no such route, wrong method) are answered in the same shape
+(:func:`http_error_response`). The middleware that catches them is
+:func:`bot.web.middleware.errors`. "The browser's language" is
+:func:`bot.web.requests.request_language`: the page's switch, then Accept-Language, then Korean.
 """
 
 from __future__ import annotations
@@ -33,6 +36,8 @@ from bot.limits import SlowDown
 REDIS_DOWN: tuple[type[Exception], ...] = (RedisConnectionError, RedisTimeoutError)
 RETRY_AFTER_S = 2
 UNAVAILABLE = "unavailable"
+# aiohttp's own refusals under /api/ (no such route, wrong method, a body past the app's limit).
+HTTP_CODES = {404: "web-not-found", 405: "web-method-not-allowed", 413: "web-too-large"}
 
 
 class WebError(UserError):
@@ -106,6 +111,13 @@ def unavailable_response(lang: texts.Lang) -> web.Response:
     response = _answer(UNAVAILABLE, messages, lang, 503)
     response.headers["Retry-After"] = str(RETRY_AFTER_S)
     return response
+
+
+def http_error_response(error: web.HTTPException, lang: texts.Lang) -> web.Response:
+    """One of aiohttp's own 4xx or 5xx under ``/api/``, in the same shape as any other error."""
+    code = HTTP_CODES.get(error.status, "web-bad-request" if error.status < 500 else INTERNAL)
+    messages = {each: texts.text(code, each) for each in texts.LANGUAGES}
+    return _answer(code, messages, lang, error.status)
 
 
 def _answer(

@@ -27,7 +27,7 @@ from bot.web.errors import (
     REDIS_DOWN,
     error_response,
     error_status,
-    json_response,
+    http_error_response,
     unavailable_response,
 )
 from bot.web.requests import (
@@ -129,7 +129,7 @@ async def errors(request: web.Request, handler: Handler) -> web.StreamResponse:
     except web.HTTPException as exc:  # aiohttp's own (no such route, wrong method…)
         if exc.status < 400 or not request.path.startswith("/api/"):
             raise
-        return json_response({"error": exc.text or exc.reason}, exc.status)
+        return http_error_response(exc, request_language(request))
     except Exception as exc:
         if not request.path.startswith("/api/"):
             raise  # a page: aiohttp's own 500 (and its log line)

@@ -24,10 +24,11 @@ from typing import Annotated, Any
 from aiohttp import web
 from pydantic import BaseModel, ConfigDict, Field, Strict
 
+from bot import texts
 from bot.catalog import PACKAGE_URL_SCHEME, Song, resolve_package_url
 from bot.mood.service import MoodReply, MoodService, SongCard
 from bot.web.errors import json_response
-from bot.web.requests import API_BODY_BYTES, actor, read_body, services
+from bot.web.requests import API_BODY_BYTES, actor, read_body, request_language, services
 
 log = logging.getLogger(__name__)
 
@@ -189,7 +190,7 @@ async def audio(request: web.Request) -> web.StreamResponse:
     song = await _mood(request).catalog.song(song_id) if SONG_ID_RE.fullmatch(song_id) else None
     path = audio_file(song) if song is not None else None
     if path is None:
-        raise web.HTTPNotFound(text="No playable audio for that song.")
+        raise web.HTTPNotFound(text=texts.text("web-no-audio", request_language(request)))
     return web.FileResponse(
         path,
         headers={

@@ -31,12 +31,21 @@ from urllib.parse import quote
 from aiohttp import web
 from pydantic import AfterValidator, BaseModel, ConfigDict, Field
 
+from bot import texts
 from bot.numbers import strict_int
 from bot.relay.service import RelayError, RelayService, RoundView
 from bot.relay.ticker import announce
 from bot.web.errors import WebError, json_response
 from bot.web.keys import HUB_KEY
-from bot.web.requests import actor, client_address, read_body, request_language, room, services
+from bot.web.requests import (
+    actor,
+    client_address,
+    read_body,
+    request_language,
+    room,
+    services,
+)
+from bot.web.status import BRAND, LANGUAGE_VARIES
 from contract.ids import Channel
 from storage.stories import Line, Story
 
@@ -54,7 +63,7 @@ def _clean_nick(value: str) -> str:
     """No control or format characters (they could fake line breaks or reorder text)."""
     cleaned = "".join(ch for ch in value if unicodedata.category(ch)[0] != "C").strip()
     if not cleaned:
-        raise ValueError("choose a nickname")
+        raise ValueError("web-bad-nick")  # a catalog code: the refusal says it in both languages
     return cleaned
 
 
@@ -375,8 +384,12 @@ async def reroll(request: web.Request) -> web.Response:
 async def _writing_failed(request: web.Request, channel: Channel, exc: Exception) -> None:
     """Tell the room's other pages that the model's writing they were shown ended (the error
     itself is answered to the one who asked)."""
-    message = str(exc) if isinstance(exc, RelayError) else "The model could not write."
-    await _publish(request, channel, {"type": "writing_failed", "message": message})
+    if isinstance(exc, RelayError):
+        messages = {lang: exc.message(lang) for lang in texts.LANGUAGES}
+    else:
+        messages = {lang: texts.text("web-writing-failed", lang) for lang in texts.LANGUAGES}
+    event = {"type": "writing_failed", "messages": messages, "message": messages["en"]}
+    await _publish(request, channel, event)
 
 
 async def current_round(request: web.Request) -> web.Response:
@@ -488,43 +501,59 @@ async def _send(response: web.StreamResponse, event: dict[str, Any]) -> None:
 # --- the reader page -------------------------------------------------------------------------
 
 READER = """<!doctype html>
-<html lang="{lang}"><head><meta charset="utf-8"><title>{title} · norae 노래</title>
+<html lang="{lang}"><head><meta charset="utf-8"><title>{title} · {brand}</title>
 <meta name="viewport" content="width=device-width, initial-scale=1">
 <link rel="icon" href="/static/favicon.svg" type="image/svg+xml">
 <link rel="stylesheet" href="/static/style.css"></head>
-<body class="doc reader"><p class="crumbs"><a href="/">norae 노래</a> · {room}</p>
-<article><h1>{title}</h1>{genre}<div class="story">{lines}</div></article>
+<body class="doc reader"><p class="crumbs"><a href="/">{brand}</a> · {room}</p>
+<article lang="{story_lang}"><h1>{title}</h1>{genre}<div class="story">{lines}</div></article>
 <p class="byline">{byline}</p>
-<p>Download: <a href="/api/stories/{id}/export?format=md">Markdown</a> ·
-<a href="/api/stories/{id}/export?format=txt">plain text</a></p>
+<p>{download} <a href="/api/stories/{id}/export?format=md">{markdown}</a> ·
+<a href="/api/stories/{id}/export?format=txt">{plain}</a></p>
 </body></html>"""
 
 
 async def reader(request: web.Request) -> web.Response:
-    """A story, read-only, server-rendered: every user or model text is escaped."""
+    """A story, read-only, server-rendered in the reader's language: every user or model text
+    is escaped."""
+    lang = request_language(request)
     try:
         story, lines = await _relay(request).read(_story_id(request.match_info["story_id"]))
-    except RelayError:
-        raise web.HTTPNotFound(text="There is no such story.") from None
-    return web.Response(text=render_story(story, lines), content_type="text/html")
+    except RelayError as exc:
+        raise web.HTTPNotFound(text=exc.message(lang)) from None
+    return web.Response(
+        text=render_story(story, lines, lang), content_type="text/html", headers=LANGUAGE_VARIES
+    )
 
 
-def render_story(story: Story, lines: list[Line]) -> str:
+def render_story(story: Story, lines: list[Line], lang: texts.Lang = "ko") -> str:
+    """The reader page: its own words in ``lang``, the story in the story's language."""
     e = html.escape
+
+    def say(code: str, **params: object) -> str:
+        return e(texts.text(code, lang, **params))
+
     name = _web_room(story.channel)
-    room_link = f'<a href="/r/{quote(name)}">{e(name)}</a>' if name else "another chat"
-    status = "archived" if story.status != "active" else "in progress"
+    room_link = f'<a href="/r/{quote(name)}">{e(name)}</a>' if name else say("web-reader-elsewhere")
     model_lines = sum(1 for line in lines if line.source == "model")
+    no_lines = f"<p><em>{say('web-reader-no-lines')}</em></p>"
     return READER.format(
-        lang="en" if story.language == "en" else "ko",
-        title=e(story.title or "Untitled"),
+        lang=lang,
+        story_lang="en" if story.language == "en" else "ko",
+        brand=BRAND,
+        title=e(story.title) if story.title else say("web-reader-untitled"),
         genre=f'<p class="genre">{e(story.genre)}</p>' if story.genre else "",
         room=room_link,
-        lines="".join(_render_line(line) for line in lines) or "<p><em>No lines yet.</em></p>",
-        byline=e(
-            f"{len(lines)} lines ({model_lines} by the model, chosen by vote) · "
-            f"started by {story.created_by_name or 'someone'} · {status}"
+        lines="".join(_render_line(line, lang) for line in lines) or no_lines,
+        byline=say(
+            "web-reader-byline-archived" if story.status != "active" else "web-reader-byline",
+            lines=len(lines),
+            model=model_lines,
+            name=story.created_by_name or texts.text("web-reader-someone", lang),
         ),
+        download=say("web-reader-download"),
+        markdown=say("web-reader-markdown"),
+        plain=say("web-reader-plain"),
         id=e(story.id),
     )
 
@@ -538,8 +567,11 @@ def _web_room(channel: str) -> str:
     return found.id if found.platform == "web" else ""
 
 
-def _render_line(line: Line) -> str:
-    who = "the model" if line.source == "model" else line.author_name or "someone"
+def _render_line(line: Line, lang: texts.Lang) -> str:
+    if line.source == "model":
+        who = texts.text("web-reader-the-model", lang)
+    else:
+        who = line.author_name or texts.text("web-reader-someone", lang)
     return (
         f'<p class="line {html.escape(line.source)}" title="{html.escape(who)}">'
         f"{html.escape(line.text)}</p>"

@@ -5,7 +5,8 @@ JSON body. Route modules read requests through these helpers only.
   by :func:`bot.web.middleware.user_cookie`). The public id is a hash of the cookie, so the ids
   that stories show (line authors) cannot be replayed as a cookie to act as someone else.
 - Where: a room is a :class:`~contract.ids.Channel` (``web:<room>``).
-- Language: ``ko`` when the browser prefers Korean, else ``en``.
+- Language: the page's own choice (the ``norae_lang`` cookie its language switch sets), else the
+  first of Korean and English that the browser's ``Accept-Language`` asks for, else Korean.
 """
 
 from __future__ import annotations
@@ -26,6 +27,7 @@ from bot.web.keys import SERVICES_KEY
 from contract.ids import Actor, Channel
 
 USER_COOKIE = "norae_uid"
+LANG_COOKIE = "norae_lang"  # the page's language switch: "ko" or "en"
 MAX_BODY_BYTES = 64 * 1024  # the app's hard limit; the JSON API sets a lower one per request
 API_BODY_BYTES = 16 * 1024
 ROOM_RE = re.compile(r"^[\w-]{1,40}$")
@@ -104,9 +106,31 @@ def checked_room(name: str) -> Channel:
 
 
 def request_language(request: web.Request) -> texts.Lang:
-    """``ko`` when the browser prefers Korean, else ``en``."""
-    first = request.headers.get("Accept-Language", "").split(",")[0].strip().lower()
-    return "ko" if first.startswith("ko") else "en"
+    """The reader's language: the page's switch (``norae_lang``), then ``Accept-Language``."""
+    chosen = request.cookies.get(LANG_COOKIE)
+    if chosen in texts.LANGUAGES:
+        return texts.language(chosen)
+    return accepted_language(request.headers.get("Accept-Language", ""))
+
+
+def accepted_language(header: str) -> texts.Lang:
+    """The first of Korean and English an ``Accept-Language`` header asks for, by its weights
+    (``q``); Korean when it asks for neither (or there is no header)."""
+    asked: list[tuple[float, int, str]] = []
+    for at, item in enumerate(header.split(",")[:32]):  # a sane header names a few
+        tag, _, params = item.partition(";")
+        weight = 1.0
+        for param in params.split(";"):
+            name, _, value = param.partition("=")
+            if name.strip().lower() == "q":
+                try:
+                    weight = float(value.strip())
+                except ValueError:
+                    weight = 0.0
+        primary = tag.strip().lower().split("-")[0]
+        if primary in texts.LANGUAGES and weight > 0:
+            asked.append((-weight, at, primary))  # highest weight first, then the header's order
+    return texts.language(min(asked)[2]) if asked else "ko"
 
 
 # --- the body --------------------------------------------------------------------------------
@@ -151,6 +175,8 @@ def _refusal(exc: ValidationError) -> WebError:
         return WebError("web-bad-json")
     field = ".".join(str(p) for p in err["loc"])
     detail = str(err["msg"]).removeprefix("Value error, ")
+    if err["type"] == "value_error" and texts.has(detail):
+        return WebError(detail)  # a validator's own refusal, named by its catalog code
     if not field:
         return WebError("web-bad-body", detail=detail)
     return WebError("web-bad-field", field=field, detail=detail)

@@ -441,7 +441,10 @@ def _query_cases() -> list[WebCase]:
             )
         )
         out.append(
-            WebCase(f"reader/{label}", "GET", f"/stories/{story}", status=404, says="no such story")
+            # a page, not JSON: in the browser's language only (none asked for: Korean)
+            WebCase(
+                f"reader/{label}", "GET", f"/stories/{story}", status=404, says="이야기가 없어요"
+            )
         )
     for label, fmt in (("pdf", "pdf"), ("upper", "MD"), ("empty", ""), ("path", "..%2Fmd")):
         out.append(
@@ -495,7 +498,9 @@ def _query_cases() -> list[WebCase]:
         ("nul", "%00"),
     ):
         out.append(
-            WebCase(f"audio/{label}", "GET", f"/audio/{song}", status=404, says="no playable audio")
+            WebCase(
+                f"audio/{label}", "GET", f"/audio/{song}", status=404, says="재생할 수 있는 소리가"
+            )
         )
     for label, path, method, status in (
         ("unknown-api", "/api/nope", "GET", 404),
@@ -508,9 +513,14 @@ def _query_cases() -> list[WebCase]:
         ("get-mood-forget", "/api/mood/forget", "GET", 405),
         ("post-history", "/api/mood/history", "POST", 405),
         ("post-artists", "/api/lyrics/artists", "POST", 405),
+        ("post-texts", "/api/texts", "POST", 405),
+        ("post-config", "/api/config", "POST", 405),
         ("get-kakao", "/kakao/skill", "GET", 405),
     ):
-        out.append(WebCase(f"routes/{label}", method, path, status=status))
+        # under /api/ the page's JSON, in plain words (the Kakao skill is no page's)
+        refusal = {404: "nothing at this address", 405: "that kind of request"}
+        plain = refusal[status] if path.startswith("/api/") else ""
+        out.append(WebCase(f"routes/{label}", method, path, status=status, says=plain))
     return out
 
 

@@ -44,8 +44,10 @@ async def test_the_chat_page_status_page_and_static_files(
         body = await resp.text()
         assert "norae" in body and "/static/app.js" in body
         assert "script-src 'self'" in resp.headers["Content-Security-Policy"]
-    status = await client.get("/status")
-    assert status.status == 200 and "Redis: up" in await status.text()
+    status = await client.get("/status")  # no language asked for: Korean
+    assert status.status == 200 and "Redis: 켜져 있어요" in await status.text()
+    english = await client.get("/status", headers={"Accept-Language": "en"})
+    assert english.status == 200 and "Redis: up" in await english.text()
     for name in ("app.js", "style.css"):
         assert (await client.get(f"/static/{name}")).status == 200
 
@@ -91,7 +93,7 @@ async def test_a_browser_gets_one_id_cookie(client: Client) -> None:
 async def test_api_errors_are_json_without_traces(client: Client) -> None:
     missing = await client.get("/api/nothing-here")
     assert missing.status == 404 and "error" in await missing.json()
-    bad_room = await client.get("/api/rooms/no%20spaces")
+    bad_room = await client.get("/api/rooms/no%20spaces", headers={"Accept-Language": "en"})
     assert bad_room.status == 400 and "room name" in (await bad_room.json())["error"]
 
 

@@ -24,15 +24,17 @@ from tests.worker_support import running_worker
 
 Client = TestClient[web.Request, web.Application]
 ROOM = "/api/rooms/room1"
+# A browser that asks for English (without the header it would read Korean).
+ENGLISH = {"Accept-Language": "en"}
 LINES = ["첫째 문장입니다.", "둘째 문장입니다.", "셋째 문장입니다."]
 
 
 @asynccontextmanager
 async def serve(redis: Redis, relay: RelayService, users: int = 2) -> AsyncIterator[list[Client]]:
-    """One app, one browser (its own cookie jar) per user; the ticker runs every 50 ms."""
+    """One app, one browser (its own cookie jar, English) per user; the ticker runs every 50 ms."""
     app = create_app(redis, InferenceClient(redis), settings=Settings(), relay=relay, tick_s=0.05)
     server = TestServer(app)
-    clients = [TestClient(server) for _ in range(users)]
+    clients = [TestClient(server, headers=ENGLISH) for _ in range(users)]
     for c in clients:
         await c.start_server()
         await c.get("/")  # a browser loads the page (and gets its id cookie) first

@@ -178,7 +178,8 @@ async def test_a_command_runs_for_this_browser_in_its_room(client: Client, runs:
     assert request.services is client.app[SERVICES_KEY]
 
     await run(client, "echo", {"text": "hi"})  # no room named: the page's first room
-    assert runs.requests[-1].channel.key == "web:lobby" and runs.requests[-1].lang == "en"
+    assert runs.requests[-1].channel.key == "web:lobby"
+    assert runs.requests[-1].lang == "ko"  # no language asked for: Korean
 
 
 async def test_a_command_whose_text_is_optional_runs_without_one(
@@ -248,7 +249,7 @@ async def test_a_command_that_refuses_is_answered_with_its_text(client: Client) 
         "messages": both("command-echo-refused"),
         "code": "command-echo-refused",
     }
-    english = await run(client, "echo", {"text": "refuse"}, 400)
+    english = await run(client, "echo", {"text": "refuse"}, 400, lang="en")
     assert english["error"] == "That text cannot be turned around."
 
 
@@ -260,7 +261,7 @@ async def test_a_command_that_fails_is_a_500_with_the_generic_text(
     raw = await resp.text()
     assert resp.status == 500 and SECRET not in raw and "RuntimeError" not in raw
     data = await resp.json()
-    assert data["error"] == texts.text("error-unknown", "en")
+    assert data["error"] == texts.text("error-unknown", "ko")  # no language asked for
     assert data["messages"] == both("error-unknown") and data["code"] == "error-unknown"
     logged = [r for r in caplog.records if r.name == "bot.web.middleware"]
     assert logged and logged[0].exc_info is not None and SECRET in str(logged[0].exc_info[1])

@@ -23,6 +23,8 @@ from storage.connection import Redis
 from tests.bot.test_lyrics import COPIED_LINE, KO_ARTIST, NEW_LINES, SETTINGS, _seed
 
 Client = TestClient[web.Request, web.Application]
+# A browser that asks for English (without the header it would read Korean).
+ENGLISH = {"Accept-Language": "en"}
 EVIL = "<img src=x onerror=alert(1)>"
 
 
@@ -55,7 +57,7 @@ async def client(redis: Redis, generator: FakeGenerator) -> AsyncIterator[Client
     service = LyricsService(redis, generator, SETTINGS)
     await _seed(service)
     app[SERVICES_KEY].lyrics = service
-    async with TestClient(TestServer(app)) as c:
+    async with TestClient(TestServer(app), headers=ENGLISH) as c:
         yield c
 
 

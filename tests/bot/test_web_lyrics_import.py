@@ -174,7 +174,7 @@ async def test_bad_imports_are_refused_in_both_languages(
     before = await snapshot(redis)
     data = await post(client, body, status)
     assert ko in data["messages"]["ko"] and en in data["messages"]["en"]
-    assert data["error"] == data["messages"]["en"]  # the browser's language (none: English)
+    assert data["error"] == data["messages"]["ko"]  # the browser's language (none: Korean)
     assert await snapshot(redis) == before, diff(before, await snapshot(redis))
 
 

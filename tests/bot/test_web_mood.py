@@ -31,6 +31,8 @@ from storage.connection import Redis
 from tests.bot.test_mood import SAD_KO, FakeInference, fill_catalog, mood_of
 
 Client = TestClient[web.Request, web.Application]
+# A browser that asks for English (without the header it would read Korean).
+ENGLISH = {"Accept-Language": "en"}
 STATIC = Path(__file__).resolve().parents[2] / "bot" / "web" / "static"
 DEMO = "package://immich_memories_music/tracks/calm/calm_acoustic_1.opus"
 DEMO_2 = "package://immich_memories_music/tracks/tender/tender_electronic_1.opus"
@@ -68,7 +70,7 @@ async def client(redis: Redis, fake: SimilarFake) -> AsyncIterator[Client]:
     app[SERVICES_KEY].mood = MoodService(
         redis, fake, Catalog(redis), MoodSettings(), rng=random.Random(0)
     )
-    async with TestClient(TestServer(app)) as c:
+    async with TestClient(TestServer(app), headers=ENGLISH) as c:
         await c.get("/")  # the browser's id cookie
         yield c
 
@@ -134,7 +136,7 @@ async def test_message_then_pick_then_history(
 async def test_each_browser_is_its_own_user(redis: Redis, client: Client) -> None:
     await fill_catalog(redis)
     await post(client, "message", {"text": SAD_KO})
-    other: Client = TestClient(cast(TestServer, client.server))
+    other: Client = TestClient(cast(TestServer, client.server), headers=ENGLISH)
     await other.start_server()
     try:
         history = await (await other.get("/api/mood/history")).json()

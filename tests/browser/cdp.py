@@ -36,6 +36,10 @@ FLAGS = [
 ]
 
 
+# What the browser answers when a page is asked something while it is being replaced.
+NAVIGATING = ("navigated or closed", "Cannot find context", "Execution context was destroyed")
+
+
 def chromium_path() -> str | None:
     return shutil.which("chromium") or shutil.which("chromium-browser")
 
@@ -91,15 +95,27 @@ class Browser:
         """Poll a page expression until it is truthy; returns its value."""
         deadline = time.monotonic() + timeout
         while time.monotonic() < deadline:
-            value = await self.js(expression)
+            try:
+                value = await self.js(expression)
+            except RuntimeError as exc:  # asked while the page was being replaced: ask again
+                if not any(gone in str(exc) for gone in NAVIGATING):
+                    raise
+                value = None
             if value:
                 return value
             await asyncio.sleep(0.1)
         raise AssertionError(f"timed out waiting for: {expression}")
 
+    async def accept_language(self, value: str) -> None:
+        """Send ``value`` as the browser's Accept-Language from now on (pages, fetches, events)."""
+        await self.send("Network.enable")
+        await self.send("Network.setExtraHTTPHeaders", headers={"Accept-Language": value})
+
     async def goto(self, url: str) -> None:
+        """Open ``url`` and wait until its document (not the one before it) has loaded."""
+        await self.js("window.__before_goto = true")
         await self.send("Page.navigate", url=url)
-        await self.wait_for("document.readyState === 'complete'")
+        await self.wait_for("!window.__before_goto && document.readyState === 'complete'")
 
     async def reload(self) -> None:
         """Reload the page and wait until the new document has loaded."""

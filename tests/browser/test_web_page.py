@@ -1,7 +1,8 @@
 """The web page in a real headless Chromium: a story that grows as its rounds close, reroll up to
 its limit, toasts clear of the continue form, the activity after a reload, a song list, the
 playlist's cap and the lyrics form's range, and a fresh install's lyrics tab: its import panel, a
-first artist imported from the page, and a song written at once; screenshots of each step.
+first artist imported from the page, and a song written at once; the page in Korean and in
+English (the browser's Accept-Language), and its switch between them; screenshots of each step.
 
 Skips when Debian's chromium is not installed (.ci/run installs it). Screenshots go to the
 test's temporary folder and, when TEST_ARTIFACTS names a folder, there too.
@@ -10,6 +11,7 @@ test's temporary folder and, when TEST_ARTIFACTS names a folder, there too.
 from __future__ import annotations
 
 import os
+import re
 import shutil
 from collections.abc import AsyncIterator
 from pathlib import Path
@@ -18,16 +20,18 @@ import pytest
 from aiohttp import web
 
 import bot.commands
+from bot import texts
 from bot.cli.embedded_redis import free_port
 from bot.inference import InferenceClient
 from bot.web.app import create_app
+from bot.web.page import patterns
 from contract.settings import load_settings
 from storage.connection import Redis
 from tests.bot.test_mood import FakeInference
 from tests.bot.test_mood import similar_client as similar_client  # the fixture
 from tests.bot.test_web_commands import Runs, declared
 from tests.bot.test_web_commands import catalog as catalog  # the fixture
-from tests.browser.cdp import chromium, chromium_path
+from tests.browser.cdp import Browser, chromium, chromium_path
 
 pytestmark = pytest.mark.skipif(chromium_path() is None, reason="chromium is not installed")
 
@@ -56,6 +60,8 @@ def _keep(shot: Path) -> None:
         shutil.copy(shot, Path(folder) / shot.name)
 
 
+KOREAN = "ko-KR,ko;q=0.9"
+ENGLISH = "en-US,en;q=0.9"
 JS_LINES = "[...document.querySelectorAll('#lines li')]"
 JS_LOG = "document.getElementById('log').textContent"
 
@@ -74,6 +80,7 @@ async def test_a_story_grows_on_the_page_and_the_activity_survives_a_reload(
 ) -> None:
     max_rerolls = load_settings().relay.max_rerolls
     async with chromium() as page:
+        await page.accept_language(ENGLISH)
         await page.goto(f"{site}/r/lobby")
         await page.js(
             "document.getElementById('nick').value = '하나';"
@@ -109,7 +116,7 @@ async def test_a_story_grows_on_the_page_and_the_activity_survives_a_reload(
             await page.wait_for(f"state.data.round && state.data.round.rerolls === {done}")
         await page.wait_for("document.getElementById('reroll').disabled")
         left = await page.js("document.getElementById('reroll-left').textContent")
-        assert "No rerolls left" in left and "다시 뽑기" in left
+        assert left == "No rerolls left"  # in the page's language only
         await page.screenshot(tmp_path / "web-relay-reroll-limit.png")
 
         # a refused continue (the round is still open) says so in a toast that never covers the
@@ -254,29 +261,34 @@ async def test_a_fresh_install_imports_an_artist_from_the_page_and_writes(
     fresh_site: str, tmp_path: Path
 ) -> None:
     async with chromium() as page:
+        await page.accept_language(KOREAN)
         await page.goto(f"{fresh_site}/r/lobby")
         await page.js("document.querySelector('button[data-feature=lyrics]').click()")
-        # no artist yet: the import panel is open with its welcome, in Korean then English
+        # no artist yet: the import panel is open with its welcome, in the browser's Korean
         await page.wait_for(
             "document.getElementById('lyrics-import').open"
             " && !document.getElementById('lyrics-fresh').hidden"
         )
         panel = await page.js("document.getElementById('lyrics-import').innerText")
-        assert panel.index("아직 가사를 배운 가수가 없어요") < panel.index("No artist has been")
+        assert "아직 가사를 배운 가수가 없어요" in panel and "No artist has been" not in panel
         assert 'norae lyrics import --artist "가수 이름" songs.txt' in panel
         await page.wait_for("!document.getElementById('import-limits').hidden")
         limits = await page.js("document.getElementById('import-limits').textContent")
-        assert "200 KB, 100곡까지" in limits and "100 songs" in limits
+        assert "200 KB, 100곡까지" in limits and "songs" not in limits
         shot = await page.screenshot(tmp_path / "web-lyrics-fresh.png")
 
-        # writing before any import says where to go, in both languages
+        # writing before any import says where to go
         await page.js(
             "document.getElementById('lyrics-artist').value = '아이유';"
             "document.querySelector('#lyrics-form button[type=submit]').click()"
         )
         await page.wait_for("!document.getElementById('lyrics-error').hidden")
         said = await page.js("document.getElementById('lyrics-error').textContent")
-        assert "가수 가져오기" in said and "Import an artist" in said and "norae lyrics" not in said
+        assert (
+            "가수 가져오기" in said
+            and "Import an artist" not in said
+            and "norae lyrics" not in said
+        )
 
         # a first import from the page: two songs, split by two blank lines
         await page.js(
@@ -286,7 +298,7 @@ async def test_a_fresh_install_imports_an_artist_from_the_page_and_writes(
         )
         await page.wait_for("!document.getElementById('import-done').hidden")
         done = await page.js("document.getElementById('import-done').textContent")
-        assert "봄 시인의 노래 2곡을 가져왔어요" in done and "Imported 2 songs of 봄 시인" in done
+        assert "봄 시인의 노래 2곡을 가져왔어요" in done and "Imported" not in done
         assert await page.js("document.getElementById('lyrics-fresh').hidden") is True
         assert await page.js("document.getElementById('lyrics-artist').value") == "봄 시인"
         await page.wait_for(  # the autocomplete knows the artist now
@@ -322,6 +334,7 @@ async def test_the_more_panel_offers_the_simple_commands_and_runs_them(
     monkeypatch.setattr(bot.commands, "simple_commands", tuple)
     runs = Runs()
     async with chromium() as page:
+        await page.accept_language(KOREAN)
         # no simple command on this server: no "More" tab
         await page.goto(f"{fresh_site}/r/lobby")
         await page.wait_for("state.config !== null")
@@ -332,7 +345,7 @@ async def test_the_more_panel_offers_the_simple_commands_and_runs_them(
         await page.reload()
         await page.wait_for("!document.getElementById('more-tab').hidden")
         tab = await page.js("document.getElementById('more-tab').textContent")
-        assert "더보기" in tab and "More" in tab
+        assert tab == "더보기"
         await page.js("document.getElementById('more-tab').click()")
         await page.wait_for("!document.getElementById('feature-more').hidden")
         assert await page.js("document.getElementById('feature-relay').hidden") is True
@@ -343,10 +356,7 @@ async def test_the_more_panel_offers_the_simple_commands_and_runs_them(
         echo = "document.querySelector('#commands form[data-command=echo]')"
         label = await page.js(f"{echo}.querySelector('label').textContent")
         described = await page.js(f"{echo}.querySelector('p.muted').textContent")
-        assert (label.strip(), described) in {
-            ("뒤집을 글", "보낸 글을 거꾸로 돌려줘요."),
-            ("Text to turn around", "Says your text backwards."),
-        }  # in the browser's language
+        assert (label.strip(), described) == ("뒤집을 글", "보낸 글을 거꾸로 돌려줘요.")
         assert await page.js(f"{echo}.elements.text.maxLength") == 20
         assert await page.js(f"{echo}.elements.text.required") is True
 
@@ -366,5 +376,136 @@ async def test_the_more_panel_offers_the_simple_commands_and_runs_them(
         )
         shot = await page.screenshot(tmp_path / "web-more.png")
         _keep(shot)
+
+        # in English at once: the forms stay, with their answers; their texts are the server's
+        await page.js(f"{echo}.elements.text.value = '바람'")
+        await page.js("document.querySelector('#languages [data-lang=en]').click()")
+        await page.wait_for(
+            f"{echo}.querySelector('label').textContent.trim() === 'Text to turn around'"
+        )
+        assert await page.js(f"{echo}.querySelector('p.muted').textContent") == (
+            "Says your text backwards."
+        )
+        assert await page.js("document.getElementById('more-tab').textContent") == "More"
+        assert await page.js(f"{echo}.elements.text.value") == "바람"
+        assert await page.js(f"{echo}.querySelector('.answer').textContent") == "다온 가비봄"
+        assert await page.js(f"{today}.elements.text.placeholder") == "optional"
         assert page.errors == []
     assert [r.text for r in runs.requests] == ["봄비가 온다", ""]
+
+
+# The words of another script a page may show: the brand, the switch's own labels, names.
+BRAND = "norae 노래"
+IN_KOREAN_TOO = {"norae", "English", "Redis", "KB"}  # the brand, the switch, a program, a unit
+JS_VISIBLE = "document.body.innerText"
+JS_LOADED = "i18n.loaded && document.getElementById('health').textContent.includes('Redis')"
+
+
+def _latin_words(text: str) -> set[str]:
+    return set(re.findall(r"[A-Za-z]{2,}", text)) - IN_KOREAN_TOO
+
+
+def _hangul(text: str) -> list[str]:
+    return re.findall(r"[\uac00-\ud7a3]+", text.replace(BRAND, "").replace("한국어", ""))
+
+
+def _text(lang: texts.Lang, code: str) -> str:
+    return patterns(lang)[code]
+
+
+async def _shows(page: Browser, lang: texts.Lang) -> None:
+    """The page's own texts are the catalog's in ``lang``, and ``<html lang>`` says so."""
+    await page.wait_for(f"document.documentElement.lang === '{lang}'")
+    assert await page.js("document.querySelector('#room-form button').textContent") == _text(
+        lang, "page-join"
+    )
+    assert await page.js("document.querySelector('[data-feature=relay]').textContent") == _text(
+        lang, "page-tab-relay"
+    )
+    assert await page.js("document.querySelector('#write-form [name=text]').placeholder") == _text(
+        lang, "page-write-placeholder"
+    )
+    assert await page.js("document.getElementById('languages').ariaLabel") == _text(
+        lang, "page-language"
+    )
+    pressed = await page.js(
+        "[...document.querySelectorAll('#languages button')]"
+        ".filter((b) => b.getAttribute('aria-pressed') === 'true').map((b) => b.dataset.lang)"
+    )
+    assert pressed == [lang]
+
+
+async def test_the_page_speaks_korean_or_english_and_switches_at_once(
+    site: str, tmp_path: Path
+) -> None:
+    async with chromium() as page:
+        await page.accept_language(KOREAN)
+        await page.goto(f"{site}/r/lobby")
+        await page.wait_for(JS_LOADED)
+        await page.wait_for("!document.getElementById('no-story').hidden")
+        await _shows(page, "ko")
+        visible = await page.js(JS_VISIBLE)
+        assert _text("ko", "page-no-story") in visible
+        assert _latin_words(visible) == set(), visible  # nothing left in English
+        shots = [await page.screenshot(tmp_path / "web-page-ko.png")]
+
+        # a story: the texts the script draws (its facts, the activity) are in Korean too
+        await page.js(
+            "document.getElementById('nick').value = 'Ann';"
+            "document.querySelector('#start-form [name=title]').value = 'Spring';"
+            "document.querySelector('#start-form button').click()"
+        )
+        await page.wait_for("document.getElementById('story-title').textContent === 'Spring'")
+        await page.wait_for(f"{JS_LOG}.includes('Spring')")
+        meta = await page.js("document.getElementById('story-meta').textContent")
+        assert "Ann 님이 시작" in meta and "0줄" in meta
+        assert "Ann 님이 “Spring” 이야기를 시작했어요" in await page.js(JS_LOG)
+
+        # English at once: no reload, every text follows, the story stays as it was written
+        await page.js("window.__same_page = true")
+        await page.js("document.querySelector('#languages [data-lang=en]').click()")
+        await _shows(page, "en")
+        assert await page.js("window.__same_page") is True
+        meta = await page.js("document.getElementById('story-meta').textContent")
+        assert "started by Ann" in meta and "lines: 0" in meta and "Korean" in meta
+        assert "Ann started “Spring”" in await page.js(JS_LOG)
+        assert await page.js("document.getElementById('live').textContent") == "live"
+        visible = await page.js(JS_VISIBLE)
+        assert _hangul(visible) == [], visible
+        shots.append(await page.screenshot(tmp_path / "web-page-switched-to-en.png"))
+
+        # the choice is kept in the browser and told to the server, whose own texts follow it
+        assert await page.js("localStorage.getItem('norae.lang')") == "en"
+        assert "norae_lang=en" in await page.js("document.cookie")
+        told = await page.js("fetch('/api/config').then((r) => r.json()).then((c) => c.language)")
+        assert told == "en"  # though the browser still asks for Korean
+        status = await page.js("fetch('/status').then((r) => r.text())")
+        assert "Redis: up" in status
+
+        # a reload keeps the choice
+        await page.reload()
+        await page.wait_for(JS_LOADED)
+        await _shows(page, "en")
+        await page.wait_for("document.getElementById('story-title').textContent === 'Spring'")
+
+        # and back to Korean
+        await page.js("document.querySelector('#languages [data-lang=ko]').click()")
+        await _shows(page, "ko")
+        await page.wait_for("document.getElementById('story-meta').textContent.includes('0줄')")
+        assert await page.js("localStorage.getItem('norae.lang')") == "ko"
+        assert page.errors == []
+
+    async with chromium() as page:  # a new browser that asks for English
+        await page.accept_language(ENGLISH)
+        await page.goto(f"{site}/r/lobby")
+        await page.wait_for(JS_LOADED)
+        await _shows(page, "en")
+        visible = await page.js(JS_VISIBLE)
+        assert _hangul(visible) == [], visible  # nothing left in Korean
+        assert "lines: 0" in visible and "started by Ann" in visible  # the same story
+        shots.append(await page.screenshot(tmp_path / "web-page-en.png"))
+        assert page.errors == []
+
+    for shot in shots:
+        assert shot.stat().st_size > 10_000
+        _keep(shot)

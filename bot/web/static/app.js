@@ -1,4 +1,6 @@
 // norae web chat: one page, one room at a time. All user and model text goes in via textContent.
+// Every word of the page's own comes from the catalogs (the page-* codes of web.ftl, loaded from
+// /api/texts) in the reader's language; the switch in the header changes it at once.
 "use strict";
 
 const ROOM_RE = /^[\p{L}\p{N}_-]{1,40}$/u;
@@ -13,6 +15,139 @@ const state = {
 };
 const LOG_MAX = 100;
 
+// --- texts -------------------------------------------------------------------------------------
+
+const LANGUAGES = ["ko", "en"];
+const LANG_KEY = "norae.lang"; // the reader's choice, also sent to the server as a cookie
+const LANG_COOKIE = "norae_lang";
+const i18n = { lang: "ko", texts: {}, loaded: false };
+const VARIABLE_RE = /\{ *\$([A-Za-z][\w-]*) *\}/g;
+
+// A text to show, kept on the element that shows it so that a language switch redraws it:
+// T(code, vars) is a catalog text; M(answer) the server's texts of an answer or an event
+// ({ messages: { ko, en } }, else its one ``error`` or ``message``). A variable's value may be
+// either of them too (it follows the language as well).
+function T(code, vars) { return { t: code, vars: vars || {} }; }
+function M(data) {
+  return { m: (data && data.messages) || null, text: (data && (data.error || data.message)) || "" };
+}
+
+// The catalog text ``code`` in the page's language, its ``{ $name }`` variables filled in.
+function t(code, vars) {
+  const pattern = i18n.texts[code];
+  if (pattern === undefined) {
+    if (i18n.loaded) console.error(`norae: no text ${code}`);
+    return "";
+  }
+  return pattern.replace(VARIABLE_RE, (whole, name) => {
+    const value = vars ? vars[name] : undefined;
+    return value === undefined || value === null ? "" : render(value);
+  });
+}
+
+function render(spec) {
+  if (spec === null || spec === undefined) return "";
+  if (typeof spec !== "object") return String(spec);
+  if (spec.t) return t(spec.t, spec.vars);
+  return (spec.m && spec.m[i18n.lang]) || spec.text || "";
+}
+
+// Show ``spec`` (T or M) in ``node``, and remember it there for the next language switch.
+function say(node, spec) {
+  delete node.dataset.t;
+  delete node.dataset.tVars;
+  delete node.dataset.m;
+  if (spec && spec.t) {
+    node.dataset.t = spec.t;
+    if (spec.vars && Object.keys(spec.vars).length) node.dataset.tVars = JSON.stringify(spec.vars);
+  } else if (spec && typeof spec === "object") {
+    node.dataset.m = JSON.stringify(spec);
+  }
+  node.textContent = render(spec);
+  return node;
+}
+
+// A text that is no one's to translate (a title, a name, a line): shown as it is.
+function plain(node, text) {
+  return say(node, text === undefined || text === null ? "" : String(text));
+}
+
+function sayAttr(node, attr, spec) {
+  const key = `t${attr.replace(/(^|-)([a-z])/g, (whole, dash, letter) => letter.toUpperCase())}`;
+  node.dataset[key] = spec.t;
+  if (spec.vars && Object.keys(spec.vars).length) node.dataset.tVars = JSON.stringify(spec.vars);
+  node.setAttribute(attr, render(spec));
+}
+
+const TEXT_ATTRIBUTES = ["placeholder", "title", "aria-label"];
+
+// Every text of the page (or of ``root``) in the current language.
+function applyTexts(root) {
+  const vars = (node) => (node.dataset.tVars ? JSON.parse(node.dataset.tVars) : {});
+  for (const node of root.querySelectorAll("[data-t]")) node.textContent = t(node.dataset.t, vars(node));
+  for (const node of root.querySelectorAll("[data-m]")) node.textContent = render(JSON.parse(node.dataset.m));
+  for (const attr of TEXT_ATTRIBUTES) {
+    for (const node of root.querySelectorAll(`[data-t-${attr}]`)) {
+      node.setAttribute(attr, t(node.getAttribute(`data-t-${attr}`), vars(node)));
+    }
+  }
+}
+
+// The page's texts in ``lang`` (none: the server's choice, from the browser's languages); false
+// when a later request for them was made meanwhile (its answer is the one that counts).
+let textsAsked = 0;
+async function loadTexts(lang) {
+  const asked = ++textsAsked;
+  const query = lang ? `?lang=${encodeURIComponent(lang)}` : "";
+  const response = await fetch(`/api/texts${query}`, { credentials: "same-origin" });
+  if (!response.ok) throw new Error(`/api/texts: ${response.status}`);
+  const data = await response.json();
+  if (asked !== textsAsked) return false;
+  i18n.lang = LANGUAGES.includes(data.lang) ? data.lang : "ko";
+  i18n.texts = data.texts || {};
+  i18n.loaded = true;
+  return true;
+}
+
+function applyLanguage() {
+  document.documentElement.lang = i18n.lang;
+  for (const button of document.querySelectorAll("#languages button")) {
+    button.setAttribute("aria-pressed", String(button.dataset.lang === i18n.lang));
+  }
+  applyTexts(document);
+  for (const when of document.querySelectorAll("#log .when")) {
+    when.textContent = clock(Number(when.parentNode.dataset.at));
+  }
+}
+
+// The choice is kept in this browser and told to the server (its own answers follow it).
+function rememberLanguage(lang) {
+  localStorage.setItem(LANG_KEY, lang);
+  document.cookie = `${LANG_COOKIE}=${lang}; path=/; max-age=31536000; samesite=lax`;
+}
+
+async function switchLanguage(lang) {
+  if (!LANGUAGES.includes(lang) || (lang === i18n.lang && i18n.loaded)) return;
+  rememberLanguage(lang);
+  try {
+    if (!(await loadTexts(lang))) return;
+  } catch (err) {
+    toast(T("page-unreachable"));
+    return;
+  }
+  applyLanguage();
+  loadCommands(); // their labels are the server's, in the new language
+}
+
+function storedLanguage() {
+  const chosen = localStorage.getItem(LANG_KEY);
+  return LANGUAGES.includes(chosen) ? chosen : null;
+}
+
+function clock(when) {
+  return new Date(when).toLocaleTimeString(i18n.lang);
+}
+
 // --- small helpers -----------------------------------------------------------------------------
 
 function el(tag, text, cls) {
@@ -22,20 +157,25 @@ function el(tag, text, cls) {
   return node;
 }
 
+// An element showing a text of the page's (T) or the server's (M).
+function tEl(tag, spec, cls) {
+  return say(el(tag, null, cls), spec);
+}
+
 // Where the person last acted: a toast shows in the other half of the window, so it never
 // covers the form they are using (the continue form, the write form…).
 let lastAction = null;
 document.addEventListener("click", (event) => { lastAction = event.target; }, true);
 document.addEventListener("submit", (event) => { lastAction = event.target; }, true);
 
-function toast(message) {
+function toast(spec) {
   const box = $("toast");
   const near = lastAction && lastAction.isConnected
     ? lastAction.closest("form, .round, .tools, .song-tools") || lastAction : null;
   const rect = near ? near.getBoundingClientRect() : null;
   const upper = rect && rect.height > 0 && rect.top + rect.height / 2 < window.innerHeight / 2;
   box.classList.toggle("below", Boolean(upper));
-  box.textContent = message;
+  say(box, spec);
   box.hidden = false;
   box.onclick = () => { box.hidden = true; };
   clearTimeout(toast.t);
@@ -43,9 +183,10 @@ function toast(message) {
 }
 
 // The activity list, newest first; ``when`` in ms (a kept event's server time, else now).
-function log(message, when = Date.now()) {
+function log(spec, when = Date.now()) {
   const list = $("log");
-  const item = el("li", `${new Date(when).toLocaleTimeString()} · ${message}`);
+  const item = el("li");
+  item.append(el("span", clock(when), "when"), " · ", tEl("span", spec));
   item.dataset.at = String(when);
   const older = [...list.children].find((li) => Number(li.dataset.at) < when);
   list.insertBefore(item, older || null);
@@ -56,7 +197,7 @@ function nick() {
   const input = $("nick");
   let value = input.value.trim();
   if (!value) {
-    value = `guest-${Math.random().toString(36).slice(2, 6)}`;
+    value = t("page-guest-nick", { id: Math.random().toString(36).slice(2, 6) });
     input.value = value;
   }
   localStorage.setItem("norae.nick", value);
@@ -65,6 +206,11 @@ function nick() {
 
 function api(path) {
   return `/api/rooms/${encodeURIComponent(state.room)}${path}`;
+}
+
+// What a refused request says: the server's texts, or its status when it sent none.
+function answerText(data, status) {
+  return data && (data.messages || data.error) ? M(data) : T("page-http-error", { status });
 }
 
 async function call(method, path, body) {
@@ -77,14 +223,16 @@ async function call(method, path, body) {
   try {
     response = await fetch(path, options);
   } catch (err) {
-    toast("The server cannot be reached.");
+    toast(T("page-unreachable"));
     throw err;
   }
-  const data = await response.json().catch(() => ({ error: `HTTP ${response.status}` }));
+  const data = await response.json().catch(() => null);
   if (!response.ok) {
-    toast(data.error || `HTTP ${response.status}`);
-    const error = new Error(data.error);
-    error.data = data; // the whole answer: a ``code`` and ``messages`` in both languages
+    const spec = answerText(data, response.status);
+    toast(spec);
+    const error = new Error(render(spec));
+    error.data = data || {}; // the whole answer: a ``code`` and ``messages`` in both languages
+    error.spec = spec;
     throw error;
   }
   return data;
@@ -106,7 +254,7 @@ function roomFromUrl() {
 }
 
 function join(room) {
-  if (!ROOM_RE.test(room)) { toast("A room name is 1-40 letters, digits, '-' or '_'."); return; }
+  if (!ROOM_RE.test(room)) { toast(T("page-bad-room")); return; }
   state.room = room;
   localStorage.setItem("norae.room", room);
   $("room").value = room;
@@ -133,8 +281,8 @@ function listen() {
   if (state.source) state.source.close();
   const source = new EventSource(api("/events"));
   state.source = source;
-  source.onopen = () => { $("live").textContent = "live"; };
-  source.onerror = () => { $("live").textContent = "reconnecting…"; };
+  source.onopen = () => { say($("live"), T("page-live")); };
+  source.onerror = () => { say($("live"), T("page-reconnecting")); };
   source.onmessage = (message) => {
     let event;
     try { event = JSON.parse(message.data); } catch (err) { return; }
@@ -150,15 +298,15 @@ const handlers = {
   story_started() { refresh(); },
   line_added() { state.fresh = null; refresh(); },
   line_removed() { state.fresh = null; refresh(); },
-  writing(e) { clearTimeout(state.writingTimer); showWriting(`${e.by} asked the model to write…`); },
+  writing(e) { clearTimeout(state.writingTimer); showWriting(T("page-writing-asked", { name: e.by })); },
   // the one who asked gets the reason as a toast; the room sees it for a moment
   writing_failed(e) {
-    showWriting(e.message || "");
+    showWriting(M(e));
     clearTimeout(state.writingTimer);
-    state.writingTimer = setTimeout(() => showWriting(""), 5000);
+    state.writingTimer = setTimeout(() => showWriting(null), 5000);
   },
   round_opened(e) {
-    showWriting("");
+    showWriting(null);
     state.fresh = null;
     if (state.data) { state.data.round = e.round; drawRound(); }
     refresh();
@@ -175,17 +323,20 @@ const handlers = {
 // The activity line of an event (null: not listed).
 function describe(e) {
   switch (e.type) {
-    case "story_started": return `${e.by} started “${(e.story && e.story.title) || "untitled"}”`;
-    case "line_added": return `${e.line.author_name} wrote a line`;
-    case "line_removed": return `${e.by} removed line ${e.line.number}`;
-    case "round_opened": return `${e.by} ${e.reroll ? "rerolled the candidates" : "opened a vote"}`;
-    case "round_closed": {
-      // the server's closing text, in both languages as the page shows such texts (an event kept
-      // from before the server sent one has no ``messages``: the page says it closed)
-      const closed = e.messages ? bothTexts(e).replace("\n", " · ") : "투표 끝 · Vote closed";
-      return e.line && e.winner ? `${closed} — “${e.line.text}”` : closed;
+    case "story_started": {
+      const title = e.story && e.story.title;
+      return title ? T("page-log-started", { name: e.by, title })
+        : T("page-log-started-untitled", { name: e.by });
     }
-    case "story_ended": return `${e.by} ended the story`;
+    case "line_added": return T("page-log-line-added", { name: e.line.author_name });
+    case "line_removed": return T("page-log-line-removed", { name: e.by, number: e.line.number });
+    case "round_opened":
+      return T(e.reroll ? "page-log-rerolled" : "page-log-vote-opened", { name: e.by });
+    case "round_closed":
+      if (e.line && e.winner) return T("page-log-round-won", { winner: e.winner, line: e.line.text });
+      // why nothing was added, when the server says it in both languages
+      return e.messages ? M(e) : T("page-log-round-empty");
+    case "story_ended": return T("page-log-ended", { name: e.by });
     default: return null;
   }
 }
@@ -195,8 +346,8 @@ function logEvent(event) {
     if (state.seen.has(event.id)) return; // both kept and heard live
     state.seen.add(event.id);
   }
-  const text = describe(event);
-  if (text) log(text, typeof event.at === "number" ? event.at * 1000 : Date.now());
+  const spec = describe(event);
+  if (spec) log(spec, typeof event.at === "number" ? event.at * 1000 : Date.now());
 }
 
 function onEvent(event) {
@@ -225,9 +376,10 @@ function applyClosed(result) {
   draw();
 }
 
-function showWriting(text) {
-  $("writing").textContent = text;
-  $("writing").hidden = !text;
+// ``spec``: what the model's writing came to (T or M); null hides the notice.
+function showWriting(spec) {
+  say($("writing"), spec);
+  $("writing").hidden = !render(spec);
 }
 
 // --- drawing -----------------------------------------------------------------------------------
@@ -240,15 +392,33 @@ async function refresh() {
   draw();
 }
 
+const LANGUAGE_NAMES = { ko: "page-language-ko", en: "page-language-en" };
+
+// A story's title, or "Untitled" in the page's language.
+function title(node, story) {
+  return story.title ? plain(node, story.title) : say(node, T("page-untitled"));
+}
+
+// Parts of a line of facts, " · " between them: a string as it is, a T or M in the language.
+function facts(node, parts) {
+  const shown = [];
+  for (const part of parts.filter(Boolean)) {
+    if (shown.length) shown.push(" · ");
+    shown.push(typeof part === "object" ? tEl("span", part) : el("span", part));
+  }
+  node.replaceChildren(...shown);
+}
+
 function draw() {
   const { story } = state.data;
   $("no-story").hidden = Boolean(story);
   $("story").hidden = !story;
   if (!story) { drawRound(); return; }
-  $("story-title").textContent = story.title || "Untitled";
-  const meta = [story.genre, story.language, `started by ${story.created_by_name || "someone"}`,
-    `${story.line_count} lines`].filter(Boolean);
-  $("story-meta").textContent = meta.join(" · ");
+  title($("story-title"), story);
+  const language = LANGUAGE_NAMES[story.language] ? T(LANGUAGE_NAMES[story.language]) : story.language;
+  const by = story.created_by_name ? T("page-started-by", { name: story.created_by_name })
+    : T("page-started-by-someone");
+  facts($("story-meta"), [story.genre, language, by, T("page-line-count", { count: story.line_count })]);
   drawLines();
   drawRound();
   drawProposals();
@@ -267,7 +437,8 @@ function drawLines() {
     const item = el("li", line.text, line.source);
     item.dataset.number = String(line.number);
     if (line.number === fresh) { item.classList.add("fresh"); freshItem = item; }
-    item.append(el("span", line.source === "model" ? "model" : line.author_name, "who"));
+    item.append(line.source === "model" ? tEl("span", T("page-the-model"), "who")
+      : el("span", line.author_name, "who"));
     return item;
   }));
   if (freshItem) freshItem.scrollIntoView({ block: "nearest" });
@@ -281,18 +452,18 @@ function drawRound() {
   const list = $("candidates");
   list.replaceChildren(...round.candidates.map((text, i) => {
     const item = el("li");
-    const button = el("button", `Vote ${i + 1}`);
+    const button = tEl("button", T("page-vote-for", { number: i + 1 }));
     button.type = "button";
     if (round.my_vote === i + 1) button.classList.add("voted");
     button.addEventListener("click", () => vote(round.id, i + 1, button));
     item.append(button, el("span", (round.counts || [])[i] || 0, "count"), el("span", text));
     return item;
   }));
-  $("round-voters").textContent = `${round.voters || 0} voter(s) · round ${round.id}`;
+  say($("round-voters"), T("page-voters", { count: round.voters || 0 }));
   drawRerolls(round);
   const tick = () => {
     const left = Math.max(0, Math.round(round.deadline - Date.now() / 1000));
-    $("round-timer").textContent = left > 0 ? `(${left} s left)` : "(closing…)";
+    say($("round-timer"), left > 0 ? T("page-seconds-left", { seconds: left }) : T("page-closing"));
   };
   tick();
   state.timer = setInterval(tick, 1000);
@@ -305,22 +476,24 @@ function drawRerolls(round) {
     : limits ? limits.max_rerolls : null;
   const left = max === null ? null : Math.max(0, max - (round.rerolls || 0));
   $("reroll").disabled = left === 0;
-  $("reroll-left").textContent = left === null ? ""
-    : left > 0 ? `다시 뽑기 ${left}번 남음 · ${left} reroll(s) left`
-      : "다시 뽑기를 다 썼어요 · No rerolls left";
+  say($("reroll-left"), left === null ? null
+    : left > 0 ? T("page-rerolls-left", { count: left }) : T("page-no-rerolls"));
 }
+
+const PROPOSAL_KINDS = { keyword: "page-proposal-keyword", length: "page-proposal-length" };
 
 function drawProposals() {
   const proposals = state.data.proposals || [];
-  $("proposal-count").textContent = proposals.length;
+  say($("proposals-summary"), T("page-proposals", { count: proposals.length }));
   $("proposals").replaceChildren(...proposals.map((p) => {
     const item = el("li");
-    const button = el("button", "Vote");
+    const button = tEl("button", T("page-vote"));
     button.type = "button";
     button.addEventListener("click", () => busy(button, () =>
       call("POST", api("/proposals/vote"), { proposal_id: p.id })));
-    item.append(button, el("span", ` ${p.kind}: `), el("strong", p.value),
-      el("span", ` · ${p.votes} vote(s) · by ${p.user_name}`, "muted"));
+    const kind = PROPOSAL_KINDS[p.kind] ? tEl("span", T(PROPOSAL_KINDS[p.kind])) : el("span", p.kind);
+    item.append(button, " ", kind, ": ", el("strong", p.value), " · ",
+      tEl("span", T("page-proposal-votes", { votes: p.votes, name: p.user_name }), "muted"));
     return item;
   }));
 }
@@ -331,12 +504,12 @@ async function loadArchive(page) {
   state.archivePage = page;
   const list = $("archive");
   if (page === 1) list.replaceChildren();
-  if (!data.stories.length && page === 1) list.append(el("li", "none yet", "muted"));
+  if (!data.stories.length && page === 1) list.append(tEl("li", T("page-archive-empty"), "muted"));
   for (const story of data.stories) {
     const item = el("li");
-    const link = el("a", story.title || "Untitled");
+    const link = title(el("a"), story);
     link.href = `/stories/${encodeURIComponent(story.id)}`;
-    item.append(link, el("span", ` · ${story.line_count} lines`, "muted"));
+    item.append(link, " · ", tEl("span", T("page-line-count", { count: story.line_count }), "muted"));
     list.append(item);
   }
   $("archive-more").hidden = data.page >= data.pages;
@@ -372,7 +545,7 @@ async function showPage(page) {
   const data = await call("GET", api(`/show?page=${page}`)).catch(() => null);
   if (!data) return;
   state.page = data.page;
-  $("pages-title").textContent = data.story.title || "Untitled";
+  title($("pages-title"), data.story);
   $("pages-text").textContent = data.text;
   $("pages-at").textContent = `${data.page} / ${data.pages}`;
   $("pages-prev").disabled = data.page <= 1;
@@ -386,6 +559,9 @@ function wire() {
     join($("room").value.trim());
   });
   $("nick").addEventListener("change", nick);
+  for (const button of document.querySelectorAll("#languages button")) {
+    button.addEventListener("click", () => switchLanguage(button.dataset.lang));
+  }
   onSubmit("start-form", (form) => call("POST", api("/start"), { nick: nick(), ...formData(form) }));
   onSubmit("write-form", async (form) => {
     await call("POST", api("/write"), { nick: nick(), text: form.elements.text.value });
@@ -393,9 +569,9 @@ function wire() {
   });
   onSubmit("continue-form", (form) => {
     const { keyword, length } = formData(form);
-    showWriting("The model is writing…");
+    showWriting(T("page-model-writing"));
     return call("POST", api("/continue"), { nick: nick(), keyword: keyword || null, length: length || null })
-      .finally(() => showWriting(""));
+      .finally(() => showWriting(null));
   });
   onSubmit("propose-form", async (form) => {
     await call("POST", api("/propose"), { nick: nick(), ...formData(form) });
@@ -408,7 +584,7 @@ function wire() {
     if (state.data && state.data.round) drawRound(); // busy() re-enabled the button
   });
   click("undo", () => call("POST", api("/undo"), { nick: nick() }));
-  click("end", () => (confirm("End and archive this story?")
+  click("end", () => (confirm(t("page-end-confirm"))
     ? call("POST", api("/end"), { nick: nick() }) : null));
   click("show", () => showPage(1));
   click("archive-more", () => loadArchive(state.archivePage + 1));
@@ -436,14 +612,26 @@ function selectFeature(name) {
 
 // --- mood companion ("DM with norae") --------------------------------------------------------
 
+// --- mood companion ("DM with norae") --------------------------------------------------------
+
 const mood = { loaded: false, picks: [], playlist: [], playing: -1 };
 const PLAYLIST_MAX = 50; // the oldest songs leave first (never the one playing)
 const AUDIO_PATH_RE = /^\/audio\/[A-Za-z0-9_.-]+$/;
 const WEB_LINK_RE = /^https?:\/\//i;
+const EMOTIONS = {
+  joy: "page-emotion-joy",
+  sadness: "page-emotion-sadness",
+  anger: "page-emotion-anger",
+  fear: "page-emotion-fear",
+  surprise: "page-emotion-surprise",
+  disgust: "page-emotion-disgust",
+  neutral: "page-emotion-neutral",
+};
 
+// ``text``: what someone wrote (as it is), or a text of the page's (T).
 function moodBubble(who, text, extra) {
   const item = el("li", null, `bubble ${who}${extra ? ` ${extra}` : ""}`);
-  item.append(el("p", text, "text"));
+  item.append(typeof text === "object" && text !== null ? tEl("p", text, "text") : el("p", text, "text"));
   $("mood-thread").append(item);
   item.scrollIntoView({ block: "end" });
   return item;
@@ -462,20 +650,20 @@ function songCard(song, number, choice) {
   if (song.snippet) card.append(el("p", song.snippet, "snippet"));
   const tools = el("div", null, "song-tools");
   if (song.audio && AUDIO_PATH_RE.test(song.audio)) {
-    const play = el("button", "▶ Play");
+    const play = tEl("button", T("page-play"));
     play.type = "button";
     play.addEventListener("click", () => playSong(song));
     tools.append(play);
   }
   if (song.link && WEB_LINK_RE.test(song.link)) {
-    const link = el("a", "Open ↗");
+    const link = tEl("a", T("page-open-link"));
     link.href = song.link;
     link.target = "_blank";
     link.rel = "noopener noreferrer";
     tools.append(link);
   }
   if (choice) {
-    const pick = el("button", `${choice} · more like this`, "pick");
+    const pick = tEl("button", T("page-more-like-this", { choice }), "pick");
     pick.type = "button";
     pick.addEventListener("click", () => moodPick(number, choice));
     mood.picks.push(pick);
@@ -495,7 +683,7 @@ function showCrisis(text) {
   $("mood-crisis-text").textContent = text;
   $("mood-crisis").hidden = false;
   $("mood-audio").pause();
-  $("now-playing").textContent = "음악을 멈췄어요 · Music paused.";
+  say($("now-playing"), T("page-music-paused"));
   $("mood-crisis").scrollIntoView({ block: "start" });
 }
 
@@ -503,7 +691,9 @@ function showCrisis(text) {
 function drawMoodReply(reply, pickable) {
   const item = moodBubble("bot", reply.text, reply.crisis ? "crisis" : "");
   if (reply.emotion && reply.score > 0) {
-    item.prepend(el("span", `${reply.emotion} · ${Math.round(reply.score * 100)}%`, "tag emotion"));
+    const emotion = EMOTIONS[reply.emotion] ? T(EMOTIONS[reply.emotion]) : reply.emotion;
+    const percent = Math.round(reply.score * 100);
+    item.prepend(tEl("span", T("page-emotion", { emotion, percent }), "tag emotion"));
   }
   const songs = reply.songs || [];
   if (songs.length) {
@@ -630,9 +820,10 @@ function playSong(song) {
   const player = $("mood-audio");
   player.src = song.audio;
   player.play().catch(() => {});
-  $("now-playing").textContent = `Now playing: ${song.title} · ${song.artist}`;
+  say($("now-playing"), T("page-now-playing", { title: song.title, artist: song.artist }));
   drawPlaylist();
 }
+
 
 function wireMood() {
   onSubmit("mood-form", async (form) => {
@@ -649,13 +840,13 @@ function wireMood() {
     });
   }
   $("mood-forget").addEventListener("click", () => busy($("mood-forget"), async () => {
-    if (!confirm("Delete everything norae keeps about you (messages, songs, settings)?")) return;
+    if (!confirm(t("page-mood-forget-confirm"))) return;
     await call("POST", "/api/mood/forget", {});
     $("mood-thread").replaceChildren();
     $("mood-crisis").hidden = true;
     mood.picks = [];
     setPolicy("match");
-    moodBubble("bot", "Done: norae has forgotten everything about you.");
+    moodBubble("bot", T("page-mood-forgotten"));
   }));
   $("mood-crisis-close").addEventListener("click", () => { $("mood-crisis").hidden = true; });
   $("mood-audio").addEventListener("play", () => {
@@ -665,6 +856,7 @@ function wireMood() {
     if (mood.playing + 1 < mood.playlist.length) playSong(mood.playlist[mood.playing + 1]);
   });
 }
+
 
 // --- lyrics ------------------------------------------------------------------------------------
 
@@ -692,12 +884,16 @@ async function suggestArtists() {
   }
 }
 
+
 function drawSong(song) {
-  $("lyrics-title").textContent = song.title;
-  let meta = `in the style of ${song.artist} · ${song.language === "ko" ? "한국어" : "English"}`;
-  if (song.rejected) meta += ` · ${song.rejected} draft(s) that copied the artist were rejected`;
-  if (song.cut) meta += " · copied phrases were cut out";
-  $("lyrics-meta").textContent = meta;
+  plain($("lyrics-title"), song.title);
+  const language = LANGUAGE_NAMES[song.language] ? T(LANGUAGE_NAMES[song.language]) : song.language;
+  facts($("lyrics-meta"), [
+    T("page-song-style", { artist: song.artist }),
+    language,
+    song.rejected ? T("page-song-rejected", { count: song.rejected }) : null,
+    song.cut ? T("page-song-cut") : null,
+  ]);
   const box = $("lyrics-sections");
   box.replaceChildren();
   for (const section of song.sections || []) {
@@ -718,10 +914,11 @@ async function writeSong(body) {
     drawSong(song);
     $("lyrics-song").scrollIntoView({ block: "nearest" });
   } catch (err) {
-    const fresh = err && err.data && err.data.code === "web-lyrics-no-artists";
-    if (fresh) showImport(true); // nothing imported yet: the import panel says how
-    if (err && err.message) {
-      $("lyrics-error").textContent = fresh ? bothTexts(err.data) : err.message;
+    if (err && err.data && err.data.code === "web-lyrics-no-artists") {
+      showImport(true); // nothing imported yet: the import panel says how
+    }
+    if (err && err.spec) {
+      say($("lyrics-error"), err.spec);
       $("lyrics-error").hidden = false;
     }
     throw err;
@@ -731,13 +928,6 @@ async function writeSong(body) {
 }
 
 // --- lyrics: importing an artist (the panel at the top of the tab) ---------------------------
-
-// Korean, then English (once when they are the same): the page has no language switch yet.
-function bothTexts(data) {
-  const m = data && data.messages;
-  if (!m) return (data && data.error) || "";
-  return m.ko === m.en ? m.ko : `${m.ko}\n${m.en}`;
-}
 
 function showImport(fresh) {
   $("lyrics-fresh").hidden = !fresh;
@@ -758,12 +948,12 @@ async function checkArtists() {
 
 function drawImported(answer) {
   const box = $("import-done");
-  box.replaceChildren(el("p", bothTexts(answer)));
+  box.replaceChildren(tEl("p", M(answer)));
   const skipped = answer.skipped_songs || [];
   if (skipped.length) {
     const list = el("ul");
     for (const item of skipped) {
-      list.append(el("li", `${item.song}번째 노래: ${item.reason.ko} · song ${item.song}: ${item.reason.en}`));
+      list.append(tEl("li", T("page-import-skipped", { song: item.song, reason: { m: item.reason } })));
     }
     box.append(list);
   }
@@ -783,13 +973,13 @@ async function importArtist(form) {
       headers: { "Content-Type": "application/json" },
       body: JSON.stringify({ artist: data.artist, text: data.text }),
     });
-    answer = await response.json().catch(() => ({ error: `HTTP ${response.status}` }));
+    answer = await response.json().catch(() => null);
   } catch (err) {
-    answer = { messages: { ko: "서버에 연결할 수 없어요.", en: "The server cannot be reached." } };
+    response = null;
   }
   // 409: every song was there already; the artist is ready all the same.
-  if (!response || (!response.ok && response.status !== 409)) {
-    $("import-error").textContent = bothTexts(answer);
+  if (!response || !answer || (!response.ok && response.status !== 409)) {
+    say($("import-error"), response ? answerText(answer, response.status) : T("page-unreachable"));
     $("import-error").hidden = false;
     return;
   }
@@ -829,7 +1019,8 @@ function wireLyrics() {
 
 // --- more: simple commands (text in, text out), one form each --------------------------------
 
-// The server's simple commands; the "More" tab shows only when there are some.
+// The server's simple commands, in the reader's language; the "More" tab shows only when there
+// are some. Called again after a language switch: the forms stay (with what was typed in them).
 async function loadCommands() {
   let data = null;
   try {
@@ -838,8 +1029,14 @@ async function loadCommands() {
   } catch (err) {
     data = null;
   }
+  if (!data && $("commands").children.length) return; // keep the forms already there
   const commands = (data && data.commands) || [];
-  $("commands").replaceChildren(...commands.map(commandForm));
+  const shown = new Map([...$("commands").children].map((form) => [form.dataset.command, form]));
+  $("commands").replaceChildren(...commands.map((command) => {
+    const form = shown.get(command.name) || commandForm(command);
+    describeCommand(form, command);
+    return form;
+  }));
   $("more-tab").hidden = commands.length === 0;
 }
 
@@ -849,20 +1046,16 @@ function commandForm(command) {
   form.dataset.command = command.name;
   const input = document.createElement("input");
   input.name = "text";
-  input.maxLength = command.max_text_chars;
-  input.required = command.text_required;
-  if (!command.text_required) input.placeholder = "선택 · optional";
-  const label = el("label", `${command.text_label} `);
-  label.append(input);
-  const button = el("button", "보내기 · Send");
+  const label = el("label");
+  label.append(el("span", null, "label-text"), " ", input);
+  const button = tEl("button", T("page-send"));
   button.type = "submit";
-  const waiting = el("p", "norae가 쓰고 있어요… · norae is writing…", "notice");
+  const waiting = tEl("p", T("page-norae-writing"), "notice");
   waiting.hidden = true;
   const answer = el("p", null, "answer");
   answer.hidden = true;
   answer.setAttribute("role", "status");
-  form.append(el("h3", command.name), el("p", command.description, "muted"), label, button,
-    waiting, answer);
+  form.append(el("h3", command.name), el("p", null, "muted"), label, button, waiting, answer);
   form.addEventListener("submit", (event) => {
     event.preventDefault();
     busy(button, async () => {
@@ -881,6 +1074,21 @@ function commandForm(command) {
   return form;
 }
 
+// What a command's form says (the server's texts) and the text it takes.
+function describeCommand(form, command) {
+  form.querySelector("p.muted").textContent = command.description;
+  form.querySelector(".label-text").textContent = command.text_label;
+  const input = form.elements.text;
+  input.maxLength = command.max_text_chars;
+  input.required = command.text_required;
+  if (command.text_required) {
+    delete input.dataset.tPlaceholder;
+    input.removeAttribute("placeholder");
+  } else {
+    sayAttr(input, "placeholder", T("page-optional"));
+  }
+}
+
 // The server's limits: the forms offer what it accepts.
 async function loadConfig() {
   let config = null;
@@ -896,12 +1104,11 @@ async function loadConfig() {
   const lines = document.querySelector("#lyrics-form [name=lines]");
   lines.min = String(song.lines_min);
   lines.max = String(song.lines_max);
-  lines.placeholder = `기본 ${song.lines_default} · default ${song.lines_default} `
-    + `(${song.lines_min}–${song.lines_max})`;
+  sayAttr(lines, "placeholder", T("page-lyrics-lines-range",
+    { default: song.lines_default, min: song.lines_min, max: song.lines_max }));
   document.querySelector("#lyrics-form [name=theme]").maxLength = song.theme_max_chars;
   const kb = Math.floor(song.import_max_bytes / 1000);
-  $("import-limits").textContent = `한 번에 ${kb} KB, ${song.import_max_songs}곡까지 `
-    + `· at most ${kb} KB and ${song.import_max_songs} songs an import`;
+  say($("import-limits"), T("page-import-limits", { kb, songs: song.import_max_songs }));
   $("import-limits").hidden = false;
   document.querySelector("#write-form [name=text]").maxLength = relay.max_line_chars;
   document.querySelector("#continue-form [name=keyword]").maxLength = relay.keyword_max_chars;
@@ -912,9 +1119,21 @@ async function health() {
   try {
     const report = await (await fetch("/healthz")).json();
     const workers = (report.workers || []).length;
-    $("health").textContent = `Redis ${report.redis ? "up" : "down"} · ${workers} worker(s)`;
+    say($("health"), T(report.redis ? "page-health-up" : "page-health-down", { workers }));
   } catch (err) {
-    $("health").textContent = "server unreachable";
+    say($("health"), T("page-unreachable"));
+  }
+}
+
+// The page's texts (the reader's choice, else the server's from the browser's languages). What
+// is drawn before they come is filled in when they do; without them the page still works.
+async function start() {
+  const chosen = storedLanguage();
+  if (chosen) rememberLanguage(chosen); // the server's own answers follow the choice
+  try {
+    if (await loadTexts(chosen)) applyLanguage();
+  } catch (err) {
+    applyLanguage(); // no texts: the switch still shows which language the page means
   }
 }
 
@@ -923,6 +1142,7 @@ document.addEventListener("DOMContentLoaded", () => {
   wire();
   wireMood();
   wireLyrics();
+  start(); // first: the language cookie it sets goes with the requests below
   loadConfig();
   loadCommands();
   join(roomFromUrl());

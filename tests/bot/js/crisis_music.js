@@ -18,6 +18,7 @@ class FakeElement {
     this.className = "";
     this.disabled = false;
     this.elements = {};
+    this.dataset = {};
   }
   addEventListener(type, fn) { (this.listeners[type] = this.listeners[type] || []).push(fn); }
   fire(type) { for (const fn of this.listeners[type] || []) fn({ preventDefault() {} }); }
