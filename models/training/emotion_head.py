@@ -85,7 +85,7 @@ def train_emotion_head(
     device: str = "auto",
     languages: Sequence[str] = ("ko", "en"),
     chat_train: Path | None = CHAT_TRAIN,
-    chat_weight: float = 3.0,
+    chat_weight: float = 10.0,
     class_weight: str | None = "balanced",
 ) -> dict[str, Any]:
     """Fit a head per language, choose each weight (unless given), save beside the model,
