@@ -29,7 +29,6 @@ from models.training.emotion_data import (
     LABELS,
     Example,
     kote_splits,
-    per_class_report,
     train_examples,
     valid_splits,
 )
@@ -87,6 +86,7 @@ def train_emotion_head(
     chat_train: Path | None = CHAT_TRAIN,
     chat_weight: float = 10.0,
     class_weight: str | None = "balanced",
+    max_features_en: int = 2**14,
 ) -> dict[str, Any]:
     """Fit a head per language, choose each weight (unless given), save beside the model,
     re-score; returns metrics (``lexical_head`` for the Korean head, ``lexical_head_en``...)."""
@@ -115,8 +115,9 @@ def train_emotion_head(
     classifier = LocalClassifier(loaded)
     raw = {name: classifier.neural_probs([e.text for e in ex]) for name, ex in splits.items()}
 
-    def macro(g: list[int], p: list[int]) -> float:
-        value = per_class_report(g, p)["macro_f1"]
+    def macro(examples: Sequence[Example], pred: list[int]) -> float:
+        """Macro-F1 under the any-match rule (the figure every report uses)."""
+        value = report_predictions(examples, pred)["macro_f1"]
         assert isinstance(value, float)
         return value
 
@@ -129,6 +130,8 @@ def train_emotion_head(
             continue
         lang_chat = [e for e in chat if e.lang == language]
         texts, gold_rows, weights = weighted_rows(rows, lang_chat, chat_weight)
+        # the English head gets fewer hash buckets: both heads then fit the starters' 30 MB
+        buckets = n_features if language == "ko" else min(n_features, max_features_en)
         log.info("fitting the %s lexical head on %d rows", language, len(texts))
         head = train_lexical_head(
             texts,
@@ -136,16 +139,16 @@ def train_emotion_head(
             LABELS,
             language=language,
             char_ngrams=char_ngrams,
-            n_features=n_features,
+            n_features=buckets,
             c=c,
             sample_weight=weights,
             class_weight=class_weight,
         )
         valid = splits[VALID_OF[language]]
-        gold = [e.labels[0] for e in valid]
         neural = raw[VALID_OF[language]]
         lexical = head.predict_proba([e.text for e in valid])
-        chosen, _ = best_weight(neural, lexical, gold, macro)
+        gold = [e.labels[0] for e in valid]  # best_weight's argument; the score reads `valid`
+        chosen, _ = best_weight(neural, lexical, gold, lambda _g, p, v=valid: macro(v, p))
         head.weight = chosen if weight is None else weight
         for stale in head_files(language):  # an older head of this language is replaced
             (model_dir / stale).unlink(missing_ok=True)
@@ -155,15 +158,15 @@ def train_emotion_head(
             "weight": head.weight,
             "chosen_weight": chosen,
             "char_ngrams": list(char_ngrams),
-            "n_features": n_features,
+            "n_features": buckets,
             "c": c,
             "class_weight": class_weight,
             "train_rows": len(rows),
             "chat_rows": len(lang_chat),
             "chat_weight": chat_weight,
             "valid_macro_f1": {
-                "neural": round(macro(gold, neural.argmax(axis=1).tolist()), 4),
-                "lexical": round(macro(gold, lexical.argmax(axis=1).tolist()), 4),
+                "neural": round(macro(valid, neural.argmax(axis=1).tolist()), 4),
+                "lexical": round(macro(valid, lexical.argmax(axis=1).tolist()), 4),
             },
         }
     blender = LexicalHeads(tuple(heads))
