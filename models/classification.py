@@ -20,8 +20,7 @@ class LocalClassifier:
         limit = getattr(config, "max_position_embeddings", None) or MAX_TOKENS
         self.max_tokens = min(MAX_TOKENS, int(limit))
         if loaded.lexical is not None:
-            # build the morpheme analyser now, not on the first user's message (about 2 s)
-            loaded.lexical.predict_proba(["준비"])
+            loaded.lexical.warm_up()
 
     @torch.inference_mode()  # type: ignore[untyped-decorator]
     def neural_probs(self, texts: list[str]) -> np.ndarray:
@@ -45,8 +44,8 @@ class LocalClassifier:
         return np.concatenate(rows)
 
     def predict(self, texts: list[str]) -> list[Prediction]:
-        """Label probabilities per text: the classifier's, blended with its lexical head (when it
-        has one) for the texts that head serves."""
+        """Label probabilities per text: the classifier's, blended with its lexical heads (when it
+        has them: Korean, English) for the texts each serves."""
         probs = self.neural_probs(texts)
         if self.loaded.lexical is not None:
             probs = self.loaded.lexical.blend(texts, probs)

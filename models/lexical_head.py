@@ -7,8 +7,10 @@ different mistakes, so the blend beats both (figures in the starter's model card
 directory without the two files below loads and runs exactly as before.
 
 Stored beside the model as ``lexical_head.json`` (settings, labels, blend weight, the kiwipiepy
-version that cut the morphemes) and ``lexical_head.npz`` (``idf``, ``coef``, ``intercept``).
-Nothing is pickled; the hashing vectorizers are stateless, so the arrays are the whole model.
+version that cut the morphemes) and ``lexical_head.npz`` (``idf``, ``coef``, ``intercept``) for
+the Korean head; an English head, serving every text that is not Korean, sits beside it as
+``lexical_head_en.json`` + ``lexical_head_en.npz`` (same format; optional). Nothing is pickled;
+the hashing vectorizers are stateless, so the arrays are the whole model.
 """
 
 from __future__ import annotations
@@ -32,6 +34,7 @@ log = logging.getLogger(__name__)
 JSON_FILE = "lexical_head.json"
 NPZ_FILE = "lexical_head.npz"
 ARRAYS = ("idf", "coef", "intercept")
+LANGUAGES = ("ko", "en")  # the head languages a classifier directory may carry, in blend order
 FORMAT = 1
 MAX_CHARS = 1000  # the head reads a text's first 1,000 characters (the encoder: 256 tokens)
 
@@ -56,6 +59,14 @@ def hangul_share(text: str) -> float:
 
 def is_korean(text: str) -> bool:
     return hangul_share(text) >= 0.3
+
+
+def head_files(language: str) -> tuple[str, str]:
+    """The (json, npz) file names of the head for ``language``: the Korean head keeps the
+    original names, others carry the language (``lexical_head_en.json``)."""
+    if language == "ko":
+        return JSON_FILE, NPZ_FILE
+    return f"lexical_head_{language}.json", f"lexical_head_{language}.npz"
 
 
 class MorphemeCutter:
@@ -115,7 +126,10 @@ class LexicalHead:
         return probs
 
     def serves(self, text: str) -> bool:
-        return self.language == "ko" and is_korean(text)
+        """The Korean head serves Korean texts; the English head every other text."""
+        if self.language == "ko":
+            return is_korean(text)
+        return self.language == "en" and not is_korean(text)
 
     def blend(self, texts: Sequence[str], probs: np.ndarray) -> np.ndarray:
         """``probs`` (the classifier's, rows in ``labels`` order) with the head mixed in for the
@@ -140,19 +154,22 @@ class LexicalHead:
             "n_features": self.n_features,
             "kiwi_version": self.kiwi_version,
         }
-        (directory / JSON_FILE).write_text(json.dumps(meta, indent=2) + "\n", encoding="utf-8")
+        json_name, npz_name = head_files(self.language)
+        (directory / json_name).write_text(json.dumps(meta, indent=2) + "\n", encoding="utf-8")
         np.savez_compressed(
-            directory / NPZ_FILE,
+            directory / npz_name,
             idf=self.idf.astype(np.float16),
             coef=self.coef.astype(np.float16),
             intercept=self.intercept.astype(np.float32),
         )
 
     @classmethod
-    def load(cls, directory: Path) -> LexicalHead:
-        """Read the two files; errors name the file and what is wrong with it."""
+    def load(cls, directory: Path, language: str = "ko") -> LexicalHead:
+        """Read the two files of the head for ``language``; errors name the file and what is
+        wrong with it."""
         directory = Path(directory)
-        meta_path, arrays_path = directory / JSON_FILE, directory / NPZ_FILE
+        json_name, npz_name = head_files(language)
+        meta_path, arrays_path = directory / json_name, directory / npz_name
         if not arrays_path.is_file():
             raise LexicalHeadError(f"lexical head file {arrays_path} is missing")
         try:
@@ -160,11 +177,16 @@ class LexicalHead:
             labels = tuple(str(x) for x in meta["labels"])
             lo, hi = (int(x) for x in meta["char_ngrams"])
             n_features, weight = int(meta["n_features"]), float(meta["weight"])
-            language = str(meta["language"])
+            stored_language = str(meta["language"])
         except (OSError, UnicodeDecodeError, ValueError, KeyError, TypeError) as exc:
             raise LexicalHeadError(f"lexical head file {meta_path} is corrupt: {exc}") from exc
         if int(meta.get("format", 0)) != FORMAT:
             raise LexicalHeadError(f"lexical head file {meta_path}: unknown format")
+        if stored_language != language:
+            raise LexicalHeadError(
+                f"lexical head file {meta_path} is for language {stored_language!r}, "
+                f"not {language!r}"
+            )
         try:
             with np.load(arrays_path, allow_pickle=False) as data:
                 arrays = {name: np.asarray(data[name], dtype=np.float32) for name in ARRAYS}
@@ -202,8 +224,29 @@ class LexicalHead:
         return head
 
 
-def has_lexical_head(directory: Path) -> bool:
-    return (Path(directory) / JSON_FILE).is_file()
+def has_lexical_head(directory: Path, language: str = "ko") -> bool:
+    return (Path(directory) / head_files(language)[0]).is_file()
+
+
+@dataclass
+class LexicalHeads:
+    """The heads beside one classifier (Korean, and English when present). Each serves its own
+    texts, so at most one head touches a text."""
+
+    heads: tuple[LexicalHead, ...]
+
+    def blend(self, texts: Sequence[str], probs: np.ndarray) -> np.ndarray:
+        for head in self.heads:
+            probs = head.blend(texts, probs)
+        return probs
+
+    def get(self, language: str) -> LexicalHead | None:
+        return next((h for h in self.heads if h.language == language), None)
+
+    def warm_up(self) -> None:
+        """Build the morpheme analyser now rather than on the first user's message (about 2 s)."""
+        for head in self.heads:
+            head.predict_proba(["준비" if head.language == "ko" else "ready"])
 
 
 def raw_counts(texts: Sequence[str], char_ngrams: tuple[int, int], n_features: int) -> csr_matrix:
@@ -256,16 +299,23 @@ def train_lexical_head(
     n_features: int = 2**16,
     c: float = 2.0,
     weight: float = 0.5,
+    sample_weight: Sequence[float] | None = None,
+    class_weight: str | None = None,
 ) -> LexicalHead:
-    """Fit the TF-IDF weights and a multinomial logistic regression on ``texts``."""
+    """Fit the TF-IDF weights and a multinomial logistic regression on ``texts`` (rows weighted
+    by ``sample_weight``; ``class_weight="balanced"`` evens out the classes' total weight)."""
     from sklearn.linear_model import LogisticRegression
 
     if not texts or len(texts) != len(labels):
         raise ValueError("need the same, non-zero number of texts and labels")
     counts = raw_counts(texts, char_ngrams, n_features)
     idf = fit_idf(counts)
-    model = LogisticRegression(C=c, max_iter=3000)
-    model.fit(tfidf(counts, idf), list(labels))
+    model = LogisticRegression(C=c, max_iter=3000, class_weight=class_weight)
+    model.fit(
+        tfidf(counts, idf),
+        list(labels),
+        sample_weight=None if sample_weight is None else np.asarray(sample_weight, dtype=float),
+    )
     coef = np.zeros((len(label_names), 2 * n_features), dtype=np.float32)
     intercept = np.full(len(label_names), -30.0, dtype=np.float32)  # classes never seen: ~0
     classes = [int(cls) for cls in model.classes_]

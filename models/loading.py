@@ -23,7 +23,7 @@ from transformers import (
 )
 
 if TYPE_CHECKING:
-    from models.lexical_head import LexicalHead
+    from models.lexical_head import LexicalHeads
 
 log = logging.getLogger(__name__)
 
@@ -42,7 +42,7 @@ class LoadedModel:
     tokenizer: PreTrainedTokenizerBase
     device: torch.device
     dtype: torch.dtype
-    lexical: LexicalHead | None = None  # classifiers only: see models/lexical_head.py
+    lexical: LexicalHeads | None = None  # classifiers only: see models/lexical_head.py
 
 
 def pick_device(preference: str = "auto") -> torch.device:
@@ -92,31 +92,38 @@ def check_local_model(path: Path) -> None:
             raise ModelLoadError(f"model file {file} is corrupt: it holds no tensors")
 
 
-def _load_lexical_head(path: Path, labels: tuple[str, ...]) -> LexicalHead | None:
-    """The lexical head beside a classifier, if it has one, for these labels in this order;
-    errors name the bad file."""
+def _load_lexical_head(path: Path, labels: tuple[str, ...]) -> LexicalHeads | None:
+    """The lexical heads beside a classifier (Korean, English), if it has any, for these labels
+    in this order; errors name the bad file."""
     from models.lexical_head import (
-        JSON_FILE,
-        NPZ_FILE,
+        LANGUAGES,
         LexicalHead,
         LexicalHeadError,
+        LexicalHeads,
         has_lexical_head,
+        head_files,
     )
 
-    if not has_lexical_head(path):
-        if (path / NPZ_FILE).is_file():
-            raise ModelLoadError(f"model file {path / JSON_FILE} is missing (beside {NPZ_FILE})")
-        return None
-    try:
-        head = LexicalHead.load(path)
-    except LexicalHeadError as exc:
-        raise ModelLoadError(str(exc)) from exc
-    if head.labels != labels:
-        raise ModelLoadError(
-            f"model file {path / JSON_FILE} lists labels {head.labels}, "
-            f"but config.json has {labels}"
-        )
-    return head
+    heads = []
+    for language in LANGUAGES:
+        json_name, npz_name = head_files(language)
+        if not has_lexical_head(path, language):
+            if (path / npz_name).is_file():
+                raise ModelLoadError(
+                    f"model file {path / json_name} is missing (beside {npz_name})"
+                )
+            continue
+        try:
+            head = LexicalHead.load(path, language)
+        except LexicalHeadError as exc:
+            raise ModelLoadError(str(exc)) from exc
+        if head.labels != labels:
+            raise ModelLoadError(
+                f"model file {path / json_name} lists labels {head.labels}, "
+                f"but config.json has {labels}"
+            )
+        heads.append(head)
+    return LexicalHeads(tuple(heads)) if heads else None
 
 
 def _load(name: str, auto_cls: Any, device: torch.device) -> LoadedModel:

@@ -163,3 +163,65 @@ def test_training_rejects_bad_input() -> None:
         train_lexical_head([], [], EMOTIONS)
     with pytest.raises(ValueError, match="same, non-zero number"):
         train_lexical_head(["하나"], [0, 1], EMOTIONS)
+
+
+EN_ROWS = {
+    0: ["so happy today", "yay i love this", "best day ever lol", "feeling great"],
+    1: ["i feel so sad", "miss u so much", "crying all night", "heartbroken rn"],
+    2: ["im so mad", "this pisses me off", "wtf stop it", "furious rn"],
+}
+EN_TEXTS = [t for ts in EN_ROWS.values() for t in ts]
+EN_LABELS = [k for k, ts in EN_ROWS.items() for _ in ts]
+
+
+def test_english_head_serves_what_is_not_korean(tmp_path: Path) -> None:
+    """An English head blends only the texts the Korean head leaves alone, and is stored under
+    its own file names so that both fit beside one classifier."""
+    from models.lexical_head import LexicalHeads, head_files
+
+    english = train_lexical_head(
+        EN_TEXTS, EN_LABELS, EMOTIONS, language="en", n_features=2**10, c=10.0, weight=1.0
+    )
+    assert english.predict_proba(EN_TEXTS).argmax(axis=1).tolist() == EN_LABELS
+    texts = ["너무 슬퍼서 눈물이 나", "crying all night"]
+    neural = np.full((2, len(EMOTIONS)), 1 / len(EMOTIONS), dtype=np.float32)
+    mixed = english.blend(texts, neural)
+    assert np.array_equal(mixed[0], neural[0]) and int(mixed[1].argmax()) == 1
+    english.save(tmp_path)
+    assert head_files("en") == ("lexical_head_en.json", "lexical_head_en.npz")
+    assert (tmp_path / "lexical_head_en.npz").is_file() and not (tmp_path / NPZ_FILE).exists()
+    again = LexicalHead.load(tmp_path, "en")
+    assert np.allclose(again.predict_proba(EN_TEXTS), english.predict_proba(EN_TEXTS), atol=1e-3)
+    with pytest.raises(LexicalHeadError, match=r"lexical_head\.npz is missing"):
+        LexicalHead.load(tmp_path)  # no Korean head here
+    shutil.copy(tmp_path / "lexical_head_en.json", tmp_path / JSON_FILE)
+    shutil.copy(tmp_path / "lexical_head_en.npz", tmp_path / NPZ_FILE)
+    with pytest.raises(LexicalHeadError, match=r"is for language 'en', not 'ko'"):
+        LexicalHead.load(tmp_path)
+    korean = train_lexical_head(TEXTS, LABELS, EMOTIONS, n_features=2**10, c=10.0, weight=1.0)
+    both = LexicalHeads((korean, english))
+    assert both.get("en") is english and both.get("ja") is None
+    assert both.blend(texts, neural).argmax(axis=1).tolist() == [1, 1]
+
+
+def test_classifier_loads_both_heads(tiny_classifier: Path, tmp_path: Path) -> None:
+    """A classifier with a Korean and an English head: each decides its own language's rows."""
+    from models.classification import LocalClassifier
+    from models.loading import ModelLoadError, load_classifier
+
+    model = tmp_path / "clf"
+    shutil.copytree(tiny_classifier, model)
+    config = json.loads((model / "config.json").read_text(encoding="utf-8"))
+    labels = tuple(config["id2label"][str(i)] for i in range(len(config["id2label"])))
+    train_lexical_head(TEXTS, LABELS, labels, n_features=2**10, c=10.0, weight=1.0).save(model)
+    train_lexical_head(
+        EN_TEXTS, EN_LABELS, labels, language="en", n_features=2**10, c=10.0, weight=1.0
+    ).save(model)
+    loaded = load_classifier(str(model))
+    assert loaded.lexical is not None
+    assert [h.language for h in loaded.lexical.heads] == ["ko", "en"]
+    preds = LocalClassifier(loaded).predict(["화나는 하루", "furious rn", "so happy today"])
+    assert [p.label for p in preds] == [labels[2], labels[2], labels[0]]
+    (model / "lexical_head_en.json").unlink()
+    with pytest.raises(ModelLoadError, match=r"lexical_head_en\.json is missing"):
+        load_classifier(str(model))
