@@ -219,7 +219,7 @@ def emotion(
         typer.Option(help="Also train on KOTE val (mapped labels); KOTE test stays held out."),
     ] = False,
     lexical_head: Annotated[
-        bool, typer.Option(help="Fit the Korean lexical head beside the model afterwards.")
+        bool, typer.Option(help="Fit the lexical heads beside the model afterwards.")
     ] = True,
     fp16: Fp16 = False,
     device: Device = "auto",
@@ -288,7 +288,7 @@ def emotion_head(
     device: Device = "auto",
     verbose: Verbose = False,
 ) -> None:
-    """Fit the Korean lexical head (character + morpheme n-grams) of an emotion classifier."""
+    """Fit the lexical heads (character + morpheme n-grams; Korean and English) of a classifier."""
     from models.loading import ModelLoadError
     from models.training.emotion_head import train_emotion_head
     from models.training.emotion_report import format_report
