@@ -10,6 +10,7 @@ browser language that is not Korean reads English.
 from __future__ import annotations
 
 import logging
+from collections.abc import Callable
 from functools import cache
 from pathlib import Path
 from typing import Literal
@@ -79,6 +80,16 @@ def _arg(value: object) -> object:
     if isinstance(value, int | float) and not isinstance(value, bool):
         return fluent_number(value, useGrouping=False)
     return value
+
+
+def each(render: Callable[[Lang], str]) -> dict[Lang, str]:
+    """``render`` in every language: for an answer whose reader picks the language later."""
+    return {lang: render(lang) for lang in LANGUAGES}
+
+
+def every(code: str, /, **params: object) -> dict[Lang, str]:
+    """The text ``code`` in every language."""
+    return each(lambda lang: text(code, lang, **params))
 
 
 def both(code: str, /, **params: object) -> str:

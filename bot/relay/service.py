@@ -139,9 +139,9 @@ class StartResult:
         return texts.text("relay-already-started", lang, title=title, lines=self.story.line_count)
 
     @property
-    def messages(self) -> dict[str, str]:
+    def messages(self) -> dict[texts.Lang, str]:
         """:meth:`text` in every language, for a page that picks its reader's."""
-        return {lang: self.text(lang) for lang in texts.LANGUAGES}
+        return texts.each(self.text)
 
 
 @dataclass(frozen=True, slots=True)
@@ -208,9 +208,9 @@ class RoundResult:
         return texts.text("relay-round-closed-empty", lang, counts=counts, note=note)
 
     @property
-    def messages(self) -> dict[str, str]:
+    def messages(self) -> dict[texts.Lang, str]:
         """:meth:`text` in every language, for a front door that picks its reader's."""
-        return {lang: self.text(lang) for lang in texts.LANGUAGES}
+        return texts.each(self.text)
 
 
 @dataclass(frozen=True, slots=True)

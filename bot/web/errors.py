@@ -98,7 +98,7 @@ def error_response(error: BaseException, lang: texts.Lang) -> web.Response:
         fields["retry_after"] = error.retry_after
     if isinstance(error, WebError):
         fields.update(error.fields)
-    messages = {each: error.message(each) for each in texts.LANGUAGES}
+    messages = texts.each(error.message)
     response = _answer(error.code, messages, lang, error_status(error), **fields)
     if isinstance(error, SlowDown):
         response.headers["Retry-After"] = str(error.retry_after)
@@ -107,7 +107,7 @@ def error_response(error: BaseException, lang: texts.Lang) -> web.Response:
 
 def unavailable_response(lang: texts.Lang) -> web.Response:
     """Redis is down or loading: a 503 that asks to come back in a moment."""
-    messages = {each: texts.text(UNAVAILABLE, each) for each in texts.LANGUAGES}
+    messages = texts.every(UNAVAILABLE)
     response = _answer(UNAVAILABLE, messages, lang, 503)
     response.headers["Retry-After"] = str(RETRY_AFTER_S)
     return response
@@ -116,7 +116,7 @@ def unavailable_response(lang: texts.Lang) -> web.Response:
 def http_error_response(error: web.HTTPException, lang: texts.Lang) -> web.Response:
     """One of aiohttp's own 4xx or 5xx under ``/api/``, in the same shape as any other error."""
     code = HTTP_CODES.get(error.status, "web-bad-request" if error.status < 500 else INTERNAL)
-    messages = {each: texts.text(code, each) for each in texts.LANGUAGES}
+    messages = texts.every(code)
     return _answer(code, messages, lang, error.status)
 
 

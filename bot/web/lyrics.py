@@ -141,7 +141,7 @@ async def import_songs(request: web.Request) -> web.Response:
     skipped = [
         {
             "song": _song_number(s.source),
-            "reason": {lang: s.reason(lang) for lang in texts.LANGUAGES},
+            "reason": texts.each(s.reason),
             "duplicate": s.duplicate,
         }
         for s in report.skipped
@@ -160,7 +160,7 @@ async def import_songs(request: web.Request) -> web.Response:
         )
     code = "web-lyrics-imported-some-skipped" if skipped else "web-lyrics-imported"
     fields = {"count": len(report.imported), "artist": shown, "skipped": len(skipped)}
-    result["messages"] = {lang: texts.text(code, lang, **fields) for lang in texts.LANGUAGES}
+    result["messages"] = texts.every(code, **fields)
     result["message"] = result["messages"][request_language(request)]
     log.info("web import: %d songs for one artist, %d skipped", len(report.imported), len(skipped))
     return json_response(result)

@@ -385,9 +385,9 @@ async def _writing_failed(request: web.Request, channel: Channel, exc: Exception
     """Tell the room's other pages that the model's writing they were shown ended (the error
     itself is answered to the one who asked)."""
     if isinstance(exc, RelayError):
-        messages = {lang: exc.message(lang) for lang in texts.LANGUAGES}
+        messages = texts.each(exc.message)
     else:
-        messages = {lang: texts.text("web-writing-failed", lang) for lang in texts.LANGUAGES}
+        messages = texts.every("web-writing-failed")
     event = {"type": "writing_failed", "messages": messages, "message": messages["en"]}
     await _publish(request, channel, event)
 
