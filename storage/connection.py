@@ -1,10 +1,20 @@
-"""The async Redis connection factory. Built in entry points and injected, never at import time."""
+"""The async Redis connection factory. Built in entry points and injected, never at import time.
+
+One URL names either one server (``redis://host:port/0``, ``rediss://…``, ``unix://…``) or a Redis
+Cluster (``redis+cluster://host:port`` or ``rediss+cluster://host:port``: any node of the cluster;
+the client learns the others from it). Several seed nodes may be given comma-separated:
+``redis+cluster://a:7000,b:7000``. Both come back as the same command interface; the few places
+that must act differently on a cluster ask :func:`is_cluster`.
+"""
 
 from __future__ import annotations
 
 import logging
+from typing import cast
+from urllib.parse import urlsplit, urlunsplit
 
 import redis.asyncio as aioredis
+from redis.asyncio.cluster import ClusterNode, RedisCluster
 from redis.asyncio.retry import Retry
 from redis.backoff import ExponentialBackoff
 from redis.exceptions import ConnectionError as RedisConnectionError
@@ -12,7 +22,53 @@ from redis.exceptions import TimeoutError as RedisTimeoutError
 
 log = logging.getLogger(__name__)
 
+# The command interface every store is written against. A cluster client is handed out under this
+# type too: it has the same commands (routed by key slot), and storage keeps every multi-key
+# command, script and transaction inside one hash slot (see storage/keys.py).
 Redis = aioredis.Redis
+
+CLUSTER_SCHEMES = {"redis+cluster": "redis", "rediss+cluster": "rediss"}
+
+
+def is_cluster_url(url: str) -> bool:
+    return urlsplit(url).scheme in CLUSTER_SCHEMES
+
+
+def is_cluster(redis: object) -> bool:
+    """True when ``redis`` talks to a Redis Cluster."""
+    return isinstance(redis, RedisCluster)
+
+
+def _retry(retries: int) -> Retry:
+    return Retry(ExponentialBackoff(cap=1.0, base=0.05), retries)
+
+
+def _cluster(url: str, *, max_connections: int, socket_timeout: float | None) -> Redis:
+    parts = urlsplit(url)
+    scheme = CLUSTER_SCHEMES[parts.scheme]
+    hosts = [h for h in parts.netloc.rsplit("@", 1)[-1].split(",") if h]
+    auth = parts.netloc.rsplit("@", 1)[0] + "@" if "@" in parts.netloc else ""
+    if not hosts:
+        raise ValueError("a cluster URL names at least one node: redis+cluster://host:port")
+    first = urlunsplit((scheme, auth + hosts[0], "", parts.query, ""))
+    seeds = []
+    for host in hosts:
+        node = urlsplit(f"{scheme}://{host}")
+        seeds.append(ClusterNode(node.hostname or "127.0.0.1", node.port or 6379))
+    client = RedisCluster.from_url(
+        first,
+        startup_nodes=seeds,
+        max_connections=max_connections,
+        socket_timeout=socket_timeout,
+        socket_connect_timeout=5.0,
+        health_check_interval=15,
+        # A failover takes a few seconds: the client retries moved slots and dropped nodes,
+        # refreshing its slot map, for about as long before a command fails.
+        retry=Retry(ExponentialBackoff(cap=1.0, base=0.1), 12),
+        retry_on_error=[RedisConnectionError, RedisTimeoutError],
+        decode_responses=False,
+    )
+    return cast(Redis, client)
 
 
 def connect(
@@ -24,8 +80,11 @@ def connect(
 ) -> Redis:
     """A pooled client that retries a command a few times across a dropped connection.
 
-    The pool blocks (up to 20 s) when all connections are busy instead of failing a burst.
+    For one server the pool blocks (up to 20 s) when all connections are busy instead of failing a
+    burst. For a cluster (see the module docstring) ``max_connections`` is per node.
     """
+    if is_cluster_url(url):
+        return _cluster(url, max_connections=max_connections, socket_timeout=socket_timeout)
     pool = aioredis.BlockingConnectionPool.from_url(
         url,
         max_connections=max_connections,
@@ -33,7 +92,7 @@ def connect(
         socket_timeout=socket_timeout,
         socket_connect_timeout=5.0,
         health_check_interval=15,
-        retry=Retry(ExponentialBackoff(cap=1.0, base=0.05), retries),
+        retry=_retry(retries),
         retry_on_error=[RedisConnectionError, RedisTimeoutError],
         decode_responses=False,
     )
