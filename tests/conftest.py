@@ -1,4 +1,13 @@
-"""Shared fixtures: a real redis-server on a free port, and tiny models built once per session."""
+"""Shared fixtures: a real redis-server on a free port, and tiny models built once per session.
+
+Redis Cluster mode: ``pytest --redis=cluster`` (or ``NORAE_TEST_REDIS=cluster`` in the
+environment, read once when pytest starts) runs the same tests against a local 3-master Redis
+Cluster (``bot/cli/embedded_cluster.py``; no replicas, so it starts in seconds) instead of one
+redis-server: ``redis_server.url`` is then its ``redis+cluster://`` URL (passed on unchanged to the
+processes tests start through NORAE_REDIS_URL) and ``redis`` a cluster client, every primary
+flushed before each test. Tests that need one server of their own (``own_redis``: they stop and
+restart it) or are marked ``single_redis`` skip there, saying why.
+"""
 
 from __future__ import annotations
 
@@ -9,14 +18,59 @@ import time
 from collections.abc import AsyncIterator, Iterator
 from dataclasses import dataclass
 from pathlib import Path
+from typing import cast
 
 import pytest
+import redis as sync_redis
+from redis.asyncio.cluster import RedisCluster
 
 # No model hub is reachable from test machines: fail a hub lookup at once instead of retrying.
 os.environ.setdefault("HF_HUB_OFFLINE", "1")
 
+from bot.cli.embedded_cluster import EmbeddedCluster
 from bot.cli.embedded_redis import free_port
-from storage.connection import Redis, connect
+from storage.connection import Redis, connect, is_cluster, is_cluster_url
+
+REDIS_MODES = ("single", "cluster")
+CLUSTER_SKIP = (
+    "needs a single redis-server of its own (stopped, killed or restarted by the test); "
+    "--redis=cluster runs against a Redis Cluster"
+)
+
+
+def pytest_addoption(parser: pytest.Parser) -> None:
+    parser.addoption(
+        "--redis",
+        choices=REDIS_MODES,
+        # read here, at start-up: the _clean_norae_env fixture removes NORAE_* from each test
+        default=os.environ.get("NORAE_TEST_REDIS", "single") or "single",
+        help="run the Redis tests against one redis-server (single, the default) or a local "
+        "3-master Redis Cluster (cluster); the default comes from NORAE_TEST_REDIS",
+    )
+
+
+def pytest_configure(config: pytest.Config) -> None:
+    config.addinivalue_line(
+        "markers", "single_redis: needs one redis-server; skipped with --redis=cluster"
+    )
+
+
+def cluster_mode(config: pytest.Config) -> bool:
+    return bool(config.getoption("--redis") == "cluster")
+
+
+def pytest_report_header(config: pytest.Config) -> str:
+    return f"redis: {config.getoption('--redis')}"
+
+
+def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
+    if not cluster_mode(config):
+        return
+    skip = pytest.mark.skip(reason=CLUSTER_SKIP)
+    for item in items:
+        if "single_redis" in item.keywords:
+            item.add_marker(skip)
+
 
 SHARED_DATA = Path(__file__).resolve().parent.parent.parent / "shared" / "data"
 
@@ -82,25 +136,69 @@ def wait_for_port(port: int, timeout: float = 10.0) -> None:
     raise TimeoutError(f"nothing answered on port {port}")
 
 
+@dataclass
+class ClusterServer:
+    """The session's Redis in cluster mode: a local 3-master Redis Cluster. Tests read ``.url``
+    as of a :class:`RedisServer`; stopping it is the fixture's job (failover: see
+    tests/storage/test_cluster_fixture.py)."""
+
+    cluster: EmbeddedCluster
+
+    @property
+    def url(self) -> str:
+        return self.cluster.url
+
+
 @pytest.fixture(scope="session")
-def redis_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[RedisServer]:
+def redis_server(
+    request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory
+) -> Iterator[RedisServer | ClusterServer]:
+    if cluster_mode(request.config):
+        cluster = EmbeddedCluster(tmp_path_factory.mktemp("redis-cluster"), masters=3)
+        cluster.start()
+        try:
+            yield ClusterServer(cluster)
+        finally:
+            cluster.stop()
+        return
     server = RedisServer(free_port(), tmp_path_factory.mktemp("redis"))
     server.start()
     yield server
     server.stop()
 
 
+async def flush_everything(client: Redis) -> None:
+    """FLUSHALL on the one server, or on every primary of a cluster."""
+    if is_cluster(client):
+        await cast(RedisCluster, client).flushall(target_nodes=RedisCluster.PRIMARIES)
+    else:
+        await client.flushall()
+
+
 @pytest.fixture
-async def redis(redis_server: RedisServer) -> AsyncIterator[Redis]:
+async def redis(redis_server: RedisServer | ClusterServer) -> AsyncIterator[Redis]:
     client = connect(redis_server.url)
-    await client.flushall()
+    await flush_everything(client)
     yield client
     await client.aclose()
 
 
+def sync_client(url: str) -> sync_redis.Redis:
+    """A blocking client for ``url`` (a test's own checks): one server or a cluster."""
+    if not is_cluster_url(url):
+        return sync_redis.Redis.from_url(url)
+    from redis.cluster import RedisCluster as SyncCluster
+
+    first = url.split("://", 1)[1].split(",")[0]  # the client learns the other nodes from it
+    host, port = first.rsplit(":", 1)
+    return cast(sync_redis.Redis, SyncCluster(host=host, port=int(port)))
+
+
 @pytest.fixture
-def own_redis(tmp_path: Path) -> Iterator[RedisServer]:
-    """A private redis-server for tests that stop or restart it."""
+def own_redis(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[RedisServer]:
+    """A private redis-server for tests that stop or restart it (skipped in cluster mode)."""
+    if cluster_mode(request.config):
+        pytest.skip(CLUSTER_SKIP)
     server = RedisServer(free_port(), tmp_path / "redis")
     server.data_dir.mkdir()
     server.start()

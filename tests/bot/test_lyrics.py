@@ -6,7 +6,6 @@ from collections.abc import AsyncIterator
 from pathlib import Path
 
 import pytest
-import redis as sync_redis
 from typer.testing import CliRunner
 
 from bot import texts
@@ -28,7 +27,7 @@ from storage import keys
 from storage.connection import Redis
 from storage.lyrics import fold_artist
 from tests.bot.refusals import refused
-from tests.conftest import RedisServer
+from tests.conftest import RedisServer, sync_client
 from tests.worker_support import running_worker
 
 KO_ARTIST = "소월 테스트"
@@ -252,7 +251,7 @@ def test_cli_import(
     again = runner.invoke(app, ["lyrics", "import", "--artist", "cli poet", str(song)])
     assert "imported 0 songs" in again.output and "2 × 이미 있는 노래 / duplicate" in again.output
     assert again.exit_code == 0, again.output  # songs already there are not a failure
-    check = sync_redis.Redis.from_url(redis_server.url)
+    check = sync_client(redis_server.url)
     try:
         assert check.hlen(keys.lyrics_songs(fold_artist("CLI Poet"))) == 2
     finally:

@@ -9,7 +9,6 @@ from pathlib import Path
 
 import numpy as np
 import pytest
-import redis as sync_redis
 import soundfile as sf
 from pydantic import ValidationError
 from typer.testing import CliRunner
@@ -33,7 +32,7 @@ from models.handlers_similar import SimilarHandler
 from storage import keys
 from storage.catalog import CatalogStore
 from storage.connection import Redis
-from tests.conftest import RedisServer
+from tests.conftest import RedisServer, sync_client
 from tests.worker_support import running_worker
 
 SR = 22_050
@@ -220,7 +219,7 @@ def test_a_pool_serves_several_batches_with_the_same_vectors(songs_csv: Path) ->
 
 
 def _catalog_size(url: str) -> int:
-    client = sync_redis.Redis.from_url(url)
+    client = sync_client(url)
     try:
         return int(client.scard(keys.catalog_songs()))
     finally:
@@ -235,7 +234,7 @@ def test_an_unterminated_quote_fails_the_import(
     with pytest.raises(CsvError, match="line 3") as caught:
         read_csv(bad)
     assert "3번째 줄" in caught.value.ko
-    flush = sync_redis.Redis.from_url(redis_server.url)
+    flush = sync_client(redis_server.url)
     flush.flushall()
     flush.close()
     monkeypatch.setenv("NORAE_REDIS_URL", redis_server.url)
@@ -249,7 +248,7 @@ def test_import_exit_codes(
     tmp_path: Path, redis_server: RedisServer, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     """0 every row in, 1 some rows skipped, 2 the command cannot run as typed."""
-    flush = sync_redis.Redis.from_url(redis_server.url)
+    flush = sync_client(redis_server.url)
     flush.flushall()
     flush.close()
     monkeypatch.setenv("NORAE_REDIS_URL", redis_server.url)
