@@ -1,6 +1,6 @@
 """Chaos: mixed load on real processes while a worker, the web process and Redis are killed.
 
-    python -m benchmarks.chaos [--rooms 4] [--users 3] [--phase-s 30]
+    python -m benchmarks.chaos [--rooms 4] [--users 3] [--phase-s 30] [--cluster]
 
 Starts a redis-server (AOF, fsync on every write, so "acknowledged" means durable), two model
 workers (``generate`` and ``classify`` on the bundled starter models) and the web front door
@@ -15,6 +15,12 @@ request started in):
 - vote mismatches: a voter's last answered vote that is not what the round stored;
 - no answer: requests with neither a response nor an error after 35 s (a client gives up);
 - 5xx≠503: server errors other than "unavailable" (during the Redis outage and elsewhere).
+
+With ``--cluster`` Redis is a local Redis Cluster instead (``bot/cli/embedded_cluster.py``: 3
+masters with one replica each, node timeout 2 s) and the workers and ``norae web`` get its
+``redis+cluster://`` URL. The "redis" fault is then ``kill -9`` of one master: its replica is
+promoted; the killed node is started again 3 s after the failover and rejoins as a replica. The
+seconds until every node said ``cluster_state:ok`` again are printed as the failover time.
 
 All five should be 0. Also shown: 503s (Redis down), resets (requests in flight in the web
 process when it was killed: the connection drops, nothing hangs) and refused connects retried
@@ -44,6 +50,7 @@ from typing import Any
 import aiohttp
 
 from benchmarks.support import machine
+from bot.cli.embedded_cluster import ClusterError, EmbeddedCluster
 from bot.cli.embedded_redis import free_port
 from storage.connection import connect
 from storage.stories import StoryStore
@@ -126,6 +133,7 @@ class Ledger:
     lines: dict[str, tuple[str, str]] = field(default_factory=dict)  # text -> (room, phase)
     votes: dict[tuple[str, str], tuple[int, str]] = field(default_factory=dict)  # last acked
     stop: bool = False
+    failover: str = ""  # --cluster: how the master's failover went
 
 
 class Browser:
@@ -226,9 +234,7 @@ class Browser:
 # --- the run ----------------------------------------------------------------------------------
 
 
-async def run(
-    args: argparse.Namespace, tmp: Path
-) -> tuple[dict[str, dict[str, int]], list[Record]]:
+async def run(args: argparse.Namespace, tmp: Path) -> tuple[dict[str, dict[str, int]], Ledger]:
     redis_port, web_port = free_port(), free_port()
     redis_url = f"redis://127.0.0.1:{redis_port}/0"
     binary = shutil.which("redis-server")
@@ -236,6 +242,10 @@ async def run(
         raise SystemExit("redis-server is not installed")
     data = tmp / "redis"
     data.mkdir()
+    cluster: EmbeddedCluster | None = None
+    if args.cluster:
+        cluster = EmbeddedCluster(data, masters=3, replicas_per_master=1)
+        redis_url = cluster.url
     redis_argv = [
         binary,
         "--port",
@@ -275,8 +285,12 @@ async def run(
     ledger = Ledger()
     browsers: list[Browser] = []
     try:
-        procs["redis"].start()
-        wait_port(redis_port, redis=True)
+        if cluster is not None:
+            cluster.start()  # from this (the main) thread: its nodes die with it
+            print(f"redis cluster up: {len(cluster.nodes)} nodes", flush=True)
+        else:
+            procs["redis"].start()
+            wait_port(redis_port, redis=True)
         for name in ("worker", "worker2", "web"):
             procs[name].start()
         wait_port(web_port, timeout=120)
@@ -300,6 +314,8 @@ async def run(
             elif fault == "web":
                 procs["web"].kill()
                 procs["web"].start()
+            elif fault == "redis" and cluster is not None:
+                await _fail_over(cluster, ledger)
             elif fault == "redis":
                 procs["redis"].kill()
                 await asyncio.sleep(3)
@@ -307,12 +323,40 @@ async def run(
             await asyncio.sleep(args.phase_s - (3 if fault != "none" else 0))
         ledger.stop = True
         await asyncio.wait_for(asyncio.gather(*load), REQUEST_TIMEOUT_S + 10)
-        return await _verify(redis_url, ledger, args.rooms), ledger.records
+        return await _verify(redis_url, ledger, args.rooms), ledger
     finally:
         for b in browsers:
             await b.close()
         for name in ("web", "worker", "worker2", "redis"):
             procs[name].stop()
+        if cluster is not None:
+            cluster.stop()
+
+
+async def _fail_over(cluster: EmbeddedCluster, ledger: Ledger) -> None:
+    """kill -9 of one master; wait for its replica to take over; start the killed node again
+    3 s later (as a replica now). The load goes on meanwhile."""
+    started = time.monotonic()
+    killed = cluster.kill_master(0)
+    try:
+        took = await asyncio.to_thread(cluster.wait_for_failover, 60.0)
+    except ClusterError as exc:
+        ledger.failover = f"no failover within 60 s: {exc}"
+        print(ledger.failover, flush=True)
+        return
+    await asyncio.sleep(3)
+    cluster.restart(killed, wait=False)  # spawned from the main thread: see EmbeddedCluster
+    try:
+        await asyncio.to_thread(cluster.wait_until_ok, 60.0)
+        back = f"{time.monotonic() - started:.1f} s after the kill"
+    except ClusterError:
+        back = "not back within 60 s"
+    role = "a replica" if killed in cluster.replicas() else "not a replica"
+    ledger.failover = (
+        f"master {killed.address} killed: cluster_state:ok again after {took:.1f} s; "
+        f"restarted, {role}, {back}"
+    )
+    print(ledger.failover, flush=True)
 
 
 async def _until_workers(url: str, n: int) -> None:
@@ -405,14 +449,21 @@ def main() -> None:
     ap.add_argument("--rooms", type=int, default=4)
     ap.add_argument("--users", type=int, default=3, help="browsers per room")
     ap.add_argument("--phase-s", type=float, default=28.0, help="seconds per fault phase")
+    ap.add_argument(
+        "--cluster",
+        action="store_true",
+        help="a local Redis Cluster (3 masters, 1 replica each); the redis fault kills a master",
+    )
     args = ap.parse_args()
-    print(f"chaos on {machine()}")
+    print(f"chaos on {machine()}{' (redis cluster)' if args.cluster else ''}")
     started = time.monotonic()
     with tempfile.TemporaryDirectory(prefix="norae-chaos-") as tmp:
-        table, records = asyncio.run(run(args, Path(tmp)))
+        table, ledger = asyncio.run(run(args, Path(tmp)))
     print_table(table)
+    if args.cluster:
+        print(f"failover: {ledger.failover or 'not reached'}")
     print("server errors (phase, request, status, message):")
-    print_errors(records)
+    print_errors(ledger.records)
     bad = sum(
         table[f].get(c, 0)
         for f in FAULTS
