@@ -293,8 +293,14 @@ async def run(args: argparse.Namespace, tmp: Path) -> tuple[dict[str, dict[str, 
             wait_port(redis_port, redis=True)
         for name in ("worker", "worker2", "web"):
             procs[name].start()
-        wait_port(web_port, timeout=120)
-        await _until_workers(redis_url, 2)
+        try:
+            wait_port(web_port, timeout=120)
+            await _until_workers(redis_url, 2)
+        except TimeoutError:
+            for name in ("worker", "web"):  # the temporary folder goes: say why here
+                print(f"--- the end of {procs[name].log.name}:", file=sys.stderr)
+                print(_tail(procs[name].log), file=sys.stderr)
+            raise
         print(f"processes up; load: {args.rooms} rooms x {args.users} browsers", flush=True)
         base = f"http://127.0.0.1:{web_port}"
         browsers = [
@@ -357,6 +363,13 @@ async def _fail_over(cluster: EmbeddedCluster, ledger: Ledger) -> None:
         f"restarted, {role}, {back}"
     )
     print(ledger.failover, flush=True)
+
+
+def _tail(log: Path, lines: int = 15) -> str:
+    try:
+        return "\n".join(log.read_text(errors="replace").splitlines()[-lines:])
+    except OSError:
+        return "(no log)"
 
 
 async def _until_workers(url: str, n: int) -> None:
