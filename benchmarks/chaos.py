@@ -295,7 +295,7 @@ async def run(args: argparse.Namespace, tmp: Path) -> tuple[dict[str, dict[str, 
             procs[name].start()
         try:
             wait_port(web_port, timeout=120)
-            await _until_workers(redis_url, 2)
+            await _until_workers(redis_url, [procs["worker"], procs["worker2"]])
         except TimeoutError:
             for name in ("worker", "web"):  # the temporary folder goes: say why here
                 print(f"--- the end of {procs[name].log.name}:", file=sys.stderr)
@@ -372,15 +372,17 @@ def _tail(log: Path, lines: int = 15) -> str:
         return "(no log)"
 
 
-async def _until_workers(url: str, n: int) -> None:
+async def _until_workers(url: str, workers: list[Proc]) -> None:
     from storage.job_streams import JobStreams
 
     redis = connect(url)
     try:
         deadline = time.monotonic() + 120
-        while len(await JobStreams(redis).live_workers()) < n:
+        while len(await JobStreams(redis).live_workers()) < len(workers):
             if time.monotonic() > deadline:
                 raise TimeoutError("workers did not come up")
+            if any(w.proc is not None and w.proc.poll() is not None for w in workers):
+                raise TimeoutError("a worker exited while starting")
             await asyncio.sleep(0.2)
     finally:
         await redis.aclose()
