@@ -102,8 +102,9 @@ class InferenceClient:
         max_queue: int = 1000,
         timeout_s: float = 30.0,
         client_id: str | None = None,
+        partitions: int = 1,
     ) -> None:
-        self.streams = JobStreams(redis)
+        self.streams = JobStreams(redis, partitions=partitions)
         self.max_queue = max_queue
         self.timeout_s = timeout_s
         self.client_id = client_id or uuid.uuid4().hex

@@ -181,7 +181,8 @@ class CatalogStore:
         reads still fails the EXEC). One round trip on a second connection when the pool has one;
         one per song on the watching connection when the pool holds a single connection."""
         ids = [s.id for s in songs]
-        if getattr(self.redis.connection_pool, "max_connections", 2) < 2:
+        pool = getattr(self.redis, "connection_pool", None)  # a cluster client has one per node
+        if getattr(pool, "max_connections", 2) < 2:
             old = [cast(dict[bytes, bytes], await watching.hgetall(key)) for key in song_keys]
             return old, cast(list[bytes | None], await watching.hmget(keys.catalog_features(), ids))
         async with self.redis.pipeline(transaction=False) as reads:

@@ -162,8 +162,9 @@ def _s(value: bytes | str | None) -> str:
     return value.decode(errors="replace") if isinstance(value, bytes) else value
 
 
-def new_story_id() -> str:
-    return secrets.token_hex(6)
+def new_story_id(channel: str) -> str:
+    """Random, so not guessable; it starts with the channel's relay shard (``storage/keys.py``)."""
+    return keys.relay_id_prefix(channel) + secrets.token_hex(6)
 
 
 def _story(fields: dict[bytes, bytes], line_count: int) -> Story | None:
@@ -245,15 +246,33 @@ class StoryStore:
     async def archived(
         self, channel: str | None = None, offset: int = 0, count: int = 10
     ) -> list[Story]:
-        """Archived stories, newest first: one channel's, or every channel's when None."""
-        key = keys.relay_archive() if channel is None else keys.relay_channel_archive(channel)
-        ids = cast(list[bytes], await self.redis.zrevrange(key, offset, offset + count - 1))
-        stories = [await self.get(_s(i)) for i in ids]
+        """Archived stories, newest first: one channel's, or every channel's when None (merged
+        from the shards' archives: one pipeline)."""
+        if channel is not None:
+            key = keys.relay_channel_archive(channel)
+            raw = await self.redis.zrevrange(key, offset, offset + count - 1)
+            ids = [_s(i) for i in cast(list[bytes], raw)]
+        else:
+            pipe = self.redis.pipeline(transaction=False)
+            for shard in range(keys.RELAY_SHARDS):
+                pipe.zrevrange(keys.relay_archive(shard), 0, offset + count - 1, withscores=True)
+            scored = [
+                (float(score), _s(i))
+                for rows in await pipe.execute()
+                for i, score in cast(list[tuple[bytes, float]], rows)
+            ]
+            scored.sort(reverse=True)
+            ids = [i for _score, i in scored[offset : offset + count]]
+        stories = [await self.get(i) for i in ids]
         return [s for s in stories if s is not None]
 
     async def archived_count(self, channel: str | None = None) -> int:
-        key = keys.relay_archive() if channel is None else keys.relay_channel_archive(channel)
-        return int(await self.redis.zcard(key))
+        if channel is not None:
+            return int(await self.redis.zcard(keys.relay_channel_archive(channel)))
+        pipe = self.redis.pipeline(transaction=False)
+        for shard in range(keys.RELAY_SHARDS):
+            pipe.zcard(keys.relay_archive(shard))
+        return sum(int(n) for n in await pipe.execute())
 
     # --- writing ---------------------------------------------------------------------------
 
@@ -273,7 +292,7 @@ class StoryStore:
 
         A story nobody writes in expires after ``ttl_s``; its first line gives it the idle
         lifetime of :meth:`add_line`."""
-        story_id = new_story_id()
+        story_id = new_story_id(channel)
         fields: dict[str, str] = {
             "id": story_id,
             "channel": channel,
@@ -397,7 +416,7 @@ class StoryStore:
                     keys.relay_story_lines(story_id),
                     keys.relay_story_applied(story_id),
                     keys.relay_channel_archive(channel),
-                    keys.relay_archive(),
+                    keys.relay_archive(keys.relay_shard(channel)),
                 ],
                 args=[story_id, repr(now), user_id, "1" if moderator else "0"],
             )

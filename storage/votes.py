@@ -5,8 +5,9 @@ keeps it to one round per channel) -> ``open`` (candidates posted, votes counted
 (counted, winner chosen, not yet in the story) -> ``done``. A reservation whose writer died becomes
 ``dropped``; a round whose story ended becomes ``cancelled``.
 
-Every unfinished round sits in one sorted set scored by its deadline (``keys.relay_round_due``), so
-any process, including one started after a crash, finds due rounds with one ``ZRANGEBYSCORE``. A
+Every unfinished round sits in its shard's sorted set scored by its deadline
+(``keys.relay_round_due``), so any process, including one started after a crash, finds due rounds
+with one pipelined ``ZRANGEBYSCORE`` per shard. A
 ``closed`` round stays there, re-scored to ``closed_at + grace``: if the process that closed it dies
 before the winner joins the story, another process finishes the job after the grace period.
 
@@ -299,8 +300,9 @@ def _s(value: bytes | str | None) -> str:
     return value.decode(errors="replace") if isinstance(value, bytes) else value
 
 
-def new_round_id() -> str:
-    return secrets.token_hex(4)
+def new_round_id(channel: str) -> str:
+    """Random; it starts with the channel's relay shard (``storage/keys.py``)."""
+    return keys.relay_id_prefix(channel) + secrets.token_hex(4)
 
 
 def _int_or_none(value: str) -> int | None:
@@ -370,12 +372,12 @@ class VoteStore:
         return {_s(k): int(v) for k, v in raw.items()}
 
     async def due(self, now: float, limit: int = 100) -> list[str]:
-        """Ids of rounds whose deadline (or recovery time) has passed."""
-        raw = cast(
-            list[bytes],
-            await self.redis.zrangebyscore(keys.relay_round_due(), "-inf", now, start=0, num=limit),
-        )
-        return [_s(r) for r in raw]
+        """Ids of rounds whose deadline (or recovery time) has passed, at most ``limit`` per
+        shard: one pipeline over every shard's deadlines."""
+        pipe = self.redis.pipeline(transaction=False)
+        for shard in range(keys.RELAY_SHARDS):
+            pipe.zrangebyscore(keys.relay_round_due(shard), "-inf", now, start=0, num=limit)
+        return [_s(r) for rows in await pipe.execute() for r in cast(list[bytes], rows)]
 
     async def round_for_message(self, message_ref: str) -> str | None:
         raw = cast(bytes | None, await self.redis.get(keys.relay_round_message(message_ref)))
@@ -400,7 +402,7 @@ class VoteStore:
 
         ``reserve_until`` is a lease: the writer renews it (:meth:`renew`) while it works, and a
         reservation past its lease is taken over here (or dropped by the ticker)."""
-        round_id = new_round_id()
+        round_id = new_round_id(channel)
         fields = {
             "id": round_id,
             "channel": channel,
@@ -416,7 +418,7 @@ class VoteStore:
         args: list[str] = [
             round_id,
             repr(reserve_until),
-            keys.relay_round(""),
+            keys.relay_round(round_id).removesuffix(round_id),  # this shard's round keys
             repr(now),
             str(FINISHED_TTL_S),
         ]
@@ -426,7 +428,7 @@ class VoteStore:
             keys=[
                 keys.relay_open_round(channel),
                 keys.relay_round(round_id),
-                keys.relay_round_due(),
+                keys.relay_round_due_for(round_id),
             ],
             args=args,
         )
@@ -435,7 +437,7 @@ class VoteStore:
     async def renew(self, round_id: str, *, until: float) -> bool:
         """Extend a reservation while its writer works; False once it is no longer pending."""
         renewed = await self._renew(
-            keys=[keys.relay_round(round_id), keys.relay_round_due()],
+            keys=[keys.relay_round(round_id), keys.relay_round_due_for(round_id)],
             args=[round_id, repr(until)],
         )
         return bool(int(renewed))
@@ -453,7 +455,7 @@ class VoteStore:
         code, state = await self._publish(
             keys=[
                 keys.relay_round(round_id),
-                keys.relay_round_due(),
+                keys.relay_round_due_for(round_id),
                 keys.relay_round_votes(round_id),
             ],
             args=[
@@ -519,7 +521,7 @@ class VoteStore:
             keys=[
                 keys.relay_round(rnd.id),
                 keys.relay_round_votes(rnd.id),
-                keys.relay_round_due(),
+                keys.relay_round_due_for(rnd.id),
                 keys.relay_open_round(rnd.channel),
             ],
             args=[
@@ -547,7 +549,7 @@ class VoteStore:
             keys=[
                 keys.relay_round(rnd.id),
                 keys.relay_round_votes(rnd.id),
-                keys.relay_round_due(),
+                keys.relay_round_due_for(rnd.id),
                 keys.relay_open_round(rnd.channel),
             ],
             args=[rnd.id, note, line_number or 0, FINISHED_TTL_S],
@@ -556,13 +558,15 @@ class VoteStore:
 
     async def forget(self, round_id: str) -> None:
         """Drop a due entry whose round hash is gone (expired or deleted by hand)."""
-        await self.redis.zrem(keys.relay_round_due(), round_id)
+        await self.redis.zrem(keys.relay_round_due_for(round_id), round_id)
 
     async def attach_message(self, round_id: str, message_ref: str) -> None:
         """Remember which posted message shows the round (reaction votes find it by message)."""
-        pipe = self.redis.pipeline(transaction=True)
-        pipe.hset(keys.relay_round(round_id), "message_ref", message_ref)
+        # Two slots on a cluster: the lookup first, so a round never names a message that does
+        # not lead back to it.
+        pipe = self.redis.pipeline(transaction=False)
         pipe.set(keys.relay_round_message(message_ref), round_id, ex=FINISHED_TTL_S)
+        pipe.hset(keys.relay_round(round_id), "message_ref", message_ref)
         await pipe.execute()
 
     # --- proposals -------------------------------------------------------------------------

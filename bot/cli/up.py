@@ -127,7 +127,10 @@ async def run_up(settings: Settings, *, with_worker: bool = True) -> None:
         loop.add_signal_handler(sig, stopping.set)
     redis = connect(redis_url, max_connections=settings.redis.max_connections)
     inference = InferenceClient(
-        redis, max_queue=settings.worker.max_queue, timeout_s=settings.inference.timeout_s
+        redis,
+        max_queue=settings.worker.max_queue,
+        timeout_s=settings.inference.timeout_s,
+        partitions=settings.redis.job_partitions,
     )
     runner: web.AppRunner | None = None
     services: Services | None = None

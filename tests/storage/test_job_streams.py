@@ -18,7 +18,7 @@ def test_every_key_has_the_norae_prefix() -> None:
         keys.job_stream("generate"),
         keys.dead_letter_stream(),
         keys.reply_stream("c"),
-        keys.job_result("j"),
+        keys.job_result("j", keys.reply_stream("c")),
         keys.worker_heartbeat("w"),
     ):
         assert key.startswith("norae:")
@@ -48,7 +48,7 @@ async def test_publish_is_once_per_job_and_acks_each_time(redis: Redis) -> None:
     assert [fields[b"result"] for _id, fields in rows] == [b'{"n": 1}']
     assert await streams.depth("noop") == 0  # both entries acknowledged and deleted
     assert 0 < await redis.ttl(reply) <= 3600  # reply streams of vanished clients expire
-    assert await streams.stored_result("job-1") == b'{"n": 1}'
+    assert await streams.stored_result("job-1", reply) == b'{"n": 1}'
 
 
 async def test_publish_refuses_a_reply_address_outside_reply_streams(redis: Redis) -> None:

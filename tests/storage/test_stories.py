@@ -47,9 +47,9 @@ def test_relay_keys_have_the_prefix() -> None:
         keys.relay_active_story(CH),
         keys.relay_story("s"),
         keys.relay_story_lines("s"),
-        keys.relay_archive(),
+        keys.relay_archive(0),
         keys.relay_round("r"),
-        keys.relay_round_due(),
+        keys.relay_round_due(0),
         keys.relay_proposals(CH),
     ):
         assert key.startswith("norae:relay:")
