@@ -7,8 +7,9 @@ never land in a story that another process just ended, and the size limit holds 
 
 Decisions:
 
-- Story ids are random (12 hex characters), not a counter: the web reader page ``/stories/<id>`` is
-  public, and a guessable id would let anyone walk the stories of private channels.
+- Story ids are random (12 hex characters after the channel's two-digit relay shard, see
+  ``storage/keys.py``), not a counter: the web reader page ``/stories/<id>`` is public, and a
+  guessable id would let anyone walk the stories of private channels.
 - Ending a story that has no lines discards it instead of archiving an empty page.
 - An active story lives while people use it: a story nobody wrote in expires after a day, one
   with lines after 30 days without a new line (both settings of the relay); every line renews it.

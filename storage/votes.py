@@ -116,7 +116,8 @@ class Proposal:
 
 
 # KEYS: channel pointer, round hash, due set. ARGV: round id, reserve-until, round key prefix,
-# now, ttl, field/value pairs. A pointer whose round finished or vanished is stale and replaced
+# now, ttl, field/value pairs. The current round's hash is named from the pointer (not in KEYS):
+# its id starts with the channel's shard, so it is in the same cluster slot as KEYS. A pointer whose round finished or vanished is stale and replaced
 # (self-healing after a crash), and so is a reservation whose lease ran out: its writer died.
 _RESERVE = """
 local cur = redis.call('GET', KEYS[1])
