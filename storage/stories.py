@@ -122,6 +122,27 @@ for i = 1, 4 do redis.call('EXPIRE', KEYS[i], tonumber(ARGV[8])) end
 return {n, 0}
 """
 
+# KEYS: active pointer, story hash, lines, applied set, the channel's recent writers.
+# ARGV: story id, line json, chars, max lines, max chars, now, idle ttl, author id, writers window.
+# A person's line: _ADD's checks and append, the author counted among the channel's recent writers,
+# and the story hash as it is now, in one round trip. Returns {n, 0, story fields} or _ADD's codes.
+_WRITE = """
+if redis.call('GET', KEYS[1]) ~= ARGV[1] then return {-1, 0} end
+local n = redis.call('LLEN', KEYS[3])
+if n >= tonumber(ARGV[4]) then return {-3, n} end
+local chars = tonumber(redis.call('HGET', KEYS[2], 'chars') or '0')
+if chars + tonumber(ARGV[3]) > tonumber(ARGV[5]) then return {-4, chars} end
+n = redis.call('RPUSH', KEYS[3], ARGV[2])
+redis.call('HINCRBY', KEYS[2], 'chars', ARGV[3])
+redis.call('HSET', KEYS[2], 'updated_at', ARGV[6])
+for i = 1, 4 do redis.call('EXPIRE', KEYS[i], tonumber(ARGV[7])) end
+local window = tonumber(ARGV[9])
+redis.call('ZADD', KEYS[5], ARGV[6], ARGV[8])
+redis.call('ZREMRANGEBYSCORE', KEYS[5], '-inf', tonumber(ARGV[6]) - window)
+redis.call('EXPIRE', KEYS[5], math.max(1, math.floor(window)))
+return {n, 0, redis.call('HGETALL', KEYS[2])}
+"""
+
 # KEYS: active pointer, story hash, lines, applied set. ARGV: story id, user id,
 # moderator ('1'/'0'), idle ttl.
 _UNDO = """
@@ -208,6 +229,7 @@ class StoryStore:
         self.redis = redis
         self._start = redis.register_script(_START)
         self._add = redis.register_script(_ADD)
+        self._write = redis.register_script(_WRITE)
         self._undo = redis.register_script(_UNDO)
         self._end = redis.register_script(_END)
 
@@ -377,6 +399,66 @@ class StoryStore:
             raise StoryFull("chars", int(used), max_chars)
         return _line(raw, code)
 
+    async def write_line(
+        self,
+        story_id: str,
+        channel: str,
+        *,
+        text: str,
+        author_id: str,
+        author_name: str,
+        now: float,
+        max_lines: int,
+        max_chars: int,
+        writers_window_s: float,
+        idle_ttl_s: int = IDLE_STORY_TTL_S,
+    ) -> tuple[Line, Story]:
+        """A person's line: :meth:`add_line` and :meth:`touch_writer` in one atomic step, with the
+        story as it is after the line (one round trip). Raises :class:`NoActiveStory` or
+        :class:`StoryFull`."""
+        data = {
+            "text": text,
+            "author_id": author_id,
+            "author_name": author_name,
+            "source": "human",
+            "at": now,
+            "chars": len(text),
+            "round_id": "",
+        }
+        raw = json.dumps(data, ensure_ascii=False)
+        reply = await self._write(
+            keys=[
+                keys.relay_active_story(channel),
+                keys.relay_story(story_id),
+                keys.relay_story_lines(story_id),
+                keys.relay_story_applied(story_id),
+                keys.relay_recent_writers(channel),
+            ],
+            args=[
+                story_id,
+                raw,
+                len(text),
+                max_lines,
+                max_chars,
+                repr(now),
+                idle_ttl_s,
+                author_id,
+                repr(float(writers_window_s)),
+            ],
+        )
+        code, used = int(reply[0]), int(reply[1])
+        if code == -1:
+            raise NoActiveStory(channel)
+        if code == -3:
+            raise StoryFull("lines", used, max_lines)
+        if code == -4:
+            raise StoryFull("chars", used, max_chars)
+        flat = cast(list[bytes], reply[2])
+        story = _story(dict(zip(flat[::2], flat[1::2], strict=True)), code)
+        if story is None:  # the hash is written in the same step: never expected
+            raise NoActiveStory(channel)
+        return _line(raw, code), story
+
     async def undo(
         self,
         story_id: str,
@@ -429,11 +511,15 @@ class StoryStore:
         return code == 1
 
     async def export(self, story_id: str) -> tuple[Story, list[Line]] | None:
-        """A story and all its lines (for Markdown/plain-text export and the reader page)."""
-        story = await self.get(story_id)
-        if story is None:
-            return None
-        return story, await self.lines(story_id)
+        """A story and all its lines (for Markdown/plain-text export, the reader page and a page
+        of the story), read together in one round trip."""
+        pipe = self.redis.pipeline(transaction=True)
+        pipe.hgetall(keys.relay_story(story_id))
+        pipe.lrange(keys.relay_story_lines(story_id), 0, -1)
+        fields, raw = await pipe.execute()
+        lines = [_line(r, i + 1) for i, r in enumerate(cast(list[bytes], raw))]
+        story = _story(cast(dict[bytes, bytes], fields), len(lines))
+        return None if story is None else (story, lines)
 
     # --- recent writers (the quorum's electorate) ------------------------------------------
 

@@ -73,6 +73,29 @@ class TooManyProposals(VoteError):
     pass
 
 
+class TooManyVoters(VoteError):
+    """The caller's address already has its cap of voters in the round."""
+
+
+@dataclass(frozen=True, slots=True)
+class VoterCap:
+    """At most ``cap`` voters of one round from one ``address`` (already pseudonymised)."""
+
+    address: str
+    cap: int
+
+
+@dataclass(frozen=True, slots=True)
+class Cast:
+    """A vote recorded by :meth:`VoteStore.cast`, with the round's votes right after it."""
+
+    previous: int | None
+    voters: int
+    candidates: int  # how many the round has
+    ballots: dict[str, int]  # user id -> choice
+    channel: str  # the round's
+
+
 @dataclass(frozen=True, slots=True)
 class Round:
     id: str
@@ -177,6 +200,30 @@ if not c or c < 1 or c > tonumber(h[2]) then return {-3, h[2], 0} end
 local prev = redis.call('HGET', KEYS[2], ARGV[1])
 redis.call('HSET', KEYS[2], ARGV[1], ARGV[2])
 return {1, prev or '', redis.call('HLEN', KEYS[2])}
+"""
+
+# KEYS: round hash, votes, the round's voters from the caller's address. ARGV: user id, choice,
+# the round's channel as the caller knows it ('' for any), voters per address (0: no cap), ttl.
+# _VOTE with the channel check and the address cap of the web (one round trip). Returns
+# {1, previous choice or '', voters, ncandidates, every vote as user/choice pairs, channel}, or
+# {-1} missing (or another channel's), {-4} the address's cap is full, or _VOTE's -2/-3.
+_CAST = """
+local h = redis.call('HMGET', KEYS[1], 'state', 'ncandidates', 'channel')
+if not h[1] then return {-1, '', 0} end
+if ARGV[3] ~= '' and h[3] ~= ARGV[3] then return {-1, '', 0} end
+local cap = tonumber(ARGV[4])
+if cap > 0 and redis.call('SISMEMBER', KEYS[3], ARGV[1]) == 0 then
+  if redis.call('SCARD', KEYS[3]) >= cap then return {-4, '', 0} end
+  redis.call('SADD', KEYS[3], ARGV[1])
+  redis.call('EXPIRE', KEYS[3], tonumber(ARGV[5]))
+end
+if h[1] ~= 'open' then return {-2, h[1], 0} end
+local c = tonumber(ARGV[2])
+if not c or c < 1 or c > tonumber(h[2]) then return {-3, h[2], 0} end
+local prev = redis.call('HGET', KEYS[2], ARGV[1])
+redis.call('HSET', KEYS[2], ARGV[1], ARGV[2])
+return {1, prev or '', redis.call('HLEN', KEYS[2]), tonumber(h[2]), redis.call('HGETALL', KEYS[2]),
+  h[3]}
 """
 
 # KEYS: round hash, votes. ARGV: user, choice. Withdraws the vote only if it is still that choice
@@ -351,6 +398,7 @@ class VoteStore:
         self._renew = redis.register_script(_RENEW)
         self._publish = redis.register_script(_PUBLISH)
         self._vote = redis.register_script(_VOTE)
+        self._cast = redis.register_script(_CAST)
         self._unvote = redis.register_script(_UNVOTE)
         self._close = redis.register_script(_CLOSE)
         self._finish = redis.register_script(_FINISH)
@@ -491,6 +539,50 @@ class VoteStore:
             raise BadChoice(int(_s(info) or 0))
         prev = _s(info)
         return (int(prev) if prev else None), int(voters)
+
+    async def cast(
+        self,
+        round_id: str,
+        user_id: str,
+        choice: int,
+        *,
+        channel: str | None = None,
+        voter_cap: VoterCap | None = None,
+    ) -> Cast:
+        """:meth:`vote`, and every vote of the round after it, in one round trip. ``channel``:
+        a round of another channel counts as missing; ``voter_cap``: the web's cap of voters per
+        address (:class:`TooManyVoters` past it; the voter joins the address's set even when the
+        round is no longer open, as a separate check before the vote would)."""
+        address = voter_cap.address if voter_cap is not None else ""
+        reply = await self._cast(
+            keys=[
+                keys.relay_round(round_id),
+                keys.relay_round_votes(round_id),
+                keys.relay_round_address_voters(round_id, address),
+            ],
+            args=[
+                user_id,
+                choice,
+                channel or "",
+                voter_cap.cap if voter_cap is not None else 0,
+                FINISHED_TTL_S,
+            ],
+        )
+        code = int(reply[0])
+        if code == -1:
+            raise RoundNotFound(round_id)
+        if code == -4:
+            raise TooManyVoters(round_id)
+        if code == -2:
+            raise RoundNotOpen(round_id, _s(reply[1]))
+        if code == -3:
+            raise BadChoice(int(_s(reply[1]) or 0))
+        prev = _s(reply[1])
+        flat = cast(list[bytes], reply[4])
+        ballots = {_s(k): int(v) for k, v in zip(flat[::2], flat[1::2], strict=True)}
+        return Cast(
+            int(prev) if prev else None, int(reply[2]), int(reply[3]), ballots, _s(reply[5])
+        )
 
     async def unvote(self, round_id: str, user_id: str, choice: int) -> bool:
         """Withdraw a user's vote if it is still ``choice``; False when there was none to take."""

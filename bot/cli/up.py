@@ -23,7 +23,7 @@ from bot.cli.embedded_redis import EmbeddedRedis, die_with_parent
 from bot.discord_bot import NoraeBot
 from bot.inference import InferenceClient
 from bot.services import Services
-from bot.web.app import AccessLog, create_app
+from bot.web.app import AccessLog, access_logger, create_app
 from contract.settings import Settings
 from storage.connection import connect
 
@@ -158,7 +158,9 @@ async def run_up(settings: Settings, *, with_worker: bool = True) -> None:
         services = Services.build(settings, redis, inference)  # one set for every front door
         services.start()
         runner = web.AppRunner(
-            create_app(redis, inference, services=services), access_log_class=AccessLog
+            create_app(redis, inference, services=services),
+            access_log_class=AccessLog,
+            access_log=access_logger(),
         )
         await runner.setup()
         site = web.TCPSite(runner, settings.web.host, settings.web.port)
