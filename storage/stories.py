@@ -184,6 +184,13 @@ def _s(value: bytes | str | None) -> str:
     return value.decode(errors="replace") if isinstance(value, bytes) else value
 
 
+def _of_channel(story_id: str, channel: str) -> bool:
+    """Whether ``story_id`` can be one of ``channel``'s stories: every story id starts with its
+    channel's relay shard. One that does not is not the channel's active story (and on a cluster
+    its keys are in another slot than the channel's, so no script could check it)."""
+    return keys.relay_shard_of_id(story_id) == keys.relay_shard(channel)
+
+
 def new_story_id(channel: str) -> str:
     """Random, so not guessable; it starts with the channel's relay shard (``storage/keys.py``)."""
     return keys.relay_id_prefix(channel) + secrets.token_hex(6)
@@ -370,6 +377,8 @@ class StoryStore:
             "round_id": once or "",
         }
         raw = json.dumps(data, ensure_ascii=False)
+        if not _of_channel(story_id, channel):
+            raise NoActiveStory(channel)
         code, used = await self._add(
             keys=[
                 keys.relay_active_story(channel),
@@ -426,6 +435,8 @@ class StoryStore:
             "round_id": "",
         }
         raw = json.dumps(data, ensure_ascii=False)
+        if not _of_channel(story_id, channel):
+            raise NoActiveStory(channel)
         reply = await self._write(
             keys=[
                 keys.relay_active_story(channel),
@@ -469,6 +480,8 @@ class StoryStore:
         idle_ttl_s: int = IDLE_STORY_TTL_S,
     ) -> Line:
         """Remove the last line if ``user_id`` wrote it (or a moderator asks)."""
+        if not _of_channel(story_id, channel):
+            raise NoActiveStory(channel)
         code, raw = await self._undo(
             keys=[
                 keys.relay_active_story(channel),
@@ -491,6 +504,8 @@ class StoryStore:
         self, story_id: str, channel: str, *, user_id: str, moderator: bool, now: float
     ) -> bool:
         """Archive the story (True), or discard it when it has no lines (False)."""
+        if not _of_channel(story_id, channel):
+            raise NoActiveStory(channel)
         code = int(
             await self._end(
                 keys=[
