@@ -713,7 +713,7 @@ async def migrate(redis: Redis, *, dry_run: bool = False, bar_for: BarFactory = 
     round_moved = set(plan.ids.rounds)
     simple = [
         (f, _target(f, plan.ids))
-        for f in plan.old
+        for f in sorted(plan.old, key=lambda f: f.name)
         if f.shape.action == "move"
         and not (f.shape.entity == "story" and f.entity_id in story_moved)
         and not (f.shape.entity == "round" and f.entity_id in round_moved)
@@ -722,21 +722,21 @@ async def migrate(redis: Redis, *, dry_run: bool = False, bar_for: BarFactory = 
     splits = [f.name for f in plan.old if f.shape.action == "split"]
 
     if dry_run:
-        for old_id, new_id in plan.ids.stories.items():
+        for old_id, new_id in sorted(plan.ids.stories.items()):
             report.actions.append(("story", old_id, new_id))
-            for f in plan.story_keys.get(old_id, []):
+            for f in sorted(plan.story_keys.get(old_id, []), key=lambda f: f.name):
                 report.moved["relay"] += 1
                 report.actions.append(("move", f.name, _target(f, plan.ids)))
-        for old_id, new_id in plan.ids.rounds.items():
+        for old_id, new_id in sorted(plan.ids.rounds.items()):
             report.actions.append(("round", old_id, new_id))
-            for f in plan.round_keys.get(old_id, []):
+            for f in sorted(plan.round_keys.get(old_id, []), key=lambda f: f.name):
                 report.moved["relay"] += 1
                 report.actions.append(("move", f.name, _target(f, plan.ids)))
         await _predict_conflicts(redis, simple, report)
-        for f in doomed:
+        for f in sorted(doomed, key=lambda f: f.name):
             report.deleted[f.shape.family] += 1
             report.actions.append(("delete", f.name, ""))
-    else:
+    elif simple or doomed or story_moved or round_moved:
         bar = bar_for("move", len(simple) + len(doomed) + len(story_moved) + len(round_moved))
         try:
             for old_id, new_id in sorted(plan.ids.stories.items()):
