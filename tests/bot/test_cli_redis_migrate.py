@@ -23,7 +23,10 @@ from tests.storage.test_key_migration import CH, dump, new_story_id, write_old_k
 
 async def norae(*args: str) -> Result:
     # the command runs its own event loop: keep it off the test's
-    return await asyncio.to_thread(CliRunner().invoke, app, list(args))
+    def run() -> Result:
+        return CliRunner().invoke(app, list(args))
+
+    return await asyncio.to_thread(run)
 
 
 @pytest.fixture
