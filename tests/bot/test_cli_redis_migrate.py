@@ -8,8 +8,7 @@ import asyncio
 from pathlib import Path
 
 import pytest
-from click.testing import Result
-from typer.testing import CliRunner
+from typer.testing import CliRunner, Result
 
 from bot.cli.embedded_redis import EmbeddedRedis, live_url
 from bot.cli.main import app
