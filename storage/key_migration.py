@@ -402,6 +402,7 @@ class _Plan:
     # the keys of each story and round by id (hash first when there is one)
     story_keys: dict[str, list[Found]] = field(default_factory=dict)
     round_keys: dict[str, list[Found]] = field(default_factory=dict)
+    rounds_of_story: dict[str, list[str]] = field(default_factory=dict)
 
 
 async def _scan(redis: Redis, report: Report, bar_for: BarFactory) -> list[Found]:
@@ -446,6 +447,7 @@ async def _read_hashes(redis: Redis, plan: _Plan) -> None:
     for f, fields in zip(round_hashes, got, strict=True):
         id_, channel, state, story_id = (_text(v) for v in fields)
         plan.rounds[f.entity_id] = _Hash(f.entity_id, id_, channel, state, story_id)
+        plan.rounds_of_story.setdefault(story_id, []).append(f.entity_id)
 
 
 def _is_hash(found: Found) -> bool:
@@ -562,7 +564,8 @@ async def _reid_story(redis: Redis, plan: _Plan, old_id: str, new_id: str, repor
     h = plan.stories[old_id]
     await _set_id(redis, keys.PREFIX + OLD_STORY + old_id, new_id)
     await _replace_value(redis, keys.PREFIX + f"relay:channel:{h.channel}:story", old_id, new_id)
-    for round_id, r in plan.rounds.items():
+    for round_id in plan.rounds_of_story.get(old_id, []):
+        r = plan.rounds[round_id]
         if r.story_id == old_id:
             for name in (keys.PREFIX + OLD_ROUND + round_id, keys.relay_round(round_id)):
                 if _text(await redis.hget(_encode(name), "story_id")) == old_id:

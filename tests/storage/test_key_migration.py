@@ -558,3 +558,57 @@ async def test_a_run_cut_short_is_finished_by_the_next(redis: Redis, cut_after: 
     story = await StoryStore(redis).active(CH)
     assert story is not None and story.id == new and story.line_count == 2
     assert [n for n in await names(redis) if classify(n)[0] == "old"] == []
+
+
+class Bars:
+    """Records the progress a migration reports."""
+
+    def __init__(self) -> None:
+        self.done: dict[str, int] = {}
+        self.totals: dict[str, int | None] = {}
+
+    def __call__(self, stage: str, total: int | None) -> Bars.Bar:
+        self.totals[stage] = total
+        self.done[stage] = 0
+        return Bars.Bar(self, stage)
+
+    class Bar:
+        def __init__(self, bars: Bars, stage: str) -> None:
+            self.bars, self.stage = bars, stage
+
+        def update(self, n: int = 1) -> None:
+            self.bars.done[self.stage] += n
+
+        def close(self) -> None:
+            pass
+
+
+async def test_a_larger_keyspace_moves_in_chunks_and_reports_progress(redis: Redis) -> None:
+    songs, archived = 1300, 1100  # more than one pipeline chunk each
+    pipe = redis.pipeline(transaction=False)
+    for n in range(songs):
+        pipe.hset(f"norae:catalog:song:s{n}", mapping={"title": f"song {n}", "moods": '["calm"]'})
+        pipe.sadd("norae:catalog:songs", f"s{n}")
+        pipe.sadd("norae:catalog:mood:calm", f"s{n}")
+    for n in range(archived):
+        story_id = f"{n % 256:02x}{n:010x}"
+        channel = f"web:room{n % 7}"
+        pipe.hset(
+            f"norae:relay:story:{story_id}", mapping=story_fields(story_id, channel, "archived", 1)
+        )
+        pipe.zadd("norae:relay:archive", {story_id: float(n)})
+    await pipe.execute()
+    bars = Bars()
+    report = await migrate(redis, bar_for=bars)
+    assert report.moved == {"catalog": songs + 2, "relay": archived}
+    assert report.split == {"norae:relay:archive": archived}
+    assert bars.done["scan"] == songs + 2 + archived + 1
+    assert bars.done["move"] == bars.totals["move"] == songs + 2 + archived
+    catalog = CatalogStore(redis)
+    assert await catalog.count() == songs and len(await catalog.ids_by_mood("calm")) == songs
+    stories = StoryStore(redis)
+    assert await stories.archived_count() == archived
+    newest = await stories.archived(count=3)
+    assert [s.title for s in newest] == ["바다"] * 3
+    assert newest[0].id == f"{(archived - 1) % 256:02x}{archived - 1:010x}"
+    assert await stories.archived_count("web:room3") == 0  # channel archives were not written
