@@ -771,3 +771,18 @@ async def migrate(redis: Redis, *, dry_run: bool = False, bar_for: BarFactory = 
 
         await _split(redis, OLD_ARCHIVE, archive_targets, report, dry_run)
     return report
+
+
+# Old names that any Redis an older norae used for a while holds (one EXISTS answers).
+_TELLTALE = (
+    keys.PREFIX + "catalog:songs",
+    keys.PREFIX + "lyrics:artists",
+    OLD_ARCHIVE,
+    OLD_ROUNDS_DUE,
+)
+
+
+async def has_old_keys(redis: Redis) -> bool:
+    """Whether this Redis still holds what an older norae wrote under the old names (a cheap
+    check for a start: the song catalog, the lyrics, the story archive or the round deadlines)."""
+    return bool(await redis.exists(*_TELLTALE))

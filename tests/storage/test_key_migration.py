@@ -612,3 +612,13 @@ async def test_a_larger_keyspace_moves_in_chunks_and_reports_progress(redis: Red
     assert [s.title for s in newest] == ["바다"] * 3
     assert newest[0].id == f"{(archived - 1) % 256:02x}{archived - 1:010x}"
     assert await stories.archived_count("web:room3") == 0  # channel archives were not written
+
+
+async def test_a_start_can_tell_an_unmigrated_redis(redis: Redis) -> None:
+    from storage.key_migration import has_old_keys
+
+    assert not await has_old_keys(redis)
+    await write_old_keyspace(redis)
+    assert await has_old_keys(redis)
+    await migrate(redis)
+    assert not await has_old_keys(redis)
