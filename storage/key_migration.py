@@ -576,7 +576,12 @@ async def _reid_story(redis: Redis, plan: _Plan, old_id: str, new_id: str, repor
 
 
 async def _reid_round(
-    redis: Redis, plan: _Plan, old_id: str, new_id: str, messages: dict[str, str], report: Report
+    redis: Redis,
+    plan: _Plan,
+    old_id: str,
+    new_id: str,
+    messages: dict[str, list[str]],
+    report: Report,
 ) -> None:
     r = plan.rounds[old_id]
     await _set_id(redis, keys.PREFIX + OLD_ROUND + old_id, new_id)
@@ -585,10 +590,8 @@ async def _reid_round(
     if score is not None:
         await redis.zadd(OLD_ROUNDS_DUE, {new_id: score})
         await redis.zrem(OLD_ROUNDS_DUE, old_id)
-    for name, value in messages.items():
-        if value == old_id:
-            await _replace_value(redis, name, old_id, new_id)
-            messages[name] = new_id
+    for name in messages.get(old_id, []):
+        await _replace_value(redis, name, old_id, new_id)
     if r.story_id:
         old_story = keys.PREFIX + OLD_STORY + r.story_id
         lines = await _first_existing(
@@ -618,10 +621,14 @@ async def _rewrite_lines(redis: Redis, name: str, old_id: str, new_id: str) -> N
             await redis.lset(_encode(name), index, json.dumps(data, ensure_ascii=False))
 
 
-async def _message_values(redis: Redis, plan: _Plan) -> dict[str, str]:
+async def _message_lookups(redis: Redis, plan: _Plan) -> dict[str, list[str]]:
+    """round id -> the old message lookups that lead to it."""
     names = [f.name for f in plan.old if f.name.startswith(OLD_MESSAGE)]
     values = await _pipelined(redis, names, lambda p, n: p.get(_encode(n)))
-    return {n: _text(v) for n, v in zip(names, values, strict=True)}
+    found: dict[str, list[str]] = {}
+    for name, value in zip(names, values, strict=True):
+        found.setdefault(_text(value), []).append(name)
+    return found
 
 
 async def _predict_conflicts(redis: Redis, pairs: list[tuple[Found, str]], report: Report) -> None:
@@ -745,7 +752,7 @@ async def migrate(redis: Redis, *, dry_run: bool = False, bar_for: BarFactory = 
             for old_id, new_id in sorted(plan.ids.stories.items()):
                 await _reid_story(redis, plan, old_id, new_id, report)
                 bar.update(1)
-            messages = await _message_values(redis, plan)
+            messages = await _message_lookups(redis, plan)
             for old_id, new_id in sorted(plan.ids.rounds.items()):
                 await _reid_round(redis, plan, old_id, new_id, messages, report)
                 bar.update(1)
