@@ -26,6 +26,7 @@ from bot.services import Services
 from bot.web.app import AccessLog, access_logger, create_app
 from contract.settings import Settings
 from storage.connection import connect
+from storage.key_migration import has_old_keys
 
 log = logging.getLogger(__name__)
 
@@ -142,7 +143,14 @@ async def run_up(settings: Settings, *, with_worker: bool = True) -> None:
             env = dict(os.environ, NORAE_REDIS_URL=redis_url)
             worker = ChildProcess("worker", [sys.executable, "-m", "bot", "worker"], env)
             tasks.append(asyncio.create_task(worker.supervise(stopping)))
-        if with_worker and await Catalog(redis).count() == 0:
+        if await has_old_keys(redis):
+            log.warning(
+                "이 Redis에는 예전 norae가 쓴 키가 예전 이름으로 남아 있어요: norae를 멈추고 "
+                "`norae redis migrate`를 실행하세요 / this Redis still holds what an older norae "
+                "wrote under the old key names: stop norae and run `norae redis migrate` "
+                "(docs/redis-migration.md)"
+            )
+        elif with_worker and await Catalog(redis).count() == 0:
             # A first start has no songs: import the bundled default catalog (451 songs with
             # search links) and index the demo tracks in the background, so the mood companion
             # has something to recommend (a later start finds it there).
