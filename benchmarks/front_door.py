@@ -70,9 +70,9 @@ answers by orjson; to_json's dataclass reflection once per class)::
 
 The mood message: 7 batches (rate limit; state read and classify job together; reply reader;
 the mood sets; the sampled songs; the record), 5 waits in a row. Mix-weighted CPU per request
-(probe figures) fell from about 1.8 to about 1.4 ms; the rate steps above ran while other suites held most of
-both cores (the web process got under half a core): starved, not saturated. With a free core
-the mix would need about 0.7 of it at 500/s.
+(probe figures) fell from about 1.8 to about 1.4 ms. The rate steps above ran while other suites
+held most of both cores (the web process got under half a core): starved, not saturated. With a
+free core the mix would need about 0.7 of it at 500/s.
 """
 
 from __future__ import annotations
