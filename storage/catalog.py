@@ -306,6 +306,17 @@ class CatalogStore:
         )
         return {_s(m) for m in members}
 
+    async def ids_by_any_mood(self, moods: Iterable[str]) -> set[str]:
+        """Ids of the songs tagged with any of ``moods``, read in one round trip."""
+        wanted = sorted({normalize_mood(m) for m in moods})
+        if not wanted:
+            return set()
+        async with self.redis.pipeline(transaction=False) as pipe:
+            for mood in wanted:
+                pipe.smembers(keys.catalog_mood(mood))
+            got = cast(list[set[bytes]], await pipe.execute())
+        return {_s(m) for members in got for m in members}
+
     async def moods(self) -> dict[str, int]:
         """Every mood with the number of songs it tags, most used first."""
         got = cast(

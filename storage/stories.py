@@ -23,6 +23,7 @@ from __future__ import annotations
 import json
 import secrets
 from dataclasses import dataclass
+from functools import lru_cache
 from typing import Any, Literal, cast
 
 from storage import keys
@@ -216,6 +217,12 @@ def _story(fields: dict[bytes, bytes], line_count: int) -> Story | None:
     )
 
 
+# Lines read again and again (every show reads its whole story) are parsed once: a line's stored
+# JSON and its number give the same (frozen) Line, so the latest ones are kept by that key.
+LINE_CACHE = 16384
+
+
+@lru_cache(maxsize=LINE_CACHE)
 def _line(raw: bytes | str, number: int) -> Line:
     data: dict[str, Any] = json.loads(raw)
     return Line(

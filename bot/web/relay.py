@@ -20,6 +20,7 @@ from __future__ import annotations
 
 import asyncio
 import dataclasses
+import functools
 import html
 import json
 import logging
@@ -111,14 +112,25 @@ class ProposalVoteBody(_Body):
 # --- helpers ---------------------------------------------------------------------------------
 
 
+_PLAIN = (str, int, float, bool, type(None))
+
+
+@functools.cache
+def _names(cls: type) -> tuple[str, ...] | None:
+    """A dataclass's field names, then its properties' (``message``…); None for anything else."""
+    if not dataclasses.is_dataclass(cls):
+        return None
+    props = [name for name, attr in vars(cls).items() if isinstance(attr, property)]
+    return (*(f.name for f in dataclasses.fields(cls)), *props)
+
+
 def to_json(obj: Any) -> Any:
     """A service result as JSON data: dataclass fields, plus its properties (``message``…)."""
-    if dataclasses.is_dataclass(obj) and not isinstance(obj, type):
-        out = {f.name: to_json(getattr(obj, f.name)) for f in dataclasses.fields(obj)}
-        for name, attr in vars(type(obj)).items():
-            if isinstance(attr, property):
-                out[name] = to_json(getattr(obj, name))
-        return out
+    if isinstance(obj, _PLAIN):
+        return obj
+    names = _names(obj.__class__)
+    if names is not None:
+        return {name: to_json(getattr(obj, name)) for name in names}
     if isinstance(obj, list | tuple):
         return [to_json(item) for item in obj]
     if isinstance(obj, dict):

@@ -10,6 +10,7 @@ from __future__ import annotations
 from redis.crc import key_slot
 
 from storage import keys
+from storage.conversations import ConversationStore
 from storage.stories import new_story_id
 from storage.votes import new_round_id
 
@@ -95,6 +96,8 @@ def test_a_users_keys_share_a_slot_and_never_another_users_key() -> None:
             keys.kakao_delivery(user, "d1"),
         ]
         assert one_slot(*group), user
+        # the mood record script and the snapshot transaction
+        assert one_slot(*ConversationStore.user_keys(user)), user
     every = [k for u in USERS for k in keys.mood_user_keys(u)]
     assert len(every) == len(set(every))  # "web:}{" and "web:)(" would share a slot, not a key
 
