@@ -17,14 +17,10 @@ import unicodedata
 from collections.abc import Iterable, Sequence
 from importlib import resources
 from pathlib import Path
-from typing import TYPE_CHECKING
 
 from contract.urls import PACKAGE_URL_SCHEME, resolve_package_url
 from storage.catalog import CatalogStore, IndexPointer, Song, normalize_mood
 from storage.connection import Redis
-
-if TYPE_CHECKING:
-    pass
 
 log = logging.getLogger(__name__)
 
@@ -78,10 +74,7 @@ class Catalog:
 
     async def ids_by_moods(self, moods: Iterable[str]) -> set[str]:
         """Ids of songs tagged with any of ``moods`` (an emotion label works as a mood)."""
-        out: set[str] = set()
-        for mood in {normalize_mood(m) for m in moods}:
-            out |= await self.store.ids_by_mood(mood)
-        return out
+        return await self.store.ids_by_any_mood(moods)
 
     async def neighbours(
         self, song: Song, k: int, *, exclude: Iterable[str] = ()

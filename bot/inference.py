@@ -50,6 +50,10 @@ log = logging.getLogger(__name__)
 
 TOUCH_EVERY_S = 60.0
 READ_BLOCK_MS = 500
+# Read replies are trimmed from the reply stream once this many piled up, or this long after the
+# first of them: not one XTRIM per reply.
+TRIM_AFTER_REPLIES = 64
+TRIM_AFTER_S = 2.0
 
 
 class InferenceError(UserError):
@@ -102,8 +106,9 @@ class InferenceClient:
         max_queue: int = 1000,
         timeout_s: float = 30.0,
         client_id: str | None = None,
+        partitions: int = 1,
     ) -> None:
-        self.streams = JobStreams(redis)
+        self.streams = JobStreams(redis, partitions=partitions)
         self.max_queue = max_queue
         self.timeout_s = timeout_s
         self.client_id = client_id or uuid.uuid4().hex
@@ -246,6 +251,7 @@ class InferenceClient:
     async def _read_replies(self) -> None:
         backoff = 0.1
         last_touch = 0.0
+        untrimmed, first_untrimmed = 0, 0.0
         while not self._closing:
             try:
                 if time.monotonic() - last_touch > TOUCH_EVERY_S:
@@ -263,9 +269,14 @@ class InferenceClient:
             for entry_id, raw in replies:
                 self._last_id = entry_id
                 self._resolve(raw)
-            if replies:
+            if replies and not untrimmed:
+                first_untrimmed = time.monotonic()
+            untrimmed += len(replies)
+            due = time.monotonic() - first_untrimmed >= TRIM_AFTER_S
+            if untrimmed and (untrimmed >= TRIM_AFTER_REPLIES or due):
                 with contextlib.suppress(RedisConnectionError, RedisTimeoutError, OSError):
                     await self.streams.trim_reply_stream(self.reply_stream, self._last_id)
+                    untrimmed = 0
 
     def _resolve(self, raw: bytes) -> None:
         try:

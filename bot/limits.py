@@ -21,6 +21,7 @@ from bot.errors import UserError
 from contract.settings import LimitSettings
 from storage.connection import Redis
 from storage.rate_limits import Bucket, RateLimitStore, retry_after_s
+from storage.votes import VoterCap
 
 log = logging.getLogger(__name__)
 
@@ -97,6 +98,13 @@ class Limiter:
         """Give back the token of a request refused as bad input: a typo costs nothing."""
         if self.settings.enabled:
             await self.store.refund(self.buckets(action, user, address))
+
+    def voter_cap(self, address: str) -> VoterCap | None:
+        """The cap of web voters per address in a round, for the vote itself to check in the same
+        step (:meth:`bot.relay.service.RelayService.vote`); None when limits are off."""
+        if not self.settings.enabled:
+            return None
+        return VoterCap(pseudonym(address), self.settings.voters_per_address)
 
     async def admit_voter(self, round_id: str, address: str, user: str) -> bool:
         """False when ``voters_per_address`` other web identities from ``address`` voted."""

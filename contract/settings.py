@@ -42,10 +42,20 @@ def prepared_generator_dir(data_dir: Path, name: str = DEFAULT_GENERATOR) -> Pat
 class RedisSettings(BaseModel):
     url: str | None = Field(
         default=None,
-        description="Redis URL. Unset: `norae up` starts its own redis-server.",
+        description="Redis URL (redis://host:port/0), or a cluster (redis+cluster://host:port). "
+        "Unset: `norae up` starts its own redis-server.",
     )
-    max_connections: int = Field(default=32, gt=0, description="Connection pool size.")
+    max_connections: int = Field(
+        default=32, gt=0, description="Connection pool size (per node on a cluster)."
+    )
     socket_timeout_s: float = Field(default=10.0, gt=0)
+    job_partitions: int = Field(
+        default=1,
+        ge=1,
+        le=64,
+        description="Streams per job kind, each in its own cluster slot; every bot process and "
+        "worker must use the same number.",
+    )
 
 
 class DiscordSettings(BaseModel):

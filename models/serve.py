@@ -121,7 +121,11 @@ async def serve(settings: Settings, redis_url: str) -> None:
     if settings.worker.metrics_port:
         start_metrics(settings.worker)
     redis = connect(redis_url, max_connections=settings.redis.max_connections)
-    streams = JobStreams(redis, result_ttl_s=settings.worker.result_ttl_s)
+    streams = JobStreams(
+        redis,
+        result_ttl_s=settings.worker.result_ttl_s,
+        partitions=settings.redis.job_partitions,
+    )
     worker = Worker(streams, handlers, worker_config(settings))
     loop = asyncio.get_running_loop()
     for sig in (signal.SIGTERM, signal.SIGINT):

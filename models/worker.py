@@ -244,16 +244,16 @@ class Worker:
         sit well below the callers' timeout: a crash costs a delay (the timeout plus a janitor
         pass), not an error, and a long batch is never taken from a live worker.
         """
-        by_kind: dict[str, list[str]] = defaultdict(list)
+        by_stream: dict[tuple[str, int], list[str]] = defaultdict(list)
         for entry in entries:
-            by_kind[entry.kind].append(entry.entry_id)
+            by_stream[(entry.kind, entry.part)].append(entry.entry_id)
         while not done.is_set():
             with contextlib.suppress(TimeoutError):
                 await asyncio.wait_for(done.wait(), self.config.visibility_timeout_s / 3)
                 return
-            for kind, ids in by_kind.items():
+            for (kind, part), ids in by_stream.items():
                 try:
-                    await self.streams.extend(kind, self.id, ids)
+                    await self.streams.extend(kind, self.id, ids, part=part)
                 except REDIS_DOWN as exc:
                     log.debug("could not extend %d %s job(s): %s", len(ids), kind, exc)
 
@@ -294,9 +294,14 @@ class Worker:
             reason = f"delivered {entry.deliveries} times without an answer"
             await self._dead(entry, job, ErrorCode.UNDELIVERABLE, reason)
             return None
-        if entry.deliveries > 1 and await self.streams.stored_result(job.id) is not None:
+        if (
+            entry.deliveries > 1
+            and await self.streams.stored_result(job.id, job.reply_to) is not None
+        ):
             # Answered by a worker that died before acknowledging: acknowledge only.
-            await self.streams.publish(entry.kind, entry.entry_id, job.id, job.reply_to, b"{}")
+            await self.streams.publish(
+                entry.kind, entry.entry_id, job.id, job.reply_to, b"{}", part=entry.part
+            )
             return None
         if job.expired():
             await self._answer(
@@ -378,7 +383,7 @@ class Worker:
             batch_size=batch_size,
         )
         fresh = await self.streams.publish(
-            entry.kind, entry.entry_id, job.id, job.reply_to, reply.wire()
+            entry.kind, entry.entry_id, job.id, job.reply_to, reply.wire(), part=entry.part
         )
         self.stats.jobs += 1
         metrics.JOBS.labels(job.kind, status.value).inc()
@@ -408,7 +413,9 @@ class Worker:
                 await self.streams.publish(entry.kind, "", job.id, job.reply_to, reply.wire())
             except ValueError:
                 log.warning("job %s has an unusable reply_to; caller not told", job.id)
-        await self.streams.dead_letter(entry.kind, entry.entry_id, entry.raw, reason)
+        await self.streams.dead_letter(
+            entry.kind, entry.entry_id, entry.raw, reason, part=entry.part
+        )
 
 
 @dataclass

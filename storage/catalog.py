@@ -181,7 +181,8 @@ class CatalogStore:
         reads still fails the EXEC). One round trip on a second connection when the pool has one;
         one per song on the watching connection when the pool holds a single connection."""
         ids = [s.id for s in songs]
-        if getattr(self.redis.connection_pool, "max_connections", 2) < 2:
+        pool = getattr(self.redis, "connection_pool", None)  # a cluster client has one per node
+        if getattr(pool, "max_connections", 2) < 2:
             old = [cast(dict[bytes, bytes], await watching.hgetall(key)) for key in song_keys]
             return old, cast(list[bytes | None], await watching.hmget(keys.catalog_features(), ids))
         async with self.redis.pipeline(transaction=False) as reads:
@@ -304,6 +305,17 @@ class CatalogStore:
             set[bytes], await self.redis.smembers(keys.catalog_mood(normalize_mood(mood)))
         )
         return {_s(m) for m in members}
+
+    async def ids_by_any_mood(self, moods: Iterable[str]) -> set[str]:
+        """Ids of the songs tagged with any of ``moods``, read in one round trip."""
+        wanted = sorted({normalize_mood(m) for m in moods})
+        if not wanted:
+            return set()
+        async with self.redis.pipeline(transaction=False) as pipe:
+            for mood in wanted:
+                pipe.smembers(keys.catalog_mood(mood))
+            got = cast(list[set[bytes]], await pipe.execute())
+        return {_s(m) for members in got for m in members}
 
     async def moods(self) -> dict[str, int]:
         """Every mood with the number of songs it tags, most used first."""

@@ -27,6 +27,7 @@ log = logging.getLogger(__name__)
 # command, script and transaction inside one hash slot (see storage/keys.py).
 Redis = aioredis.Redis
 
+CLUSTER_CONNECTIONS_FACTOR = 8
 CLUSTER_SCHEMES = {"redis+cluster": "redis", "rediss+cluster": "rediss"}
 
 
@@ -58,7 +59,9 @@ def _cluster(url: str, *, max_connections: int, socket_timeout: float | None) ->
     client = RedisCluster.from_url(
         first,
         startup_nodes=seeds,
-        max_connections=max_connections,
+        # A cluster client fails a command at once when a node's connections are all busy (one
+        # server's pool waits instead): give it room for bursts.
+        max_connections=max_connections * CLUSTER_CONNECTIONS_FACTOR,
         socket_timeout=socket_timeout,
         socket_connect_timeout=5.0,
         health_check_interval=15,
@@ -81,7 +84,8 @@ def connect(
     """A pooled client that retries a command a few times across a dropped connection.
 
     For one server the pool blocks (up to 20 s) when all connections are busy instead of failing a
-    burst. For a cluster (see the module docstring) ``max_connections`` is per node.
+    burst. A cluster client (see the module docstring) may open ``max_connections`` ×
+    :data:`CLUSTER_CONNECTIONS_FACTOR` connections per node, since it cannot wait for a free one.
     """
     if is_cluster_url(url):
         return _cluster(url, max_connections=max_connections, socket_timeout=socket_timeout)

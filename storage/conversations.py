@@ -11,7 +11,9 @@ stays away long enough is forgotten without asking):
 
 - ``mood_messages``: which song list each platform message showed.
 
-A reply is recorded in one MULTI/EXEC, so a reader never sees a new list with the old history.
+A reply is recorded by one script (turn, state fields, recent songs, every TTL), so a reader never
+sees a new list with the old history; :meth:`ConversationStore.snapshot` reads the state, the
+recent songs and the last turns in one transaction. The user's keys share one hash tag (one slot).
 :meth:`ConversationStore.forget` deletes exactly the user's keys by name, never by pattern: a
 pattern built from one id also matches others (Kakao ids may hold ":", so "kakao:kforget:*" was
 also the start of "kakao:kforget:x"'s keys).
@@ -29,6 +31,31 @@ from storage import keys
 from storage.connection import Redis
 
 MAX_MESSAGES = 50  # song-list messages remembered per user
+
+# KEYS: turns, state, recent. ARGV: turn json, max turns, ttl, recent size, n (state field names
+# and values, 2 per field), the n field arguments, then the recommended song ids (first first).
+_RECORD = """
+local ttl = ARGV[3]
+redis.call('RPUSH', KEYS[1], ARGV[1])
+redis.call('LTRIM', KEYS[1], -tonumber(ARGV[2]), -1)
+redis.call('EXPIRE', KEYS[1], ttl)
+local n = tonumber(ARGV[5])
+if n > 0 then redis.call('HSET', KEYS[2], unpack(ARGV, 6, 5 + n)) end
+redis.call('EXPIRE', KEYS[2], ttl)
+local first = 6 + n
+local size = tonumber(ARGV[4])
+if #ARGV >= first and size > 0 then
+  local ids = {}
+  for i = #ARGV, first, -1 do
+    redis.call('LREM', KEYS[3], 0, ARGV[i])
+    ids[#ids + 1] = ARGV[i]
+  end
+  redis.call('LPUSH', KEYS[3], unpack(ids))
+  redis.call('LTRIM', KEYS[3], 0, size - 1)
+end
+redis.call('EXPIRE', KEYS[3], ttl)
+return 1
+"""
 
 
 def _s(value: bytes | str) -> str:
@@ -102,6 +129,15 @@ class MoodState:
         )
 
 
+@dataclass(frozen=True, slots=True)
+class Snapshot:
+    """What one message needs of a user's memory, read together."""
+
+    state: MoodState
+    recent: list[str]  # recently recommended song ids, newest first
+    turns: list[Turn]  # the last turns asked for, oldest first
+
+
 class ConversationStore:
     """Typed access to one user's mood-companion state."""
 
@@ -112,6 +148,7 @@ class ConversationStore:
         self.ttl_s = ttl_s
         self.max_turns = max_turns
         self.recent_size = recent_size
+        self._record = redis.register_script(_RECORD)
 
     @staticmethod
     def user_keys(user: str) -> list[str]:
@@ -122,6 +159,23 @@ class ConversationStore:
     async def state(self, user: str) -> MoodState:
         raw = cast(dict[bytes, bytes], await self.redis.hgetall(keys.mood_state(user)))
         return MoodState.from_fields(raw)
+
+    async def snapshot(self, user: str, *, turns: int = 0) -> Snapshot:
+        """The state, the recent songs and the last ``turns`` turns (none for 0), in one
+        transaction."""
+        turns_key, state_key, recent_key = self.user_keys(user)
+        async with self.redis.pipeline(transaction=True) as pipe:
+            pipe.hgetall(state_key)
+            pipe.lrange(recent_key, 0, -1)
+            if turns > 0:
+                pipe.lrange(turns_key, -turns, -1)
+            got = await pipe.execute()
+        raw_turns = cast(list[bytes], got[2]) if turns > 0 else []
+        return Snapshot(
+            MoodState.from_fields(cast(dict[bytes, bytes], got[0])),
+            [_s(r) for r in cast(list[bytes], got[1])],
+            [t for t in (Turn.from_json(r) for r in raw_turns) if t is not None],
+        )
 
     async def turns(self, user: str, limit: int | None = None) -> list[Turn]:
         """The kept turns, oldest first (the newest ``limit`` of them when given)."""
@@ -166,21 +220,19 @@ class ConversationStore:
         if language is not None:
             fields["language"] = language
         ids = list(dict.fromkeys(recommended))
-        async with self.redis.pipeline(transaction=True) as pipe:
-            pipe.rpush(turns_key, turn.to_json())
-            pipe.ltrim(turns_key, -self.max_turns, -1)
-            pipe.expire(turns_key, self.ttl_s)
-            if fields:
-                pipe.hset(state_key, mapping=fields)  # type: ignore[arg-type]
-            # Without this the state could outlive or predecease the rest: keep them together.
-            pipe.expire(state_key, self.ttl_s)
-            if ids and self.recent_size:
-                for song_id in ids:
-                    pipe.lrem(recent_key, 0, song_id)
-                pipe.lpush(recent_key, *reversed(ids))  # the list's first song ends up first
-                pipe.ltrim(recent_key, 0, self.recent_size - 1)
-            pipe.expire(recent_key, self.ttl_s)
-            await pipe.execute()
+        pairs = [item for pair in fields.items() for item in pair]
+        await self._record(
+            keys=[turns_key, state_key, recent_key],
+            args=[
+                turn.to_json(),
+                self.max_turns,
+                self.ttl_s,
+                self.recent_size,
+                len(pairs),
+                *pairs,
+                *ids,
+            ],
+        )
 
     async def attach_list(self, user: str, message_ref: str, song_ids: Sequence[str]) -> None:
         """Remember which list a platform message showed, so a pick under it picks from it."""

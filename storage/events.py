@@ -22,7 +22,7 @@ from typing import Any
 from redis.exceptions import ConnectionError as RedisConnectionError
 
 from storage import keys
-from storage.connection import Redis
+from storage.connection import Redis, is_cluster
 
 log = logging.getLogger(__name__)
 
@@ -54,12 +54,16 @@ class EventBus:
         if not keep:
             return int(await self.redis.publish(target, body))
         history = keys.events_recent(channel)
+        cluster = is_cluster(self.redis)
         pipe = self.redis.pipeline(transaction=True)
         pipe.lpush(history, body)
         pipe.ltrim(history, 0, RECENT_SIZE - 1)
         pipe.expire(history, RECENT_TTL_S)
-        pipe.publish(target, body)
+        if not cluster:
+            pipe.publish(target, body)
         replies = await pipe.execute()
+        if cluster:  # a cluster transaction holds keyed commands only: publish once it is kept
+            return int(await self.redis.publish(target, body))
         return int(replies[-1])
 
     async def recent(self, channel: str, limit: int = RECENT_SIZE) -> list[dict[str, Any]]:
@@ -79,6 +83,14 @@ class EventBus:
         """Events for ``platform`` until cancelled; reconnects after a Redis outage."""
         backoff = 0.1
         while True:
+            try:
+                if is_cluster(self.redis):  # its pubsub needs the slot map (PUBLISH reaches every
+                    await self.redis.initialize()  # node)
+            except (RedisConnectionError, OSError) as exc:
+                log.warning("event listener for %s found no Redis (%s)", platform, exc)
+                await asyncio.sleep(backoff)
+                backoff = min(backoff * 2, 5.0)
+                continue
             pubsub = self.redis.pubsub(ignore_subscribe_messages=True)
             try:
                 await pubsub.subscribe(keys.events_channel(platform))

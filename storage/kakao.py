@@ -52,29 +52,32 @@ class KakaoStateStore:
 
     # --- deliveries ----------------------------------------------------------------------------
 
-    async def claim_delivery(self, digest: str, ttl_s: int) -> bool:
+    async def claim_delivery(self, user: str, digest: str, ttl_s: int) -> bool:
         """True for the first caller with this delivery digest (SET NX); False for a repeat."""
-        return bool(await self.redis.set(keys.kakao_delivery(digest), _PENDING, nx=True, ex=ttl_s))
+        key = keys.kakao_delivery(user, digest)
+        return bool(await self.redis.set(key, _PENDING, nx=True, ex=ttl_s))
 
     async def claim_next(self, user: str, digest: str, ttl_s: int) -> bool:
         """Like :meth:`claim_delivery` for a digest of a request's content, which a person may
         also send twice on purpose: a repeat only while it is still the user's latest request
         (nothing else from them came in between) and within ``ttl_s``. Atomic (Lua)."""
         got = await self._claim_next(
-            keys=[keys.kakao_last_delivery(user), keys.kakao_delivery(digest)],
+            keys=[keys.kakao_last_delivery(user), keys.kakao_delivery(user, digest)],
             args=[digest, ttl_s, _PENDING],
         )
         return int(cast(int, got)) == 1
 
-    async def delivery(self, digest: str) -> dict[str, Any] | None:
-        raw = cast(bytes | None, await self.redis.get(keys.kakao_delivery(digest)))
+    async def delivery(self, user: str, digest: str) -> dict[str, Any] | None:
+        raw = cast(bytes | None, await self.redis.get(keys.kakao_delivery(user, digest)))
         return cast(dict[str, Any], json.loads(raw)) if raw else None
 
-    async def finish_delivery(self, digest: str, response: dict[str, Any], ttl_s: int) -> None:
+    async def finish_delivery(
+        self, user: str, digest: str, response: dict[str, Any], ttl_s: int
+    ) -> None:
         """Keep the answer for repeats (only while the claim still stands: SET XX)."""
         body = json.dumps({"state": "done", "response": response}, ensure_ascii=False)
-        await self.redis.set(keys.kakao_delivery(digest), body, xx=True, ex=ttl_s)
+        await self.redis.set(keys.kakao_delivery(user, digest), body, xx=True, ex=ttl_s)
 
-    async def release_delivery(self, digest: str) -> None:
+    async def release_delivery(self, user: str, digest: str) -> None:
         """Forget a claim whose answer must not be repeated (it failed, or it said "not yet")."""
-        await self.redis.delete(keys.kakao_delivery(digest))
+        await self.redis.delete(keys.kakao_delivery(user, digest))

@@ -5,6 +5,11 @@ Lua script checks every bucket an action touches (the user's and the address's) 
 from each only when all of them have one, so a refused request costs nothing. Each bucket expires
 once it would be full again: an idle user leaves no key behind.
 
+On a Redis Cluster a user's and an address's buckets live in different slots, and one script may
+not touch both: there the buckets are taken slot by slot, and a later slot's refusal gives back the
+tokens already taken (so a refused request still costs nothing, give or take a concurrent request
+that saw the briefly taken token).
+
 The caller passes the clock (``now``): tests step it instead of sleeping, and every process agrees
 on time closely enough for buckets measured in seconds.
 """
@@ -14,8 +19,10 @@ from __future__ import annotations
 import math
 from dataclasses import dataclass
 
+from redis.crc import key_slot
+
 from storage import keys
-from storage.connection import Redis
+from storage.connection import Redis, is_cluster
 
 # KEYS: buckets. ARGV: now, then burst and per-second rate for each key.
 # Returns {1, 0} taken, or {0, seconds until every bucket has a token}.
@@ -87,6 +94,24 @@ class RateLimitStore:
         """Take one token from every bucket: 0.0, or (nothing taken) seconds to wait."""
         if not buckets:
             return 0.0
+        if not is_cluster(self.redis):
+            return await self._take_together(buckets, now=now)
+        groups: dict[int, list[Bucket]] = {}
+        for b in buckets:
+            groups.setdefault(key_slot(keys.rate_bucket(b.action, b.subject).encode()), []).append(
+                b
+            )
+        taken: list[Bucket] = []
+        for group in groups.values():
+            wait = await self._take_together(group, now=now)
+            if wait > 0:
+                await self.refund(taken)
+                return wait
+            taken += group
+        return 0.0
+
+    async def _take_together(self, buckets: list[Bucket], *, now: float) -> float:
+        """:meth:`take` for buckets of one slot: one script."""
         args: list[str] = [repr(now)]
         for b in buckets:
             args += [repr(float(b.burst)), repr(float(b.per_s))]
@@ -100,10 +125,14 @@ class RateLimitStore:
 
     async def refund(self, buckets: list[Bucket]) -> None:
         """Give back a token taken for a request that was then refused (bad input)."""
-        if buckets:
+        groups: dict[int, list[Bucket]] = {}
+        for b in buckets:
+            slot = key_slot(keys.rate_bucket(b.action, b.subject).encode())
+            groups.setdefault(slot if is_cluster(self.redis) else 0, []).append(b)
+        for group in groups.values():
             await self._refund(
-                keys=[keys.rate_bucket(b.action, b.subject) for b in buckets],
-                args=[repr(float(b.burst)) for b in buckets],
+                keys=[keys.rate_bucket(b.action, b.subject) for b in group],
+                args=[repr(float(b.burst)) for b in group],
             )
 
     async def admit_voter(self, round_id: str, address: str, user: str, *, cap: int) -> bool:

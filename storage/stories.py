@@ -7,8 +7,9 @@ never land in a story that another process just ended, and the size limit holds 
 
 Decisions:
 
-- Story ids are random (12 hex characters), not a counter: the web reader page ``/stories/<id>`` is
-  public, and a guessable id would let anyone walk the stories of private channels.
+- Story ids are random (12 hex characters after the channel's two-digit relay shard, see
+  ``storage/keys.py``), not a counter: the web reader page ``/stories/<id>`` is public, and a
+  guessable id would let anyone walk the stories of private channels.
 - Ending a story that has no lines discards it instead of archiving an empty page.
 - An active story lives while people use it: a story nobody wrote in expires after a day, one
   with lines after 30 days without a new line (both settings of the relay); every line renews it.
@@ -22,6 +23,7 @@ from __future__ import annotations
 import json
 import secrets
 from dataclasses import dataclass
+from functools import lru_cache
 from typing import Any, Literal, cast
 
 from storage import keys
@@ -121,6 +123,27 @@ for i = 1, 4 do redis.call('EXPIRE', KEYS[i], tonumber(ARGV[8])) end
 return {n, 0}
 """
 
+# KEYS: active pointer, story hash, lines, applied set, the channel's recent writers.
+# ARGV: story id, line json, chars, max lines, max chars, now, idle ttl, author id, writers window.
+# A person's line: _ADD's checks and append, the author counted among the channel's recent writers,
+# and the story hash as it is now, in one round trip. Returns {n, 0, story fields} or _ADD's codes.
+_WRITE = """
+if redis.call('GET', KEYS[1]) ~= ARGV[1] then return {-1, 0} end
+local n = redis.call('LLEN', KEYS[3])
+if n >= tonumber(ARGV[4]) then return {-3, n} end
+local chars = tonumber(redis.call('HGET', KEYS[2], 'chars') or '0')
+if chars + tonumber(ARGV[3]) > tonumber(ARGV[5]) then return {-4, chars} end
+n = redis.call('RPUSH', KEYS[3], ARGV[2])
+redis.call('HINCRBY', KEYS[2], 'chars', ARGV[3])
+redis.call('HSET', KEYS[2], 'updated_at', ARGV[6])
+for i = 1, 4 do redis.call('EXPIRE', KEYS[i], tonumber(ARGV[7])) end
+local window = tonumber(ARGV[9])
+redis.call('ZADD', KEYS[5], ARGV[6], ARGV[8])
+redis.call('ZREMRANGEBYSCORE', KEYS[5], '-inf', tonumber(ARGV[6]) - window)
+redis.call('EXPIRE', KEYS[5], math.max(1, math.floor(window)))
+return {n, 0, redis.call('HGETALL', KEYS[2])}
+"""
+
 # KEYS: active pointer, story hash, lines, applied set. ARGV: story id, user id,
 # moderator ('1'/'0'), idle ttl.
 _UNDO = """
@@ -162,8 +185,16 @@ def _s(value: bytes | str | None) -> str:
     return value.decode(errors="replace") if isinstance(value, bytes) else value
 
 
-def new_story_id() -> str:
-    return secrets.token_hex(6)
+def _of_channel(story_id: str, channel: str) -> bool:
+    """Whether ``story_id`` can be one of ``channel``'s stories: every story id starts with its
+    channel's relay shard. One that does not is not the channel's active story (and on a cluster
+    its keys are in another slot than the channel's, so no script could check it)."""
+    return keys.relay_shard_of_id(story_id) == keys.relay_shard(channel)
+
+
+def new_story_id(channel: str) -> str:
+    """Random, so not guessable; it starts with the channel's relay shard (``storage/keys.py``)."""
+    return keys.relay_id_prefix(channel) + secrets.token_hex(6)
 
 
 def _story(fields: dict[bytes, bytes], line_count: int) -> Story | None:
@@ -186,6 +217,12 @@ def _story(fields: dict[bytes, bytes], line_count: int) -> Story | None:
     )
 
 
+# Lines read again and again (every show reads its whole story) are parsed once: a line's stored
+# JSON and its number give the same (frozen) Line, so the latest ones are kept by that key.
+LINE_CACHE = 16384
+
+
+@lru_cache(maxsize=LINE_CACHE)
 def _line(raw: bytes | str, number: int) -> Line:
     data: dict[str, Any] = json.loads(raw)
     return Line(
@@ -206,6 +243,7 @@ class StoryStore:
         self.redis = redis
         self._start = redis.register_script(_START)
         self._add = redis.register_script(_ADD)
+        self._write = redis.register_script(_WRITE)
         self._undo = redis.register_script(_UNDO)
         self._end = redis.register_script(_END)
 
@@ -245,15 +283,33 @@ class StoryStore:
     async def archived(
         self, channel: str | None = None, offset: int = 0, count: int = 10
     ) -> list[Story]:
-        """Archived stories, newest first: one channel's, or every channel's when None."""
-        key = keys.relay_archive() if channel is None else keys.relay_channel_archive(channel)
-        ids = cast(list[bytes], await self.redis.zrevrange(key, offset, offset + count - 1))
-        stories = [await self.get(_s(i)) for i in ids]
+        """Archived stories, newest first: one channel's, or every channel's when None (merged
+        from the shards' archives: one pipeline)."""
+        if channel is not None:
+            key = keys.relay_channel_archive(channel)
+            raw = await self.redis.zrevrange(key, offset, offset + count - 1)
+            ids = [_s(i) for i in cast(list[bytes], raw)]
+        else:
+            pipe = self.redis.pipeline(transaction=False)
+            for shard in range(keys.RELAY_SHARDS):
+                pipe.zrevrange(keys.relay_archive(shard), 0, offset + count - 1, withscores=True)
+            scored = [
+                (float(score), _s(i))
+                for rows in await pipe.execute()
+                for i, score in cast(list[tuple[bytes, float]], rows)
+            ]
+            scored.sort(reverse=True)
+            ids = [i for _score, i in scored[offset : offset + count]]
+        stories = [await self.get(i) for i in ids]
         return [s for s in stories if s is not None]
 
     async def archived_count(self, channel: str | None = None) -> int:
-        key = keys.relay_archive() if channel is None else keys.relay_channel_archive(channel)
-        return int(await self.redis.zcard(key))
+        if channel is not None:
+            return int(await self.redis.zcard(keys.relay_channel_archive(channel)))
+        pipe = self.redis.pipeline(transaction=False)
+        for shard in range(keys.RELAY_SHARDS):
+            pipe.zcard(keys.relay_archive(shard))
+        return sum(int(n) for n in await pipe.execute())
 
     # --- writing ---------------------------------------------------------------------------
 
@@ -273,7 +329,7 @@ class StoryStore:
 
         A story nobody writes in expires after ``ttl_s``; its first line gives it the idle
         lifetime of :meth:`add_line`."""
-        story_id = new_story_id()
+        story_id = new_story_id(channel)
         fields: dict[str, str] = {
             "id": story_id,
             "channel": channel,
@@ -328,6 +384,8 @@ class StoryStore:
             "round_id": once or "",
         }
         raw = json.dumps(data, ensure_ascii=False)
+        if not _of_channel(story_id, channel):
+            raise NoActiveStory(channel)
         code, used = await self._add(
             keys=[
                 keys.relay_active_story(channel),
@@ -357,6 +415,68 @@ class StoryStore:
             raise StoryFull("chars", int(used), max_chars)
         return _line(raw, code)
 
+    async def write_line(
+        self,
+        story_id: str,
+        channel: str,
+        *,
+        text: str,
+        author_id: str,
+        author_name: str,
+        now: float,
+        max_lines: int,
+        max_chars: int,
+        writers_window_s: float,
+        idle_ttl_s: int = IDLE_STORY_TTL_S,
+    ) -> tuple[Line, Story]:
+        """A person's line: :meth:`add_line` and :meth:`touch_writer` in one atomic step, with the
+        story as it is after the line (one round trip). Raises :class:`NoActiveStory` or
+        :class:`StoryFull`."""
+        data = {
+            "text": text,
+            "author_id": author_id,
+            "author_name": author_name,
+            "source": "human",
+            "at": now,
+            "chars": len(text),
+            "round_id": "",
+        }
+        raw = json.dumps(data, ensure_ascii=False)
+        if not _of_channel(story_id, channel):
+            raise NoActiveStory(channel)
+        reply = await self._write(
+            keys=[
+                keys.relay_active_story(channel),
+                keys.relay_story(story_id),
+                keys.relay_story_lines(story_id),
+                keys.relay_story_applied(story_id),
+                keys.relay_recent_writers(channel),
+            ],
+            args=[
+                story_id,
+                raw,
+                len(text),
+                max_lines,
+                max_chars,
+                repr(now),
+                idle_ttl_s,
+                author_id,
+                repr(float(writers_window_s)),
+            ],
+        )
+        code, used = int(reply[0]), int(reply[1])
+        if code == -1:
+            raise NoActiveStory(channel)
+        if code == -3:
+            raise StoryFull("lines", used, max_lines)
+        if code == -4:
+            raise StoryFull("chars", used, max_chars)
+        flat = cast(list[bytes], reply[2])
+        story = _story(dict(zip(flat[::2], flat[1::2], strict=True)), code)
+        if story is None:  # the hash is written in the same step: never expected
+            raise NoActiveStory(channel)
+        return _line(raw, code), story
+
     async def undo(
         self,
         story_id: str,
@@ -367,6 +487,8 @@ class StoryStore:
         idle_ttl_s: int = IDLE_STORY_TTL_S,
     ) -> Line:
         """Remove the last line if ``user_id`` wrote it (or a moderator asks)."""
+        if not _of_channel(story_id, channel):
+            raise NoActiveStory(channel)
         code, raw = await self._undo(
             keys=[
                 keys.relay_active_story(channel),
@@ -389,6 +511,8 @@ class StoryStore:
         self, story_id: str, channel: str, *, user_id: str, moderator: bool, now: float
     ) -> bool:
         """Archive the story (True), or discard it when it has no lines (False)."""
+        if not _of_channel(story_id, channel):
+            raise NoActiveStory(channel)
         code = int(
             await self._end(
                 keys=[
@@ -397,7 +521,7 @@ class StoryStore:
                     keys.relay_story_lines(story_id),
                     keys.relay_story_applied(story_id),
                     keys.relay_channel_archive(channel),
-                    keys.relay_archive(),
+                    keys.relay_archive(keys.relay_shard(channel)),
                 ],
                 args=[story_id, repr(now), user_id, "1" if moderator else "0"],
             )
@@ -409,11 +533,15 @@ class StoryStore:
         return code == 1
 
     async def export(self, story_id: str) -> tuple[Story, list[Line]] | None:
-        """A story and all its lines (for Markdown/plain-text export and the reader page)."""
-        story = await self.get(story_id)
-        if story is None:
-            return None
-        return story, await self.lines(story_id)
+        """A story and all its lines (for Markdown/plain-text export, the reader page and a page
+        of the story), read together in one round trip."""
+        pipe = self.redis.pipeline(transaction=True)
+        pipe.hgetall(keys.relay_story(story_id))
+        pipe.lrange(keys.relay_story_lines(story_id), 0, -1)
+        fields, raw = await pipe.execute()
+        lines = [_line(r, i + 1) for i, r in enumerate(cast(list[bytes], raw))]
+        story = _story(cast(dict[bytes, bytes], fields), len(lines))
+        return None if story is None else (story, lines)
 
     # --- recent writers (the quorum's electorate) ------------------------------------------
 

@@ -5,8 +5,9 @@ keeps it to one round per channel) -> ``open`` (candidates posted, votes counted
 (counted, winner chosen, not yet in the story) -> ``done``. A reservation whose writer died becomes
 ``dropped``; a round whose story ended becomes ``cancelled``.
 
-Every unfinished round sits in one sorted set scored by its deadline (``keys.relay_round_due``), so
-any process, including one started after a crash, finds due rounds with one ``ZRANGEBYSCORE``. A
+Every unfinished round sits in its shard's sorted set scored by its deadline
+(``keys.relay_round_due``), so any process, including one started after a crash, finds due rounds
+with one pipelined ``ZRANGEBYSCORE`` per shard. A
 ``closed`` round stays there, re-scored to ``closed_at + grace``: if the process that closed it dies
 before the winner joins the story, another process finishes the job after the grace period.
 
@@ -72,6 +73,29 @@ class TooManyProposals(VoteError):
     pass
 
 
+class TooManyVoters(VoteError):
+    """The caller's address already has its cap of voters in the round."""
+
+
+@dataclass(frozen=True, slots=True)
+class VoterCap:
+    """At most ``cap`` voters of one round from one ``address`` (already pseudonymised)."""
+
+    address: str
+    cap: int
+
+
+@dataclass(frozen=True, slots=True)
+class Cast:
+    """A vote recorded by :meth:`VoteStore.cast`, with the round's votes right after it."""
+
+    previous: int | None
+    voters: int
+    candidates: int  # how many the round has
+    ballots: dict[str, int]  # user id -> choice
+    channel: str  # the round's
+
+
 @dataclass(frozen=True, slots=True)
 class Round:
     id: str
@@ -115,7 +139,8 @@ class Proposal:
 
 
 # KEYS: channel pointer, round hash, due set. ARGV: round id, reserve-until, round key prefix,
-# now, ttl, field/value pairs. A pointer whose round finished or vanished is stale and replaced
+# now, ttl, field/value pairs. The current round's hash is named from the pointer (not in KEYS):
+# its id starts with the channel's shard, so it is in the same cluster slot as KEYS. A pointer whose round finished or vanished is stale and replaced
 # (self-healing after a crash), and so is a reservation whose lease ran out: its writer died.
 _RESERVE = """
 local cur = redis.call('GET', KEYS[1])
@@ -175,6 +200,30 @@ if not c or c < 1 or c > tonumber(h[2]) then return {-3, h[2], 0} end
 local prev = redis.call('HGET', KEYS[2], ARGV[1])
 redis.call('HSET', KEYS[2], ARGV[1], ARGV[2])
 return {1, prev or '', redis.call('HLEN', KEYS[2])}
+"""
+
+# KEYS: round hash, votes, the round's voters from the caller's address. ARGV: user id, choice,
+# the round's channel as the caller knows it ('' for any), voters per address (0: no cap), ttl.
+# _VOTE with the channel check and the address cap of the web (one round trip). Returns
+# {1, previous choice or '', voters, ncandidates, every vote as user/choice pairs, channel}, or
+# {-1} missing (or another channel's), {-4} the address's cap is full, or _VOTE's -2/-3.
+_CAST = """
+local h = redis.call('HMGET', KEYS[1], 'state', 'ncandidates', 'channel')
+if not h[1] then return {-1, '', 0} end
+if ARGV[3] ~= '' and h[3] ~= ARGV[3] then return {-1, '', 0} end
+local cap = tonumber(ARGV[4])
+if cap > 0 and redis.call('SISMEMBER', KEYS[3], ARGV[1]) == 0 then
+  if redis.call('SCARD', KEYS[3]) >= cap then return {-4, '', 0} end
+  redis.call('SADD', KEYS[3], ARGV[1])
+  redis.call('EXPIRE', KEYS[3], tonumber(ARGV[5]))
+end
+if h[1] ~= 'open' then return {-2, h[1], 0} end
+local c = tonumber(ARGV[2])
+if not c or c < 1 or c > tonumber(h[2]) then return {-3, h[2], 0} end
+local prev = redis.call('HGET', KEYS[2], ARGV[1])
+redis.call('HSET', KEYS[2], ARGV[1], ARGV[2])
+return {1, prev or '', redis.call('HLEN', KEYS[2]), tonumber(h[2]), redis.call('HGETALL', KEYS[2]),
+  h[3]}
 """
 
 # KEYS: round hash, votes. ARGV: user, choice. Withdraws the vote only if it is still that choice
@@ -299,8 +348,9 @@ def _s(value: bytes | str | None) -> str:
     return value.decode(errors="replace") if isinstance(value, bytes) else value
 
 
-def new_round_id() -> str:
-    return secrets.token_hex(4)
+def new_round_id(channel: str) -> str:
+    """Random; it starts with the channel's relay shard (``storage/keys.py``)."""
+    return keys.relay_id_prefix(channel) + secrets.token_hex(4)
 
 
 def _int_or_none(value: str) -> int | None:
@@ -348,6 +398,7 @@ class VoteStore:
         self._renew = redis.register_script(_RENEW)
         self._publish = redis.register_script(_PUBLISH)
         self._vote = redis.register_script(_VOTE)
+        self._cast = redis.register_script(_CAST)
         self._unvote = redis.register_script(_UNVOTE)
         self._close = redis.register_script(_CLOSE)
         self._finish = redis.register_script(_FINISH)
@@ -370,12 +421,12 @@ class VoteStore:
         return {_s(k): int(v) for k, v in raw.items()}
 
     async def due(self, now: float, limit: int = 100) -> list[str]:
-        """Ids of rounds whose deadline (or recovery time) has passed."""
-        raw = cast(
-            list[bytes],
-            await self.redis.zrangebyscore(keys.relay_round_due(), "-inf", now, start=0, num=limit),
-        )
-        return [_s(r) for r in raw]
+        """Ids of rounds whose deadline (or recovery time) has passed, at most ``limit`` per
+        shard: one pipeline over every shard's deadlines."""
+        pipe = self.redis.pipeline(transaction=False)
+        for shard in range(keys.RELAY_SHARDS):
+            pipe.zrangebyscore(keys.relay_round_due(shard), "-inf", now, start=0, num=limit)
+        return [_s(r) for rows in await pipe.execute() for r in cast(list[bytes], rows)]
 
     async def round_for_message(self, message_ref: str) -> str | None:
         raw = cast(bytes | None, await self.redis.get(keys.relay_round_message(message_ref)))
@@ -400,7 +451,7 @@ class VoteStore:
 
         ``reserve_until`` is a lease: the writer renews it (:meth:`renew`) while it works, and a
         reservation past its lease is taken over here (or dropped by the ticker)."""
-        round_id = new_round_id()
+        round_id = new_round_id(channel)
         fields = {
             "id": round_id,
             "channel": channel,
@@ -416,7 +467,7 @@ class VoteStore:
         args: list[str] = [
             round_id,
             repr(reserve_until),
-            keys.relay_round(""),
+            keys.relay_round(round_id).removesuffix(round_id),  # this shard's round keys
             repr(now),
             str(FINISHED_TTL_S),
         ]
@@ -426,7 +477,7 @@ class VoteStore:
             keys=[
                 keys.relay_open_round(channel),
                 keys.relay_round(round_id),
-                keys.relay_round_due(),
+                keys.relay_round_due_for(round_id),
             ],
             args=args,
         )
@@ -435,7 +486,7 @@ class VoteStore:
     async def renew(self, round_id: str, *, until: float) -> bool:
         """Extend a reservation while its writer works; False once it is no longer pending."""
         renewed = await self._renew(
-            keys=[keys.relay_round(round_id), keys.relay_round_due()],
+            keys=[keys.relay_round(round_id), keys.relay_round_due_for(round_id)],
             args=[round_id, repr(until)],
         )
         return bool(int(renewed))
@@ -453,7 +504,7 @@ class VoteStore:
         code, state = await self._publish(
             keys=[
                 keys.relay_round(round_id),
-                keys.relay_round_due(),
+                keys.relay_round_due_for(round_id),
                 keys.relay_round_votes(round_id),
             ],
             args=[
@@ -489,6 +540,50 @@ class VoteStore:
         prev = _s(info)
         return (int(prev) if prev else None), int(voters)
 
+    async def cast(
+        self,
+        round_id: str,
+        user_id: str,
+        choice: int,
+        *,
+        channel: str | None = None,
+        voter_cap: VoterCap | None = None,
+    ) -> Cast:
+        """:meth:`vote`, and every vote of the round after it, in one round trip. ``channel``:
+        a round of another channel counts as missing; ``voter_cap``: the web's cap of voters per
+        address (:class:`TooManyVoters` past it; the voter joins the address's set even when the
+        round is no longer open, as a separate check before the vote would)."""
+        address = voter_cap.address if voter_cap is not None else ""
+        reply = await self._cast(
+            keys=[
+                keys.relay_round(round_id),
+                keys.relay_round_votes(round_id),
+                keys.relay_round_address_voters(round_id, address),
+            ],
+            args=[
+                user_id,
+                choice,
+                channel or "",
+                voter_cap.cap if voter_cap is not None else 0,
+                FINISHED_TTL_S,
+            ],
+        )
+        code = int(reply[0])
+        if code == -1:
+            raise RoundNotFound(round_id)
+        if code == -4:
+            raise TooManyVoters(round_id)
+        if code == -2:
+            raise RoundNotOpen(round_id, _s(reply[1]))
+        if code == -3:
+            raise BadChoice(int(_s(reply[1]) or 0))
+        prev = _s(reply[1])
+        flat = cast(list[bytes], reply[4])
+        ballots = {_s(k): int(v) for k, v in zip(flat[::2], flat[1::2], strict=True)}
+        return Cast(
+            int(prev) if prev else None, int(reply[2]), int(reply[3]), ballots, _s(reply[5])
+        )
+
     async def unvote(self, round_id: str, user_id: str, choice: int) -> bool:
         """Withdraw a user's vote if it is still ``choice``; False when there was none to take."""
         code = int(
@@ -519,7 +614,7 @@ class VoteStore:
             keys=[
                 keys.relay_round(rnd.id),
                 keys.relay_round_votes(rnd.id),
-                keys.relay_round_due(),
+                keys.relay_round_due_for(rnd.id),
                 keys.relay_open_round(rnd.channel),
             ],
             args=[
@@ -547,7 +642,7 @@ class VoteStore:
             keys=[
                 keys.relay_round(rnd.id),
                 keys.relay_round_votes(rnd.id),
-                keys.relay_round_due(),
+                keys.relay_round_due_for(rnd.id),
                 keys.relay_open_round(rnd.channel),
             ],
             args=[rnd.id, note, line_number or 0, FINISHED_TTL_S],
@@ -556,13 +651,15 @@ class VoteStore:
 
     async def forget(self, round_id: str) -> None:
         """Drop a due entry whose round hash is gone (expired or deleted by hand)."""
-        await self.redis.zrem(keys.relay_round_due(), round_id)
+        await self.redis.zrem(keys.relay_round_due_for(round_id), round_id)
 
     async def attach_message(self, round_id: str, message_ref: str) -> None:
         """Remember which posted message shows the round (reaction votes find it by message)."""
-        pipe = self.redis.pipeline(transaction=True)
-        pipe.hset(keys.relay_round(round_id), "message_ref", message_ref)
+        # Two slots on a cluster: the lookup first, so a round never names a message that does
+        # not lead back to it.
+        pipe = self.redis.pipeline(transaction=False)
         pipe.set(keys.relay_round_message(message_ref), round_id, ex=FINISHED_TTL_S)
+        pipe.hset(keys.relay_round(round_id), "message_ref", message_ref)
         await pipe.execute()
 
     # --- proposals -------------------------------------------------------------------------

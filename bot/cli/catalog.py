@@ -153,7 +153,10 @@ async def _emotion_classifier(
         workers = await JobStreams(redis).live_workers()
         if any("classify" in (w.get("kinds") or []) for w in workers):
             client = InferenceClient(
-                redis, max_queue=settings.worker.max_queue, timeout_s=settings.inference.timeout_s
+                redis,
+                max_queue=settings.worker.max_queue,
+                timeout_s=settings.inference.timeout_s,
+                partitions=settings.redis.job_partitions,
             )
             await client.start()
             return client, "worker"

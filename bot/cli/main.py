@@ -29,6 +29,7 @@ def _mount_subcommands() -> None:
     from bot.cli.lyrics import lyrics_app
     from bot.cli.models import models_app
     from bot.cli.mood import mood_app
+    from bot.cli.redis_migrate import redis_app
     from bot.cli.train import emotion_app, train_app
 
     app.add_typer(train_app, name="train", help="Train the generator or the emotion classifier.")
@@ -37,6 +38,9 @@ def _mount_subcommands() -> None:
     app.add_typer(lyrics_app, name="lyrics", help="Import an artist's lyrics.")
     app.add_typer(models_app, name="models", help="Prepare the default language model.")
     app.add_typer(mood_app, name="mood", help="Audit what the mood companion reads.")
+    app.add_typer(
+        redis_app, name="redis", help="Carry an older norae's Redis over to new key names."
+    )
 
 
 _mount_subcommands()

@@ -107,7 +107,10 @@ async def _worker_classifier(
             yield None
             return
         async with InferenceClient(
-            redis, max_queue=settings.worker.max_queue, timeout_s=settings.inference.timeout_s
+            redis,
+            max_queue=settings.worker.max_queue,
+            timeout_s=settings.inference.timeout_s,
+            partitions=settings.redis.job_partitions,
         ) as client:
             yield client
     finally:

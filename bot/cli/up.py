@@ -23,9 +23,10 @@ from bot.cli.embedded_redis import EmbeddedRedis, die_with_parent
 from bot.discord_bot import NoraeBot
 from bot.inference import InferenceClient
 from bot.services import Services
-from bot.web.app import AccessLog, create_app
+from bot.web.app import AccessLog, access_logger, create_app
 from contract.settings import Settings
 from storage.connection import connect
+from storage.key_migration import has_old_keys
 
 log = logging.getLogger(__name__)
 
@@ -127,7 +128,10 @@ async def run_up(settings: Settings, *, with_worker: bool = True) -> None:
         loop.add_signal_handler(sig, stopping.set)
     redis = connect(redis_url, max_connections=settings.redis.max_connections)
     inference = InferenceClient(
-        redis, max_queue=settings.worker.max_queue, timeout_s=settings.inference.timeout_s
+        redis,
+        max_queue=settings.worker.max_queue,
+        timeout_s=settings.inference.timeout_s,
+        partitions=settings.redis.job_partitions,
     )
     runner: web.AppRunner | None = None
     services: Services | None = None
@@ -139,7 +143,14 @@ async def run_up(settings: Settings, *, with_worker: bool = True) -> None:
             env = dict(os.environ, NORAE_REDIS_URL=redis_url)
             worker = ChildProcess("worker", [sys.executable, "-m", "bot", "worker"], env)
             tasks.append(asyncio.create_task(worker.supervise(stopping)))
-        if with_worker and await Catalog(redis).count() == 0:
+        if await has_old_keys(redis):
+            log.warning(
+                "이 Redis에는 예전 norae가 쓴 키가 예전 이름으로 남아 있어요: norae를 멈추고 "
+                "`norae redis migrate`를 실행하세요 / this Redis still holds what an older norae "
+                "wrote under the old key names: stop norae and run `norae redis migrate` "
+                "(docs/redis-migration.md)"
+            )
+        elif with_worker and await Catalog(redis).count() == 0:
             # A first start has no songs: import the bundled default catalog (451 songs with
             # search links) and index the demo tracks in the background, so the mood companion
             # has something to recommend (a later start finds it there).
@@ -155,7 +166,9 @@ async def run_up(settings: Settings, *, with_worker: bool = True) -> None:
         services = Services.build(settings, redis, inference)  # one set for every front door
         services.start()
         runner = web.AppRunner(
-            create_app(redis, inference, services=services), access_log_class=AccessLog
+            create_app(redis, inference, services=services),
+            access_log_class=AccessLog,
+            access_log=access_logger(),
         )
         await runner.setup()
         site = web.TCPSite(runner, settings.web.host, settings.web.port)

@@ -51,11 +51,11 @@ async def once(
 
     async def claim() -> bool:
         if delivery.by_callback:
-            return await ks.state.claim_delivery(delivery.digest, ttl)
+            return await ks.state.claim_delivery(at.actor.key, delivery.digest, ttl)
         return await ks.state.claim_next(at.actor.key, delivery.digest, ttl)
 
     while not await claim():
-        state = await ks.state.delivery(delivery.digest)
+        state = await ks.state.delivery(at.actor.key, delivery.digest)
         if state is not None and state.get("state") == "done":
             log.info("kakao: a repeated delivery (%s) got the first answer", command.kind)
             return cast(dict[str, Any], state["response"])
@@ -66,10 +66,12 @@ async def once(
         callback_url = delivery.req.userRequest.callbackUrl
         response = await answer(ks, command, at, callback_url, started)
     except BaseException:
-        await ks.state.release_delivery(delivery.digest)
+        await ks.state.release_delivery(at.actor.key, delivery.digest)
         raise
     if command.kind == FETCH_KIND and late.says_not_yet(response):
-        await ks.state.release_delivery(delivery.digest)  # asking again should look again
+        await ks.state.release_delivery(
+            at.actor.key, delivery.digest
+        )  # asking again should look again
     else:
-        await ks.state.finish_delivery(delivery.digest, response, ttl)
+        await ks.state.finish_delivery(at.actor.key, delivery.digest, response, ttl)
     return response

@@ -25,6 +25,7 @@ from dataclasses import dataclass
 from typing import Any
 
 import aiohttp
+import orjson
 from aiohttp import web
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
@@ -128,6 +129,21 @@ class Refused:
     status: int
 
 
+def _encodable(body: Any) -> bool:
+    """Whether the data's text is valid Unicode (no lone surrogates): orjson's encoder tells at
+    once; what it refuses for another reason (an integer past 64 bits) the standard one decides."""
+    try:
+        orjson.dumps(body)
+        return True
+    except orjson.JSONEncodeError:
+        pass
+    try:
+        json.dumps(body, ensure_ascii=False).encode("utf-8")
+        return True
+    except UnicodeEncodeError:
+        return False
+
+
 def _too_deep(body: Any, limit: int = MAX_DEPTH) -> bool:
     """Whether JSON data nests deeper than ``limit`` (checked without recursion)."""
     stack: list[tuple[Any, int]] = [(body, 1)]
@@ -187,9 +203,7 @@ async def read(request: web.Request) -> Delivery | Refused:
         return Refused("The request body must be a JSON object (a Kakao skill request).", 400)
     if _too_deep(body):
         return Refused("The request body is nested too deeply.", 400)
-    try:  # json.loads lets "\ud800" through: text that cannot be stored or sent on
-        json.dumps(body, ensure_ascii=False).encode("utf-8")
-    except UnicodeEncodeError:
+    if not _encodable(body):  # json.loads lets "\ud800" through: it cannot be stored or sent on
         return Refused("The request body holds text that is not valid Unicode.", 400)
     try:
         req = SkillRequest.model_validate(body)

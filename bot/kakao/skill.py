@@ -34,7 +34,6 @@ parameters skips that gate.
 from __future__ import annotations
 
 import hmac
-import json
 import logging
 import time
 from collections.abc import AsyncIterator, Callable
@@ -51,7 +50,7 @@ from bot.kakao.payload import Refused, Who, read, who
 from bot.kakao.rendering import for_group, text_reply
 from bot.kakao.runner import KakaoSkill, unavailable
 from bot.texts import text
-from bot.web.errors import REDIS_DOWN
+from bot.web.errors import REDIS_DOWN, json_response
 from bot.web.keys import SERVICES_KEY
 from contract.settings import KakaoSettings
 
@@ -64,7 +63,7 @@ KAKAO_KEY: web.AppKey[KakaoSkill] = web.AppKey("kakao", KakaoSkill)
 
 
 def _json(data: Any, status: int = 200) -> web.Response:
-    return web.json_response(data, status=status, dumps=lambda d: json.dumps(d, ensure_ascii=False))
+    return json_response(data, status)
 
 
 def _error(message: str, status: int) -> web.Response:

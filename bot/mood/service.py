@@ -45,6 +45,7 @@ Decisions:
 
 from __future__ import annotations
 
+import asyncio
 import dataclasses
 import difflib
 import logging
@@ -67,7 +68,7 @@ from contract.emotions import normalize_emotion as normalize_emotion
 from contract.jobs import ErrorCode, Prediction, SimilarResult
 from contract.settings import MoodSettings
 from storage.connection import Redis
-from storage.conversations import ConversationStore, MoodState, Turn
+from storage.conversations import ConversationStore, MoodState, Snapshot, Turn
 
 log = logging.getLogger(__name__)
 
@@ -132,6 +133,7 @@ class SongCard:
     url: str
     snippet: str  # up to two lyric lines ("\n" between them), or ""
     mood: str  # the catalog mood it was chosen for (or its first mood)
+    audio: str = ""  # the song's own audio reference (a packaged file a player may stream), or ""
 
 
 @dataclass(frozen=True)
@@ -319,17 +321,23 @@ class MoodService:
         user = self._check_user(user)
         text = self._check_text(text)
         lang = language_of(text)
-        state = await self.store.state(user)
         number = parse_choice(text)
-        if number is not None and state.last_list:
-            return await self._pick(user, number, state, typed=text)
-
-        read = await self.reader.emotion(text)
+        remembered = self.store.snapshot(
+            user, turns=PROMPT_TURNS if self.settings.generator_replies else 0
+        )
+        if number is None:  # not a pick, whatever the state: classify while the state is read
+            snap, read = await asyncio.gather(remembered, self.reader.emotion(text))
+        else:
+            snap = await remembered
+            if snap.state.last_list:
+                return await self._pick(user, number, snap.state, typed=text, recent=snap.recent)
+            read = await self.reader.emotion(text)
+        state = snap.state
         emotion, score, classified = read.label, read.score, read.classified
-        answer, answer_id = await self._answer(user, text, lang, emotion, state)
+        answer, answer_id = await self._answer(text, lang, emotion, snap)
         policy = self._policy(state)
         moods = self._moods(policy, emotion)
-        songs, notes = await self._recommend(user, text, moods, lang)
+        songs, notes = await self._recommend(snap.recent, text, moods, lang)
         parts = [answer]
         if not classified:
             parts.append(texts.text("mood-classify-failed", lang))
@@ -437,12 +445,11 @@ class MoodService:
         log.info("crisis in a mood message (%s): answered with the crisis line", verdict.why)
         return MoodReply(text=reply, crisis=True, language=lang, score=verdict.score)
 
-    async def _answer(
-        self, user: str, text: str, lang: str, emotion: str, state: MoodState
-    ) -> tuple[str, str]:
+    async def _answer(self, text: str, lang: str, emotion: str, snap: Snapshot) -> tuple[str, str]:
         """(answer, id to remember: the curated variant's, or "" for a generated answer)."""
+        state = snap.state
         if self.settings.generator_replies:
-            generated = await self._generated(user, text, lang)
+            generated = await self._generated(snap.turns, text, lang)
             if generated:
                 return generated, ""
         variants = answer_codes(emotion)
@@ -451,8 +458,8 @@ class MoodService:
         i = self.rng.choice(options)
         return texts.text(variants[i], lang), ids[i]
 
-    async def _generated(self, user: str, text: str, lang: str) -> str | None:
-        prompt = await self._prompt(user, text, lang)
+    async def _generated(self, turns: Sequence[Turn], text: str, lang: str) -> str | None:
+        prompt = self._prompt(turns, text, lang)
         try:
             got = await self.inference.generate(
                 [prompt],
@@ -473,7 +480,9 @@ class MoodService:
         log.info("mood: no generated answer passed the checks; using a curated answer")
         return None
 
-    async def _prompt(self, user: str, text: str, lang: str) -> str:
+    @staticmethod
+    def _prompt(turns: Sequence[Turn], text: str, lang: str) -> str:
+        """The generator's prompt: the last kept mood turns (``PROMPT_TURNS``), then ``text``."""
         me, them = ("친구", "사용자") if lang == "ko" else ("Friend", "User")
         head = (
             "다음은 마음을 잘 들어 주는 다정한 친구와의 대화입니다."
@@ -481,7 +490,7 @@ class MoodService:
             else "A conversation with a kind friend who listens and comforts."
         )
         lines = [head]
-        for turn in await self.store.turns(user, PROMPT_TURNS):
+        for turn in turns[-PROMPT_TURNS:]:
             if turn.kind != "mood":
                 continue
             lines.append(f"{them}: {' '.join(turn.user_text.split())}")
@@ -513,13 +522,14 @@ class MoodService:
         return list(mapping.get(emotion) or mapping.get("neutral") or [])
 
     async def _recommend(
-        self, user: str, text: str, moods: Sequence[str], lang: str
+        self, recent: Sequence[str], text: str, moods: Sequence[str], lang: str
     ) -> tuple[list[SongCard], list[str]]:
         """(cards, notes): new fitting songs; none left: new songs of other moods; never a song
-        from the user's no-repeat window. Notes (catalog codes) say plainly what was short. Songs
-        in the user's language fill most of the list where the catalog has them (:meth:`_choose`)."""
+        from the user's no-repeat window (``recent``). Notes (catalog codes) say plainly what was
+        short. Songs in the user's language fill most of the list where the catalog has them
+        (:meth:`_choose`). Each song is read once: the mood sets, then the sampled songs."""
         count = self.settings.songs
-        seen = set(await self.store.recent(user))
+        seen = set(recent)
         fitting = await self.catalog.ids_by_moods(moods)
         fresh = sorted(fitting - seen)
         chosen = await self._choose(fresh, count, lang)
@@ -535,19 +545,19 @@ class MoodService:
                 notes.append("mood-all-used-up")
             else:
                 notes.append("mood-empty-catalog")
-        songs = await self.catalog.songs(chosen)
-        return [self._card(s, text, moods) for s in songs], notes
+        return [self._card(s, text, moods) for s in chosen], notes
 
-    async def _choose(self, pool: Sequence[str], count: int, lang: str) -> list[str]:
-        """Up to ``count`` random ids from ``pool``: about 60% in ``lang`` when there are some
-        (a Korean writer hears mostly Korean songs, an English one mostly English), the rest from
-        any language, so a list still mixes. Looks at a random sample of the pool, not all of it."""
+    async def _choose(self, pool: Sequence[str], count: int, lang: str) -> list[Song]:
+        """Up to ``count`` random songs from ``pool`` (ids): about 60% in ``lang`` when there are
+        some (a Korean writer hears mostly Korean songs, an English one mostly English), the rest
+        from any language, so a list still mixes. Looks at a random sample of the pool, not all of
+        it, read in one round trip; ids no longer in the catalog are left out."""
         candidates = self.rng.sample(list(pool), min(len(pool), count * CANDIDATES_PER_SONG))
-        if len(candidates) <= count:
-            return candidates
         songs = await self.catalog.songs(candidates)
-        mine = [s.id for s in songs if song_language(s) == lang]
-        rest = [s.id for s in songs if song_language(s) != lang]
+        if len(candidates) <= count:
+            return songs
+        mine = [s for s in songs if song_language(s) == lang]
+        rest = [s for s in songs if song_language(s) != lang]
         want = min(len(mine), math.ceil(count * PREFERRED_LANGUAGE_SHARE))
         chosen = mine[:want] + rest[: count - want]
         chosen += mine[want : want + count - len(chosen)]
@@ -564,9 +574,20 @@ class MoodService:
             url=song.url,
             snippet=choose_snippet(song.lyrics, message) if song.lyrics else "",
             mood=mood,
+            audio=song.audio,
         )
 
-    async def _pick(self, user: str, number: int, state: MoodState, *, typed: str) -> MoodReply:
+    async def _pick(
+        self,
+        user: str,
+        number: int,
+        state: MoodState,
+        *,
+        typed: str,
+        recent: Sequence[str] | None = None,
+    ) -> MoodReply:
+        """Song number ``number`` of the state's list and its likes (``recent``: the no-repeat
+        window when the caller read it already)."""
         lang = state.language or "en"
         if not 1 <= number <= len(state.last_list):
             raise MoodError("mood-bad-choice", count=len(state.last_list))
@@ -599,7 +620,8 @@ class MoodService:
 
         if song is None:
             return await answer(texts.text("mood-song-gone", lang))
-        recent = await self.store.recent(user)
+        if recent is None:
+            recent = await self.store.recent(user)
         if not song.audio:
             return await self._neighbours(song, recent, lang, answer)
         try:

@@ -44,7 +44,7 @@ import math
 import re
 import time
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from typing import Any, Literal, Protocol
 
@@ -87,6 +87,8 @@ from storage.votes import (
     RoundNotFound,
     RoundNotOpen,
     TooManyProposals,
+    TooManyVoters,
+    VoterCap,
     VoteStore,
 )
 
@@ -112,6 +114,13 @@ class RelayError(UserError):
     def __init__(self, code: str, /, *, round_id: str | None = None, **params: object) -> None:
         super().__init__(code, **params)
         self.round_id = round_id
+
+
+class VoterCapFull(RelayError):
+    """The voter's address already has its cap of voters in the round (the web's limit)."""
+
+    def __init__(self) -> None:
+        super().__init__("too-many-voters")
 
 
 class TextGenerator(Protocol):
@@ -222,6 +231,7 @@ class VoteResult:
     voters: int = 0
     closed: RoundResult | None = None  # set when this vote completed the quorum
     note: str = ""  # why the vote was not counted, as a catalog code; "" when it was
+    counts: list[int] = field(default_factory=list)  # votes per candidate right after this one
 
 
 @dataclass(frozen=True, slots=True)
@@ -340,11 +350,30 @@ class RelayService:
             raise RelayError(
                 "relay-line-too-long", length=len(line_text), limit=self.settings.max_line_chars
             )
-        story = await self._active(channel)
-        now = self.clock()
-        line = await self._add(story, line_text, user_id, user_name, "human", now)
-        await self._touch(channel, user_id, now)
-        return WriteResult(await self._active(channel), line)
+        story_id = await self.stories.active_id(channel)
+        if story_id is None:
+            raise RelayError("relay-no-story")
+        s = self.settings
+        try:
+            line, story = await self.stories.write_line(
+                story_id,
+                channel,
+                text=line_text,
+                author_id=user_id,
+                author_name=user_name,
+                now=self.clock(),
+                max_lines=s.max_story_lines,
+                max_chars=s.max_story_chars,
+                writers_window_s=s.recent_writers_window_s,
+                idle_ttl_s=s.idle_story_ttl_s,
+            )
+        except NoActiveStory:
+            raise RelayError("relay-no-story") from None
+        except StoryFull as exc:
+            raise RelayError(
+                "relay-story-full", what=exc.what, used=exc.used, limit=exc.limit
+            ) from None
+        return WriteResult(story, line)
 
     async def undo(self, channel: str, user_id: str, *, moderator: bool = False) -> UndoResult:
         """Remove the story's last line: its author (or a moderator) only."""
@@ -377,8 +406,8 @@ class RelayService:
         page_chars: int = PAGE_CHARS,
     ) -> Page:
         """One page of a story (the active one, or ``story_id``): whole lines, ≤ ``page_chars``."""
-        story = await self._story(channel, story_id)
-        pages = _paginate(await self.stories.lines(story.id), page_chars)
+        story, lines = await self._story_lines(channel, story_id)
+        pages = _paginate(lines, page_chars)
         if not 1 <= page <= len(pages):
             raise RelayError("relay-no-page", page=page, pages=len(pages))
         return Page(story, pages[page - 1], page, len(pages))
@@ -408,8 +437,7 @@ class RelayService:
         """The story as Markdown and as plain text (the active one, or ``story_id``). The words
         around the story's lines (a missing title, the byline) are in ``lang``, by default in the
         story's own language."""
-        story = await self._story(channel, story_id)
-        lines = await self.stories.lines(story.id)
+        story, lines = await self._story_lines(channel, story_id)
         lang = lang or story.language
         return Export(
             story, _markdown(story, lines, lang), _plain(story, lines, lang), _filename(story)
@@ -546,21 +574,42 @@ class RelayService:
         return await self.stories.active(channel)
 
     async def vote(
-        self, round_id: str, user_id: str, choice: int, *, is_bot: bool = False
+        self,
+        round_id: str,
+        user_id: str,
+        choice: int,
+        *,
+        is_bot: bool = False,
+        channel: str | None = None,
+        voter_cap: VoterCap | None = None,
     ) -> VoteResult:
-        """Record a user's vote (a later vote replaces the earlier one); bots never count."""
+        """Record a user's vote (a later vote replaces the earlier one); bots never count.
+
+        ``channel``: the channel the voter is in; a round of another one is refused as missing
+        (``relay-no-round``, naming no round). ``voter_cap``: the web's cap of voters per address
+        (:class:`VoterCapFull` past it)."""
         if is_bot:
             return VoteResult(False, round_id, choice, note="relay-vote-bot")
         try:
-            previous, voters = await self.votes.vote(round_id, user_id, choice)
+            cast = await self.votes.cast(
+                round_id, user_id, choice, channel=channel, voter_cap=voter_cap
+            )
         except RoundNotFound:
+            if channel is not None:
+                raise RelayError("relay-no-round") from None
             raise RelayError("relay-no-round", round_id=round_id) from None
+        except TooManyVoters:
+            raise VoterCapFull() from None
         except RoundNotOpen as exc:
             raise _not_open(round_id, exc.state) from None
         except BadChoice as exc:
             raise RelayError("relay-bad-choice", round_id=round_id, choices=exc.choices) from None
-        closed = await self._close_on_quorum(round_id)
-        return VoteResult(True, round_id, choice, previous, voters, closed)
+        counts = [0] * cast.candidates
+        for each in cast.ballots.values():
+            if 1 <= each <= cast.candidates:
+                counts[each - 1] += 1
+        closed = await self._close_on_quorum(round_id, cast.channel, cast.ballots)
+        return VoteResult(True, round_id, choice, cast.previous, cast.voters, closed, "", counts)
 
     async def unvote(self, round_id: str, user_id: str, choice: int) -> bool:
         """Withdraw a vote (a removed reaction) if it is still for ``choice``."""
@@ -659,6 +708,21 @@ class RelayService:
         if story is None:
             raise RelayError("relay-no-such-story")
         return story
+
+    async def _story_lines(self, channel: str, story_id: str | None) -> tuple[Story, list[Line]]:
+        """:meth:`_story` with all its lines, read together."""
+        if story_id is None:
+            story_id = await self.stories.active_id(channel)
+            if story_id is None:
+                raise RelayError("relay-no-story")
+            got = await self.stories.export(story_id)
+            if got is None or got[0].status != "active":  # ended in between
+                raise RelayError("relay-no-story")
+            return got
+        got = await self.stories.export(story_id)
+        if got is None:
+            raise RelayError("relay-no-such-story")
+        return got
 
     async def _open_round(self, channel: str) -> Round:
         round_id = await self.votes.open_round_id(channel)
@@ -817,21 +881,22 @@ class RelayService:
         await self._release(round_id)
         return round_id
 
-    async def _close_on_quorum(self, round_id: str) -> RoundResult | None:
-        rnd = await self.votes.get(round_id)
-        if rnd is None or rnd.state != "open":
-            return None
-        quorum = self.settings.quorum_for(rnd.channel)
+    async def _close_on_quorum(
+        self, round_id: str, channel: str, ballots: dict[str, int]
+    ) -> RoundResult | None:
+        """Close the round of ``channel`` (open when its vote was just counted) once the
+        channel's quorum of recent writers is among ``ballots``, the votes right after it."""
+        quorum = self.settings.quorum_for(channel)
         if quorum <= 0:
             return None
         now = self.clock()
         writers = await self.stories.recent_writers(
-            rnd.channel, now=now, window_s=self.settings.recent_writers_window_s
+            channel, now=now, window_s=self.settings.recent_writers_window_s
         )
         if not writers:
             return None
         needed = max(1, math.ceil(quorum * len(writers)))
-        voted = writers & set(await self.votes.votes(round_id))
+        voted = writers & set(ballots)
         if len(voted) < needed:
             return None
         return await self._close(round_id, now=now, force=True, reason="quorum", recover=False)

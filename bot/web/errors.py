@@ -20,9 +20,9 @@ Redis down or loading is a 503 (:func:`unavailable_response`), and aiohttp's own
 
 from __future__ import annotations
 
-import json
 from typing import Any
 
+import orjson
 from aiohttp import web
 from redis.exceptions import ConnectionError as RedisConnectionError
 from redis.exceptions import TimeoutError as RedisTimeoutError
@@ -77,12 +77,16 @@ def error_status(error: BaseException) -> int:
 
 
 def json_response(data: Any, status: int = 200) -> web.Response:
-    """JSON with its letters as they are (Korean stays readable in the body)."""
-    return web.json_response(data, status=status, dumps=_dumps)
+    """JSON with its letters as they are (Korean stays readable in the body), encoded by orjson
+    (several times faster than the standard library's encoder on a busy front door)."""
+    return web.Response(
+        body=json_bytes(data), status=status, content_type="application/json", charset="utf-8"
+    )
 
 
-def _dumps(data: Any) -> str:
-    return json.dumps(data, ensure_ascii=False)
+def json_bytes(data: Any) -> bytes:
+    """``data`` as UTF-8 JSON (dict keys that are not strings become strings, as ``json`` does)."""
+    return orjson.dumps(data, option=orjson.OPT_NON_STR_KEYS)
 
 
 def error_response(error: BaseException, lang: texts.Lang) -> web.Response:

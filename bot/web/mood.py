@@ -80,8 +80,8 @@ def is_web_link(url: str) -> bool:
     return url.startswith(("https://", "http://")) and len(url) <= 2000
 
 
-def audio_file(song: Song) -> Path | None:
-    """The packaged audio file this catalog song may stream, or None."""
+def audio_file(song: Song | SongCard) -> Path | None:
+    """The packaged audio file this catalog song (or its card) may stream, or None."""
     for ref in (song.url, song.audio):
         if not ref.startswith(PACKAGE_URL_SCHEME):
             continue
@@ -91,9 +91,9 @@ def audio_file(song: Song) -> Path | None:
     return None
 
 
-def card_json(card: SongCard, song: Song | None) -> dict[str, Any]:
+def card_json(card: SongCard) -> dict[str, Any]:
     """A song card for the page: ``audio`` to play here, ``link`` to open elsewhere."""
-    playable = song is not None and audio_file(song) is not None
+    playable = audio_file(card) is not None
     return {
         "id": card.id,
         "title": card.title,
@@ -105,19 +105,18 @@ def card_json(card: SongCard, song: Song | None) -> dict[str, Any]:
     }
 
 
-async def reply_json(mood: MoodService, reply: MoodReply) -> dict[str, Any]:
-    cards = [*reply.songs, *([reply.picked] if reply.picked is not None else [])]
-    songs = {s.id: s for s in await mood.catalog.songs([c.id for c in cards])}
+def reply_json(reply: MoodReply) -> dict[str, Any]:
+    """A reply for the page; its cards carry what the page needs (no catalog read)."""
     return {
         "text": reply.text,
         "emotion": reply.emotion,
         "score": reply.score,
-        "songs": [card_json(c, songs.get(c.id)) for c in reply.songs],
+        "songs": [card_json(c) for c in reply.songs],
         "choices": list(reply.choices),
         "crisis": reply.crisis,
         "language": reply.language,
         "policy": reply.policy,
-        "picked": card_json(reply.picked, songs.get(reply.picked.id)) if reply.picked else None,
+        "picked": card_json(reply.picked) if reply.picked else None,
         "likeness": reply.likeness,
     }
 
@@ -129,21 +128,21 @@ async def message(request: web.Request) -> web.Response:
     body = await read_body(request, MessageBody)
     mood = _mood(request)
     reply = await mood.message(actor(request).key, body.text)
-    return json_response(await reply_json(mood, reply))
+    return json_response(reply_json(reply))
 
 
 async def pick(request: web.Request) -> web.Response:
     body = await read_body(request, PickBody)
     mood = _mood(request)
     reply = await mood.pick(actor(request).key, body.choice)
-    return json_response(await reply_json(mood, reply))
+    return json_response(reply_json(reply))
 
 
 async def set_policy(request: web.Request) -> web.Response:
     body = await read_body(request, PolicyBody)
     mood = _mood(request)
     reply = await mood.set_policy(actor(request).key, body.policy)
-    return json_response(await reply_json(mood, reply))
+    return json_response(reply_json(reply))
 
 
 async def forget(request: web.Request) -> web.Response:
@@ -162,7 +161,7 @@ async def history(request: web.Request) -> web.Response:
     for turn in turns:
         cards = [
             card_json(
-                SongCard(s.id, s.title, s.artist, s.url, "", s.moods[0] if s.moods else ""), s
+                SongCard(s.id, s.title, s.artist, s.url, "", s.moods[0] if s.moods else "", s.audio)
             )
             for s in (songs.get(i) for i in turn.song_ids)
             if s is not None

@@ -20,6 +20,7 @@ from __future__ import annotations
 
 import asyncio
 import dataclasses
+import functools
 import html
 import json
 import logging
@@ -33,7 +34,7 @@ from pydantic import AfterValidator, BaseModel, ConfigDict, Field
 
 from bot import texts
 from bot.numbers import strict_int
-from bot.relay.service import RelayError, RelayService, RoundView
+from bot.relay.service import RelayError, RelayService, RoundView, VoterCapFull
 from bot.relay.ticker import announce
 from bot.web.errors import WebError, json_response
 from bot.web.keys import HUB_KEY
@@ -111,14 +112,25 @@ class ProposalVoteBody(_Body):
 # --- helpers ---------------------------------------------------------------------------------
 
 
+_PLAIN = (str, int, float, bool, type(None))
+
+
+@functools.cache
+def _names(cls: type) -> tuple[str, ...] | None:
+    """A dataclass's field names, then its properties' (``message``…); None for anything else."""
+    if not dataclasses.is_dataclass(cls):
+        return None
+    props = [name for name, attr in vars(cls).items() if isinstance(attr, property)]
+    return (*(f.name for f in dataclasses.fields(cls)), *props)
+
+
 def to_json(obj: Any) -> Any:
     """A service result as JSON data: dataclass fields, plus its properties (``message``…)."""
-    if dataclasses.is_dataclass(obj) and not isinstance(obj, type):
-        out = {f.name: to_json(getattr(obj, f.name)) for f in dataclasses.fields(obj)}
-        for name, attr in vars(type(obj)).items():
-            if isinstance(attr, property):
-                out[name] = to_json(getattr(obj, name))
-        return out
+    if isinstance(obj, _PLAIN):
+        return obj
+    names = _names(obj.__class__)
+    if names is not None:
+        return {name: to_json(getattr(obj, name)) for name in names}
     if isinstance(obj, list | tuple):
         return [to_json(item) for item in obj]
     if isinstance(obj, dict):
@@ -406,24 +418,28 @@ async def current_round(request: web.Request) -> web.Response:
 async def vote(request: web.Request) -> web.Response:
     channel = room(request)
     body = await read_body(request, VoteBody)
-    me = actor(request)
-    relay = _relay(request)
-    rnd = await relay.find_round(body.round_id)
-    if rnd is None or rnd.channel != channel.key:
-        raise RelayError("relay-no-round")
-    # One address counts as a few voters at most, however many identities it holds.
-    if not await services(request).limiter.admit_voter(rnd.id, client_address(request), me.key):
-        raise WebError("too-many-voters", status=429)
-    result = await relay.vote(body.round_id, me.key, body.choice)
-    counts, voters = await _counts(relay, rnd.id, len(rnd.candidates))
+    # One address counts as a few voters at most, however many identities it holds; a round
+    # of another room is no round here. Both are checked in the vote's own step.
+    cap = services(request).limiter.voter_cap(client_address(request))
+    try:
+        result = await _relay(request).vote(
+            body.round_id, actor(request).key, body.choice, channel=channel.key, voter_cap=cap
+        )
+    except VoterCapFull:
+        raise WebError("too-many-voters", status=429) from None
     await _publish(
         request,
         channel,
-        {"type": "votes", "round_id": rnd.id, "counts": counts, "voters": voters},
+        {
+            "type": "votes",
+            "round_id": result.round_id,
+            "counts": result.counts,
+            "voters": result.voters,
+        },
     )
     if result.closed is not None:
         await announce(services(request).events, result.closed)
-    return json_response({**to_json(result), "counts": counts})
+    return json_response(to_json(result))
 
 
 # --- proposals -------------------------------------------------------------------------------

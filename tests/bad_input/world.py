@@ -47,11 +47,11 @@ CANDIDATES = ["비가 그쳤다.", "바람이 불었다.", "문이 열렸다."]
 
 # Bookkeeping that any accepted Kakao delivery writes (its digest, for a retry's sake); it
 # expires within seconds and holds no story, vote or conversation.
-IGNORED_KEYS = (
-    keys.kakao_delivery(""),
-    keys.kakao_last_delivery(""),
+IGNORED_KEYS = re.compile(
+    re.escape(keys.PREFIX)
+    + r"(kakao:\{[^}]*\}:(delivery|last-delivery):"
     # rate-limit buckets are bookkeeping, not anyone's data (a refused request gets its token back)
-    keys.rate_bucket("", "").removesuffix(":"),
+    + r"|limit:)"
 )
 
 # An answer must never show internals: a traceback, a source location, an exception class.
@@ -153,7 +153,7 @@ async def build_world(redis: Redis) -> World:
 async def snapshot(redis: Redis) -> dict[str, Any]:
     """Every key (but :data:`IGNORED_KEYS`) with its type and whole value (three round trips)."""
     names = [k.decode() if isinstance(k, bytes) else str(k) for k in await redis.keys("*")]
-    names = sorted(n for n in names if not n.startswith(IGNORED_KEYS))
+    names = sorted(n for n in names if not IGNORED_KEYS.match(n))
     pipe = redis.pipeline(transaction=True)
     for name in names:
         pipe.type(name)

@@ -45,7 +45,7 @@ async def test_a_dead_writers_reservation_lapses_within_its_lease(redis: Redis) 
     writer = asyncio.create_task(dead.continue_story(CH, "ann", "Ann"))
     await stuck.called.wait()
     round_id = (await dead.votes.open_round_id(CH)) or ""
-    due = await redis.zscore(keys.relay_round_due(), round_id)
+    due = await redis.zscore(keys.relay_round_due_for(round_id), round_id)
     assert due is not None and due - clock.now == 10  # not the old 65 s
 
     later = Clock(clock.now + 5)
@@ -75,7 +75,7 @@ async def test_a_live_writer_renews_its_lease(redis: Redis) -> None:
     round_id = (await slow.votes.open_round_id(CH)) or ""
     clock.now += 100  # much later, the writer still works and says so
     for _ in range(100):
-        due = await redis.zscore(keys.relay_round_due(), round_id)
+        due = await redis.zscore(keys.relay_round_due_for(round_id), round_id)
         if due is not None and due > clock.now:
             break
         await asyncio.sleep(0.05)

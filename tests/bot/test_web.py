@@ -116,3 +116,22 @@ async def test_shutdown_ends_open_event_streams(redis: Redis) -> None:
     assert resp.status == 200 and resp.content_type == "text/event-stream"
     assert (await resp.content.readline()).startswith(b"retry:")
     await asyncio.wait_for(client.close(), timeout=5)  # would hang on an endless stream
+
+
+def test_access_lines_have_their_own_plain_handler_and_follow_the_level() -> None:
+    import logging
+
+    from bot.web.app import AccessLog, access_logger
+
+    logger = access_logger()
+    assert access_logger() is logger and len(logger.handlers) == 1  # installed once
+    assert logger.propagate is False  # never laid out by the console's handler
+    root = logging.getLogger()
+    before = root.level
+    try:
+        root.setLevel(logging.WARNING)
+        assert not AccessLog(logger, "").enabled
+        root.setLevel(logging.INFO)
+        assert AccessLog(logger, "").enabled
+    finally:
+        root.setLevel(before)

@@ -145,7 +145,7 @@ async def test_malformed_entries_are_dead_lettered_and_the_worker_goes_on(redis:
     await redis.xadd(stream, {FIELD: b"\xff not json"})
     await redis.xadd(stream, {b"other": b"field"})
     # parses as JSON with an id and reply address, but is not a valid job: the caller is told
-    half = b'{"id": "abc", "reply_to": "norae:replies:t", "kind": "noop"}'
+    half = json.dumps({"id": "abc", "reply_to": keys.reply_stream("t"), "kind": "noop"}).encode()
     await redis.xadd(stream, {FIELD: half})
     good = _job({"value": "fine"})
     await streams.enqueue("noop", good.model_dump_json().encode(), max_queue=10)

@@ -87,3 +87,17 @@ async def test_upsert_on_a_one_connection_pool(redis: Redis, redis_server: Redis
         assert await CatalogStore(redis).features() == vectors
     finally:
         await single.aclose()
+
+
+async def test_ids_of_any_of_several_moods_in_one_read(redis: Redis) -> None:
+    store = CatalogStore(redis)
+    await store.upsert(
+        [
+            Song("a", "A", moods=("calm",)),
+            Song("b", "B", moods=("Calm", "happy")),
+            Song("c", "C", moods=("sad",)),
+        ]
+    )
+    assert await store.ids_by_any_mood(["calm ", "HAPPY"]) == {"a", "b"}
+    assert await store.ids_by_any_mood(["sad", "missing"]) == {"c"}
+    assert await store.ids_by_any_mood([]) == set()

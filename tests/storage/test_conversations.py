@@ -6,7 +6,7 @@ import pytest
 
 from storage import keys
 from storage.connection import Redis
-from storage.conversations import MAX_MESSAGES, ConversationStore, Turn
+from storage.conversations import MAX_MESSAGES, ConversationStore, MoodState, Turn
 
 TTL = 3600
 
@@ -140,3 +140,22 @@ async def test_messages_remember_their_lists_and_are_forgotten(redis: Redis) -> 
     assert await s.list_for("discord:1", "discord:m59") == ("x",)
     await s.forget("discord:1")
     assert await redis.exists(keys.mood_messages("discord:1")) == 0
+
+
+async def test_a_record_is_one_script_and_a_snapshot_reads_what_it_wrote(redis: Redis) -> None:
+    store = ConversationStore(redis, ttl_s=100, max_turns=2, recent_size=3)
+    await store.record("web:s", Turn("a", "b"), recommended=["x", "y"], last_list=["x", "y"])
+    await store.record(
+        "web:s", Turn("c", "d"), recommended=["z", "x"], last_answer="ko:sadness:1", language="ko"
+    )
+    await store.record("web:s", Turn("e", "f"))
+    snap = await store.snapshot("web:s", turns=5)
+    assert [t.user_text for t in snap.turns] == ["c", "e"]  # trimmed to max_turns
+    assert snap.recent == ["z", "x", "y"]  # newest first, each once, trimmed to recent_size
+    assert snap.state.last_list == ("x", "y")  # left as it was: not given since
+    assert (snap.state.last_answer, snap.state.language) == ("ko:sadness:1", "ko")
+    assert (await store.snapshot("web:s")).turns == []  # no turns asked for, none read
+    for key in store.user_keys("web:s"):
+        assert 0 < await redis.ttl(key) <= 100
+    empty = await store.snapshot("web:nobody", turns=3)
+    assert (empty.state, empty.recent, empty.turns) == (MoodState(), [], [])

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 import hashlib
 import json
 
@@ -18,7 +19,7 @@ def test_every_key_has_the_norae_prefix() -> None:
         keys.job_stream("generate"),
         keys.dead_letter_stream(),
         keys.reply_stream("c"),
-        keys.job_result("j"),
+        keys.job_result("j", keys.reply_stream("c")),
         keys.worker_heartbeat("w"),
     ):
         assert key.startswith("norae:")
@@ -48,7 +49,7 @@ async def test_publish_is_once_per_job_and_acks_each_time(redis: Redis) -> None:
     assert [fields[b"result"] for _id, fields in rows] == [b'{"n": 1}']
     assert await streams.depth("noop") == 0  # both entries acknowledged and deleted
     assert 0 < await redis.ttl(reply) <= 3600  # reply streams of vanished clients expire
-    assert await streams.stored_result("job-1") == b'{"n": 1}'
+    assert await streams.stored_result("job-1", reply) == b'{"n": 1}'
 
 
 async def test_publish_refuses_a_reply_address_outside_reply_streams(redis: Redis) -> None:
@@ -113,3 +114,59 @@ def test_describe_job_keeps_numbers_and_drops_strings() -> None:
     assert shape == {"prompts": {"list": 1, "chars": 2}, "n": 3, "seed": None}
     assert describe_job(None) == {"size": "0", "sha256": hashlib.sha256(b"").hexdigest()}
     assert "job_id" not in describe_job(b'["a list, not a job"]')
+
+
+async def test_partitions_share_the_backlog_limit_and_are_all_read(redis: Redis) -> None:
+    streams = JobStreams(redis, partitions=3)
+    await streams.ensure_group("noop")
+    for i in range(6):  # max_queue 6 over 3 partitions: two each, the rest refused
+        await streams.enqueue("noop", f"{i}".encode(), max_queue=6)
+    with pytest.raises(QueueFull):
+        await streams.enqueue("noop", b"x", max_queue=6)
+    assert await streams.depth("noop") == 6
+    lengths = [await redis.xlen(keys.job_stream("noop", p)) for p in range(3)]
+    assert lengths == [2, 2, 2]  # a full partition passed the job on
+    got = await streams.read(["noop"], "w1", count=10, block_ms=100)
+    assert sorted(e.raw or b"" for e in got) == [f"{i}".encode() for i in range(6)]
+    assert {e.part for e in got} == {0, 1, 2}
+    reply = keys.reply_stream("c")
+    for n, entry in enumerate(got):
+        assert await streams.publish("noop", entry.entry_id, f"j{n}", reply, b"{}", part=entry.part)
+    assert await streams.depth("noop") == 0  # each entry acknowledged on its own partition
+
+
+async def test_a_blocking_read_over_partitions_returns_when_a_job_arrives(redis: Redis) -> None:
+    streams = JobStreams(redis, partitions=4)
+    await streams.ensure_group("noop")
+    reader = asyncio.create_task(streams.read(["noop"], "w1", count=10, block_ms=5000))
+    await asyncio.sleep(0.1)
+    await streams.enqueue("noop", b"late", max_queue=10)
+    (entry,) = await asyncio.wait_for(reader, 2)
+    assert entry.raw == b"late"
+
+
+async def test_stale_entries_are_reclaimed_from_every_partition(redis: Redis) -> None:
+    streams = JobStreams(redis, partitions=2)
+    await streams.ensure_group("noop")
+    for _ in range(4):
+        await streams.enqueue("noop", b"{}", max_queue=10)
+    assert len(await streams.read(["noop"], "dead", count=10, block_ms=None)) == 4
+    await asyncio.sleep(0.02)
+    claimed = await streams.claim_stale("noop", "alive", min_idle_ms=1, count=10)
+    assert len(claimed) == 4 and {e.part for e in claimed} == {0, 1}
+    assert all(e.deliveries == 2 for e in claimed)
+
+
+async def test_a_result_stored_before_a_crash_is_answered_once(redis: Redis) -> None:
+    # the worker stored the result, then died before acknowledging: the next delivery only acks
+    streams = JobStreams(redis)
+    await streams.ensure_group("noop")
+    reply = keys.reply_stream("c")
+    await streams.enqueue("noop", b"{}", max_queue=10)
+    (entry,) = await streams.read(["noop"], "w1", count=1, block_ms=None)
+    assert await streams.publish("noop", "", "j1", reply, b'{"n": 1}') is True  # stored, not acked
+    assert await streams.depth("noop") == 1
+    assert await streams.stored_result("j1", reply) == b'{"n": 1}'
+    assert await streams.publish("noop", entry.entry_id, "j1", reply, b"{}") is False
+    assert await streams.depth("noop") == 0
+    assert await redis.xlen(reply) == 1

@@ -47,9 +47,9 @@ def test_relay_keys_have_the_prefix() -> None:
         keys.relay_active_story(CH),
         keys.relay_story("s"),
         keys.relay_story_lines("s"),
-        keys.relay_archive(),
+        keys.relay_archive(0),
         keys.relay_round("r"),
-        keys.relay_round_due(),
+        keys.relay_round_due(0),
         keys.relay_proposals(CH),
     ):
         assert key.startswith("norae:relay:")
@@ -148,3 +148,50 @@ async def test_recent_writers_window(redis: Redis) -> None:
     await store.touch_writer(CH, "old", now=100.0, window_s=60)
     await store.touch_writer(CH, "new", now=150.0, window_s=60)
     assert await store.recent_writers(CH, now=170.0, window_s=60) == {"new"}
+
+
+async def test_write_line_appends_touches_the_writer_and_returns_the_story(redis: Redis) -> None:
+    store = StoryStore(redis)
+    sid = await _start(store)
+    line, story = await store.write_line(
+        sid,
+        CH,
+        text="첫 줄",
+        author_id="u2",
+        author_name="Bo",
+        now=10.0,
+        max_lines=5,
+        max_chars=100,
+        writers_window_s=60,
+    )
+    assert (line.number, line.text, line.author_id, line.source) == (1, "첫 줄", "u2", "human")
+    assert story.id == sid and story.line_count == 1 and story.chars == len("첫 줄")
+    assert story == await store.get(sid)
+    assert "u2" in await store.recent_writers(CH, now=20.0, window_s=60)
+    assert [x.text for x in await store.lines(sid)] == ["첫 줄"]
+    with pytest.raises(StoryFull):
+        await store.write_line(
+            sid,
+            CH,
+            text="x" * 200,
+            author_id="u2",
+            author_name="Bo",
+            now=11.0,
+            max_lines=5,
+            max_chars=100,
+            writers_window_s=60,
+        )
+    with pytest.raises(NoActiveStory):
+        await store.write_line(
+            sid,
+            "web:other",
+            text="y",
+            author_id="u2",
+            author_name="Bo",
+            now=12.0,
+            max_lines=5,
+            max_chars=100,
+            writers_window_s=60,
+        )
+    got = await store.export(sid)
+    assert got is not None and got[0].line_count == 1 and len(got[1]) == 1

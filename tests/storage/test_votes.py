@@ -159,3 +159,51 @@ async def test_proposals_dedupe_vote_and_clear(redis: Redis) -> None:
     assert votes == {"Sea": 0, "moon": 2}
     await store.clear_proposals(CH, [p1, p2])
     assert await store.proposals(CH) == []
+
+
+# --- cast: the vote, the channel check, the address cap and the tally in one step -------------
+
+
+async def test_cast_returns_the_tally_and_the_round_channel(redis: Redis) -> None:
+    from storage.votes import Cast
+
+    store = VoteStore(redis)
+    rid = await _open(store)
+    first = await store.cast(rid, "u1", 2, channel=CH)
+    assert first == Cast(None, 1, 3, {"u1": 2}, CH)
+    again = await store.cast(rid, "u2", 3)
+    assert again.ballots == {"u1": 2, "u2": 3} and again.voters == 2
+    changed = await store.cast(rid, "u1", 1, channel=CH)
+    assert changed.previous == 2 and changed.ballots == {"u1": 1, "u2": 3}
+    assert await store.votes(rid) == {"u1": 1, "u2": 3}
+
+
+async def test_cast_refuses_another_channels_round_and_bad_votes(redis: Redis) -> None:
+    from storage.votes import RoundNotFound
+
+    store = VoteStore(redis)
+    rid = await _open(store)
+    with pytest.raises(RoundNotFound):
+        await store.cast(rid, "u1", 1, channel="web:elsewhere")
+    with pytest.raises(RoundNotFound):
+        await store.cast("nope", "u1", 1)
+    with pytest.raises(BadChoice):
+        await store.cast(rid, "u1", 4)
+    assert await store.votes(rid) == {}
+
+
+async def test_cast_caps_the_voters_of_one_address(redis: Redis) -> None:
+    from storage.rate_limits import RateLimitStore
+    from storage.votes import TooManyVoters, VoterCap
+
+    store = VoteStore(redis)
+    rid = await _open(store)
+    cap = VoterCap("addr", 2)
+    await store.cast(rid, "u1", 1, voter_cap=cap)
+    await store.cast(rid, "u2", 1, voter_cap=cap)
+    with pytest.raises(TooManyVoters):
+        await store.cast(rid, "u3", 1, voter_cap=cap)
+    assert (await store.cast(rid, "u1", 2, voter_cap=cap)).previous == 1  # a change is fine
+    assert (await store.cast(rid, "u3", 1, voter_cap=VoterCap("other", 2))).voters == 3
+    # the same set as the separate admission check of storage/rate_limits.py
+    assert not await RateLimitStore(redis).admit_voter(rid, "addr", "u4", cap=2)
