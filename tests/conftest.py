@@ -32,10 +32,7 @@ from bot.cli.embedded_redis import free_port
 from storage.connection import Redis, connect, is_cluster, is_cluster_url
 
 REDIS_MODES = ("single", "cluster")
-CLUSTER_SKIP = (
-    "needs a single redis-server of its own (stopped, killed or restarted by the test); "
-    "--redis=cluster runs against a Redis Cluster"
-)
+CLUSTER_SKIP = "needs a single redis-server (stopped, killed or restarted by the test)"
 
 
 def pytest_addoption(parser: pytest.Parser) -> None:
@@ -51,7 +48,7 @@ def pytest_addoption(parser: pytest.Parser) -> None:
 
 def pytest_configure(config: pytest.Config) -> None:
     config.addinivalue_line(
-        "markers", "single_redis: needs one redis-server; skipped with --redis=cluster"
+        "markers", "single_redis(reason=...): needs one redis-server; skipped with --redis=cluster"
     )
 
 
@@ -66,10 +63,11 @@ def pytest_report_header(config: pytest.Config) -> str:
 def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
     if not cluster_mode(config):
         return
-    skip = pytest.mark.skip(reason=CLUSTER_SKIP)
     for item in items:
-        if "single_redis" in item.keywords:
-            item.add_marker(skip)
+        marker = item.get_closest_marker("single_redis")
+        if marker is not None:
+            reason = marker.kwargs.get("reason") or CLUSTER_SKIP
+            item.add_marker(pytest.mark.skip(reason=f"--redis=cluster: {reason}"))
 
 
 SHARED_DATA = Path(__file__).resolve().parent.parent.parent / "shared" / "data"
@@ -198,7 +196,7 @@ def sync_client(url: str) -> sync_redis.Redis:
 def own_redis(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[RedisServer]:
     """A private redis-server for tests that stop or restart it (skipped in cluster mode)."""
     if cluster_mode(request.config):
-        pytest.skip(CLUSTER_SKIP)
+        pytest.skip(f"--redis=cluster: {CLUSTER_SKIP}")
     server = RedisServer(free_port(), tmp_path / "redis")
     server.data_dir.mkdir()
     server.start()

@@ -22,6 +22,10 @@ from storage.lyrics import LyricsStore
 from storage.stories import StoryStore
 from storage.votes import VoteStore
 
+pytestmark = pytest.mark.single_redis(
+    reason="the migration refuses a cluster: it runs on one server, before a cluster import"
+)
+
 NOW = 1_000_000.0
 DAY = 24 * 3600
 
