@@ -9,14 +9,17 @@ that must act differently on a cluster ask :func:`is_cluster`.
 
 from __future__ import annotations
 
+import asyncio
 import logging
-from typing import cast
+import time
+from typing import Any, cast
 from urllib.parse import urlsplit, urlunsplit
 
 import redis.asyncio as aioredis
 from redis.asyncio.cluster import ClusterNode, RedisCluster
 from redis.asyncio.retry import Retry
 from redis.backoff import ExponentialBackoff
+from redis.exceptions import ClusterDownError, MaxConnectionsError, TryAgainError
 from redis.exceptions import ConnectionError as RedisConnectionError
 from redis.exceptions import TimeoutError as RedisTimeoutError
 
@@ -44,6 +47,47 @@ def _retry(retries: int) -> Retry:
     return Retry(ExponentialBackoff(cap=1.0, base=0.05), retries)
 
 
+# How long a command waits out a cluster that is failing over (a master's replica takes its slots a
+# few seconds after the master stops answering: the node timeout plus an election) or whose
+# connections to one node are all busy, before the error reaches the caller.
+FAILOVER_WAIT_S = 10.0
+BUSY_WAIT_S = 20.0
+
+
+class PatientCluster(RedisCluster):
+    """redis-py's cluster client, waiting out a failover and a full connection pool.
+
+    On a dropped node redis-py retries at once (refreshing its slot map, which still names the dead
+    master until its replica is promoted), so every retry fails within milliseconds; and with every
+    connection to a node busy it fails instead of waiting. Here a command that meets either tries
+    again with a growing pause, within :data:`FAILOVER_WAIT_S` (or :data:`BUSY_WAIT_S`). A command
+    is only sent again when the connection failed, as one server's client does with its retries.
+    Pipelines and transactions keep redis-py's own retries.
+    """
+
+    async def execute_command(self, *args: Any, **kwargs: Any) -> Any:
+        started = time.monotonic()
+        pause = 0.05
+        while True:
+            try:
+                return await super().execute_command(*args, **kwargs)
+            except MaxConnectionsError:
+                if time.monotonic() - started > BUSY_WAIT_S:
+                    raise
+                await asyncio.sleep(0.005)
+            except (
+                RedisConnectionError,
+                RedisTimeoutError,
+                ClusterDownError,
+                TryAgainError,
+            ) as exc:
+                if time.monotonic() - started + pause > FAILOVER_WAIT_S:
+                    raise
+                log.info("redis cluster: %s; trying again in %.2f s", type(exc).__name__, pause)
+                await asyncio.sleep(pause)
+                pause = min(pause * 2, 1.0)
+
+
 def _cluster(url: str, *, max_connections: int, socket_timeout: float | None) -> Redis:
     parts = urlsplit(url)
     scheme = CLUSTER_SCHEMES[parts.scheme]
@@ -56,7 +100,7 @@ def _cluster(url: str, *, max_connections: int, socket_timeout: float | None) ->
     for host in hosts:
         node = urlsplit(f"{scheme}://{host}")
         seeds.append(ClusterNode(node.hostname or "127.0.0.1", node.port or 6379))
-    client = RedisCluster.from_url(
+    client = PatientCluster.from_url(
         first,
         startup_nodes=seeds,
         # A cluster client fails a command at once when a node's connections are all busy (one
@@ -65,9 +109,9 @@ def _cluster(url: str, *, max_connections: int, socket_timeout: float | None) ->
         socket_timeout=socket_timeout,
         socket_connect_timeout=5.0,
         health_check_interval=15,
-        # A failover takes a few seconds: the client retries moved slots and dropped nodes,
-        # refreshing its slot map, for about as long before a command fails.
-        retry=Retry(ExponentialBackoff(cap=1.0, base=0.1), 12),
+        # redis-py's own retries (at once, refreshing the slot map); PatientCluster waits between
+        # rounds of them.
+        retry=Retry(ExponentialBackoff(cap=1.0, base=0.1), 3),
         retry_on_error=[RedisConnectionError, RedisTimeoutError],
         decode_responses=False,
     )

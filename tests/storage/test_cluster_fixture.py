@@ -8,6 +8,7 @@ a cluster with one replica per master.
 
 from __future__ import annotations
 
+import asyncio
 import time
 from collections.abc import AsyncIterator, Iterator
 from pathlib import Path
@@ -148,5 +149,48 @@ async def test_kill_master_fails_over_to_its_replica_and_the_data_stays(tmp_path
             cluster.restart(killed)
             assert killed in cluster.replicas()  # back as a replica of the promoted node
             assert {node.port for node in cluster.masters()} == after
+        finally:
+            await client.aclose()
+
+
+@pytest.mark.slow  # about 15 s: a cluster with replicas and a failover under writes
+async def test_commands_wait_out_a_failover_instead_of_failing(tmp_path: Path) -> None:
+    # Writes keep coming while one master is killed: each waits (a few seconds at most) until
+    # the replica has taken the master's slots, instead of failing at once (storage.connection's
+    # PatientCluster). Nothing acknowledged is missing afterwards except what the dead master
+    # had not yet sent to its replica (Redis replicates asynchronously): here the writer waits
+    # for the replica after every write, so nothing at all.
+    with EmbeddedCluster(tmp_path / "cluster", masters=3, replicas_per_master=1) as cluster:
+        client = connect(cluster.url)
+        acked: list[int] = []
+        failed: list[str] = []
+        stop = asyncio.Event()
+
+        async def writer() -> None:
+            i = 0
+            while not stop.is_set():
+                key = f"{{w{i % 64}}}:n{i}"
+                try:
+                    await client.set(key, i)
+                    node = as_cluster(client).get_node_from_key(key)
+                    await as_cluster(client).execute_command("WAIT", 1, 500, target_nodes=node)
+                    acked.append(i)
+                except Exception as exc:  # counted: the test says how many there were
+                    failed.append(f"{type(exc).__name__}: {exc}")
+                i += 1
+                await asyncio.sleep(0.002)
+
+        try:
+            task = asyncio.create_task(writer())
+            await asyncio.sleep(0.5)
+            await asyncio.to_thread(cluster.kill_master, 0)
+            took = await asyncio.to_thread(cluster.wait_for_failover)
+            await asyncio.sleep(1.0)
+            stop.set()
+            await task
+            assert failed == [], f"{len(failed)} writes failed during a {took:.1f} s failover"
+            assert len(acked) > 100
+            values = [await client.get(f"{{w{i % 64}}}:n{i}") for i in acked]
+            assert values == [str(i).encode() for i in acked]
         finally:
             await client.aclose()

@@ -148,8 +148,8 @@ async def test_a_blocking_read_over_partitions_returns_when_a_job_arrives(redis:
 async def test_stale_entries_are_reclaimed_from_every_partition(redis: Redis) -> None:
     streams = JobStreams(redis, partitions=2)
     await streams.ensure_group("noop")
-    for _ in range(4):
-        await streams.enqueue("noop", b"{}", max_queue=10)
+    for part in (0, 0, 1, 1):  # two on each partition (enqueue would pick them at random)
+        await redis.xadd(keys.job_stream("noop", part), {"job": b"{}"})
     assert len(await streams.read(["noop"], "dead", count=10, block_ms=None)) == 4
     await asyncio.sleep(0.02)
     claimed = await streams.claim_stale("noop", "alive", min_idle_ms=1, count=10)
