@@ -18,7 +18,7 @@ script or transaction touches:
 - catalog and lyrics: ``{catalog}`` and ``{lyrics}``: each is a few MB at most and updated by
   scripts that touch its indexes together;
 - job streams: ``{<kind>:<partition>}``: a kind's work can be spread over several streams
-  (``NORAE_REDIS__JOB_PARTITIONS``), each in its own slot, read by every worker; a reply stream
+  (``NORAE_REDIS_JOB_PARTITIONS``), each in its own slot, read by every worker; a reply stream
   and the stored results of the jobs it asked for share the caller's tag ``{<client id>}``.
 
 On one Redis server the tags change nothing but the names.
