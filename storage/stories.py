@@ -123,25 +123,36 @@ for i = 1, 4 do redis.call('EXPIRE', KEYS[i], tonumber(ARGV[8])) end
 return {n, 0}
 """
 
-# KEYS: active pointer, story hash, lines, applied set, the channel's recent writers.
-# ARGV: story id, line json, chars, max lines, max chars, now, idle ttl, author id, writers window.
-# A person's line: _ADD's checks and append, the author counted among the channel's recent writers,
-# and the story hash as it is now, in one round trip. Returns {n, 0, story fields} or _ADD's codes.
+# KEYS: the channel's active pointer, the channel's recent writers.
+# ARGV: the channel's story key prefix, line json, chars, max lines, max chars, now, idle ttl,
+# author id, writers window, the lines key suffix, the applied key suffix, the channel's shard (two
+# hex digits).
+# A person's line in the channel's active story, whichever it is: the pointer is read here, and the
+# story's keys are named from it. They are in the pointer's slot: a story id starts with its
+# channel's relay shard (storage/keys.py), as _RESERVE in storage/votes.py names a round's keys from
+# the channel's round pointer; an id of any other shape is refused as no active story. _ADD's checks
+# and append, the author counted among the channel's recent writers, and the story hash as it is
+# now, in one round trip. Returns {n, 0, story fields, story id}, or {-1, 0} (no active story),
+# {-3, lines} or {-4, chars} (full).
 _WRITE = """
-if redis.call('GET', KEYS[1]) ~= ARGV[1] then return {-1, 0} end
-local n = redis.call('LLEN', KEYS[3])
+local id = redis.call('GET', KEYS[1])
+if not id or string.sub(id, 1, 2) ~= ARGV[12] then return {-1, 0} end
+local story = ARGV[1] .. id
+local lines = story .. ARGV[10]
+local n = redis.call('LLEN', lines)
 if n >= tonumber(ARGV[4]) then return {-3, n} end
-local chars = tonumber(redis.call('HGET', KEYS[2], 'chars') or '0')
+local chars = tonumber(redis.call('HGET', story, 'chars') or '0')
 if chars + tonumber(ARGV[3]) > tonumber(ARGV[5]) then return {-4, chars} end
-n = redis.call('RPUSH', KEYS[3], ARGV[2])
-redis.call('HINCRBY', KEYS[2], 'chars', ARGV[3])
-redis.call('HSET', KEYS[2], 'updated_at', ARGV[6])
-for i = 1, 4 do redis.call('EXPIRE', KEYS[i], tonumber(ARGV[7])) end
+n = redis.call('RPUSH', lines, ARGV[2])
+redis.call('HINCRBY', story, 'chars', ARGV[3])
+redis.call('HSET', story, 'updated_at', ARGV[6])
+local ttl = tonumber(ARGV[7])
+for _, key in ipairs({KEYS[1], story, lines, story .. ARGV[11]}) do redis.call('EXPIRE', key, ttl) end
 local window = tonumber(ARGV[9])
-redis.call('ZADD', KEYS[5], ARGV[6], ARGV[8])
-redis.call('ZREMRANGEBYSCORE', KEYS[5], '-inf', tonumber(ARGV[6]) - window)
-redis.call('EXPIRE', KEYS[5], math.max(1, math.floor(window)))
-return {n, 0, redis.call('HGETALL', KEYS[2])}
+redis.call('ZADD', KEYS[2], ARGV[6], ARGV[8])
+redis.call('ZREMRANGEBYSCORE', KEYS[2], '-inf', tonumber(ARGV[6]) - window)
+redis.call('EXPIRE', KEYS[2], math.max(1, math.floor(window)))
+return {n, 0, redis.call('HGETALL', story), id}
 """
 
 # KEYS: active pointer, story hash, lines, applied set. ARGV: story id, user id,
@@ -195,6 +206,20 @@ def _of_channel(story_id: str, channel: str) -> bool:
 def new_story_id(channel: str) -> str:
     """Random, so not guessable; it starts with the channel's relay shard (``storage/keys.py``)."""
     return keys.relay_id_prefix(channel) + secrets.token_hex(6)
+
+
+def story_key_parts(channel: str) -> tuple[str, str, str, str]:
+    """How a script names the keys of ``channel``'s stories from a story id: (the story hash's
+    prefix, the lines key's suffix, the applied set's suffix, the channel's shard as two hex
+    digits, which every id of its stories starts with)."""
+    shard = keys.relay_id_prefix(channel)
+    story = keys.relay_story(shard)
+    return (
+        story.removesuffix(shard),
+        keys.relay_story_lines(shard).removeprefix(story),
+        keys.relay_story_applied(shard).removeprefix(story),
+        shard,
+    )
 
 
 def _story(fields: dict[bytes, bytes], line_count: int) -> Story | None:
@@ -417,7 +442,6 @@ class StoryStore:
 
     async def write_line(
         self,
-        story_id: str,
         channel: str,
         *,
         text: str,
@@ -429,8 +453,9 @@ class StoryStore:
         writers_window_s: float,
         idle_ttl_s: int = IDLE_STORY_TTL_S,
     ) -> tuple[Line, Story]:
-        """A person's line: :meth:`add_line` and :meth:`touch_writer` in one atomic step, with the
-        story as it is after the line (one round trip). Raises :class:`NoActiveStory` or
+        """A person's line in the channel's active story (whichever it is when the line lands):
+        :meth:`add_line` and :meth:`touch_writer` in one atomic step, with the story as it is after
+        the line (one round trip; its ``id`` says which story). Raises :class:`NoActiveStory` or
         :class:`StoryFull`."""
         data = {
             "text": text,
@@ -442,18 +467,11 @@ class StoryStore:
             "round_id": "",
         }
         raw = json.dumps(data, ensure_ascii=False)
-        if not _of_channel(story_id, channel):
-            raise NoActiveStory(channel)
+        story_prefix, lines_suffix, applied_suffix, shard = story_key_parts(channel)
         reply = await self._write(
-            keys=[
-                keys.relay_active_story(channel),
-                keys.relay_story(story_id),
-                keys.relay_story_lines(story_id),
-                keys.relay_story_applied(story_id),
-                keys.relay_recent_writers(channel),
-            ],
+            keys=[keys.relay_active_story(channel), keys.relay_recent_writers(channel)],
             args=[
-                story_id,
+                story_prefix,
                 raw,
                 len(text),
                 max_lines,
@@ -462,6 +480,9 @@ class StoryStore:
                 idle_ttl_s,
                 author_id,
                 repr(float(writers_window_s)),
+                lines_suffix,
+                applied_suffix,
+                shard,
             ],
         )
         code, used = int(reply[0]), int(reply[1])
@@ -473,7 +494,7 @@ class StoryStore:
             raise StoryFull("chars", used, max_chars)
         flat = cast(list[bytes], reply[2])
         story = _story(dict(zip(flat[::2], flat[1::2], strict=True)), code)
-        if story is None:  # the hash is written in the same step: never expected
+        if story is None or story.id != _s(reply[3]):  # written in the same step: never expected
             raise NoActiveStory(channel)
         return _line(raw, code), story
 

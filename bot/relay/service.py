@@ -350,13 +350,9 @@ class RelayService:
             raise RelayError(
                 "relay-line-too-long", length=len(line_text), limit=self.settings.max_line_chars
             )
-        story_id = await self.stories.active_id(channel)
-        if story_id is None:
-            raise RelayError("relay-no-story")
         s = self.settings
-        try:
+        try:  # the store's step finds the channel's active story itself
             line, story = await self.stories.write_line(
-                story_id,
                 channel,
                 text=line_text,
                 author_id=user_id,

@@ -11,7 +11,7 @@ from redis.crc import key_slot
 
 from storage import keys
 from storage.conversations import ConversationStore
-from storage.stories import new_story_id
+from storage.stories import new_story_id, story_key_parts
 from storage.votes import new_round_id
 
 CHANNELS = [
@@ -133,3 +133,15 @@ def test_job_streams_name_their_kind_and_partition() -> None:
 def test_rate_buckets_of_one_subject_share_a_slot() -> None:
     for subject in ["user:discord:1", "addr:203.0.113.7", "user:web:{x}"]:
         assert one_slot(keys.rate_bucket("write", subject), keys.rate_bucket("vote", subject))
+
+
+def test_the_write_script_names_a_channels_story_keys_as_keys_py_does() -> None:
+    # The line-writing script reads the channel's pointer and names the story's keys from it.
+    for channel in CHANNELS:
+        story = new_story_id(channel)
+        prefix, lines, applied, shard = story_key_parts(channel)
+        assert story.startswith(shard)
+        assert prefix + story == keys.relay_story(story)
+        assert prefix + story + lines == keys.relay_story_lines(story)
+        assert prefix + story + applied == keys.relay_story_applied(story)
+        assert one_slot(keys.relay_active_story(channel), prefix + story + lines)

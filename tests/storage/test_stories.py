@@ -154,7 +154,6 @@ async def test_write_line_appends_touches_the_writer_and_returns_the_story(redis
     store = StoryStore(redis)
     sid = await _start(store)
     line, story = await store.write_line(
-        sid,
         CH,
         text="첫 줄",
         author_id="u2",
@@ -171,7 +170,6 @@ async def test_write_line_appends_touches_the_writer_and_returns_the_story(redis
     assert [x.text for x in await store.lines(sid)] == ["첫 줄"]
     with pytest.raises(StoryFull):
         await store.write_line(
-            sid,
             CH,
             text="x" * 200,
             author_id="u2",
@@ -183,7 +181,6 @@ async def test_write_line_appends_touches_the_writer_and_returns_the_story(redis
         )
     with pytest.raises(NoActiveStory):
         await store.write_line(
-            sid,
             "web:other",
             text="y",
             author_id="u2",
@@ -195,3 +192,51 @@ async def test_write_line_appends_touches_the_writer_and_returns_the_story(redis
         )
     got = await store.export(sid)
     assert got is not None and got[0].line_count == 1 and len(got[1]) == 1
+
+
+async def test_write_line_finds_the_channels_active_story_itself(redis: Redis) -> None:
+    store = StoryStore(redis)
+    kw: dict[str, object] = {
+        "author_id": "u2",
+        "author_name": "Bo",
+        "now": 10.0,
+        "max_lines": 2,
+        "max_chars": 100,
+        "writers_window_s": 60,
+    }
+    with pytest.raises(NoActiveStory):  # no story at all
+        await store.write_line(CH, text="a", **kw)  # type: ignore[arg-type]
+    first = await _start(store)
+    line, story = await store.write_line(CH, text="a", **kw)  # type: ignore[arg-type]
+    assert story.id == first and line.number == 1
+    await store.write_line(CH, text="b", **kw)  # type: ignore[arg-type]
+    with pytest.raises(StoryFull) as full:
+        await store.write_line(CH, text="c", **kw)  # type: ignore[arg-type]
+    assert (full.value.what, full.value.used) == ("lines", 2)
+    assert await store.end(first, CH, user_id="u1", moderator=False, now=11.0)
+    with pytest.raises(NoActiveStory):  # the story ended: no line joins it, nor any other
+        await store.write_line(CH, text="d", **kw)  # type: ignore[arg-type]
+    second = await _start(store)
+    line, story = await store.write_line(CH, text="e", **kw)  # type: ignore[arg-type]
+    assert story.id == second != first and line.number == 1
+    assert [x.text for x in await store.lines(first)] == ["a", "b"]
+    assert [x.text for x in await store.lines(second)] == ["e"]
+
+
+async def test_write_line_refuses_a_pointer_to_another_shards_story(redis: Redis) -> None:
+    # Never written by norae (a story id starts with its channel's shard); refused, not followed.
+    store = StoryStore(redis)
+    stray = "zz" + "0" * 12
+    await redis.set(keys.relay_active_story(CH), stray)
+    with pytest.raises(NoActiveStory):
+        await store.write_line(
+            CH,
+            text="a",
+            author_id="u2",
+            author_name="Bo",
+            now=1.0,
+            max_lines=5,
+            max_chars=100,
+            writers_window_s=60,
+        )
+    assert await redis.exists(keys.relay_story_lines(stray)) == 0
