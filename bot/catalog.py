@@ -55,26 +55,97 @@ def song_language(song: Song) -> str:
     return "ko" if any(0xAC00 <= ord(c) <= 0xD7A3 for c in song.title + song.artist) else ""
 
 
+class _Cache:
+    """What this process read of the catalog at one version: mood sets (by normalized mood),
+    songs (None for an id the catalog does not have), every id. Kept while the version is the
+    one a caller read; replaced by what a read of another version brings."""
+
+    __slots__ = ("ids", "moods", "songs", "version")
+
+    def __init__(self, version: int) -> None:
+        self.version = version
+        self.moods: dict[str, frozenset[str]] = {}
+        self.songs: dict[str, Song | None] = {}
+        self.ids: frozenset[str] | None = None
+
+
 class Catalog:
-    """What the bot may ask of the catalog."""
+    """What the bot may ask of the catalog.
+
+    A caller that read the catalog's version (``CatalogStore.queue_version`` in its own first
+    batch, :meth:`version` otherwise) passes it as ``version=`` to :meth:`songs`,
+    :meth:`ids_by_moods` and :meth:`ids`: what this process already read at that version is
+    reused, the rest is read with the version it is of and kept. Without ``version`` they read
+    Redis."""
 
     def __init__(self, redis: Redis, *, rng: random.Random | None = None) -> None:
         self.store = CatalogStore(redis)
         self.rng = rng or random.Random()
+        self._cache = _Cache(-1)
+
+    async def version(self) -> int:
+        return await self.store.version()
+
+    def _at(self, version: int | None) -> _Cache | None:
+        """The cache when it is of ``version`` (a stale one is dropped)."""
+        if version is None:
+            return None
+        if self._cache.version != version:
+            self._cache = _Cache(version)
+        return self._cache
+
+    def _keep(self, version: int) -> _Cache:
+        """The cache to keep what was just read at ``version`` in (a new one for a new version)."""
+        if self._cache.version != version:
+            self._cache = _Cache(version)
+        return self._cache
 
     async def song(self, song_id: str) -> Song | None:
         return await self.store.get(song_id)
 
-    async def songs(self, song_ids: Sequence[str]) -> list[Song]:
+    async def songs(self, song_ids: Sequence[str], *, version: int | None = None) -> list[Song]:
         """The known songs among ``song_ids``, in that order (unknown ids are left out)."""
-        return [s for s in await self.store.get_many(song_ids) if s is not None]
+        cache = self._at(version)
+        if cache is None:
+            return [s for s in await self.store.get_many(song_ids) if s is not None]
+        missing = [i for i in dict.fromkeys(song_ids) if i not in cache.songs]
+        if missing:
+            read_at, got = await self.store.songs_at_version(missing)
+            kept = self._keep(read_at)
+            kept.songs.update(zip(missing, got, strict=True))
+            if kept is not cache:  # the catalog changed since the caller's version: use this read
+                found = dict(zip(missing, got, strict=True))
+                return [s for i in song_ids if (s := found.get(i, cache.songs.get(i))) is not None]
+        return [s for i in song_ids if (s := cache.songs[i]) is not None]
 
     async def count(self) -> int:
         return await self.store.count()
 
-    async def ids_by_moods(self, moods: Iterable[str]) -> set[str]:
+    async def ids_by_moods(self, moods: Iterable[str], *, version: int | None = None) -> set[str]:
         """Ids of songs tagged with any of ``moods`` (an emotion label works as a mood)."""
-        return await self.store.ids_by_any_mood(moods)
+        cache = self._at(version)
+        if cache is None:
+            return await self.store.ids_by_any_mood(moods)
+        wanted = {normalize_mood(m) for m in moods}
+        missing = wanted - cache.moods.keys()
+        sets = {m: cache.moods[m] for m in wanted - missing}
+        if missing:
+            read_at, got = await self.store.moods_at_version(missing)
+            kept = self._keep(read_at)
+            for mood, members in got.items():
+                kept.moods[mood] = sets[mood] = frozenset(members)
+        return set().union(*sets.values())
+
+    async def ids(self, *, version: int | None = None) -> set[str]:
+        """Ids of every song in the catalog."""
+        cache = self._at(version)
+        if cache is None:
+            return await self.store.ids()
+        if cache.ids is None:
+            read_at, got = await self.store.ids_at_version()
+            self._keep(read_at).ids = frozenset(got)
+            return got
+        return set(cache.ids)
 
     async def neighbours(
         self, song: Song, k: int, *, exclude: Iterable[str] = ()

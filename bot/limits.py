@@ -19,8 +19,9 @@ from collections.abc import Callable
 
 from bot.errors import UserError
 from contract.settings import LimitSettings
+from storage.batches import Batch
 from storage.connection import Redis
-from storage.rate_limits import Bucket, RateLimitStore, retry_after_s
+from storage.rate_limits import Bucket, RateLimitStore, Taking, retry_after_s
 from storage.votes import VoterCap
 
 log = logging.getLogger(__name__)
@@ -85,12 +86,23 @@ class Limiter:
         if not self.settings.enabled:
             return
         wait = await self.store.take(self.buckets(action, user, address), now=self.clock())
+        self.refuse(action, user, address, wait)
+
+    @staticmethod
+    def refuse(action: str, user: str | None, address: str | None, wait: float) -> None:
+        """Raise :class:`SlowDown` when ``wait`` (seconds until a token) is not 0."""
         if wait > 0:
             log.info("rate limit: %s refused for %s / %s (%.1fs)", action, user, address, wait)
             seconds = retry_after_s(wait)
             if action == "identity":
                 raise SlowDown("too-many-identities", action=action, seconds=seconds)
             raise SlowDown("slow-down", action=action, seconds=seconds)
+
+    def toll(self, action: str, *, user: str | None = None, address: str | None = None) -> Toll:
+        """:meth:`check` for a command whose first batch only reads: the service queues the
+        :class:`Toll` in that batch (no round trip of its own) and settles it once the batch is
+        back, before it uses what it read."""
+        return Toll(self, action, user, address)
 
     async def refund(
         self, action: str, *, user: str | None = None, address: str | None = None
@@ -113,3 +125,42 @@ class Limiter:
         return await self.store.admit_voter(
             round_id, pseudonym(address), user, cap=self.settings.voters_per_address
         )
+
+
+class Toll:
+    """One ``action``'s token, taken in a service's first batch (:meth:`Limiter.toll`).
+
+    :meth:`queue` adds the take to the batch; :meth:`settle`, once the batch is back, raises
+    :class:`SlowDown` on a refusal (the service then discards what the batch read). ``taken``
+    says whether a token was spent (a front door gives it back for a request refused as bad
+    input; one refused before its batch spent none)."""
+
+    def __init__(
+        self, limiter: Limiter, action: str, user: str | None, address: str | None
+    ) -> None:
+        self.limiter = limiter
+        self.action = action
+        self.user = user
+        self.address = address
+        self.taken = False
+        self._taking: Taking | None = None
+
+    def queue(self, batch: Batch) -> None:
+        if not self.limiter.settings.enabled:
+            return
+        buckets = self.limiter.buckets(self.action, self.user, self.address)
+        self._taking = self.limiter.store.queue_take(batch, buckets, now=self.limiter.clock())
+
+    async def settle(self) -> None:
+        if self._taking is None:
+            return
+        wait = await self._taking.settle()
+        self._taking = None
+        self.taken = wait == 0
+        self.limiter.refuse(self.action, self.user, self.address, wait)
+
+    async def refund(self) -> None:
+        """Give back a token this toll took (nothing when it took none)."""
+        if self.taken:
+            self.taken = False
+            await self.limiter.refund(self.action, user=self.user, address=self.address)

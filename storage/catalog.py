@@ -12,6 +12,12 @@ so an index can be rebuilt from Redis alone and a re-import skips audio it has a
 
 The index pointer (``keys.catalog_index``) names the Annoy index version that workers should serve;
 the files themselves live on disk (``models/song_index.py``).
+
+Every write here (an upsert that changes something, a removal, a new index pointer) increments the
+catalog's version (``keys.catalog_version``) in the same transaction, so whoever writes through this
+store bumps it: a reader may keep songs and mood sets it read while the version is the same
+(``bot/catalog.py``). The ``*_at_version`` reads return the version with what they read, in one
+transaction.
 """
 
 from __future__ import annotations
@@ -40,6 +46,11 @@ def _s(value: bytes | str) -> str:
 def normalize_mood(mood: str) -> str:
     """Moods are compared lower-case and trimmed (``"Calm "`` and ``"calm"`` are one mood)."""
     return " ".join(mood.strip().lower().split())
+
+
+def version_of(raw: bytes | str | None) -> int:
+    """The catalog version from its key's reply (absent: 0)."""
+    return int(raw or 0)
 
 
 @dataclass(frozen=True, slots=True)
@@ -168,6 +179,8 @@ class CatalogStore:
                         songs, song_keys, old, old_vectors, strict=True
                     ):
                         self._queue_song(pipe, song, key, before, old_vec, vectors, counts)
+                    if counts.added or counts.updated:
+                        pipe.incr(keys.catalog_version())
                     await pipe.execute()
                 except WatchError:
                     continue
@@ -253,6 +266,7 @@ class CatalogStore:
                         pipe.srem(keys.catalog_mood(mood), song_id)
                         pipe.zincrby(keys.catalog_moods(), -1, mood)
                     pipe.zremrangebyscore(keys.catalog_moods(), "-inf", 0)
+                    pipe.incr(keys.catalog_version())
                     await pipe.execute()
                     return True
                 except WatchError:
@@ -265,9 +279,56 @@ class CatalogStore:
         async with self.redis.pipeline(transaction=True) as pipe:
             pipe.delete(key)
             pipe.hset(key, mapping=pointer.to_fields())  # type: ignore[arg-type]
+            pipe.incr(keys.catalog_version())
             await pipe.execute()
 
     # --- reads -----------------------------------------------------------------------------
+
+    async def version(self) -> int:
+        """The catalog's version: 0 before its first write; every write makes it larger."""
+        return int(await self.redis.get(keys.catalog_version()) or 0)
+
+    @staticmethod
+    def queue_version(pipe: Redis) -> None:
+        """Queue the version read on a caller's pipeline (its reply: :func:`version_of`)."""
+        pipe.get(keys.catalog_version())
+
+    async def songs_at_version(self, song_ids: Iterable[str]) -> tuple[int, list[Song | None]]:
+        """:meth:`get_many` and the version they are of, read in one transaction."""
+        ids = list(song_ids)
+        async with self.redis.pipeline(transaction=True) as pipe:
+            pipe.get(keys.catalog_version())
+            for song_id in ids:
+                pipe.hgetall(keys.catalog_song(song_id))
+            got = await pipe.execute()
+        raws = cast(list[dict[bytes, bytes]], got[1:])
+        songs = [
+            Song.from_fields(song_id, raw) if raw else None
+            for song_id, raw in zip(ids, raws, strict=True)
+        ]
+        return version_of(got[0]), songs
+
+    async def moods_at_version(self, moods: Iterable[str]) -> tuple[int, dict[str, set[str]]]:
+        """The ids of each mood's songs (by normalized mood) and the version they are of, read in
+        one transaction."""
+        wanted = sorted({normalize_mood(m) for m in moods})
+        async with self.redis.pipeline(transaction=True) as pipe:
+            pipe.get(keys.catalog_version())
+            for mood in wanted:
+                pipe.smembers(keys.catalog_mood(mood))
+            got = await pipe.execute()
+        sets = cast(list[set[bytes]], got[1:])
+        return version_of(got[0]), {
+            mood: {_s(m) for m in members} for mood, members in zip(wanted, sets, strict=True)
+        }
+
+    async def ids_at_version(self) -> tuple[int, set[str]]:
+        """:meth:`ids` and the version they are of, read in one transaction."""
+        async with self.redis.pipeline(transaction=True) as pipe:
+            pipe.get(keys.catalog_version())
+            pipe.smembers(keys.catalog_songs())
+            raw_version, members = await pipe.execute()
+        return version_of(raw_version), {_s(m) for m in cast(set[bytes], members)}
 
     async def index(self) -> IndexPointer | None:
         raw = cast(dict[bytes, bytes], await self.redis.hgetall(keys.catalog_index()))

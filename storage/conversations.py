@@ -13,7 +13,7 @@ stays away long enough is forgotten without asking):
 
 A reply is recorded by one script (turn, state fields, recent songs, every TTL), so a reader never
 sees a new list with the old history; :meth:`ConversationStore.snapshot` reads the state, the
-recent songs and the last turns in one transaction. The user's keys share one hash tag (one slot).
+recent songs and the last turns in one read-only script, which may ride in a caller's batch. The user's keys share one hash tag (one slot).
 :meth:`ConversationStore.forget` deletes exactly the user's keys by name, never by pattern: a
 pattern built from one id also matches others (Kakao ids may hold ":", so "kakao:kforget:*" was
 also the start of "kakao:kforget:x"'s keys).
@@ -28,6 +28,7 @@ from dataclasses import dataclass, field
 from typing import cast
 
 from storage import keys
+from storage.batches import Batch
 from storage.connection import Redis
 
 MAX_MESSAGES = 50  # song-list messages remembered per user
@@ -55,6 +56,17 @@ if #ARGV >= first and size > 0 then
 end
 redis.call('EXPIRE', KEYS[3], ttl)
 return 1
+"""
+
+
+# KEYS: turns, state, recent. ARGV: how many of the last turns (0: none).
+# The state, the recent songs and the last turns, read together (a script: atomic, and it may ride in
+# a caller's non-transactional batch, where a MULTI may not).
+_SNAPSHOT = """
+local n = tonumber(ARGV[1])
+local turns = {}
+if n > 0 then turns = redis.call('LRANGE', KEYS[1], -n, -1) end
+return {redis.call('HGETALL', KEYS[2]), redis.call('LRANGE', KEYS[3], 0, -1), turns}
 """
 
 
@@ -149,6 +161,7 @@ class ConversationStore:
         self.max_turns = max_turns
         self.recent_size = recent_size
         self._record = redis.register_script(_RECORD)
+        self._snapshot = redis.register_script(_SNAPSHOT)
 
     @staticmethod
     def user_keys(user: str) -> list[str]:
@@ -160,20 +173,16 @@ class ConversationStore:
         raw = cast(dict[bytes, bytes], await self.redis.hgetall(keys.mood_state(user)))
         return MoodState.from_fields(raw)
 
-    async def snapshot(self, user: str, *, turns: int = 0) -> Snapshot:
-        """The state, the recent songs and the last ``turns`` turns (none for 0), in one
-        transaction."""
-        turns_key, state_key, recent_key = self.user_keys(user)
-        async with self.redis.pipeline(transaction=True) as pipe:
-            pipe.hgetall(state_key)
-            pipe.lrange(recent_key, 0, -1)
-            if turns > 0:
-                pipe.lrange(turns_key, -turns, -1)
-            got = await pipe.execute()
-        raw_turns = cast(list[bytes], got[2]) if turns > 0 else []
+    async def snapshot(self, user: str, *, turns: int = 0, batch: Batch | None = None) -> Snapshot:
+        """The state, the recent songs and the last ``turns`` turns (none for 0), read together;
+        in ``batch`` (sent here) with whatever else the caller queued there."""
+        batch = batch or Batch(self.redis)
+        index = batch.script(self._snapshot, self.user_keys(user), [max(0, turns)])
+        await batch.execute()
+        raw_state, raw_recent, raw_turns = cast(list[list[bytes]], batch.reply(index))
         return Snapshot(
-            MoodState.from_fields(cast(dict[bytes, bytes], got[0])),
-            [_s(r) for r in cast(list[bytes], got[1])],
+            MoodState.from_fields(dict(zip(raw_state[::2], raw_state[1::2], strict=True))),
+            [_s(r) for r in raw_recent],
             [t for t in (Turn.from_json(r) for r in raw_turns) if t is not None],
         )
 

@@ -242,6 +242,12 @@ def catalog_features() -> str:
     return f"{PREFIX}{{catalog}}:features"
 
 
+def catalog_version() -> str:
+    """A counter every write of the catalog (songs, moods, vectors, the index pointer) increments:
+    a process may keep what it read of the catalog while it is unchanged."""
+    return f"{PREFIX}{{catalog}}:version"
+
+
 def catalog_index() -> str:
     """The current song index version pointer and its description (a hash)."""
     return f"{PREFIX}{{catalog}}:index"

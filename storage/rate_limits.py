@@ -22,6 +22,7 @@ from dataclasses import dataclass
 from redis.crc import key_slot
 
 from storage import keys
+from storage.batches import Batch
 from storage.connection import Redis, is_cluster
 
 # KEYS: buckets. ARGV: now, then burst and per-second rate for each key.
@@ -110,18 +111,30 @@ class RateLimitStore:
             taken += group
         return 0.0
 
-    async def _take_together(self, buckets: list[Bucket], *, now: float) -> float:
-        """:meth:`take` for buckets of one slot: one script."""
+    def queue_take(self, batch: Batch, buckets: list[Bucket], *, now: float) -> Taking:
+        """:meth:`take` riding in a caller's batch (one script per slot); the caller settles the
+        :class:`Taking` once the batch is sent."""
+        groups: dict[int, list[Bucket]] = {}
+        for b in buckets:
+            slot = key_slot(keys.rate_bucket(b.action, b.subject).encode())
+            groups.setdefault(slot if is_cluster(self.redis) else 0, []).append(b)
+        queued = [
+            (batch.script(self._take, *self._take_args(group, now)), group)
+            for group in groups.values()
+        ]
+        return Taking(self, batch, queued)
+
+    @staticmethod
+    def _take_args(buckets: list[Bucket], now: float) -> tuple[list[str], list[str]]:
         args: list[str] = [repr(now)]
         for b in buckets:
             args += [repr(float(b.burst)), repr(float(b.per_s))]
-        ok, wait = await self._take(
-            keys=[keys.rate_bucket(b.action, b.subject) for b in buckets], args=args
-        )
-        if int(ok) == 1:
-            return 0.0
-        raw = wait.decode() if isinstance(wait, bytes) else str(wait)
-        return max(0.001, float(raw))
+        return [keys.rate_bucket(b.action, b.subject) for b in buckets], args
+
+    async def _take_together(self, buckets: list[Bucket], *, now: float) -> float:
+        """:meth:`take` for buckets of one slot: one script."""
+        bucket_keys, args = self._take_args(buckets, now)
+        return _wait(await self._take(keys=bucket_keys, args=args))
 
     async def refund(self, buckets: list[Bucket]) -> None:
         """Give back a token taken for a request that was then refused (bad input)."""
@@ -142,6 +155,37 @@ class RateLimitStore:
             args=[user, cap, 7 * 24 * 3600],
         )
         return bool(int(admitted))
+
+
+def _wait(reply: list[bytes | str | int]) -> float:
+    """The take script's reply as seconds to wait (0.0: taken)."""
+    ok, wait = reply
+    if int(ok) == 1:
+        return 0.0
+    raw = wait.decode() if isinstance(wait, bytes) else str(wait)
+    return max(0.001, float(raw))
+
+
+class Taking:
+    """A take queued in a batch (:meth:`RateLimitStore.queue_take`)."""
+
+    def __init__(
+        self, store: RateLimitStore, batch: Batch, queued: list[tuple[int, list[Bucket]]]
+    ) -> None:
+        self.store = store
+        self.batch = batch
+        self.queued = queued
+
+    async def settle(self) -> float:
+        """0.0 when every bucket gave a token; else seconds to wait, and nothing is kept taken
+        (a slot that gave its token while another refused gets it back)."""
+        waits = [(_wait(self.batch.reply(i)), group) for i, group in self.queued]
+        wait = max((w for w, _group in waits), default=0.0)
+        if wait > 0:
+            taken = [b for w, group in waits if w == 0 for b in group]
+            if taken:
+                await self.store.refund(taken)
+        return wait
 
 
 def retry_after_s(wait: float) -> int:

@@ -56,7 +56,7 @@ import unicodedata
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from functools import cache
-from typing import Any, Literal, Protocol
+from typing import TYPE_CHECKING, Any, Literal, Protocol
 
 from bot import texts
 from bot.catalog import Catalog, Song, song_language
@@ -67,6 +67,11 @@ from bot.mood.reading import MoodReader
 from contract.emotions import normalize_emotion as normalize_emotion
 from contract.jobs import ErrorCode, Prediction, SimilarResult
 from contract.settings import MoodSettings
+
+if TYPE_CHECKING:
+    from bot.limits import Toll
+from storage.batches import Batch
+from storage.catalog import CatalogStore, version_of
 from storage.connection import Redis
 from storage.conversations import ConversationStore, MoodState, Snapshot, Turn
 
@@ -313,8 +318,11 @@ class MoodService:
         it before a rate limit, so a crisis message is never refused."""
         return self.reader.crisis(text).crisis
 
-    async def message(self, user: str, text: str) -> MoodReply:
-        """Answer one DM message (see the module docstring for the order of things)."""
+    async def message(self, user: str, text: str, *, toll: Toll | None = None) -> MoodReply:
+        """Answer one DM message (see the module docstring for the order of things).
+
+        ``toll`` (a front door's rate limit, :meth:`bot.limits.Limiter.toll`) rides in the first
+        batch, with the user's state and the catalog's version; a crisis message never pays it."""
         verdict = self.reader.crisis(text)  # first: nothing may stand before it
         if verdict.crisis:
             return await self._crisis(user, str(text), verdict)
@@ -322,22 +330,33 @@ class MoodService:
         text = self._check_text(text)
         lang = language_of(text)
         number = parse_choice(text)
-        remembered = self.store.snapshot(
-            user, turns=PROMPT_TURNS if self.settings.generator_replies else 0
-        )
+        batch = Batch(self.store.redis)
+        if toll is not None:
+            toll.queue(batch)
+        at_version = batch.add(CatalogStore.queue_version)
+
+        async def remembered() -> Snapshot:
+            snap = await self.store.snapshot(
+                user, turns=PROMPT_TURNS if self.settings.generator_replies else 0, batch=batch
+            )
+            if toll is not None:
+                await toll.settle()  # a refusal: what the batch read is dropped
+            return snap
+
         if number is None:  # not a pick, whatever the state: classify while the state is read
-            snap, read = await asyncio.gather(remembered, self.reader.emotion(text))
+            snap, read = await asyncio.gather(remembered(), self.reader.emotion(text))
         else:
-            snap = await remembered
+            snap = await remembered()
             if snap.state.last_list:
                 return await self._pick(user, number, snap.state, typed=text, recent=snap.recent)
             read = await self.reader.emotion(text)
+        version = version_of(batch.reply(at_version))
         state = snap.state
         emotion, score, classified = read.label, read.score, read.classified
         answer, answer_id = await self._answer(text, lang, emotion, snap)
         policy = self._policy(state)
         moods = self._moods(policy, emotion)
-        songs, notes = await self._recommend(snap.recent, text, moods, lang)
+        songs, notes = await self._recommend(snap.recent, text, moods, lang, version=version)
         parts = [answer]
         if not classified:
             parts.append(texts.text("mood-classify-failed", lang))
@@ -522,23 +541,30 @@ class MoodService:
         return list(mapping.get(emotion) or mapping.get("neutral") or [])
 
     async def _recommend(
-        self, recent: Sequence[str], text: str, moods: Sequence[str], lang: str
+        self,
+        recent: Sequence[str],
+        text: str,
+        moods: Sequence[str],
+        lang: str,
+        *,
+        version: int | None = None,
     ) -> tuple[list[SongCard], list[str]]:
         """(cards, notes): new fitting songs; none left: new songs of other moods; never a song
         from the user's no-repeat window (``recent``). Notes (catalog codes) say plainly what was
         short. Songs in the user's language fill most of the list where the catalog has them
-        (:meth:`_choose`). Each song is read once: the mood sets, then the sampled songs."""
+        (:meth:`_choose`). Each song is read once: the mood sets, then the sampled songs; what this
+        process already read at the catalog's ``version`` is not read again."""
         count = self.settings.songs
         seen = set(recent)
-        fitting = await self.catalog.ids_by_moods(moods)
+        fitting = await self.catalog.ids_by_moods(moods, version=version)
         fresh = sorted(fitting - seen)
-        chosen = await self._choose(fresh, count, lang)
+        chosen = await self._choose(fresh, count, lang, version=version)
         notes: list[str] = []
         if 0 < len(chosen) < count:
             notes.append("mood-thin")
         elif not chosen:
-            others = sorted(await self.catalog.store.ids() - fitting - seen)
-            chosen = await self._choose(others, count, lang)
+            others = sorted(await self.catalog.ids(version=version) - fitting - seen)
+            chosen = await self._choose(others, count, lang, version=version)
             if chosen:
                 notes.append("mood-fitting-used-up" if fitting else "mood-no-fitting")
             elif fitting or seen:
@@ -547,13 +573,15 @@ class MoodService:
                 notes.append("mood-empty-catalog")
         return [self._card(s, text, moods) for s in chosen], notes
 
-    async def _choose(self, pool: Sequence[str], count: int, lang: str) -> list[Song]:
+    async def _choose(
+        self, pool: Sequence[str], count: int, lang: str, *, version: int | None = None
+    ) -> list[Song]:
         """Up to ``count`` random songs from ``pool`` (ids): about 60% in ``lang`` when there are
         some (a Korean writer hears mostly Korean songs, an English one mostly English), the rest
         from any language, so a list still mixes. Looks at a random sample of the pool, not all of
         it, read in one round trip; ids no longer in the catalog are left out."""
         candidates = self.rng.sample(list(pool), min(len(pool), count * CANDIDATES_PER_SONG))
-        songs = await self.catalog.songs(candidates)
+        songs = await self.catalog.songs(candidates, version=version)
         if len(candidates) <= count:
             return songs
         mine = [s for s in songs if song_language(s) == lang]

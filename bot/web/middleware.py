@@ -21,7 +21,7 @@ from collections.abc import Awaitable, Callable
 from aiohttp import web
 
 from bot.errors import UserError
-from bot.limits import SlowDown
+from bot.limits import SlowDown, Toll
 from bot.web.commands import command_named
 from bot.web.errors import (
     REDIS_DOWN,
@@ -37,6 +37,7 @@ from bot.web.requests import (
     client_address,
     request_language,
     services,
+    set_toll,
     set_visitor,
     valid_browser_id,
     visitor,
@@ -66,6 +67,9 @@ _ACTIONS: tuple[tuple[re.Pattern[str], str], ...] = tuple(
         (r"^/api/lyrics/import$", "lyrics_import"),
     )
 )
+# Routes whose service takes the token in its own first batch (bot/limits.py ``Toll``): a mood
+# message reads the user's state first, and the limit rides with that read.
+_TOLLED = frozenset({"/api/mood/message"})
 _COMMAND_PATH = re.compile(r"^/api/commands/([^/]+)$")
 
 
@@ -153,6 +157,8 @@ async def abuse_limits(request: web.Request, handler: Handler) -> web.StreamResp
     if action is None:
         return await handler(request)
     who = {"user": actor(request).key, "address": client_address(request)}
+    if request.path in _TOLLED:
+        return await _tolled(request, handler, limiter.toll(action, **who))
     try:
         await limiter.check(action, **who)
     except SlowDown:
@@ -166,6 +172,22 @@ async def abuse_limits(request: web.Request, handler: Handler) -> web.StreamResp
         raise
     if _bad_input(response.status):
         await limiter.refund(action, **who)
+    return response
+
+
+async def _tolled(request: web.Request, handler: Handler, toll: Toll) -> web.StreamResponse:
+    """A route whose service takes the token in its first batch (a crisis message takes none)."""
+    set_toll(toll)
+    try:
+        response = await handler(request)
+    except Exception as exc:
+        if _bad_input(error_status(exc)):
+            await toll.refund()
+        raise
+    finally:
+        set_toll(None)
+    if _bad_input(response.status):
+        await toll.refund()
     return response
 
 

@@ -28,7 +28,14 @@ from bot import texts
 from bot.catalog import PACKAGE_URL_SCHEME, Song, resolve_package_url
 from bot.mood.service import MoodReply, MoodService, SongCard
 from bot.web.errors import json_response
-from bot.web.requests import API_BODY_BYTES, actor, read_body, request_language, services
+from bot.web.requests import (
+    API_BODY_BYTES,
+    actor,
+    read_body,
+    request_language,
+    services,
+    toll,
+)
 
 log = logging.getLogger(__name__)
 
@@ -127,7 +134,7 @@ def reply_json(reply: MoodReply) -> dict[str, Any]:
 async def message(request: web.Request) -> web.Response:
     body = await read_body(request, MessageBody)
     mood = _mood(request)
-    reply = await mood.message(actor(request).key, body.text)
+    reply = await mood.message(actor(request).key, body.text, toll=toll(request))
     return json_response(reply_json(reply))
 
 

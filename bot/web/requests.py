@@ -21,6 +21,7 @@ from aiohttp import web
 from pydantic import BaseModel, ValidationError
 
 from bot import texts
+from bot.limits import Toll
 from bot.services import Services
 from bot.web.errors import WebError
 from bot.web.keys import SERVICES_KEY
@@ -58,6 +59,20 @@ _visitor: ContextVar[Visitor] = ContextVar("norae_visitor")
 
 def set_visitor(found: Visitor) -> None:
     _visitor.set(found)
+
+
+# Set by ``abuse_limits`` for a request whose handler's service takes the token in its own first
+# batch (``TOLLED``); the handler runs in the same task's context.
+_toll: ContextVar[Toll | None] = ContextVar("norae_toll", default=None)
+
+
+def set_toll(toll: Toll | None) -> None:
+    _toll.set(toll)
+
+
+def toll(request: web.Request) -> Toll | None:
+    """This request's rate-limit token, for its service to take (None: already taken, or none)."""
+    return _toll.get()
 
 
 def visitor(request: web.Request) -> Visitor:

@@ -110,6 +110,7 @@ def test_catalog_and_lyrics_keys_each_share_a_slot() -> None:
         keys.catalog_moods(),
         keys.catalog_features(),
         keys.catalog_index(),
+        keys.catalog_version(),
     )
     assert one_slot(keys.lyrics_artists(), keys.lyrics_songs("iu"), keys.lyrics_songs("{x}"))
 

@@ -1,0 +1,59 @@
+"""One batch of commands several stores add to: a non-transactional pipeline sent as one round trip.
+
+A command's first batch may carry what other stores need at the same time (its rate limit, the
+catalog's version, the user's state): each store queues its commands and reads its replies by the
+index :meth:`Batch.add` gave it. A non-transactional pipeline may mix cluster slots (a script or a
+transaction may not: each queued script stays in one slot).
+
+Scripts are sent as ``EVALSHA`` with no ``SCRIPT EXISTS`` before them (what redis-py's pipelines do
+for a registered script: one more round trip each time); a server that does not know one yet
+answers ``NOSCRIPT`` and that script alone is loaded and run again (once per server).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Sequence
+from typing import Any
+
+from redis.commands.core import AsyncScript
+from redis.exceptions import NoScriptError
+
+from storage.connection import Redis
+
+
+class Batch:
+    def __init__(self, redis: Redis) -> None:
+        self.redis = redis
+        self._pipe = redis.pipeline(transaction=False)
+        self._count = 0
+        self._scripts: dict[int, tuple[AsyncScript, list[Any], list[Any]]] = {}
+        self._replies: list[Any] | None = None
+
+    def add(self, queue: Callable[[Redis], object]) -> int:
+        """Queue one command (``queue`` calls it on the pipeline); its reply's index."""
+        queue(self._pipe)
+        self._count += 1
+        return self._count - 1
+
+    def script(self, script: AsyncScript, keys: Sequence[str], args: Sequence[Any]) -> int:
+        """Queue one run of a registered script (all its keys in one slot); its reply's index."""
+        index = self.add(lambda pipe: pipe.evalsha(script.sha, len(keys), *keys, *args))
+        self._scripts[index] = (script, list(keys), list(args))
+        return index
+
+    async def execute(self) -> list[Any]:
+        """Send the batch; every reply, in order (a command's error is raised)."""
+        replies = list(await self._pipe.execute(raise_on_error=False))
+        for index, (script, keys, args) in self._scripts.items():
+            if isinstance(replies[index], NoScriptError):  # loads it, then runs it
+                replies[index] = await script(keys=keys, args=args)
+        for reply in replies:
+            if isinstance(reply, Exception):
+                raise reply
+        self._replies = replies
+        return replies
+
+    def reply(self, index: int) -> Any:
+        if self._replies is None:
+            raise RuntimeError("the batch has not been sent")
+        return self._replies[index]
