@@ -37,7 +37,9 @@ class Batch:
 
     def script(self, script: AsyncScript, keys: Sequence[str], args: Sequence[Any]) -> int:
         """Queue one run of a registered script (all its keys in one slot); its reply's index."""
-        index = self.add(lambda pipe: pipe.evalsha(script.sha, len(keys), *keys, *args))
+        index = self.add(  # not pipe.evalsha: a cluster pipeline refuses that method
+            lambda pipe: pipe.execute_command("EVALSHA", script.sha, len(keys), *keys, *args)
+        )
         self._scripts[index] = (script, list(keys), list(args))
         return index
 

@@ -17,7 +17,8 @@ Every write here (an upsert that changes something, a removal, a new index point
 catalog's version (``keys.catalog_version``) in the same transaction, so whoever writes through this
 store bumps it: a reader may keep songs and mood sets it read while the version is the same
 (``bot/catalog.py``). The ``*_at_version`` reads return the version with what they read, in one
-transaction.
+round trip: the version is read first, so what they read is never older than it (a write in
+between only makes it newer, and the next read of the version shows that).
 """
 
 from __future__ import annotations
@@ -294,9 +295,9 @@ class CatalogStore:
         pipe.get(keys.catalog_version())
 
     async def songs_at_version(self, song_ids: Iterable[str]) -> tuple[int, list[Song | None]]:
-        """:meth:`get_many` and the version they are of, read in one transaction."""
+        """:meth:`get_many` and the version they are of (at least), in one round trip."""
         ids = list(song_ids)
-        async with self.redis.pipeline(transaction=True) as pipe:
+        async with self.redis.pipeline(transaction=False) as pipe:
             pipe.get(keys.catalog_version())
             for song_id in ids:
                 pipe.hgetall(keys.catalog_song(song_id))
@@ -309,10 +310,10 @@ class CatalogStore:
         return version_of(got[0]), songs
 
     async def moods_at_version(self, moods: Iterable[str]) -> tuple[int, dict[str, set[str]]]:
-        """The ids of each mood's songs (by normalized mood) and the version they are of, read in
-        one transaction."""
+        """The ids of each mood's songs (by normalized mood) and the version they are of (at
+        least), in one round trip."""
         wanted = sorted({normalize_mood(m) for m in moods})
-        async with self.redis.pipeline(transaction=True) as pipe:
+        async with self.redis.pipeline(transaction=False) as pipe:
             pipe.get(keys.catalog_version())
             for mood in wanted:
                 pipe.smembers(keys.catalog_mood(mood))
@@ -323,8 +324,8 @@ class CatalogStore:
         }
 
     async def ids_at_version(self) -> tuple[int, set[str]]:
-        """:meth:`ids` and the version they are of, read in one transaction."""
-        async with self.redis.pipeline(transaction=True) as pipe:
+        """:meth:`ids` and the version they are of (at least), in one round trip."""
+        async with self.redis.pipeline(transaction=False) as pipe:
             pipe.get(keys.catalog_version())
             pipe.smembers(keys.catalog_songs())
             raw_version, members = await pipe.execute()

@@ -44,3 +44,28 @@ async def test_a_refused_token_given_back_and_limits_off(redis: Redis) -> None:
     off = limiter(redis, enabled=False)
     for _ in range(5):
         await off.check("write", user="web:a")
+
+
+async def test_a_toll_rides_in_a_batch_and_refuses_like_a_check(redis: Redis) -> None:
+    from storage.batches import Batch
+
+    limits = limiter(redis)
+    first = limits.toll("write", user="web:t", address="203.0.113.9")
+    batch = Batch(redis)
+    first.queue(batch)
+    read = batch.add(lambda pipe: pipe.get("norae:test:{t}:nothing"))
+    await batch.execute()
+    await first.settle()
+    assert first.taken and batch.reply(read) is None
+    second = limits.toll("write", user="web:t", address="203.0.113.9")
+    batch = Batch(redis)
+    second.queue(batch)
+    await batch.execute()
+    with refused(SlowDown, "slow-down", seconds=10):
+        await second.settle()
+    assert not second.taken
+    await second.refund()  # took nothing: gives nothing back
+    with refused(SlowDown, "slow-down", seconds=10):
+        await limits.check("write", user="web:t")
+    await first.refund()  # the token it took comes back
+    await limits.check("write", user="web:t", address="203.0.113.9")
