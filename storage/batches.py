@@ -38,7 +38,7 @@ class Batch:
     def script(self, script: AsyncScript, keys: Sequence[str], args: Sequence[Any]) -> int:
         """Queue one run of a registered script (all its keys in one slot); its reply's index."""
         index = self.add(  # not pipe.evalsha: a cluster pipeline refuses that method
-            lambda pipe: pipe.execute_command("EVALSHA", script.sha, len(keys), *keys, *args)
+            lambda pipe: pipe.execute_command("EVALSHA", script.sha, len(keys), *keys, *args)  # type: ignore[no-untyped-call]
         )
         self._scripts[index] = (script, list(keys), list(args))
         return index
