@@ -73,6 +73,25 @@ the mood sets; the sampled songs; the record), 5 waits in a row. Mix-weighted CP
 (probe figures) fell from about 1.8 to about 1.4 ms. The rate steps above ran while other suites
 held most of both cores (the web process got under half a core): starved, not saturated. With a
 free core the mix would need about 0.7 of it at 500/s.
+
+Round 3 (a line's script reads the channel's active story itself; the mood message's rate limit,
+state and catalog version ride in one batch, and the mood sets and songs come from a process cache
+kept while the catalog's version is unchanged; 5 s steps, others near 0 %)::
+
+    probe           rtt/cmd  cpu ms/cmd
+    web.write           3.0        1.40
+    web.vote            4.0        1.60
+    web.show            2.0        0.77
+    web.mood            5.0        3.40
+    kakao.write         4.0        1.73
+    kakao.show          2.0        1.13
+
+      rate  achieved    p50 ms    p99 ms    max ms  errors  web cpu load cpu    redis   others
+       300     299.8       2.2       7.9      13.7       0      47%      12%       8%       0%
+
+The mood message's 5 batches: limit, state and catalog version; the classify job (sent beside
+them); the reply reader's XREAD (already waiting); the record; plus the event. Rates above 300/s
+were not measured in this round.
 """
 
 from __future__ import annotations
