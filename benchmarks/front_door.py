@@ -89,9 +89,10 @@ kept while the catalog's version is unchanged; 5 s steps, others near 0 %)::
       rate  achieved    p50 ms    p99 ms    max ms  errors  web cpu load cpu    redis   others
        300     299.8       2.2       7.9      13.7       0      47%      12%       8%       0%
 
-The mood message's 5 batches: limit, state and catalog version; the classify job (sent beside
-them); the reply reader's XREAD (already waiting); the record; plus the event. Rates above 300/s
-were not measured in this round.
+The mood message's commands: the limit, state and catalog-version batch, the classify job (sent
+beside it), the reply reader's XREAD (already waiting) and the record; no catalog read on a cache
+hit. The probe counts 5 batches for it; where the fifth comes from was not yet traced. Rates above
+300/s were not measured in this round.
 """
 
 from __future__ import annotations
