@@ -343,11 +343,11 @@ class MoodService:
                 await toll.settle()  # a refusal: what the batch read is dropped
             return snap
 
-        if number is None:  # not a pick, whatever the state: classify while the state is read
+        if number is None and toll is None:  # not a pick: classify while the state is read
             snap, read = await asyncio.gather(remembered(), self.reader.emotion(text))
-        else:
+        else:  # a toll first (a refused message must cost the model nothing), or a pick
             snap = await remembered()
-            if snap.state.last_list:
+            if number is not None and snap.state.last_list:
                 return await self._pick(user, number, snap.state, typed=text, recent=snap.recent)
             read = await self.reader.emotion(text)
         version = version_of(batch.reply(at_version))

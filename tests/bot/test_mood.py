@@ -562,3 +562,22 @@ def test_helpers() -> None:
 
 def _turn() -> Turn:
     return Turn("earlier", "earlier reply")
+
+
+async def test_a_message_refused_by_its_rate_limit_costs_the_model_nothing(redis: Redis) -> None:
+    # the limit rides in the first batch with the user's state: only a message it lets through
+    # asks the model for its emotion (a flood of refused messages must not reach the workers)
+    from bot.limits import Limiter, SlowDown
+    from contract.settings import LimitSettings, Rate
+
+    await fill_catalog(redis)
+    fake = FakeInference()
+    mood = service(redis, fake)
+    one = Rate(burst=1, per_minute=6)
+    limits = Limiter(redis, LimitSettings.model_validate({"mood": one}), clock=lambda: 1000.0)
+    reply = await mood.message("web:r", "오늘 너무 슬퍼", toll=limits.toll("mood", user="web:r"))
+    assert reply.emotion == "sadness" and fake.classified == ["오늘 너무 슬퍼"]
+    with refused(SlowDown, "slow-down", seconds=10):
+        await mood.message("web:r", "또 슬퍼", toll=limits.toll("mood", user="web:r"))
+    assert fake.classified == ["오늘 너무 슬퍼"]  # the refused one was never classified
+    assert len(await mood.store.turns("web:r")) == 1  # nor recorded
