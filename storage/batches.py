@@ -3,7 +3,9 @@
 A command's first batch may carry what other stores need at the same time (its rate limit, the
 catalog's version, the user's state): each store queues its commands and reads its replies by the
 index :meth:`Batch.add` gave it. A non-transactional pipeline may mix cluster slots (a script or a
-transaction may not: each queued script stays in one slot).
+transaction may not: each queued script stays in one slot). On a cluster a batch whose connection
+dropped (a failover) is sent again, whole, once the cluster answers: what a batch holds is reads and
+idempotent steps (a rate limit's token may then be taken twice, a stricter limit for a moment).
 
 Scripts are sent as ``EVALSHA`` with no ``SCRIPT EXISTS`` before them (what redis-py's pipelines do
 for a registered script: one more round trip each time); a server that does not know one yet
@@ -18,20 +20,20 @@ from typing import Any
 from redis.commands.core import AsyncScript
 from redis.exceptions import NoScriptError
 
-from storage.connection import Redis
+from storage.connection import RETRYABLE, Redis, is_cluster, patiently
 
 
 class Batch:
     def __init__(self, redis: Redis) -> None:
         self.redis = redis
-        self._pipe = redis.pipeline(transaction=False)
+        self._queued: list[Callable[[Redis], object]] = []
         self._count = 0
         self._scripts: dict[int, tuple[AsyncScript, list[Any], list[Any]]] = {}
         self._replies: list[Any] | None = None
 
     def add(self, queue: Callable[[Redis], object]) -> int:
         """Queue one command (``queue`` calls it on the pipeline); its reply's index."""
-        queue(self._pipe)
+        self._queued.append(queue)
         self._count += 1
         return self._count - 1
 
@@ -45,7 +47,7 @@ class Batch:
 
     async def execute(self) -> list[Any]:
         """Send the batch; every reply, in order (a command's error is raised)."""
-        replies = list(await self._pipe.execute(raise_on_error=False))
+        replies = await self._send() if not is_cluster(self.redis) else await patiently(self._send)
         for index, (script, keys, args) in self._scripts.items():
             if isinstance(replies[index], NoScriptError):  # loads it, then runs it
                 replies[index] = await script(keys=keys, args=args)
@@ -53,6 +55,16 @@ class Batch:
             if isinstance(reply, Exception):
                 raise reply
         self._replies = replies
+        return replies
+
+    async def _send(self) -> list[Any]:
+        pipe = self.redis.pipeline(transaction=False)
+        for queue in self._queued:
+            queue(pipe)
+        replies = list(await pipe.execute(raise_on_error=False))
+        for reply in replies:  # a dropped node, handed back in place of a reply: send again
+            if isinstance(reply, RETRYABLE):
+                raise reply
         return replies
 
     def reply(self, index: int) -> Any:

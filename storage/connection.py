@@ -12,7 +12,8 @@ from __future__ import annotations
 import asyncio
 import logging
 import time
-from typing import Any, cast
+from collections.abc import Awaitable, Callable
+from typing import Any, TypeVar, cast
 from urllib.parse import urlsplit, urlunsplit
 
 import redis.asyncio as aioredis
@@ -24,6 +25,8 @@ from redis.exceptions import ConnectionError as RedisConnectionError
 from redis.exceptions import TimeoutError as RedisTimeoutError
 
 log = logging.getLogger(__name__)
+
+T = TypeVar("T")
 
 # The command interface every store is written against. A cluster client is handed out under this
 # type too: it has the same commands (routed by key slot), and storage keeps every multi-key
@@ -54,38 +57,43 @@ FAILOVER_WAIT_S = 10.0
 BUSY_WAIT_S = 20.0
 
 
+# What a cluster answers while it fails over (MaxConnectionsError is a ConnectionError).
+RETRYABLE = (RedisConnectionError, RedisTimeoutError, ClusterDownError, TryAgainError)
+
+
+async def patiently(call: Callable[[], Awaitable[T]]) -> T:
+    """``call()``, called again while a cluster fails over or a node's connections are all busy:
+    with a growing pause, within :data:`FAILOVER_WAIT_S` (or :data:`BUSY_WAIT_S`). Only for what is
+    safe to send again after a dropped connection (as one server's client retries too)."""
+    started = time.monotonic()
+    pause = 0.05
+    while True:
+        try:
+            return await call()
+        except MaxConnectionsError:
+            if time.monotonic() - started > BUSY_WAIT_S:
+                raise
+            await asyncio.sleep(0.005)
+        except RETRYABLE as exc:
+            if time.monotonic() - started + pause > FAILOVER_WAIT_S:
+                raise
+            log.info("redis cluster: %s; trying again in %.2f s", type(exc).__name__, pause)
+            await asyncio.sleep(pause)
+            pause = min(pause * 2, 1.0)
+
+
 class PatientCluster(RedisCluster):
     """redis-py's cluster client, waiting out a failover and a full connection pool.
 
     On a dropped node redis-py retries at once (refreshing its slot map, which still names the dead
     master until its replica is promoted), so every retry fails within milliseconds; and with every
-    connection to a node busy it fails instead of waiting. Here a command that meets either tries
-    again with a growing pause, within :data:`FAILOVER_WAIT_S` (or :data:`BUSY_WAIT_S`). A command
-    is only sent again when the connection failed, as one server's client does with its retries.
-    Pipelines and transactions keep redis-py's own retries.
+    connection to a node busy it fails instead of waiting. Here a command that meets either is sent
+    again :func:`patiently`. Pipelines and transactions keep redis-py's own retries (a
+    ``storage.batches.Batch`` is sent patiently too).
     """
 
     async def execute_command(self, *args: Any, **kwargs: Any) -> Any:
-        started = time.monotonic()
-        pause = 0.05
-        while True:
-            try:
-                return await super().execute_command(*args, **kwargs)
-            except MaxConnectionsError:
-                if time.monotonic() - started > BUSY_WAIT_S:
-                    raise
-                await asyncio.sleep(0.005)
-            except (
-                RedisConnectionError,
-                RedisTimeoutError,
-                ClusterDownError,
-                TryAgainError,
-            ) as exc:
-                if time.monotonic() - started + pause > FAILOVER_WAIT_S:
-                    raise
-                log.info("redis cluster: %s; trying again in %.2f s", type(exc).__name__, pause)
-                await asyncio.sleep(pause)
-                pause = min(pause * 2, 1.0)
+        return await patiently(lambda: super(PatientCluster, self).execute_command(*args, **kwargs))
 
 
 def _cluster(url: str, *, max_connections: int, socket_timeout: float | None) -> Redis:
