@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import sys
 from pathlib import Path
 
 import numpy as np
@@ -51,6 +52,8 @@ def test_only_the_first_30_seconds_are_read(tmp_path: Path) -> None:
     sf.write(tmp_path / "long.wav", np.full(sr * 40, 0.1, dtype=np.float32), sr)
     y = audio.load_excerpt(tmp_path / "long.wav")
     assert abs(y.size - int(audio.EXCERPT_S * audio.SAMPLE_RATE)) < 10
+    decoded = audio.decode_ffmpeg(tmp_path / "long.wav")  # stops mid-frame, at the excerpt's end
+    assert decoded is not None and decoded[0].size == int(audio.EXCERPT_S * sr)
 
 
 @pytest.mark.parametrize(
@@ -63,13 +66,17 @@ def test_only_the_first_30_seconds_are_read(tmp_path: Path) -> None:
         ),
         (lambda p: p / "missing.wav", "unreadable"),
         (
+            lambda p: (p / "notes.txt").write_text("not audio\n" * 200) and p / "notes.txt",
+            "unreadable",
+        ),
+        (
             lambda p: (
                 sf.write(p / "silent.wav", np.zeros(44_100, np.float32), 22_050) or p / "silent.wav"
             ),
             "silent",
         ),
     ],
-    ids=["half-second", "corrupted", "missing", "silent"],
+    ids=["half-second", "corrupted", "missing", "text", "silent"],
 )
 def test_refused_audio_says_why(tmp_path: Path, make: object, reason: str) -> None:
     path = make(tmp_path)  # type: ignore[operator]
@@ -80,3 +87,87 @@ def test_refused_audio_says_why(tmp_path: Path, make: object, reason: str) -> No
 
 def test_warm_up_runs_the_whole_path() -> None:
     assert audio.warm_up() >= 0.0
+
+
+def write_stereo(path: Path, rate: int, *, seconds: float = 3.0, **fmt: str) -> Path:
+    """A stereo clip whose channels differ (two tones and noise), in any format libsndfile writes."""
+    t = np.arange(int(seconds * rate)) / rate
+    noise = 0.03 * np.random.default_rng(3).standard_normal((t.size, 2))
+    left = 0.3 * np.sin(2 * np.pi * 440 * t) + 0.1 * np.sin(2 * np.pi * 1234 * t)
+    right = 0.3 * np.sin(2 * np.pi * 660 * t)
+    sf.write(path, (np.stack([left, right], axis=1) + noise).astype(np.float32), rate, **fmt)
+    return path
+
+
+def features_through(decode: object, path: Path) -> np.ndarray:
+    """The vector of ``path`` with ``decode`` (one of the module's decoders) as its decoder."""
+    samples, sr = decode(path)  # type: ignore[operator]
+    if sr != audio.SAMPLE_RATE:
+        import librosa
+
+        samples = librosa.resample(
+            samples, orig_sr=sr, target_sr=audio.SAMPLE_RATE, res_type=audio.RESAMPLER
+        )
+    return audio.features(np.ascontiguousarray(samples, dtype=np.float32))
+
+
+LOSSY = [
+    ("a.opus", 48_000, {"format": "OGG", "subtype": "OPUS"}),
+    ("a.ogg", 44_100, {"format": "OGG", "subtype": "VORBIS"}),
+    ("a.mp3", 44_100, {"format": "MP3", "subtype": "MPEG_LAYER_III"}),
+]
+LOSSLESS = [
+    ("a16.wav", 44_100, {"subtype": "PCM_16"}),
+    ("a24.flac", 48_000, {"subtype": "PCM_24"}),
+    ("af.wav", 22_050, {"subtype": "FLOAT"}),
+]
+
+
+@pytest.mark.parametrize(("name", "rate", "fmt"), LOSSY, ids=[n for n, _, _ in LOSSY])
+def test_ffmpeg_gives_the_features_libsndfile_gave(
+    tmp_path: Path, name: str, rate: int, fmt: dict[str, str]
+) -> None:
+    """Two decoders of one lossy stream differ in the last bits of each sample (~1e-3 at most on
+    the demo tracks); the pooled vector moves by a relative ~1e-7 here, ~5e-6 on the demo tracks."""
+    path = write_stereo(tmp_path / name, rate, **fmt)
+    ffmpeg = audio.decode_ffmpeg(path)
+    assert ffmpeg is not None
+    samples, sr = audio.decode_soundfile(path)
+    assert ffmpeg[1] == sr and ffmpeg[0].size == samples.size  # same start, same excerpt
+    new, old = (
+        features_through(audio.decode_ffmpeg, path),
+        features_through(audio.decode_soundfile, path),
+    )
+    assert np.linalg.norm(new - old) / np.linalg.norm(old) < 1e-4
+    assert np.array_equal(audio.extract(path), new)  # extract takes the FFmpeg path
+
+
+@pytest.mark.parametrize(("name", "rate", "fmt"), LOSSLESS, ids=[n for n, _, _ in LOSSLESS])
+def test_lossless_files_give_the_same_floats_either_way(
+    tmp_path: Path, name: str, rate: int, fmt: dict[str, str]
+) -> None:
+    path = write_stereo(tmp_path / name, rate, **fmt)
+    ffmpeg = audio.decode_ffmpeg(path)
+    assert ffmpeg is not None
+    samples, sr = audio.decode_soundfile(path)
+    assert ffmpeg[1] == sr and np.array_equal(ffmpeg[0], samples)
+
+
+def test_what_ffmpeg_leaves_goes_to_libsndfile(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """8-bit WAV (a sample format left to libsndfile), and every file when PyAV is missing."""
+    u8 = write_stereo(tmp_path / "u8.wav", 22_050, subtype="PCM_U8")
+    assert audio.decode_ffmpeg(u8) is None
+    assert np.array_equal(audio.extract(u8), features_through(audio.decode_soundfile, u8))
+    text = tmp_path / "notes.txt"
+    text.write_text("not audio\n" * 200)
+    assert audio.decode_ffmpeg(text) is None  # FFmpeg reads it as text art: no audio stream
+
+    opus = write_stereo(tmp_path / "a.opus", 48_000, format="OGG", subtype="OPUS")
+    monkeypatch.setitem(sys.modules, "av", None)  # `import av` raises ImportError
+    assert audio.decode_ffmpeg(opus) is None
+    assert np.array_equal(audio.extract(opus), features_through(audio.decode_soundfile, opus))
+    with pytest.raises(audio.AudioError) as err:
+        audio.extract(text)
+    assert err.value.reason == audio.UNREADABLE
