@@ -290,7 +290,14 @@ def audio_signature(path: Path) -> str:
 # --- analysis (runs in pool processes) ------------------------------------------------------------
 
 _warm = False
-CHUNK = 4  # files per pool task: fewer round trips to the pool, still an even spread
+CHUNK = 4  # the most files in one pool task: fewer round trips to the pool on a large import
+
+
+def chunk_size(files: int, workers: int) -> int:
+    """Files per pool task: :data:`CHUNK` when every process gets at least 8 tasks, fewer (down
+    to one) on a smaller batch, so that no process sits idle while another ends a long chunk
+    (28 files in chunks of 4 on 2 processes: 4 chunks on one, 3 on the other)."""
+    return max(1, min(CHUNK, files // (workers * 8)))
 
 
 def _init_process(log_level: int = logging.WARNING) -> None:
@@ -381,7 +388,8 @@ def analyse_files(
         executor = analysis_pool(workers) if owned else pool
         assert executor is not None
         try:
-            ids, size = list(pending), CHUNK if attempt == 0 else 1  # retry: one file a task
+            ids = list(pending)
+            size = chunk_size(len(ids), workers) if attempt == 0 else 1  # retry: one a task
             chunks = [ids[i : i + size] for i in range(0, len(ids), size)]
             futures = {
                 executor.submit(_analyse_chunk, [str(pending[sid]) for sid in chunk]): chunk
