@@ -157,10 +157,14 @@ def _mix_frames(
             channels = frame.layout.nb_channels
             out = mono[filled : filled + n]
             planes = frame.planes
-            if name.endswith("p"):
-                out[:] = frombuffer(planes[0], dtype=dtype, count=n)
-                for c in range(1, channels):
+            if name.endswith("p") and channels > 1:
+                first = frombuffer(planes[0], dtype=dtype, count=n)
+                second = frombuffer(planes[1], dtype=dtype, count=n)
+                np.add(first, second, out=out, dtype=np.float32)  # float32: no int overflow
+                for c in range(2, channels):
                     out += frombuffer(planes[c], dtype=dtype, count=n)
+            elif name.endswith("p"):
+                out[:] = frombuffer(planes[0], dtype=dtype, count=n)
             else:
                 packed = frombuffer(planes[0], dtype=dtype, count=n * channels)
                 out[:] = packed[0::channels]

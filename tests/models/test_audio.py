@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import sys
 from pathlib import Path
+from typing import Any
 
 import numpy as np
 import pytest
@@ -89,9 +90,9 @@ def test_warm_up_runs_the_whole_path() -> None:
     assert audio.warm_up() >= 0.0
 
 
-def write_stereo(path: Path, rate: int, *, seconds: float = 3.0, **fmt: str) -> Path:
+def write_stereo(path: Path, rate: int, **fmt: str) -> Path:
     """A stereo clip whose channels differ (two tones and noise), in any format libsndfile writes."""
-    t = np.arange(int(seconds * rate)) / rate
+    t = np.arange(3 * rate) / rate
     noise = 0.03 * np.random.default_rng(3).standard_normal((t.size, 2))
     left = 0.3 * np.sin(2 * np.pi * 440 * t) + 0.1 * np.sin(2 * np.pi * 1234 * t)
     right = 0.3 * np.sin(2 * np.pi * 660 * t)
@@ -151,6 +152,63 @@ def test_lossless_files_give_the_same_floats_either_way(
     assert ffmpeg is not None
     samples, sr = audio.decode_soundfile(path)
     assert ffmpeg[1] == sr and np.array_equal(ffmpeg[0], samples)
+
+
+@pytest.mark.parametrize("subtype", ["PCM_16", "PCM_24"])
+def test_full_scale_integer_samples_mix_without_overflow(tmp_path: Path, subtype: str) -> None:
+    """Both channels at full scale: their sum does not fit the samples' integer type."""
+    t = np.arange(22_050) / 22_050
+    loud = np.sign(np.sin(2 * np.pi * 100 * t)) * 0.999
+    path = tmp_path / "loud.flac"
+    sf.write(path, np.stack([loud, loud], axis=1), 22_050, subtype=subtype)
+    decoded = audio.decode_ffmpeg(path)
+    assert decoded is not None
+    samples, _ = audio.decode_soundfile(path)
+    assert np.array_equal(decoded[0], samples) and np.abs(samples).max() > 0.99
+
+
+def frames_of(channels: np.ndarray, fmt: str, rate: int = 48_000) -> list[Any]:
+    """``channels`` (channels x samples, floats in [-1, 1)) as PyAV frames of 960 samples."""
+    import av
+
+    kind, scale = {"s16": (np.int16, 0x8000), "s32": (np.int32, 0x80000000)}.get(
+        fmt.removesuffix("p"), (np.float32 if fmt.startswith("flt") else np.float64, 1)
+    )
+    data = (channels * scale).astype(kind) if scale != 1 else channels.astype(kind)
+    layout = "stereo" if channels.shape[0] == 2 else "mono"
+    frames = []
+    for start in range(0, data.shape[1], 960):
+        chunk = data[:, start : start + 960]
+        if not fmt.endswith("p"):  # packed: one row of interleaved samples
+            chunk = chunk.T.reshape(1, -1)
+        frame = av.AudioFrame.from_ndarray(np.ascontiguousarray(chunk), format=fmt, layout=layout)
+        frame.sample_rate = rate
+        frames.append(frame)
+    return frames
+
+
+@pytest.mark.parametrize("fmt", ["s16", "s16p", "s32", "s32p", "flt", "fltp", "dbl", "dblp"])
+def test_every_sample_format_mixes_to_the_channels_mean(fmt: str) -> None:
+    """Full-scale channels whose integer sum overflows the sample type, in each packed and planar
+    format FFmpeg's decoders give: the mix is the channels' mean, as libsndfile's floats give it."""
+    square = np.sign(np.sin(2 * np.pi * 50 * np.arange(4000) / 48_000))
+    channels = np.stack([square * 32767, square * 16384]) / 32768  # exact in every format
+    mono, filled, sr = audio._mix_frames(iter(frames_of(channels, fmt)), Path("x"))
+    assert mono is not None and (filled, sr) == (4000, 48_000)
+    expected = audio._mono(channels.T.astype(np.float32))
+    assert np.array_equal(mono[:filled], expected) and np.abs(expected).max() > 0.7
+
+
+def test_a_stream_changing_channels_or_rate_midway() -> None:
+    """A chained Ogg can switch channel counts (each run is divided by its own count) or rates
+    (the excerpt ends there)."""
+    tone = 0.5 * np.sin(np.arange(1920) / 10)
+    frames = frames_of(tone[None, :], "fltp") + frames_of(np.stack([tone, tone / 2]), "fltp")
+    mono, filled, _ = audio._mix_frames(iter(frames), Path("x"))
+    assert mono is not None and filled == 3840
+    assert np.allclose(mono[:1920], tone) and np.allclose(mono[1920:filled], 0.75 * tone)
+    frames = frames_of(tone[None, :], "fltp") + frames_of(tone[None, :], "fltp", rate=44_100)
+    assert audio._mix_frames(iter(frames), Path("x"))[1] == 1920
 
 
 def test_what_ffmpeg_leaves_goes_to_libsndfile(
