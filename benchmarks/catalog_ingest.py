@@ -9,7 +9,8 @@ the page cache; decoding and features are computed every time, nothing is memoiz
 - cold, empty numba cache: a fresh process with ``NUMBA_CACHE_DIR`` pointing at an empty folder,
   timing import + first song (what a brand-new machine pays once);
 - cold, numba cache filled: the same in a fresh process that reuses numba's on-disk cache;
-- warm, one process: songs/s after :func:`models.audio.warm_up`;
+- warm, one process: songs/s after :func:`models.audio.warm_up`, set up as a pool process is
+  (:func:`models.audio.keep_freed_memory`);
 - pool, first batch: ``analyse_files`` in a new pool of N spawned processes (each warms up in its
   initializer: pool start-up included, as a small import pays it);
 - pool, warm: the same pool on the next passes (what a large import runs at once started).
@@ -27,6 +28,7 @@ import subprocess
 import sys
 import tempfile
 import time
+from pathlib import Path
 
 from benchmarks.support import machine
 from models import audio
@@ -51,6 +53,40 @@ def cold(numba_cache: str | None) -> float:
     return float(out.stdout.strip().splitlines()[-1])
 
 
+class Others:
+    """How much of the machine's CPU time other processes took while a figure was measured
+    (Linux; on a small shared machine other work skews every figure): all busy CPU time from
+    /proc/stat, less this process's and its children's (the pool's) own."""
+
+    def __init__(self) -> None:
+        self.start = self._busy(), self._ours()
+
+    @staticmethod
+    def _busy() -> float:
+        try:
+            with open("/proc/stat") as f:
+                ticks = [int(v) for v in f.readline().split()[1:9]]
+        except OSError:
+            return float("nan")
+        return (sum(ticks) - ticks[3] - ticks[4]) / os.sysconf("SC_CLK_TCK")  # less idle, iowait
+
+    @staticmethod
+    def _ours() -> float:
+        total, me = time.process_time(), os.getpid()
+        for stat in Path("/proc").glob("[0-9]*/stat"):
+            try:
+                fields = stat.read_text().rsplit(")", 1)[1].split()
+            except (OSError, IndexError):
+                continue
+            if int(fields[1]) == me:  # a child: its user + system time
+                total += (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+        return total
+
+    def __str__(self) -> str:
+        busy, ours = self._busy() - self.start[0], self._ours() - self.start[1]
+        return f"others used {max(busy - ours, 0.0):.1f} CPU-s meanwhile"
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--jobs", type=int, default=os.cpu_count() or 1)
@@ -66,7 +102,9 @@ def main() -> None:
     paths = {r.song.id: r.audio_path for r in demo_rows() if r.audio_path is not None}
     print(f"audio: {len(paths)} distinct files, {audio.FEATURE_VERSION}")
     print(f"warm_up() in this process: {audio.warm_up():.1f}s")
+    audio.keep_freed_memory()  # as the pool's processes do
     profiler = cProfile.Profile() if args.profile else None
+    others = Others()
     t, cpu = time.perf_counter(), time.process_time()
     if profiler is not None:
         profiler.enable()
@@ -77,7 +115,7 @@ def main() -> None:
     s, cpu = time.perf_counter() - t, time.process_time() - cpu
     print(
         f"warm, 1 process: {len(paths)} songs in {s:.2f}s = {len(paths) / s:.2f} songs/s "
-        f"({1000 * cpu / len(paths):.0f} ms CPU a song)"
+        f"({1000 * cpu / len(paths):.0f} ms CPU a song; {others})"
     )
     with analysis_pool(args.jobs) as pool:
         t = time.perf_counter()
@@ -87,14 +125,15 @@ def main() -> None:
             f"pool of {args.jobs}, first batch (spawn + warm-up included): {len(vectors)} songs "
             f"in {s:.1f}s = {len(vectors) / s:.2f} songs/s ({len(reasons)} failed)"
         )
-        t, done = time.perf_counter(), 0
+        others, t, done = Others(), time.perf_counter(), 0
         for _ in range(args.passes):
             vectors, reasons = analyse_files(paths, jobs=args.jobs, pool=pool)
             done += len(vectors)
         s = time.perf_counter() - t
         print(
             f"pool of {args.jobs}, warm: {done} songs ({args.passes} passes over the same "
-            f"{len(paths)} files) in {s:.2f}s = {done / s:.2f} songs/s ({len(reasons)} failed)"
+            f"{len(paths)} files) in {s:.2f}s = {done / s:.2f} songs/s ({len(reasons)} failed; "
+            f"{others})"
         )
     if profiler is not None:
         print("\nprofile, warm 1-process loop (top 15 by own time):")

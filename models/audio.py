@@ -299,6 +299,26 @@ def warm_up() -> float:
     return time.perf_counter() - started
 
 
+def keep_freed_memory() -> bool:
+    """Let this process reuse the memory each song frees instead of handing it back to the kernel.
+
+    glibc unmaps large freed blocks at once and trims the heap's top, so each song's arrays
+    (~8 MB: the spectrogram, the resampled excerpt) land on fresh pages: ~2,100 page faults and
+    ~7 ms of system time a song, ~7% of its CPU. Blocks up to 32 MB from the heap, and a heap
+    trimmed only past 128 MB free, make the next song reuse the same pages. For processes that
+    only analyse audio (the import's pool); False where the C library has no ``mallopt`` (not
+    glibc), which changes nothing but speed.
+    """
+    import ctypes
+
+    m_trim_threshold, m_mmap_threshold = -1, -3  # <malloc.h>
+    try:
+        mallopt = ctypes.CDLL(None).mallopt
+    except (OSError, AttributeError):
+        return False
+    return bool(mallopt(m_mmap_threshold, 32 << 20)) and bool(mallopt(m_trim_threshold, 128 << 20))
+
+
 def to_bytes(vector: Vector) -> bytes:
     """Little-endian float32 bytes (how vectors are stored in Redis)."""
     return np.asarray(vector, dtype="<f4").tobytes()

@@ -311,14 +311,16 @@ def _init_process(log_level: int = logging.WARNING) -> None:
 
 def _init_pool_process() -> None:
     """Pool initializer: one BLAS/OpenMP thread per process (the pool is the parallelism: more
-    threads only contend for the same cores), then :func:`_init_process`. Only in pool processes:
-    the importing process may run the emotion model, which wants its threads."""
+    threads only contend for the same cores), freed memory kept for the next song
+    (:func:`models.audio.keep_freed_memory`), then :func:`_init_process`. Only in pool processes:
+    the importing process may run the emotion model, which wants its threads and its memory."""
     try:
         from threadpoolctl import threadpool_limits
 
         threadpool_limits(1)
     except ImportError:  # only a speed matter
         pass
+    audio.keep_freed_memory()
     _init_process()
 
 
