@@ -8,7 +8,7 @@ Decoding goes through PyAV (FFmpeg's demuxers and decoders, in its wheel): only 
 decoded, frames are mixed to mono as they arrive, and the excerpt is resampled once, with soxr.
 Files FFmpeg cannot open, or whose sample format it gives in a form not handled here, go to
 libsndfile (soundfile), then to librosa's audioread backend. On the demo tracks (Ogg Opus, 48 kHz
-stereo) FFmpeg's Opus decoder takes ~55 ms of CPU for 30 s where libsndfile's took ~175 ms; the
+stereo) FFmpeg's Opus decoder takes ~60 ms of CPU for 30 s where libsndfile's took ~180 ms; the
 features take ~20 ms and resampling ~5 ms. Both decoders give the same features to within a
 relative 1e-5 on Opus, Vorbis and MP3, and the same floats for PCM WAV and FLAC (see the tests),
 so vectors stored before the switch stay valid (:data:`FEATURE_VERSION` is unchanged).
