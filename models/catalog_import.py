@@ -290,7 +290,14 @@ def audio_signature(path: Path) -> str:
 # --- analysis (runs in pool processes) ------------------------------------------------------------
 
 _warm = False
-CHUNK = 4  # files per pool task: fewer round trips to the pool, still an even spread
+CHUNK = 4  # the most files in one pool task: fewer round trips to the pool on a large import
+
+
+def chunk_size(files: int, workers: int) -> int:
+    """Files per pool task: :data:`CHUNK` when every process gets at least 8 tasks, fewer (down
+    to one) on a smaller batch, so that no process sits idle while another ends a long chunk
+    (28 files in chunks of 4 on 2 processes: 4 chunks on one, 3 on the other)."""
+    return max(1, min(CHUNK, files // (workers * 8)))
 
 
 def _init_process(log_level: int = logging.WARNING) -> None:
@@ -304,14 +311,16 @@ def _init_process(log_level: int = logging.WARNING) -> None:
 
 def _init_pool_process() -> None:
     """Pool initializer: one BLAS/OpenMP thread per process (the pool is the parallelism: more
-    threads only contend for the same cores), then :func:`_init_process`. Only in pool processes:
-    the importing process may run the emotion model, which wants its threads."""
+    threads only contend for the same cores), freed memory kept for the next song
+    (:func:`models.audio.keep_freed_memory`), then :func:`_init_process`. Only in pool processes:
+    the importing process may run the emotion model, which wants its threads and its memory."""
     try:
         from threadpoolctl import threadpool_limits
 
         threadpool_limits(1)
     except ImportError:  # only a speed matter
         pass
+    audio.keep_freed_memory()
     _init_process()
 
 
@@ -381,7 +390,8 @@ def analyse_files(
         executor = analysis_pool(workers) if owned else pool
         assert executor is not None
         try:
-            ids, size = list(pending), CHUNK if attempt == 0 else 1  # retry: one file a task
+            ids = list(pending)
+            size = chunk_size(len(ids), workers) if attempt == 0 else 1  # retry: one a task
             chunks = [ids[i : i + size] for i in range(0, len(ids), size)]
             futures = {
                 executor.submit(_analyse_chunk, [str(pending[sid]) for sid in chunk]): chunk

@@ -19,6 +19,7 @@ HEAVY = (
     "scipy",
     "transformers",
     "soundfile",
+    "av",
     "matplotlib",
 )
 

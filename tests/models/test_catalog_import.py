@@ -20,9 +20,11 @@ from bot.inference import InferenceClient, JobError
 from contract.jobs import ErrorCode
 from models.audio import UNREADABLE
 from models.catalog_import import (
+    CHUNK,
     CsvError,
     analyse_files,
     analysis_pool,
+    chunk_size,
     demo_rows,
     import_rows,
     read_csv,
@@ -277,3 +279,12 @@ def test_import_exit_codes(
     assert some.exit_code == 1, some.output
     assert "오디오 파일이 없음: gone.wav" in some.output
     assert _catalog_size(redis_server.url) == 2
+
+
+def test_pool_tasks_shrink_on_small_batches() -> None:
+    """A small batch goes one file a task (no process idles on another's long chunk); a large
+    import sends CHUNK files a task (fewer round trips)."""
+    assert chunk_size(28, 2) == 1
+    assert chunk_size(10_000, 2) == CHUNK
+    assert chunk_size(0, 4) == 1
+    assert all(1 <= chunk_size(n, 3) <= CHUNK for n in range(200))
