@@ -95,15 +95,8 @@ class RateLimitStore:
         """Take one token from every bucket: 0.0, or (nothing taken) seconds to wait."""
         if not buckets:
             return 0.0
-        if not is_cluster(self.redis):
-            return await self._take_together(buckets, now=now)
-        groups: dict[int, list[Bucket]] = {}
-        for b in buckets:
-            groups.setdefault(key_slot(keys.rate_bucket(b.action, b.subject).encode()), []).append(
-                b
-            )
         taken: list[Bucket] = []
-        for group in groups.values():
+        for group in self._by_slot(buckets):
             wait = await self._take_together(group, now=now)
             if wait > 0:
                 await self.refund(taken)
@@ -111,16 +104,24 @@ class RateLimitStore:
             taken += group
         return 0.0
 
+    def _by_slot(self, buckets: list[Bucket]) -> list[list[Bucket]]:
+        """The buckets one script may touch together: all of them on one server, those of one
+        cluster slot on a cluster."""
+        if not is_cluster(self.redis):
+            return [buckets] if buckets else []
+        groups: dict[int, list[Bucket]] = {}
+        for b in buckets:
+            groups.setdefault(key_slot(keys.rate_bucket(b.action, b.subject).encode()), []).append(
+                b
+            )
+        return list(groups.values())
+
     def queue_take(self, batch: Batch, buckets: list[Bucket], *, now: float) -> Taking:
         """:meth:`take` riding in a caller's batch (one script per slot); the caller settles the
         :class:`Taking` once the batch is sent."""
-        groups: dict[int, list[Bucket]] = {}
-        for b in buckets:
-            slot = key_slot(keys.rate_bucket(b.action, b.subject).encode())
-            groups.setdefault(slot if is_cluster(self.redis) else 0, []).append(b)
         queued = [
             (batch.script(self._take, *self._take_args(group, now)), group)
-            for group in groups.values()
+            for group in self._by_slot(buckets)
         ]
         return Taking(self, batch, queued)
 
@@ -138,11 +139,7 @@ class RateLimitStore:
 
     async def refund(self, buckets: list[Bucket]) -> None:
         """Give back a token taken for a request that was then refused (bad input)."""
-        groups: dict[int, list[Bucket]] = {}
-        for b in buckets:
-            slot = key_slot(keys.rate_bucket(b.action, b.subject).encode())
-            groups.setdefault(slot if is_cluster(self.redis) else 0, []).append(b)
-        for group in groups.values():
+        for group in self._by_slot(buckets):
             await self._refund(
                 keys=[keys.rate_bucket(b.action, b.subject) for b in group],
                 args=[repr(float(b.burst)) for b in group],

@@ -242,6 +242,30 @@ def _story(fields: dict[bytes, bytes], line_count: int) -> Story | None:
     )
 
 
+def _line_json(
+    text: str, author_id: str, author_name: str, source: Source, now: float, once: str | None
+) -> str:
+    """A line as the add and write scripts store it."""
+    data = {
+        "text": text,
+        "author_id": author_id,
+        "author_name": author_name,
+        "source": source,
+        "at": now,
+        "chars": len(text),
+        "round_id": once or "",
+    }
+    return json.dumps(data, ensure_ascii=False)
+
+
+def _refuse_if_full(code: int, used: int, max_lines: int, max_chars: int) -> None:
+    """The add and write scripts' "full" answers as :class:`StoryFull`."""
+    if code == -3:
+        raise StoryFull("lines", used, max_lines)
+    if code == -4:
+        raise StoryFull("chars", used, max_chars)
+
+
 # Lines read again and again (every show reads its whole story) are parsed once: a line's stored
 # JSON and its number give the same (frozen) Line, so the latest ones are kept by that key.
 LINE_CACHE = 16384
@@ -399,16 +423,7 @@ class StoryStore:
         ``once`` (a round id) makes the append idempotent. Raises :class:`NoActiveStory`,
         :class:`StoryFull` or :class:`AlreadyApplied`.
         """
-        data = {
-            "text": text,
-            "author_id": author_id,
-            "author_name": author_name,
-            "source": source,
-            "at": now,
-            "chars": len(text),
-            "round_id": once or "",
-        }
-        raw = json.dumps(data, ensure_ascii=False)
+        raw = _line_json(text, author_id, author_name, source, now, once)
         if not _of_channel(story_id, channel):
             raise NoActiveStory(channel)
         code, used = await self._add(
@@ -434,10 +449,7 @@ class StoryStore:
             raise NoActiveStory(channel)
         if code == -2:
             raise AlreadyApplied(once)
-        if code == -3:
-            raise StoryFull("lines", int(used), max_lines)
-        if code == -4:
-            raise StoryFull("chars", int(used), max_chars)
+        _refuse_if_full(code, int(used), max_lines, max_chars)
         return _line(raw, code)
 
     async def write_line(
@@ -457,16 +469,7 @@ class StoryStore:
         :meth:`add_line` and :meth:`touch_writer` in one atomic step, with the story as it is after
         the line (one round trip; its ``id`` says which story). Raises :class:`NoActiveStory` or
         :class:`StoryFull`."""
-        data = {
-            "text": text,
-            "author_id": author_id,
-            "author_name": author_name,
-            "source": "human",
-            "at": now,
-            "chars": len(text),
-            "round_id": "",
-        }
-        raw = json.dumps(data, ensure_ascii=False)
+        raw = _line_json(text, author_id, author_name, "human", now, None)
         story_prefix, lines_suffix, applied_suffix, shard = story_key_parts(channel)
         reply = await self._write(
             keys=[keys.relay_active_story(channel), keys.relay_recent_writers(channel)],
@@ -488,10 +491,7 @@ class StoryStore:
         code, used = int(reply[0]), int(reply[1])
         if code == -1:
             raise NoActiveStory(channel)
-        if code == -3:
-            raise StoryFull("lines", used, max_lines)
-        if code == -4:
-            raise StoryFull("chars", used, max_chars)
+        _refuse_if_full(code, used, max_lines, max_chars)
         flat = cast(list[bytes], reply[2])
         story = _story(dict(zip(flat[::2], flat[1::2], strict=True)), code)
         if story is None or story.id != _s(reply[3]):  # written in the same step: never expected
